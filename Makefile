@@ -1,0 +1,47 @@
+# Two entry points do all set-up on a fresh machine:
+#   make run   - install, build the warehouse if missing, serve the app on http://localhost:8501
+#   make test  - install (with test extras and Debian chromium), lint, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
+
+.PHONY: run test install install-test warehouse rebuild lint format chromium bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+warehouse: install
+	@test -f $(WAREHOUSE)/atlas.duckdb || $(PY) -m etl build --warehouse $(WAREHOUSE)
+
+rebuild: install
+	$(PY) -m etl build --warehouse $(WAREHOUSE)
+
+run: warehouse
+	$(PY) -m streamlit run app.py --server.port 8501
+
+chromium:
+	@bash tools/ensure_chromium.sh
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: install chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf data/warehouse artifacts .pytest_cache .hypothesis

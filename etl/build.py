@@ -1,0 +1,61 @@
+"""The build pipeline: read → validate → transform → check contract → publish."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from etl.contract import check_contract
+from etl.problems import CatalogueError, Report
+from etl.reading import read_catalogue
+from etl.transform import build_tables
+from etl.validate import Catalogue, validate
+from etl.warehouse import publish
+
+DEFAULT_SOURCE = Path("data/catalogue")
+
+
+def source_digest(source: Path) -> str:
+    """SHA-256 over the catalogue file(s), recorded in meta so a build is traceable."""
+    digest = hashlib.sha256()
+    files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(source: Path) -> tuple[Catalogue, Report]:
+    """Read and validate a catalogue without writing anything."""
+    report = Report()
+    sheets = read_catalogue(source, report)
+    catalogue = validate(sheets, report)
+    return catalogue, report
+
+
+def build(
+    source: Path,
+    warehouse: Path,
+    *,
+    synthetic: bool = False,
+    progress: Callable[[str], None] = print,
+) -> dict:
+    """Validate everything first; only a clean catalogue replaces the warehouse."""
+    progress(f"reading {source}")
+    catalogue, report = load(source)
+    if not report.ok:
+        raise CatalogueError(report)
+    progress(
+        f"validated {len(catalogue.projects)} projects, {len(catalogue.exchanges)} exchanges, "
+        f"{len(catalogue.figures)} reported figures"
+    )
+    tables = build_tables(
+        catalogue,
+        source=str(source),
+        synthetic=synthetic,
+        extra_meta={"source_sha256": source_digest(source)},
+    )
+    check_contract(tables)
+    publish(tables, warehouse, progress)
+    return tables

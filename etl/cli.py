@@ -1,0 +1,87 @@
+"""Command line: python -m etl {build,validate,template,reference}."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.build import DEFAULT_SOURCE, build, load
+from etl.problems import CatalogueError
+from etl.warehouse import default_warehouse
+
+
+def _progress(message: str) -> None:
+    print(f"  · {message}", file=sys.stderr, flush=True)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    warehouse = args.warehouse or default_warehouse()
+    try:
+        tables = build(args.source, warehouse, synthetic=args.synthetic, progress=_progress)
+    except CatalogueError as exc:
+        print(exc.report.render(), file=sys.stderr)
+        print(f"\nThe warehouse at {warehouse} was left unchanged.", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
+    print(f"Built {warehouse}: {counts}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    catalogue, report = load(args.source)
+    if not report.ok:
+        print(report.render().replace("; nothing was written", ""), file=sys.stderr)
+        return 1
+    print(
+        f"{args.source}: valid — {len(catalogue.projects)} projects, "
+        f"{len(catalogue.localities)} localities, {len(catalogue.exchanges)} exchanges, "
+        f"{len(catalogue.participants)} exchange participants, "
+        f"{len(catalogue.figures)} reported figures."
+    )
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from etl.template import write_template
+
+    write_template(args.out)
+    print(f"Wrote the catalogue template to {args.out}")
+    return 0
+
+
+def _cmd_reference(args: argparse.Namespace) -> int:
+    from etl.reference import write_reference
+
+    write_reference(args.out)
+    print(f"Wrote reference data to {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="validate the catalogue and (re)build the warehouse")
+    b.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="CSV directory or .xlsx")
+    b.add_argument(
+        "--warehouse", type=Path, default=None, help="default: $ATLAS_WAREHOUSE or data/warehouse"
+    )
+    b.add_argument(
+        "--synthetic", action="store_true", help="mark the warehouse as built from synthetic data"
+    )
+    b.set_defaults(func=_cmd_build)
+    v = sub.add_parser("validate", help="report every problem in a catalogue; write nothing")
+    v.add_argument("source", type=Path, nargs="?", default=DEFAULT_SOURCE)
+    v.set_defaults(func=_cmd_validate)
+    t = sub.add_parser("template", help="write an empty catalogue workbook (.xlsx)")
+    t.add_argument("out", type=Path)
+    t.set_defaults(func=_cmd_template)
+    r = sub.add_parser("reference", help="regenerate data/reference from maintained sources")
+    r.add_argument("--out", type=Path, default=Path("data/reference"))
+    r.set_defaults(func=_cmd_reference)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

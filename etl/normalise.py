@@ -1,0 +1,290 @@
+"""Pure parsers for catalogue cells. Each returns the clean value or raises BadValue.
+
+They know nothing of files or rows; the validator adds the location.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from etl import vocab
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+ONGOING_WORDS = {"ongoing", "on-going", "onward", "onwards", "present", "en cours", "en curso"}
+
+
+class BadValue(ValueError):
+    """A cell value that cannot be used; `suggestion` says how to fix it."""
+
+    def __init__(self, message: str, suggestion: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key for matching names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = no_accents.casefold().replace("&", " and ")
+    lowered = re.sub(r"['’`´.]", "", lowered)
+    return re.sub(r"[^0-9a-z]+", " ", lowered).strip()
+
+
+def suggest(value: str, choices, cutoff: float = 0.75) -> str | None:
+    """The closest choice to `value`, if any is close enough to be a likely typo."""
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(fold(choice), choice)
+    match = difflib.get_close_matches(fold(value), list(by_key), n=1, cutoff=cutoff)
+    return by_key[match[0]] if match else None
+
+
+def split_multi(cell: str) -> list[str]:
+    """Split a multi-value cell on ';' (or line breaks); trim; drop empties and repeats."""
+    seen: set[str] = set()
+    values = []
+    for part in re.split(r"[;\n\r]+", cell or ""):
+        item = " ".join(part.split())
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            values.append(item)
+    return values
+
+
+def parse_year(cell: str) -> int | None:
+    """A four-digit year (Excel may give '2012.0'); empty means not reported."""
+    text = (cell or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:\.0+)?", text)
+    if not match:
+        raise BadValue("not a year", "write a four-digit year such as 2012, or leave it empty")
+    year = int(match.group(1))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise BadValue(f"year outside {YEAR_MIN}-{YEAR_MAX}", "check for a typo")
+    return year
+
+
+def parse_end_year(cell: str) -> tuple[int | None, bool]:
+    """End year or 'ongoing' → (year, ongoing)."""
+    text = (cell or "").strip()
+    if text.casefold() in ONGOING_WORDS:
+        return None, True
+    try:
+        return parse_year(text), False
+    except BadValue as exc:
+        raise BadValue(
+            "not a year or 'ongoing'", "write a four-digit year, 'ongoing', or leave it empty"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Phase:
+    label: str | None
+    start_year: int
+    end_year: int | None
+    ongoing: bool
+
+
+_PHASE = re.compile(
+    r"^(?:(?P<label>[^:]+):\s*)?(?P<start>\d{4})"
+    r"(?:\s*[-–—]\s*(?P<end>\d{4}|ongoing|onward|onwards))?$",
+    re.IGNORECASE,
+)
+
+
+def parse_phases(cell: str) -> list[Phase]:
+    """'Phase 1: 1997-2003; Phase 2: 2006-2008' → phases in order."""
+    phases = []
+    for part in split_multi(cell):
+        match = _PHASE.match(part)
+        if not match:
+            raise BadValue(
+                f"cannot read phase {part!r}",
+                "write phases as 'label: 1997-2003; label: 2006-ongoing'",
+            )
+        start = parse_year(match.group("start"))
+        end_text = match.group("end")
+        ongoing = bool(end_text) and end_text.casefold() in ONGOING_WORDS
+        end = start if end_text is None else (None if ongoing else parse_year(end_text))
+        if end is not None and end < start:
+            raise BadValue(f"phase {part!r} ends before it starts")
+        label = match.group("label").strip() if match.group("label") else None
+        phases.append(Phase(label, start, end, ongoing))
+    return phases
+
+
+def parse_pillar(cell: str) -> str:
+    """Pillar code or label in any case → code."""
+    key = fold(cell or "")
+    if not key:
+        raise BadValue("pillar is required", "one of: " + ", ".join(vocab.PILLARS))
+    for code, label in vocab.PILLARS.items():
+        if key in (fold(code), fold(label)):
+            return code
+    if key in vocab.PILLAR_ALIASES:
+        return vocab.PILLAR_ALIASES[key]
+    options = list(vocab.PILLARS) + list(vocab.PILLARS.values())
+    hint = suggest(cell, options, cutoff=0.6)
+    code = next((c for c, lab in vocab.PILLARS.items() if hint in (c, lab)), None)
+    raise BadValue(
+        "unknown pillar",
+        f"did you mean '{code}'?" if code else "use one of: " + ", ".join(vocab.PILLARS),
+    )
+
+
+def parse_choice(cell: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+    """A value from a closed list, case-insensitive; empty → default."""
+    text = (cell or "").strip()
+    if not text:
+        return default
+    key = fold(text).replace(" ", "_")
+    for choice in choices:
+        if key == choice.casefold():
+            return choice
+    hint = suggest(text, choices, cutoff=0.6)
+    raise BadValue(
+        "not an allowed value",
+        f"did you mean '{hint}'?" if hint else "use one of: " + ", ".join(choices),
+    )
+
+
+def parse_region(cell: str) -> str | None:
+    text = (cell or "").strip()
+    if not text:
+        return None
+    for region in vocab.ILO_REGIONS:
+        if fold(text) == fold(region):
+            return region
+    hint = suggest(text, vocab.ILO_REGIONS, cutoff=0.5)
+    raise BadValue(
+        "not an ILO region",
+        f"did you mean '{hint}'?" if hint else "use one of: " + "; ".join(vocab.ILO_REGIONS),
+    )
+
+
+def parse_count(text: str) -> int:
+    """'10,000', '10 000', '10.000' or '10000' → 10000."""
+    raw = (text or "").strip()
+    compact = re.sub(r"[\s\u00a0\u202f]", "", raw)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", compact):
+        compact = re.sub(r"[.,]", "", compact)
+    compact = re.sub(r"\.0+$", "", compact)
+    if not re.fullmatch(r"\d+", compact):
+        raise BadValue(f"{raw!r} is not a whole number", "write digits only, e.g. 10000")
+    return int(compact)
+
+
+def parse_counts(cell: str, groups: list[str]) -> list[tuple[str, int]]:
+    """'youth: 10000; municipalities: 41' → [('youth', 10000), ('municipalities', 41)]."""
+    pairs: list[tuple[str, int]] = []
+    for part in split_multi(cell):
+        if ":" in part:
+            label, _, number = part.rpartition(":")
+            label = " ".join(label.split())
+            if not label:
+                raise BadValue(f"{part!r} has no label", "write 'label: number'")
+            pairs.append((label, parse_count(number)))
+        elif len(groups) == 1:
+            pairs.append((groups[0], parse_count(part)))
+        else:
+            raise BadValue(
+                f"{part!r} has no label",
+                "write 'group: number' pairs, e.g. 'youth: 10000'"
+                + ("" if groups else ", or fill beneficiary_groups"),
+            )
+    labels = [fold(label) for label, _ in pairs]
+    if len(set(labels)) != len(labels):
+        raise BadValue("the same label is counted twice")
+    return pairs
+
+
+def parse_partner(item: str) -> tuple[str, str | None]:
+    """'UN-Habitat [un_agency]' → ('UN-Habitat', 'un_agency')."""
+    match = re.fullmatch(r"(?P<name>.+?)\s*\[(?P<kind>[^\]]*)\]\s*", item)
+    if not match:
+        if "[" in item or "]" in item:
+            raise BadValue(f"cannot read partner {item!r}", "write 'Name [type]'")
+        return item.strip(), None
+    kind = parse_choice(match.group("kind"), vocab.PARTNER_TYPES)
+    return match.group("name").strip(), kind
+
+
+def parse_coordinate(cell: str, limit: float) -> float | None:
+    """Decimal degrees; a decimal comma (Excel in many locales) is accepted."""
+    text = (cell or "").strip()
+    if not text:
+        return None
+    if re.fullmatch(r"-?\d+,\d+", text):
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise BadValue("not a number", "write decimal degrees, e.g. -25.96553") from exc
+    if not -limit <= value <= limit:
+        raise BadValue(f"outside -{limit:g}..{limit:g}", "check latitude/longitude are not swapped")
+    return value
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as precise as the source gives it: first day of its period + precision."""
+
+    first_day: date
+    last_day: date
+    precision: str  # 'year' | 'month' | 'day'
+    text: str
+
+
+def parse_partial_date(cell: str) -> PartialDate | None:
+    """'2015', '2015-01' or '2015-01-28' (Excel dates arrive as '2015-01-28')."""
+    import calendar
+
+    text = (cell or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        raise BadValue("not a date", "write YYYY, YYYY-MM or YYYY-MM-DD")
+    year = parse_year(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        if month is None:
+            return PartialDate(date(year, 1, 1), date(year, 12, 31), "year", text)
+        last = calendar.monthrange(year, month)[1]
+        if day is None:
+            return PartialDate(date(year, month, 1), date(year, month, last), "month", text)
+        exact = date(year, month, day)
+        return PartialDate(exact, exact, "day", text)
+    except ValueError as exc:
+        raise BadValue(f"no such date ({exc})", "write YYYY, YYYY-MM or YYYY-MM-DD") from exc
+
+
+def parse_number(cell: str) -> float:
+    text = (cell or "").strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d+", text):
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise BadValue("not a number") from exc
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def parse_slug(cell: str) -> str:
+    text = (cell or "").strip()
+    if not _SLUG.fullmatch(text):
+        fixed = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+        raise BadValue(
+            "not a valid id (lowercase letters, digits and '-')",
+            f"e.g. '{fixed}'" if fixed else None,
+        )
+    return text

@@ -1,0 +1,82 @@
+"""Problems found in a catalogue, reported the way a spreadsheet user can act on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as a spreadsheet user sees it.
+
+    `row` is the spreadsheet row number (the header is row 1); None for file-level
+    problems. `suggestion` is a concrete fix when one exists.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    suggestion: str | None = None
+    sheet: str | None = None
+
+    def location(self) -> str:
+        parts = [self.file if self.sheet is None else f"{self.file} [sheet {self.sheet}]"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        text = f"{self.location()}: "
+        if self.value not in (None, ""):
+            text += f"{self.value!r}: "
+        text += self.message
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+@dataclass
+class Where:
+    """Where a sheet came from, so every problem can name its file and sheet."""
+
+    file: str
+    sheet: str | None = None
+
+    def problem(self, message: str, **kwargs) -> Problem:
+        return Problem(file=self.file, sheet=self.sheet, message=message, **kwargs)
+
+
+@dataclass
+class Report:
+    """Every problem in one report, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def render(self) -> str:
+        if self.ok:
+            return "No problems found."
+        lines = [f"{len(self.problems)} problem(s) found; nothing was written:"]
+        lines += [f"  - {p.render()}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class CatalogueError(Exception):
+    """Raised when a catalogue cannot be built; carries the full report."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.render())
+        self.report = report

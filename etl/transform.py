@@ -1,0 +1,294 @@
+"""Validated catalogue → warehouse tables (pandas DataFrames), per DESIGN.md's contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from etl import SCHEMA_VERSION, vocab
+from etl.countries import country_name, country_region, country_table
+from etl.normalise import fold
+from etl.validate import Catalogue
+
+
+def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame with exactly these columns and pandas nullable dtypes."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype(columns)
+
+
+def active_years(project: dict, as_of_year: int) -> list[tuple[int, str | None]]:
+    """(year, phase label) for every year a project is active.
+
+    Phases give the years (gaps stay gaps). Without phases: start..end; an ongoing
+    project runs to the catalogue's as-of year; a start year alone counts that year only.
+    """
+    spans = [(p.start_year, p.end_year, p.ongoing, p.label) for p in project["phases"]]
+    if not spans and project["start_year"] is not None:
+        spans = [(project["start_year"], project["end_year"], project["ongoing"], None)]
+    years: dict[int, str | None] = {}
+    for start, end, ongoing, label in spans:
+        last = max(start, as_of_year) if ongoing else (end if end is not None else start)
+        for year in range(start, last + 1):
+            years.setdefault(year, label)
+    return sorted(years.items())
+
+
+STR = "string"
+INT = "Int64"
+FLOAT = "Float64"
+BOOL = "boolean"
+
+
+def build_tables(
+    catalogue: Catalogue,
+    *,
+    source: str,
+    synthetic: bool = False,
+    extra_meta: dict[str, str] | None = None,
+) -> dict:
+    """Every warehouse table as a DataFrame, keyed by table name."""
+    as_of_year = int(catalogue.about.get("as_of_year") or datetime.now(UTC).year)
+    projects, countries, years, phases = [], [], [], []
+    topics, beneficiaries, counts, partners = [], [], [], []
+    for p in catalogue.projects:
+        pid = p["project_id"]
+        projects.append(
+            {
+                **{k: p[k] for k in ("project_id", "title", "record_type", "pillar")},
+                "pillar_label": vocab.PILLARS[p["pillar"]],
+                "start_year": p["start_year"],
+                "end_year": p["end_year"],
+                "ongoing": p["ongoing"],
+                "region": p["region"],
+                "countries": "; ".join(country_name(c) for c in p["countries"]) or None,
+                **{
+                    k: p[k]
+                    for k in (
+                        "summary",
+                        "outcomes",
+                        "replication",
+                        "beneficiaries",
+                        "source_ref",
+                        "source_url",
+                        "notes",
+                    )
+                },
+            }
+        )
+        countries += [
+            {"project_id": pid, "iso3": c, "country": country_name(c), "region": country_region(c)}
+            for c in p["countries"]
+        ]
+        years += [
+            {"project_id": pid, "year": y, "phase": label}
+            for y, label in active_years(p, as_of_year)
+        ]
+        phases += [
+            {
+                "project_id": pid,
+                "phase_no": n,
+                "label": ph.label,
+                "start_year": ph.start_year,
+                "end_year": ph.end_year,
+                "ongoing": ph.ongoing,
+            }
+            for n, ph in enumerate(p["phases"], start=1)
+        ]
+        topics += [{"project_id": pid, "topic": t} for t in p["topics"]]
+        by_label = {fold(label): value for label, value in p["counts"]}
+        beneficiaries += [
+            {"project_id": pid, "beneficiary_group": g, "count": by_label.get(fold(g))}
+            for g in p["beneficiary_groups"]
+        ]
+        group_keys = {fold(g) for g in p["beneficiary_groups"]}
+        counts += [
+            {
+                "project_id": pid,
+                "label": label,
+                "value": value,
+                "is_beneficiary_group": fold(label) in group_keys,
+            }
+            for label, value in p["counts"]
+        ]
+        partners += [
+            {"project_id": pid, "partner": name, "partner_type": kind}
+            for name, kind in p["partners"]
+        ]
+
+    exchanges, exchange_topics = [], []
+    for e in catalogue.exchanges:
+        start, end = e["start"], e["end"]
+        exchanges.append(
+            {
+                **{k: e[k] for k in ("exchange_id", "title", "host_city", "host_iso3")},
+                "host_country": country_name(e["host_iso3"]),
+                "host_region": country_region(e["host_iso3"]),
+                "host_lat": e["host_lat"],
+                "host_lon": e["host_lon"],
+                "start_date": start.first_day if start else None,
+                "end_date": (end.last_day if end else start.last_day) if start else None,
+                "date_precision": start.precision if start else None,
+                "date_text": " to ".join(d.text for d in (start, end) if d) or None,
+                "year": start.first_day.year if start else None,
+                **{k: e[k] for k in ("kind", "status", "follows")},
+                "organisers": "; ".join(e["organisers"]) or None,
+                "topics": "; ".join(e["topics"]) or None,
+                **{k: e[k] for k in ("summary", "outcome")},
+                "outcome_types": "; ".join(e["outcome_types"]) or None,
+                **{k: e[k] for k in ("source_ref", "source_url", "notes")},
+            }
+        )
+        exchange_topics += [{"exchange_id": e["exchange_id"], "topic": t} for t in e["topics"]]
+
+    participants = [
+        {
+            **{k: r[k] for k in ("exchange_id", "iso3")},
+            "country": country_name(r["iso3"]),
+            "region": country_region(r["iso3"]),
+            **{k: r[k] for k in ("city", "role", "lat", "lon", "geonames_id", "notes")},
+        }
+        for r in catalogue.participants
+    ]
+    reference = country_table().reset_index()
+    meta = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "synthetic": "true" if synthetic else "false",
+        "schema_version": SCHEMA_VERSION,
+        "as_of_year": str(as_of_year),
+        **{f"catalogue_{k}": v for k, v in catalogue.about.items() if k != "as_of_year"},
+        **(extra_meta or {}),
+    }
+    return {
+        "projects": _frame(
+            projects,
+            {
+                "project_id": STR,
+                "title": STR,
+                "record_type": STR,
+                "pillar": STR,
+                "pillar_label": STR,
+                "start_year": INT,
+                "end_year": INT,
+                "ongoing": BOOL,
+                "region": STR,
+                "countries": STR,
+                "summary": STR,
+                "outcomes": STR,
+                "replication": STR,
+                "beneficiaries": STR,
+                "source_ref": STR,
+                "source_url": STR,
+                "notes": STR,
+            },
+        ),
+        "project_countries": _frame(
+            countries, {"project_id": STR, "iso3": STR, "country": STR, "region": STR}
+        ),
+        "project_localities": _frame(
+            catalogue.localities,
+            {
+                "project_id": STR,
+                "name": STR,
+                "iso3": STR,
+                "lat": FLOAT,
+                "lon": FLOAT,
+                "admin_level": STR,
+                "geonames_id": STR,
+                "coord_note": STR,
+                "notes": STR,
+            },
+        ),
+        "project_topics": _frame(topics, {"project_id": STR, "topic": STR}),
+        "project_beneficiaries": _frame(
+            beneficiaries, {"project_id": STR, "beneficiary_group": STR, "count": INT}
+        ),
+        "project_counts": _frame(
+            counts,
+            {"project_id": STR, "label": STR, "value": INT, "is_beneficiary_group": BOOL},
+        ),
+        "project_partners": _frame(
+            partners, {"project_id": STR, "partner": STR, "partner_type": STR}
+        ),
+        "project_years": _frame(years, {"project_id": STR, "year": INT, "phase": STR}),
+        "project_phases": _frame(
+            phases,
+            {
+                "project_id": STR,
+                "phase_no": INT,
+                "label": STR,
+                "start_year": INT,
+                "end_year": INT,
+                "ongoing": BOOL,
+            },
+        ),
+        "exchanges": _frame(
+            exchanges,
+            {
+                "exchange_id": STR,
+                "title": STR,
+                "host_city": STR,
+                "host_iso3": STR,
+                "host_country": STR,
+                "host_region": STR,
+                "host_lat": FLOAT,
+                "host_lon": FLOAT,
+                "start_date": "datetime64[s]",
+                "end_date": "datetime64[s]",
+                "date_precision": STR,
+                "date_text": STR,
+                "year": INT,
+                "kind": STR,
+                "status": STR,
+                "follows": STR,
+                "organisers": STR,
+                "topics": STR,
+                "summary": STR,
+                "outcome": STR,
+                "outcome_types": STR,
+                "source_ref": STR,
+                "source_url": STR,
+                "notes": STR,
+            },
+        ),
+        "exchange_topics": _frame(exchange_topics, {"exchange_id": STR, "topic": STR}),
+        "exchange_participants": _frame(
+            participants,
+            {
+                "exchange_id": STR,
+                "iso3": STR,
+                "country": STR,
+                "region": STR,
+                "city": STR,
+                "role": STR,
+                "lat": FLOAT,
+                "lon": FLOAT,
+                "geonames_id": STR,
+                "notes": STR,
+            },
+        ),
+        "reported_figures": _frame(
+            catalogue.figures,
+            {
+                "figure_id": STR,
+                "metric": STR,
+                "dimension": STR,
+                "dimension_label": STR,
+                "value": FLOAT,
+                "qualifier": STR,
+                "unit": STR,
+                "period": STR,
+                "source_ref": STR,
+                "notes": STR,
+            },
+        ),
+        "countries": _frame(
+            reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
+            {"iso3": STR, "country": STR, "region": STR},
+        ),
+        "meta": _frame(
+            [{"key": k, "value": v} for k, v in meta.items()], {"key": STR, "value": STR}
+        ),
+    }

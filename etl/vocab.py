@@ -1,0 +1,81 @@
+"""Controlled vocabularies of the catalogue: one place for codes and their labels."""
+
+from __future__ import annotations
+
+PILLARS: dict[str, str] = {
+    "rights": "Fundamental principles and rights at work",
+    "employment": "Employment creation and sustainable enterprises",
+    "social_protection": "Social protection",
+    "social_dialogue": "Social dialogue",
+}
+
+# Other spellings a curator may reasonably type; matched after normalisation.
+PILLAR_ALIASES: dict[str, str] = {
+    "rights at work": "rights",
+    "fundamental principles and rights": "rights",
+    "fprw": "rights",
+    "employment creation": "employment",
+    "creation of employment and sustainable enterprises": "employment",
+    "employment and sustainable enterprises": "employment",
+    "protection": "social_protection",
+    "dialogue": "social_dialogue",
+}
+
+ILO_REGIONS: tuple[str, ...] = (
+    "Africa",
+    "Americas",
+    "Arab States",
+    "Asia and the Pacific",
+    "Europe and Central Asia",
+)
+MULTI_REGION = "Multi-region"
+
+RECORD_TYPES: tuple[str, ...] = ("project", "programme")
+
+PARTNER_TYPES: tuple[str, ...] = (
+    "government",
+    "local_government",
+    "un_agency",
+    "donor",
+    "employers",
+    "workers",
+    "ngo",
+    "private_sector",
+    "city_network",
+    "academic",
+    "other",
+)
+
+ADMIN_LEVELS: tuple[str, ...] = (
+    "city",
+    "municipality",
+    "district",
+    "province",
+    "region",
+    "state",
+    "department",
+    "county",
+    "governorate",
+    "village",
+    "area",
+)
+
+EXCHANGE_KINDS: tuple[str, ...] = (
+    "peer_learning",
+    "forum",
+    "technical_visit",
+    "training",
+    "seminar",
+    "conference",
+)
+EXCHANGE_STATUSES: tuple[str, ...] = ("held", "planned")
+PARTICIPANT_ROLES: tuple[str, ...] = ("host", "participant", "peer", "learner")
+OUTCOME_TYPES: tuple[str, ...] = (
+    "roadmap",
+    "declaration",
+    "network",
+    "programme",
+    "recommendations",
+    "knowledge_product",
+)
+FIGURE_QUALIFIERS: tuple[str, ...] = ("exactly", "more_than", "about")

@@ -1,0 +1,93 @@
+"""Write the warehouse (DuckDB file + one Parquet file per table) atomically.
+
+The new warehouse is built in a sibling temporary directory and then exchanged with
+the old one in a single rename (Linux renameat2 RENAME_EXCHANGE), so readers see
+either the old warehouse or the new one, and a killed build leaves the old one as it
+was. Leftover temporary directories from a killed build are removed next time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+DUCKDB_FILE = "atlas.duckdb"
+PARQUET_DIR = "parquet"
+_TMP_PREFIX = ".atlas-build-"
+_OLD_PREFIX = ".atlas-old-"
+
+
+def default_warehouse() -> Path:
+    """$ATLAS_WAREHOUSE when set, else data/warehouse (relative to the working directory)."""
+    return Path(os.environ.get("ATLAS_WAREHOUSE") or "data/warehouse")
+
+
+def write_tables(tables: dict, directory: Path, progress: Callable[[str], None]) -> None:
+    """Write every table into a fresh DuckDB file and Parquet files under `directory`."""
+    parquet_dir = directory / PARQUET_DIR
+    parquet_dir.mkdir(parents=True)
+    con = duckdb.connect(str(directory / DUCKDB_FILE))
+    try:
+        for name, frame in tables.items():
+            progress(f"writing {name} ({len(frame)} rows)")
+            con.register("frame_view", frame)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+            con.unregister("frame_view")
+            target = str(parquet_dir / f"{name}.parquet").replace("'", "''")
+            con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT parquet)")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _clean_leftovers(parent: Path) -> None:
+    for leftover in parent.glob(_TMP_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in parent.glob(_OLD_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def publish(tables: dict, warehouse: Path, progress: Callable[[str], None] = print) -> None:
+    """Build `tables` aside, then swap them in place of `warehouse` in one step."""
+    warehouse = warehouse.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(warehouse.parent)
+    staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=warehouse.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the warehouse is meant to be shared
+    try:
+        write_tables(tables, staging, progress)
+        progress(f"publishing to {warehouse}")
+        if not warehouse.exists():
+            os.rename(staging, warehouse)
+        elif _exchange(staging, warehouse):
+            shutil.rmtree(staging)  # staging now holds the previous warehouse
+        else:  # no renameat2: two renames; a crash in between leaves .atlas-old-*
+            old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=warehouse.parent))
+            os.rmdir(old)
+            os.rename(warehouse, old)
+            os.rename(staging, warehouse)
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
