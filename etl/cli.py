@@ -45,8 +45,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from etl.template import write_template
 
-    write_template(args.out)
-    print(f"Wrote the catalogue template to {args.out}")
+    write_template(args.out, source=args.from_catalogue)
+    filled = f", filled from {args.from_catalogue}" if args.from_catalogue else ""
+    print(f"Wrote the catalogue template to {args.out}{filled}")
     return 0
 
 
@@ -75,6 +76,13 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=_cmd_validate)
     t = sub.add_parser("template", help="write an empty catalogue workbook (.xlsx)")
     t.add_argument("out", type=Path)
+    t.add_argument(
+        "--from",
+        dest="from_catalogue",
+        type=Path,
+        default=None,
+        help="fill the template with this CSV catalogue directory",
+    )
     t.set_defaults(func=_cmd_template)
     r = sub.add_parser("reference", help="regenerate data/reference from maintained sources")
     r.add_argument("--out", type=Path, default=Path("data/reference"))

@@ -89,14 +89,15 @@ class _RowChecker:
 
     def countries(self, column: str) -> list[str]:
         codes = []
-        for name in split_multi(self.values.get(column, "")):
+        names = split_multi(self.values.get(column, ""))
+        for name in names:
             try:
                 codes.append(resolve_country(name))
             except BadValue as exc:
                 self.failed = True
                 self.report.add(
                     self.sheet.where.problem(
-                        f"{name}: {exc.message}",
+                        f"{name}: {exc.message}" if len(names) > 1 else exc.message,
                         row=self.row,
                         column=column,
                         value=self.values.get(column, ""),

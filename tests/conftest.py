@@ -1,0 +1,52 @@
+"""Shared fixtures: catalogues copied to a temp dir, warehouses built from them."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+CATALOGUE = ROOT / "data" / "catalogue"
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    """Path → SHA-256 of every file below `directory` (byte-identity checks)."""
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def quiet(_message: str) -> None:
+    pass
+
+
+@pytest.fixture
+def mini_catalogue(tmp_path: Path) -> Path:
+    """A writable copy of the small test catalogue."""
+    target = tmp_path / "catalogue"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def mini_warehouse(tmp_path: Path, mini_catalogue: Path) -> Path:
+    """A warehouse built from the small test catalogue."""
+    warehouse = tmp_path / "warehouse"
+    build(mini_catalogue, warehouse, progress=quiet)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def atlas_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from the real, curated catalogue."""
+    warehouse = tmp_path_factory.mktemp("atlas") / "warehouse"
+    build(CATALOGUE, warehouse, progress=quiet)
+    return warehouse

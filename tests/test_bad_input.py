@@ -1,0 +1,154 @@
+"""Each kind of bad input gets a clear message (file, row, column, value, fix), the
+build exits 1 without a traceback, and the existing warehouse stays byte-identical."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, tree_digest
+from etl.build import load
+
+
+def edit_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell, addressing the row as a spreadsheet user would (header = row 1)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+        fields = list(rows[0].keys())
+    if column not in fields:
+        fields.append(column)
+    rows[row - 2][column] = value
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# (file, row, column, new value, expected message part, expected suggestion part)
+CASES = [
+    ("projects.csv", 2, "countries", "Atlantis", "unknown country", "ISO3 code"),
+    ("projects.csv", 2, "countries", "Mozambique; Atlantis", "Atlantis: unknown country", None),
+    ("projects.csv", 3, "countries", "Cote d'Ivore", "unknown country", "Côte d'Ivoire"),
+    ("projects.csv", 2, "pillar", "social protecion", "unknown pillar", "social_protection"),
+    ("projects.csv", 2, "pillar", "", "required value is empty", None),
+    ("projects.csv", 3, "start_year", "20O9", "not a year", "four-digit year"),
+    ("projects.csv", 3, "end_year", "2001", "ends before it starts", None),
+    ("projects.csv", 5, "end_year", "soon", "not a year or 'ongoing'", "'ongoing'"),
+    ("projects.csv", 3, "project_id", "moz-leda", "duplicate id (first used on row 2)", None),
+    ("projects.csv", 2, "project_id", "Moz LEDA", "not a valid id", "moz-leda"),
+    ("projects.csv", 2, "record_type", "programm", "not an allowed value", "programme"),
+    ("projects.csv", 2, "phases", "Phase 1: 1997-2003; Phase 2: 2006-2009", "last phase", None),
+    ("projects.csv", 3, "beneficiaries_count", "youth: ten thousand", "not a whole number", None),
+    ("projects.csv", 3, "partners", "UNICEF [agency]", "not an allowed value", "un_agency"),
+    ("projects.csv", 4, "region", "Latin America", "not an ILO region", None),
+    ("projects.csv", 2, "source_ref", "", "must say where in the source", None),
+    ("localities.csv", 2, "project_id", "moz-led", "no project with this id", "moz-leda"),
+    ("localities.csv", 2, "lat", "191.2", "outside -90..90", "swapped"),
+    ("localities.csv", 2, "lon", "", "both latitude and longitude", None),
+    ("localities.csv", 3, "iso3", "Brazil", "not among the project's countries", "add BRA"),
+    ("exchanges.csv", 2, "start_date", "2014-09-31", "no such date", "YYYY-MM-DD"),
+    ("exchanges.csv", 2, "end_date", "2014-08-01", "ends before it starts", None),
+    ("exchanges.csv", 2, "status", "done", "not an allowed value", "held"),
+    ("exchanges.csv", 3, "follows", "chefchouen-2014", "no exchange with this id", "chefchaouen"),
+    ("exchange_participants.csv", 3, "role", "guest", "not an allowed value", None),
+    ("reported_figures.csv", 2, "value", "seventy", "not a number", None),
+    ("reported_figures.csv", 3, "dimension", "continent:Asia", "unknown dimension", None),
+]
+
+
+@pytest.mark.parametrize(("file", "row", "column", "value", "message", "suggestion"), CASES)
+def test_bad_cell_is_reported_with_its_location_and_fix(
+    mini_catalogue, file, row, column, value, message, suggestion
+):
+    edit_cell(mini_catalogue / file, row, column, value)
+    _, report = load(mini_catalogue)
+    matching = [p for p in report.problems if p.row == row and p.column == column]
+    assert matching, f"no problem at row {row}, column {column}: {report.render()}"
+    problem = matching[0]
+    assert problem.file.endswith(file)
+    assert message in problem.message
+    if suggestion:
+        assert suggestion in (problem.suggestion or "")
+    rendered = problem.render()
+    assert file in rendered and f"row {row}" in rendered and f"column {column}" in rendered
+
+
+def test_all_problems_are_reported_not_only_the_first(mini_catalogue):
+    edit_cell(mini_catalogue / "projects.csv", 2, "countries", "Atlantis")
+    edit_cell(mini_catalogue / "projects.csv", 3, "pillar", "nope")
+    edit_cell(mini_catalogue / "exchanges.csv", 2, "status", "done")
+    _, report = load(mini_catalogue)
+    located = {(Path(p.file).name, p.row, p.column) for p in report.problems}
+    assert {
+        ("projects.csv", 2, "countries"),
+        ("projects.csv", 3, "pillar"),
+        ("exchanges.csv", 2, "status"),
+    } <= located
+
+
+def test_a_reference_to_an_invalid_row_is_not_reported_twice(mini_catalogue):
+    edit_cell(mini_catalogue / "projects.csv", 2, "countries", "Atlantis")
+    _, report = load(mini_catalogue)
+    assert [p for p in report.problems if "localities" in p.file] == []
+
+
+def test_unknown_column_and_missing_required_column(mini_catalogue):
+    path = mini_catalogue / "projects.csv"
+    text = path.read_text(encoding="utf-8").replace("title,", "titel,", 1)
+    path.write_text(text.replace(",pillar,", ",pilar,", 1), encoding="utf-8")
+    _, report = load(mini_catalogue)
+    rendered = report.render()
+    assert "column titel: unknown column — did you mean 'title'?" in rendered
+    assert "column pillar: required column is missing" in rendered
+
+
+def test_missing_projects_sheet(tmp_path):
+    (tmp_path / "exchanges.csv").write_text("exchange_id\n", encoding="utf-8")
+    _, report = load(tmp_path)
+    assert "required 'projects' sheet is missing" in report.render()
+
+
+def run_cli(*args: str, env_warehouse: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_bad_input_exits_1_without_traceback_and_keeps_warehouse(
+    mini_catalogue, mini_warehouse
+):
+    before = tree_digest(mini_warehouse)
+    edit_cell(mini_catalogue / "projects.csv", 2, "countries", "Mozambique; Atlantis")
+    edit_cell(mini_catalogue / "localities.csv", 2, "lat", "abc")
+    result = run_cli("build", "--source", str(mini_catalogue), "--warehouse", str(mini_warehouse))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Atlantis: unknown country" in result.stderr
+    assert "localities.csv, row 2, column lat: 'abc': not a number" in result.stderr
+    assert "left unchanged" in result.stderr
+    assert tree_digest(mini_warehouse) == before
+
+
+def test_cli_validate_reports_and_writes_nothing(mini_catalogue, tmp_path):
+    edit_cell(mini_catalogue / "projects.csv", 3, "start_year", "20O9")
+    result = run_cli("validate", str(mini_catalogue))
+    assert result.returncode == 1
+    assert "projects.csv, row 3, column start_year: '20O9': not a year" in result.stderr
+    assert not (ROOT / "data" / "warehouse-should-not-exist").exists()
+
+
+def test_unreadable_workbook_is_a_clear_message(tmp_path):
+    bad = tmp_path / "catalogue.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 1
+    assert "cannot open as an XLSX workbook" in result.stderr
+    assert "Traceback" not in result.stderr
