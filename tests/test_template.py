@@ -52,7 +52,9 @@ def _tables(warehouse) -> dict[str, pd.DataFrame]:
     import duckdb
 
     con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
-    names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+    names = [
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    ]
     tables = {n: con.execute(f'select * from "{n}"').df() for n in names}
     con.close()
     tables["meta"] = tables["meta"][~tables["meta"]["key"].isin(VOLATILE_META)]
