@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl import vocab
-from etl.reading import decode_csv_bytes, sniff_delimiter
 from etl.problems import Where
+from etl.reading import decode_csv_bytes, sniff_delimiter
 from etl.schema import SHEETS
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import duckdb
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 
 def run_app(monkeypatch, warehouse) -> AppTest:

@@ -12,8 +12,8 @@ import time
 
 import duckdb
 import pytest
-
 from conftest import ROOT, quiet, tree_digest
+
 from etl import warehouse as warehouse_module
 from etl.build import build
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import CATALOGUE, MINI, quiet
+
 from etl.build import build
 from etl.schema import SHEETS
 from etl.template import write_template
