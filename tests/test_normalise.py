@@ -185,7 +185,7 @@ LABEL = VALUE.filter(lambda v: fold(v))
     )
 )
 def test_counts_pairs_round_trip(pairs):
-    cell = "; ".join(f"{label}: {n:,}".replace(",", sep) for label, n, sep in pairs)
+    cell = "; ".join(f"{label}: " + f"{n:,}".replace(",", sep) for label, n, sep in pairs)
     assert parse_counts(cell, groups=[]) == [(label, n) for label, n, _ in pairs]
 
 

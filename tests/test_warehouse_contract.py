@@ -1,0 +1,90 @@
+"""The warehouse honours DESIGN.md's output contract and the README's data dictionary:
+the same tables and columns in DuckDB and Parquet, and the documented meanings."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+
+# DESIGN.md's fixed names (more columns are welcome, these must exist).
+CONTRACT = {
+    "projects": "project_id title record_type pillar start_year end_year ongoing region "
+    "summary beneficiaries source_ref source_url",
+    "project_countries": "project_id iso3 country region",
+    "project_localities": "project_id name iso3 lat lon admin_level",
+    "project_topics": "project_id topic",
+    "project_beneficiaries": "project_id beneficiary_group count",
+    "project_partners": "project_id partner partner_type",
+    "project_years": "project_id year",
+    "exchanges": "exchange_id title host_city host_iso3 start_date end_date kind status "
+    "summary outcome source_ref",
+    "exchange_participants": "exchange_id iso3 city role",
+    "reported_figures": "figure_id metric dimension value unit source_ref",
+    "meta": "key value",
+}
+
+
+def readme_dictionary() -> dict[str, list[str]]:
+    """Table → documented columns, parsed from the README's data dictionary table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The warehouse", 1)[1].split("Conventions:", 1)[0]
+    tables = {}
+    for line in section.splitlines():
+        match = re.match(r"\| `(\w+)` \|[^|]*\| (.*) \|$", line)
+        if match:
+            cells = re.sub(r"\([^)]*\)", "", match.group(2))
+            tables[match.group(1)] = re.findall(r"`(\w+)`", cells.split(":")[0])
+    return tables
+
+
+def columns_of(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
+
+
+def test_contract_tables_and_columns_exist(mini_warehouse):
+    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
+    for table, names in CONTRACT.items():
+        missing = set(names.split()) - set(columns_of(con, table))
+        assert not missing, f"{table} lacks {missing}"
+    meta = dict(con.execute("select key, value from meta").fetchall())
+    con.close()
+    assert {"built_at", "source", "synthetic", "schema_version"} <= set(meta)
+    assert meta["synthetic"] == "false"
+
+
+def test_readme_documents_exactly_the_warehouse(mini_warehouse):
+    documented = readme_dictionary()
+    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
+    tables = [
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    ]
+    assert sorted(documented) == sorted(tables)
+    for table in tables:
+        if table == "meta":
+            continue
+        assert documented[table] == columns_of(con, table), table
+    con.close()
+
+
+@pytest.mark.parametrize("table", list(CONTRACT))
+def test_parquet_matches_duckdb(mini_warehouse, table):
+    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
+    expected = con.sql(f'select * from "{table}"').to_arrow_table()
+    con.close()
+    actual = pq.read_table(mini_warehouse / "parquet" / f"{table}.parquet")
+    assert actual.column_names == expected.column_names
+    assert actual.num_rows == expected.num_rows
+    assert actual.to_pylist() == expected.to_pylist()
+
+
+def test_synthetic_flag_is_recorded(mini_catalogue, tmp_path):
+    from etl.build import build
+
+    build(mini_catalogue, tmp_path / "wh", synthetic=True, progress=lambda m: None)
+    con = duckdb.connect(str(tmp_path / "wh" / "atlas.duckdb"), read_only=True)
+    assert con.execute("select value from meta where key='synthetic'").fetchone() == ("true",)
+    con.close()
