@@ -56,6 +56,11 @@ def decode_csv_bytes(data: bytes, where: Where) -> tuple[str | None, Problem | N
             "file is UTF-16 (Excel 'Unicode Text'), not CSV",
             suggestion="in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'",
         )
+    if b"\x00" in data:
+        return None, where.problem(
+            "file contains NUL bytes: it is UTF-16/UTF-32 text or not a text file, not CSV",
+            suggestion="in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'",
+        )
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
