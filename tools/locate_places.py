@@ -21,6 +21,7 @@ Checks (reported on stderr; exit status 1 if any):
 
 Usage:  python tools/locate_places.py [CATALOGUE_DIR]
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,8 +66,15 @@ def fmt(x: float) -> str:
     return repr(float(x))
 
 
-def process(path: Path, id_col: str, lat_col: str, lon_col: str, cc_col: str,
-            cities: dict[str, dict], problems: list[str]) -> int:
+def process(
+    path: Path,
+    id_col: str,
+    lat_col: str,
+    lon_col: str,
+    cc_col: str,
+    cities: dict[str, dict],
+    problems: list[str],
+) -> int:
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         fields = list(reader.fieldnames or [])
@@ -88,7 +96,8 @@ def process(path: Path, id_col: str, lat_col: str, lon_col: str, cc_col: str,
         if a2 and a2 != city["countrycode"]:
             problems.append(
                 f"{path.name}:{i}: id {gid} ({city['name']}) is in {city['countrycode']}, "
-                f"row country {row.get(cc_col)!r} is {a2}")
+                f"row country {row.get(cc_col)!r} is {a2}"
+            )
         row[id_col] = gid
         row[lat_col] = fmt(city["latitude"])
         row[lon_col] = fmt(city["longitude"])
