@@ -1,48 +1,45 @@
 """Local Decent Work Atlas — entry point (`streamlit run app.py`).
 
-Until the dashboard pages land, this page summarises the warehouse so a fresh
-install can be checked at a glance.
+Sets up the page, the navigation and the shared filter sidebar, then runs the chosen
+page. Pages live in pages/ and hold no SQL; the shared logic is in dashboard/.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import queries
-from dashboard.db import WarehouseMissing, warehouse_version
+from dashboard import ui
+from dashboard.pages import PAGES
 
-st.set_page_config(page_title="Local Decent Work Atlas", layout="wide")
-st.title("Local Decent Work Atlas")
-st.caption(
-    "ILO technical-cooperation projects with local authorities, and ILO–UCLG "
-    "City-to-City exchanges."
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(
+    page_title="Local Decent Work Atlas",
+    page_icon=":material/public:",
+    layout="wide",
+    initial_sidebar_state="expanded",
 )
 
-try:
-    version = warehouse_version()
-except WarehouseMissing as exc:
-    st.error(str(exc))
-    st.stop()
-
-meta = queries.meta(version)
-if meta.get("synthetic") == "true":
-    st.warning(
-        "This warehouse was built from SYNTHETIC data (benchmarks/tests), not the catalogue."
-    )
-
-counts = queries.table_counts(version).set_index("table_name")["rows"]
-cols = st.columns(4)
-cols[0].metric("Projects and programmes", int(counts["projects"]))
-cols[1].metric("Localities", int(counts["project_localities"]))
-cols[2].metric("City-to-City exchanges", int(counts["exchanges"]))
-cols[3].metric("Reported figures", int(counts["reported_figures"]))
-
-st.subheader("Projects by pillar and region")
-st.dataframe(queries.projects_by_pillar_and_region(version), hide_index=True)
-
-st.subheader("Warehouse")
-st.dataframe(counts.rename("rows"), width="content")
-st.caption(
-    f"Built {meta.get('built_at', '?')} from {meta.get('source', '?')} · "
-    f"schema {meta.get('schema_version', '?')}"
+navigation = st.navigation(
+    [
+        st.Page(
+            str(HERE / spec.file),
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.path or "overview",
+            default=spec.path == "",
+        )
+        for spec in PAGES
+    ]
 )
+
+with st.sidebar:
+    st.markdown("## Local Decent Work Atlas")
+    st.caption("ILO projects with local authorities · ILO–UCLG City-to-City exchanges")
+
+ui.version()  # stops with build instructions when there is no warehouse
+ui.synthetic_banner()
+ui.sidebar_filters()
+navigation.run()

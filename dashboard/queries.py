@@ -1,42 +1,423 @@
-"""Named queries against the warehouse. Pure: version in, DataFrame out."""
+"""Every query the dashboard runs. Pure: (warehouse version, filters) in, DataFrame out.
+
+Filters combine as AND across facets and OR within one facet. A project matches a
+region when any of its countries is in it (so multi-region projects are found from
+each of their regions). A year range keeps projects active in at least one of its
+years; records without years are then left out (pages say how many).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from dashboard.db import WarehouseVersion, run_query
+from dashboard.state import FilterOptions, Filters, search_terms
 
-TABLES = (
-    "projects",
-    "project_countries",
-    "project_localities",
-    "project_topics",
-    "project_beneficiaries",
-    "project_partners",
-    "project_years",
-    "exchanges",
-    "exchange_participants",
-    "reported_figures",
+STATUS_SQL = (
+    "case when p.ongoing then 'ongoing' when p.end_year is not null then 'completed' "
+    "else 'unknown' end"
+)
+_PROJECT_TEXT = (
+    "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, p.outcomes, "
+    "p.countries, (select string_agg(pp.partner, ' ') from project_partners pp "
+    "where pp.project_id = p.project_id))))"
+)
+_EXCHANGE_TEXT = (
+    "strip_accents(lower(concat_ws(' ', e.title, e.summary, e.outcome, e.host_city, "
+    "e.host_country, e.organisers, (select string_agg(concat_ws(' ', ep.city, ep.country), ' ') "
+    "from exchange_participants ep where ep.exchange_id = e.exchange_id))))"
 )
 
 
-def table_counts(version: WarehouseVersion) -> pd.DataFrame:
-    union = " union all ".join(
-        f"select '{t}' as table_name, count(*) as rows from {t}" for t in TABLES
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def project_where(f: Filters) -> tuple[str, list]:
+    """SQL condition on `projects p` for the filters, with its parameters."""
+    clauses: list[str] = []
+    params: list = []
+
+    def add(sql: str, *values) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    if f.region:
+        add(
+            "(list_contains(?::VARCHAR[], p.region) or exists (select 1 from project_countries c "
+            "where c.project_id = p.project_id and list_contains(?::VARCHAR[], c.region)))",
+            list(f.region),
+            list(f.region),
+        )
+    if f.country:
+        add(
+            "exists (select 1 from project_countries c where c.project_id = p.project_id "
+            "and list_contains(?::VARCHAR[], c.iso3))",
+            list(f.country),
+        )
+    if f.pillar:
+        add("list_contains(?::VARCHAR[], p.pillar)", list(f.pillar))
+    if f.topic:
+        add(
+            "exists (select 1 from project_topics t where t.project_id = p.project_id "
+            "and list_contains(?::VARCHAR[], t.topic))",
+            list(f.topic),
+        )
+    if f.group:
+        add(
+            "exists (select 1 from project_beneficiaries b where b.project_id = p.project_id "
+            "and list_contains(?::VARCHAR[], b.beneficiary_group))",
+            list(f.group),
+        )
+    if f.status:
+        add(f"list_contains(?::VARCHAR[], {STATUS_SQL})", list(f.status))
+    if f.type:
+        add("list_contains(?::VARCHAR[], p.record_type)", list(f.type))
+    if f.years:
+        add(
+            "exists (select 1 from project_years y where y.project_id = p.project_id "
+            "and y.year between ? and ?)",
+            f.years[0],
+            f.years[1],
+        )
+    for term in search_terms(f.q):
+        add(f"{_PROJECT_TEXT} like ? escape '\\'", _like(term))
+    return (" and ".join(clauses) or "true"), params
+
+
+def exchange_where(f: Filters) -> tuple[str, list]:
+    """SQL condition on `exchanges e`: region, country, topic, years and search apply."""
+    clauses: list[str] = []
+    params: list = []
+    if f.region:
+        clauses.append(
+            "(list_contains(?::VARCHAR[], e.host_region) or exists (select 1 from "
+            "exchange_participants ep where ep.exchange_id = e.exchange_id "
+            "and list_contains(?::VARCHAR[], ep.region)))"
+        )
+        params += [list(f.region), list(f.region)]
+    if f.country:
+        clauses.append(
+            "(list_contains(?::VARCHAR[], e.host_iso3) or exists (select 1 from "
+            "exchange_participants ep where ep.exchange_id = e.exchange_id "
+            "and list_contains(?::VARCHAR[], ep.iso3)))"
+        )
+        params += [list(f.country), list(f.country)]
+    if f.topic:
+        clauses.append(
+            "exists (select 1 from exchange_topics t where t.exchange_id = e.exchange_id "
+            "and list_contains(?::VARCHAR[], t.topic))"
+        )
+        params.append(list(f.topic))
+    if f.years:
+        clauses.append("e.year between ? and ?")
+        params += [f.years[0], f.years[1]]
+    for term in search_terms(f.q):
+        clauses.append(f"{_EXCHANGE_TEXT} like ? escape '\\'")
+        params.append(_like(term))
+    return (" and ".join(clauses) or "true"), params
+
+
+# Filters that exchanges cannot be narrowed by (they have no pillar, group, status, type).
+PROJECT_ONLY_FILTERS = ("pillar", "group", "status", "type")
+
+
+def _ids(f: Filters) -> tuple[str, list]:
+    where, params = project_where(f)
+    return f"select p.project_id from projects p where {where}", params
+
+
+def filter_options(v: WarehouseVersion) -> FilterOptions:
+    """Every value each filter can take in this warehouse."""
+
+    def column(sql: str) -> tuple[str, ...]:
+        return tuple(run_query(v, sql).iloc[:, 0].dropna().astype(str))
+
+    countries = run_query(
+        v,
+        "select distinct iso3, country from (select iso3, country from project_countries "
+        "union all select host_iso3, host_country from exchanges "
+        "union all select iso3, country from exchange_participants) order by country",
     )
-    return run_query(version, union)
+    years = run_query(
+        v,
+        "select min(y) as lo, max(y) as hi from (select year as y from project_years "
+        "union all select year from exchanges)",
+    ).iloc[0]
+    from dashboard import theme
+
+    regions = set(column("select distinct region from project_countries")) | set(
+        column("select distinct region from projects")
+    )
+    return FilterOptions(
+        region=tuple(r for r in theme.REGION_ORDER if r in regions),
+        country=dict(zip(countries["iso3"], countries["country"], strict=True)),
+        pillar=tuple(
+            p for p in theme.PILLAR_ORDER if p in column("select distinct pillar from projects")
+        ),
+        topic=column("select distinct topic from project_topics order by topic"),
+        group=column(
+            "select distinct beneficiary_group from project_beneficiaries order by 1"
+        ),
+        status=tuple(
+            s
+            for s in theme.STATUS_LABELS
+            if s in column(f"select distinct {STATUS_SQL} from projects p")
+        ),
+        type=column("select distinct record_type from projects order by 1"),
+        year_min=int(years["lo"]) if pd.notna(years["lo"]) else 2000,
+        year_max=int(years["hi"]) if pd.notna(years["hi"]) else 2015,
+    )
 
 
-def meta(version: WarehouseVersion) -> dict[str, str]:
-    frame = run_query(version, "select key, value from meta")
+def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """The filtered projects with everything a table or a detail view shows."""
+    where, params = project_where(f)
+    return run_query(
+        v,
+        f"""
+        select p.*, {STATUS_SQL} as status,
+          (select string_agg(t.topic, '; ' order by t.topic) from project_topics t
+             where t.project_id = p.project_id) as topics,
+          (select string_agg(b.beneficiary_group, '; ') from project_beneficiaries b
+             where b.project_id = p.project_id) as beneficiary_groups,
+          (select string_agg(pp.partner, '; ') from project_partners pp
+             where pp.project_id = p.project_id) as partners,
+          (select count(*) from project_localities l where l.project_id = p.project_id)
+             as localities
+        from projects p where {where}
+        order by p.start_year nulls last, p.title
+        """,
+        tuple(params),
+    )
+
+
+def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:
+    """How many projects match the other filters but have no years (hidden by a year range)."""
+    from dataclasses import replace
+
+    where, params = project_where(replace(f, years=None))
+    sql = (
+        f"select count(*) as n from projects p where {where} and not exists "
+        "(select 1 from project_years y where y.project_id = p.project_id)"
+    )
+    return int(run_query(v, sql, tuple(params))["n"].iloc[0])
+
+
+def project_countries(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """Projects per country (for the choropleth), with titles for tooltips."""
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select c.iso3, c.country, c.region, count(*) as projects,
+               string_agg(p.title, ' · ' order by p.title) as titles
+        from project_countries c join projects p using (project_id)
+        where c.project_id in ({ids})
+        group by all order by projects desc, c.country
+        """,
+        tuple(params),
+    )
+
+
+def localities(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select l.*, p.title, p.pillar, p.region as project_region
+        from project_localities l join projects p using (project_id)
+        where l.project_id in ({ids}) order by l.name
+        """,
+        tuple(params),
+    )
+
+
+def active_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """One row per project and year active, with pillar and region for stacking."""
+    ids, params = _ids(f)
+    year_clause = "and y.year between ? and ?" if f.years else ""
+    extra = list(f.years) if f.years else []
+    return run_query(
+        v,
+        f"""
+        select y.year, y.project_id, p.pillar, p.region, p.start_year = y.year as starts
+        from project_years y join projects p using (project_id)
+        where y.project_id in ({ids}) {year_clause}
+        order by y.year
+        """,
+        tuple(params + extra),
+    )
+
+
+def spans(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """One bar per project phase (or per project without phases) for the Gantt."""
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select p.project_id, p.title, p.pillar, p.region, p.record_type,
+               coalesce(ph.phase_no, 1) as phase_no, ph.label as phase,
+               coalesce(ph.start_year, p.start_year) as start_year,
+               coalesce(ph.end_year, case when ph.phase_no is null then p.end_year end)
+                 as end_year,
+               coalesce(ph.ongoing, p.ongoing) as ongoing
+        from projects p left join project_phases ph using (project_id)
+        where p.project_id in ({ids})
+        order by p.start_year nulls last, p.title, phase_no
+        """,
+        tuple(params),
+    )
+
+
+def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
+    """Projects per topic / beneficiary group / partner, split by pillar."""
+    table, column = {
+        "topic": ("project_topics", "topic"),
+        "group": ("project_beneficiaries", "beneficiary_group"),
+        "partner": ("project_partners", "partner"),
+        "partner_type": ("project_partners", "coalesce(partner_type, 'not stated')"),
+    }[facet]
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select {column} as value, p.pillar, count(distinct t.project_id) as projects
+        from {table} t join projects p using (project_id)
+        where t.project_id in ({ids})
+        group by all order by value
+        """,
+        tuple(params),
+    )
+
+
+def pillar_region(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select p.pillar, p.region, count(*) as projects
+        from projects p where p.project_id in ({ids}) group by all
+        """,
+        tuple(params),
+    )
+
+
+def exchanges(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    where, params = exchange_where(f)
+    return run_query(
+        v,
+        f"""
+        select e.*, (select count(distinct ep.iso3) from exchange_participants ep
+                     where ep.exchange_id = e.exchange_id) as countries
+        from exchanges e where {where}
+        order by e.start_date nulls last, e.exchange_id
+        """,
+        tuple(params),
+    )
+
+
+def participants(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """Participants of the filtered exchanges, with the host's coordinates for arcs."""
+    where, params = exchange_where(f)
+    return run_query(
+        v,
+        f"""
+        select ep.*, e.title, e.host_city, e.host_iso3, e.host_lat, e.host_lon, e.year,
+               e.status, e.start_date
+        from exchange_participants ep join exchanges e using (exchange_id)
+        where {where}
+        order by e.start_date, ep.role, ep.country
+        """,
+        tuple(params),
+    )
+
+
+def reported_figures(v: WarehouseVersion) -> pd.DataFrame:
+    return run_query(v, "select * from reported_figures order by figure_id")
+
+
+def documented_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """What the catalogue documents for each reported figure's dimension (filtered)."""
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        with chosen as ({ids}),
+        regions as (
+          select distinct c.region, c.project_id from project_countries c
+          where c.project_id in (select * from chosen)
+          union select p.region, p.project_id from projects p
+          where p.project_id in (select * from chosen) and p.region <> 'Multi-region'
+        )
+        select 'region:' || region as dimension, count(distinct project_id) as documented
+          from regions group by region
+        union all
+        select 'year:' || year, count(distinct project_id) from project_years
+          where project_id in (select * from chosen) group by year
+        union all
+        select 'total', count(*) from chosen
+        """,
+        tuple(params),
+    )
+
+
+def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select p.title, c.label, c.value, c.is_beneficiary_group
+        from project_counts c join projects p using (project_id)
+        where c.project_id in ({ids}) order by c.is_beneficiary_group desc, c.value desc
+        """,
+        tuple(params),
+    )
+
+
+def country_shapes_table(v: WarehouseVersion) -> pd.DataFrame:
+    return run_query(v, "select iso3, country, region from countries")
+
+
+def meta(v: WarehouseVersion) -> dict[str, str]:
+    frame = run_query(v, "select key, value from meta")
     return dict(zip(frame["key"], frame["value"], strict=True))
 
 
-def projects_by_pillar_and_region(version: WarehouseVersion) -> pd.DataFrame:
+def table(v: WarehouseVersion, name: str) -> pd.DataFrame:
+    """A whole warehouse table (for the Data page's downloads)."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(name)
+    return run_query(v, f'select * from "{name}"')
+
+
+def table_names(v: WarehouseVersion) -> list[str]:
+    frame = run_query(
+        v, "select table_name from information_schema.tables order by table_name"
+    )
+    return list(frame["table_name"])
+
+
+def columns(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(
-        version,
-        """
-        select pillar_label as pillar, region, count(*) as projects
-        from projects group by all order by pillar, region
-        """,
+        v,
+        "select table_name, column_name, data_type from information_schema.columns "
+        "order by table_name, ordinal_position",
+    )
+
+
+def table_counts(v: WarehouseVersion) -> pd.DataFrame:
+    names = table_names(v)
+    union = " union all ".join(
+        f"select '{t}' as table_name, count(*) as rows from \"{t}\"" for t in names
+    )
+    return run_query(v, union)
+
+
+def projects_by_pillar_and_region(v: WarehouseVersion) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select pillar_label as pillar, region, count(*) as projects "
+        "from projects group by all order by pillar, region",
     )

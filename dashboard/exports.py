@@ -1,0 +1,116 @@
+"""Exports: CSV and XLSX of the data behind a view, PNG/SVG of a chart. Pure functions.
+
+An XLSX export carries a second sheet stating the filters, the permalink, the source
+citation and the export date, so a file found on a laptop months later explains itself.
+Chart images are rendered by Plotly's kaleido with Debian's chromium, offline.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
+CITATION = (
+    "ILO and UCLG, “Localizing the Decent Work Agenda through South-South and City-to-City "
+    "Cooperation” (ILO PARDEV / UCLG); catalogue curated in the Local Decent Work Atlas."
+)
+
+
+def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as ISO text and nothing lost: NULL stays empty (never 0)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so Excel in any locale opens accents correctly."""
+    return _export_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    filters: Sequence[tuple[str, str]],
+    permalink: str,
+    exported_at: datetime | None = None,
+) -> bytes:
+    """Workbook: 'data' (the rows) and 'about' (title, filters, link, source, date)."""
+    exported_at = exported_at or datetime.now(UTC)
+    about = [
+        ("Export", title),
+        ("Exported at (UTC)", exported_at.strftime("%Y-%m-%d %H:%M")),
+        ("Permalink", permalink),
+        ("Source", CITATION),
+        ("Rows", str(len(frame))),
+        ("", ""),
+        ("Filters", ""),
+        *filters,
+        ("", ""),
+        ("Note", "Empty cells mean the source does not report the value (never zero)."),
+    ]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _export_frame(frame).to_excel(writer, sheet_name="data", index=False)
+        pd.DataFrame(about, columns=["item", "value"]).to_excel(
+            writer, sheet_name="about", index=False
+        )
+        for name, width in (("data", 24), ("about", 60)):
+            sheet = writer.sheets[name]
+            for column in sheet.columns:
+                sheet.column_dimensions[column[0].column_letter].width = width
+    return buffer.getvalue()
+
+
+def slide_figure(fig: go.Figure, *, title: str, source: str = theme.SOURCE_LINE) -> go.Figure:
+    """A copy of `fig` laid out for a 1920×1080 slide, with its title and a source line."""
+    out = go.Figure(fig)
+    out.update_layout(
+        title={"text": title, "x": 0.02, "xanchor": "left", "font": {"size": 30}},
+        font={"size": 18, "family": theme.FONT_FAMILY},
+        width=SLIDE_WIDTH,
+        height=SLIDE_HEIGHT,
+        margin={"t": 110, "b": 120, "l": 90, "r": 40},
+        paper_bgcolor="white",
+    )
+    out.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.1,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 14, "color": "#555555"},
+    )
+    return out
+
+
+def _ensure_browser() -> None:
+    """kaleido drives a local Chrome; point it at Debian's chromium (never a download)."""
+    if "BROWSER_PATH" not in os.environ:
+        found = shutil.which("chromium") or shutil.which("chromium-browser")
+        if found:
+            os.environ["BROWSER_PATH"] = found
+
+
+def figure_image(fig: go.Figure, fmt: str, *, title: str) -> bytes:
+    """PNG or SVG bytes of `fig` at slide resolution, with title and source line."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(fmt)
+    _ensure_browser()
+    slide = slide_figure(fig, title=title)
+    return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)

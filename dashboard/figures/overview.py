@@ -1,0 +1,55 @@
+"""Overview figures: the publication's reported figures beside what the catalogue documents."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import base_layout, empty_figure
+
+REPORTED_COLOUR = "#777777"
+DOCUMENTED_COLOUR = "#0072B2"
+
+
+def reported_vs_documented(
+    reported: pd.DataFrame, documented: pd.DataFrame
+) -> tuple[go.Figure, pd.DataFrame]:
+    """One pair of bars per reported figure with a region or year dimension.
+
+    Returns the figure and the table behind it (dimension, label, reported, qualifier,
+    documented, source_ref).
+    """
+    rows = reported[reported["dimension"].str.match(r"^(region|year):", na=False)].copy()
+    counts = dict(zip(documented["dimension"], documented["documented"], strict=False))
+    rows["documented"] = [int(counts.get(d, 0)) for d in rows["dimension"]]
+    rows["label"] = [
+        (lab if isinstance(lab, str) and lab else dim.split(":", 1)[1])
+        + (" (year)" if dim.startswith("year:") else "")
+        for dim, lab in zip(rows["dimension"], rows["dimension_label"], strict=True)
+    ]
+    table = rows[["dimension", "label", "value", "qualifier", "documented", "source_ref"]].rename(
+        columns={"value": "reported"}
+    )
+    if table.empty:
+        return empty_figure("The catalogue has no reported figures to compare."), table
+    fig = go.Figure()
+    fig.add_bar(
+        name="Reported in the publication",
+        x=table["label"],
+        y=table["reported"],
+        marker_color=REPORTED_COLOUR,
+        text=table["reported"].map(lambda v: f"{v:g}"),
+        textposition="outside",
+        hovertemplate="%{x}: %{y} reported<extra></extra>",
+    )
+    fig.add_bar(
+        name="Documented in this catalogue",
+        x=table["label"],
+        y=table["documented"],
+        marker_color=DOCUMENTED_COLOUR,
+        text=table["documented"],
+        textposition="outside",
+        hovertemplate="%{x}: %{y} documented here<extra></extra>",
+    )
+    fig.update_layout(barmode="group", yaxis_title="Projects")
+    return base_layout(fig, height=380), table

@@ -1,0 +1,195 @@
+"""Filter state and its URL encoding — the one place that knows both.
+
+The URL is the API (as in Datasette): every filter is a query parameter, several
+values repeat the parameter (`?region=Africa&region=Americas`), defaults stay out of
+the URL, and a copied URL reproduces the exact view on any page. Parsing is pure and
+lenient: unknown parameters and invalid values are dropped with a note, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from urllib.parse import urlencode
+
+from dashboard import theme
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One multi-value filter: its URL parameter, its label and how values display."""
+
+    param: str
+    label: str
+    help: str
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("region", "ILO region", "Projects with at least one country in the region."),
+    Facet("country", "Country", "Projects in any of these countries."),
+    Facet("pillar", "Decent Work pillar", "The pillar the publication files the project under."),
+    Facet("topic", "Topic", "Projects with any of these topics."),
+    Facet("group", "Beneficiary group", "Projects naming any of these beneficiary groups."),
+    Facet("status", "Status", "Ongoing, completed, or end year not reported."),
+    Facet("type", "Record type", "Projects, or programmes described in the publication's boxes."),
+)
+YEARS_PARAM = "years"
+SEARCH_PARAM = "q"
+# Page-level parameters that are not filters but are part of a view's URL.
+PAGE_PARAMS = frozenset({"project", "exchange", "stack", "measure", "country_focus", "present"})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user has chosen. Empty tuple / None = no restriction (the default)."""
+
+    region: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    pillar: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    q: str = ""
+
+    def is_default(self) -> bool:
+        return self == Filters()
+
+    def values(self, param: str) -> tuple[str, ...]:
+        return getattr(self, param)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values each filter can take, read from the warehouse."""
+
+    region: tuple[str, ...]
+    country: Mapping[str, str]  # iso3 → display name
+    pillar: tuple[str, ...]
+    topic: tuple[str, ...]
+    group: tuple[str, ...]
+    status: tuple[str, ...]
+    type: tuple[str, ...]
+    year_min: int
+    year_max: int
+
+    def choices(self, param: str) -> tuple[str, ...]:
+        value = getattr(self, param)
+        return tuple(value) if not isinstance(value, tuple) else value
+
+    def label(self, param: str, value: str) -> str:
+        if param == "country":
+            return self.country.get(value, value)
+        if param == "pillar":
+            return theme.pillar_label(value)
+        if param == "status":
+            return theme.STATUS_LABELS.get(value, value)
+        if param == "type":
+            return theme.RECORD_TYPE_LABELS.get(value, value)
+        return value
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_terms(q: str) -> list[str]:
+    """Words of a search, case- and accent-folded; each must match somewhere."""
+    return [w for w in re.split(r"\s+", _fold(q).strip()) if w]
+
+
+def parse_params(
+    params: Mapping[str, Sequence[str]], options: FilterOptions
+) -> tuple[Filters, list[str]]:
+    """Filters from URL query parameters, plus a note for everything ignored."""
+    notes: list[str] = []
+    known = {f.param for f in FACETS} | {YEARS_PARAM, SEARCH_PARAM} | PAGE_PARAMS
+    for name in params:
+        if name not in known:
+            notes.append(f"Ignored unknown URL parameter “{name}”.")
+    chosen: dict[str, object] = {}
+    for facet in FACETS:
+        raw = [v for v in params.get(facet.param, []) if v != ""]
+        allowed = options.choices(facet.param)
+        good = []
+        for value in raw:  # exact values, as the sidebar widgets accept them
+            if value not in allowed:
+                hint = next((a for a in allowed if _fold(a) == _fold(value)), None)
+                notes.append(
+                    f"Ignored {facet.label.lower()} “{value}”: not in the data"
+                    + (f" (did you mean “{hint}”?)." if hint else ".")
+                )
+            elif value not in good:
+                good.append(value)
+        chosen[facet.param] = tuple(good)
+    years = list(params.get(YEARS_PARAM, []))
+    if years:
+        try:
+            numbers = sorted(int(y) for y in years)
+            low, high = numbers[0], numbers[-1]
+            low, high = max(low, options.year_min), min(high, options.year_max)
+            if low > high:
+                raise ValueError
+            if (low, high) != (options.year_min, options.year_max):
+                chosen["years"] = (low, high)
+        except ValueError:
+            notes.append(
+                f"Ignored years “{'–'.join(years)}”: give two years between "
+                f"{options.year_min} and {options.year_max}."
+            )
+    q = " ".join(params.get(SEARCH_PARAM, []) or []).strip()
+    if q:
+        chosen["q"] = q[:200]
+    return Filters(**chosen), notes
+
+
+def to_params(filters: Filters) -> dict[str, list[str]]:
+    """URL query parameters for `filters`; defaults are left out."""
+    params: dict[str, list[str]] = {}
+    for facet in FACETS:
+        values = filters.values(facet.param)
+        if values:
+            params[facet.param] = list(values)
+    if filters.years is not None:
+        params[YEARS_PARAM] = [str(filters.years[0]), str(filters.years[1])]
+    if filters.q:
+        params[SEARCH_PARAM] = [filters.q]
+    return params
+
+
+def permalink(
+    base_url: str, page_path: str, filters: Filters, extra: Mapping[str, str] | None = None
+) -> str:
+    """The one URL builder: page + filters + page parameters."""
+    params = to_params(filters)
+    for key, value in (extra or {}).items():
+        if value not in (None, ""):
+            params[key] = [str(value)]
+    query = urlencode([(k, v) for k, values in params.items() for v in values])
+    base = base_url.rstrip("/")
+    path = page_path.strip("/")
+    url = f"{base}/{path}" if path else base + "/"
+    return url + (f"?{query}" if query else "")
+
+
+def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str]]:
+    """(filter, value) lines a reader understands — for exports and captions."""
+    lines = []
+    for facet in FACETS:
+        values = filters.values(facet.param)
+        shown = "; ".join(options.label(facet.param, v) for v in values) if values else "all"
+        lines.append((facet.label, shown))
+    years = filters.years or (options.year_min, options.year_max)
+    lines.append(("Years", f"{years[0]}–{years[1]}" + ("" if filters.years else " (all)")))
+    lines.append(("Search", filters.q or "none"))
+    return lines
+
+
+def without(filters: Filters, param: str) -> Filters:
+    """The same filters with one of them reset to its default."""
+    default = next(f for f in fields(Filters) if f.name == param).default
+    return replace(filters, **{param: default})

@@ -1,0 +1,261 @@
+"""The Streamlit layer shared by every page: cached data, the filter sidebar, chart
+blocks with Chart / Table / Sources / Download, empty states. Pages stay thin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import exports, queries, theme
+from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
+from dashboard.state import (
+    FACETS,
+    SEARCH_PARAM,
+    YEARS_PARAM,
+    FilterOptions,
+    Filters,
+    describe,
+    parse_params,
+    permalink,
+)
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "svg", "width": 1920, "height": 1080, "scale": 1},
+}
+
+
+# --- data -----------------------------------------------------------------------------
+
+
+def version() -> WarehouseVersion:
+    """The current warehouse; stops the page with build instructions when missing."""
+    try:
+        return warehouse_version()
+    except WarehouseMissing as exc:
+        st.error(f"**The warehouse is missing.** {exc}")
+        st.code("make run        # builds the warehouse if missing, then serves the app")
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(name: str, v: WarehouseVersion, args: tuple) -> object:
+    return getattr(queries, name)(v, *args)
+
+
+def load(name: str, *args) -> pd.DataFrame:
+    """queries.<name>(version, *args), cached until the warehouse file changes."""
+    return _cached(name, version(), args)
+
+
+def options() -> FilterOptions:
+    return load("filter_options")
+
+
+# --- filters and the URL ----------------------------------------------------------------
+
+
+def _raw_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _url_notes(opts: FilterOptions) -> None:
+    """Parse the URL before the widgets clean it, and keep the notes for the user."""
+    _, notes = parse_params(_raw_params(), opts)
+    if notes:
+        st.session_state["url_notes"] = notes
+
+
+def clear_filters() -> None:
+    opts = options()
+    for facet in FACETS:
+        st.session_state[facet.param] = []
+    st.session_state[YEARS_PARAM] = (opts.year_min, opts.year_max)
+    st.session_state[SEARCH_PARAM] = ""
+
+
+def sidebar_filters() -> Filters:
+    """Render the shared filters (bound to the URL) and return the current Filters."""
+    opts = options()
+    _url_notes(opts)
+    with st.sidebar:
+        st.markdown("### Filters")
+        q = st.text_input(
+            "Search",
+            key=SEARCH_PARAM,
+            bind="query-params",
+            placeholder="title, summary, beneficiaries, partners",
+            help="Every word must appear; case and accents are ignored.",
+        )
+        chosen: dict[str, tuple[str, ...]] = {}
+        for facet in FACETS:
+            values = st.multiselect(
+                facet.label,
+                options=list(opts.choices(facet.param)),
+                format_func=lambda value, p=facet.param: opts.label(p, value),
+                key=facet.param,
+                bind="query-params",
+                help=facet.help,
+                placeholder="All",
+            )
+            chosen[facet.param] = tuple(values)
+        years = st.slider(
+            "Years active",
+            min_value=opts.year_min,
+            max_value=opts.year_max,
+            value=(opts.year_min, opts.year_max),
+            key=YEARS_PARAM,
+            bind="query-params",
+            help="Projects active in at least one of these years; exchanges held in them.",
+        )
+        filters = Filters(
+            **chosen,
+            years=None if tuple(years) == (opts.year_min, opts.year_max) else tuple(years),
+            q=q.strip(),
+        )
+        if not filters.is_default():
+            st.button("Clear all filters", on_click=clear_filters, width="stretch")
+    notes = st.session_state.get("url_notes")
+    if notes:
+        with st.container(border=True):
+            st.markdown("**Some of the link's settings were ignored:**")
+            for note in notes:
+                st.markdown(f"- {note}")
+            if st.button("Dismiss", key="dismiss_url_notes"):
+                st.session_state.pop("url_notes", None)
+                st.rerun()
+    st.session_state["filters"] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    return st.session_state.get("filters", Filters())
+
+
+def base_url() -> str:
+    url = st.context.url or "http://localhost:8501"
+    match = re.match(r"^(https?://[^/]+)", url)
+    return match.group(1) if match else "http://localhost:8501"
+
+
+def page_link(page_path: str, extra: dict[str, str] | None = None) -> str:
+    return permalink(base_url(), page_path, current_filters(), extra)
+
+
+def filters_caption(filters: Filters) -> None:
+    if filters.is_default():
+        st.caption("Showing everything in the catalogue (no filters).")
+        return
+    opts = options()
+    active = [f"{k}: {v}" for k, v in describe(filters, opts) if v not in ("all", "none")]
+    active = [a for a in active if not a.endswith("(all)")]
+    st.caption("Filtered by " + " · ".join(active))
+
+
+# --- building blocks ------------------------------------------------------------------
+
+
+def empty_state(what: str) -> None:
+    """A filter with no match says so and offers to clear filters."""
+    with st.container(border=True):
+        st.markdown(f"**No {what} match the current filters.**")
+        st.caption("Widen the year range, remove a filter, or start again.")
+        st.button("Clear all filters", on_click=clear_filters, key=f"clear_{what}")
+
+
+def downloads(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    key: str,
+    page_path: str,
+    figure: go.Figure | None = None,
+) -> None:
+    """CSV + XLSX of `frame` (the filtered view); PNG + SVG of `figure` if given."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
+    filters = current_filters()
+    lines = describe(filters, options())
+    link = page_link(page_path)
+    cols = st.columns(4 if figure is not None else 2)
+    cols[0].download_button(
+        "CSV",
+        data=lambda: exports.csv_bytes(frame),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Excel",
+        data=lambda: exports.xlsx_bytes(
+            frame, title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
+        ),
+        file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    if figure is not None:
+        for column, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
+            column.download_button(
+                fmt.upper(),
+                data=lambda fmt=fmt: exports.figure_image(figure, fmt, title=title),
+                file_name=f"{slug}.{fmt}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                icon=":material/image:",
+                on_click="ignore",
+                help="1920×1080, with title and source line, for slides",
+            )
+
+
+def chart_block(
+    *,
+    title: str,
+    key: str,
+    page_path: str,
+    figure: go.Figure | None,
+    data: pd.DataFrame,
+    sources: str = theme.SOURCE_LINE,
+    render: Callable[[], None] | None = None,
+    table: pd.DataFrame | None = None,
+) -> None:
+    """Every chart as Chart / Table / Sources / Download (as in OWID's grapher)."""
+    st.subheader(title)
+    chart_tab, table_tab, sources_tab, download_tab = st.tabs(
+        ["Chart", "Table", "Sources", "Download"]
+    )
+    with chart_tab:
+        if render is not None:
+            render()
+        elif figure is not None:
+            st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
+    with table_tab:
+        st.dataframe(table if table is not None else data, hide_index=True, width="stretch")
+    with sources_tab:
+        st.markdown(sources)
+        st.caption(
+            "Aggregates from the publication are shown as reported; everything else is "
+            "counted from the curated catalogue. Empty values mean “not reported”."
+        )
+    with download_tab:
+        downloads(data, title=title, key=key, page_path=page_path, figure=figure)
+
+
+def synthetic_banner() -> None:
+    """Synthetic warehouses (benchmarks, tests) say so on every page."""
+    meta = load("meta")
+    if meta.get("synthetic") == "true":
+        st.warning(
+            "**Synthetic data.** This warehouse was generated for benchmarks or tests; "
+            "it is not the curated catalogue. Rebuild with `python -m etl build`.",
+            icon=":material/science:",
+        )

@@ -1,0 +1,102 @@
+"""Overview: headline figures, and the publication's reported figures beside what the
+catalogue documents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.figures.overview import reported_vs_documented
+
+PATH = ""
+
+st.title("Local Decent Work Atlas")
+st.markdown(
+    "ILO technical-cooperation projects that involve **local authorities**, and the "
+    "**City-to-City** peer-learning exchanges the ILO runs with UCLG — curated from the "
+    "ILO/UCLG publication *Localizing the Decent Work Agenda through South-South and "
+    "City-to-City Cooperation*."
+)
+filters = ui.current_filters()
+ui.filters_caption(filters)
+
+projects = ui.load("projects", filters)
+exchanges = ui.load("exchanges", filters)
+countries = ui.load("project_countries", filters)
+localities = ui.load("localities", filters)
+years = ui.load("active_years", filters)
+counts = ui.load("beneficiary_counts", filters)
+
+if projects.empty and exchanges.empty:
+    ui.empty_state("projects or exchanges")
+    st.stop()
+
+cols = st.columns(6)
+cols[0].metric("Projects and programmes", len(projects))
+cols[1].metric("Countries", countries["iso3"].nunique())
+cols[2].metric("Localities named", len(localities))
+cols[3].metric("City-to-City exchanges", len(exchanges))
+span = f"{years['year'].min()}–{years['year'].max()}" if not years.empty else "not reported"
+cols[4].metric("Years covered", span)
+people = counts[counts["is_beneficiary_group"]]
+cols[5].metric(
+    "Projects stating beneficiary counts",
+    people["title"].nunique() if not people.empty else "not reported",
+    help="Counts are as the source states them (targets, people covered, municipalities…); "
+    "they are listed below, never summed across different units.",
+)
+hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
+if hidden:
+    st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
+
+st.divider()
+reported = ui.load("reported_figures")
+documented = ui.load("documented_counts", filters)
+figure, table = reported_vs_documented(reported, documented)
+total = reported[reported["dimension"] == "total"]
+total_projects = total[total["unit"] == "projects"]
+headline = (
+    f"The publication reports **over {int(total_projects['value'].iloc[0])} projects** "
+    "with local authorities"
+    if not total_projects.empty
+    else "The publication reports aggregate figures"
+)
+st.markdown(
+    f"{headline}; this catalogue documents **{len(projects)}**. "
+    "Why they differ: the publication's figures come from PARDEV's 2014 in-house inventory, "
+    "while the publication — and so this catalogue — describes only a selection of those "
+    "projects in detail. Reported figures are shown as published, never padded."
+)
+ui.chart_block(
+    title="Reported in the publication vs documented here",
+    key="overview_reported",
+    page_path=PATH,
+    figure=figure,
+    data=table,
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Counts the source states")
+    if counts.empty:
+        st.caption("No counts reported for the filtered projects.")
+    else:
+        st.dataframe(
+            counts.rename(
+                columns={
+                    "title": "Project",
+                    "label": "What is counted",
+                    "value": "Count",
+                    "is_beneficiary_group": "Beneficiary group",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+with right:
+    st.subheader("All reported figures")
+    st.dataframe(
+        reported[["metric", "dimension_label", "qualifier", "value", "unit", "period", "source_ref"]],
+        hide_index=True,
+        width="stretch",
+    )
