@@ -17,7 +17,9 @@ HERE = Path(__file__).resolve().parent
 
 st.set_page_config(
     page_title="Local Decent Work Atlas",
-    page_icon=":material/public:",
+    page_icon=str(
+        HERE / "assets" / "favicon.png"
+    ),  # a local file: a material icon here is fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -114,3 +114,27 @@ def figure_image(fig: go.Figure, fmt: str, *, title: str) -> bytes:
     _ensure_browser()
     slide = slide_figure(fig, title=title)
     return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+
+
+def csv_zip(tables: dict[str, pd.DataFrame], readme: str) -> bytes:
+    """Every table as <name>.csv in one zip, with a README naming source and date."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme)
+        for name, frame in tables.items():
+            archive.writestr(f"{name}.csv", csv_bytes(frame))
+    return buffer.getvalue()
+
+
+def directory_zip(directory, pattern: str = "*") -> bytes:
+    """The files of a directory (e.g. the warehouse's parquet/) in one zip."""
+    import zipfile
+    from pathlib import Path
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path in sorted(Path(directory).glob(pattern)):
+            archive.write(path, arcname=path.name)
+    return buffer.getvalue()

@@ -96,7 +96,9 @@ with left:
 with right:
     st.subheader("All reported figures")
     st.dataframe(
-        reported[["metric", "dimension_label", "qualifier", "value", "unit", "period", "source_ref"]],
+        reported[
+            ["metric", "dimension_label", "qualifier", "value", "unit", "period", "source_ref"]
+        ],
         hide_index=True,
         width="stretch",
     )

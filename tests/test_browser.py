@@ -4,7 +4,6 @@ localhost. Screenshots go to artifacts/screenshots/ (git-ignored) — look at th
 from __future__ import annotations
 
 import pytest
-
 from browser_support import browser_page, running_app, screenshot
 
 
@@ -14,15 +13,33 @@ def app_url(atlas_warehouse):
         yield base
 
 
-def test_summary_page_renders_offline(app_url):
+def test_overview_renders_offline(app_url):
     with browser_page() as (page, log):
         page.goto(app_url, wait_until="domcontentloaded")
         page.get_by_text("Projects and programmes").wait_for(timeout=30_000)
-        page.get_by_text("Projects by pillar and region").wait_for(timeout=30_000)
-        page.wait_for_timeout(1500)
-        shot = screenshot(page, "summary")
-        metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-    assert metric.strip() == "21"
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        shot = screenshot(page, "overview")
+        first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        bars = page.locator(".js-plotly-plot .bars .point").count()
+    assert first_metric.strip() == "21"
+    assert bars >= 8  # reported and documented bars for each region and year
     assert log.external_requests == []
     assert log.console_errors == []
     assert shot.stat().st_size > 10_000
+
+
+def test_filters_from_a_link_and_clear_all(app_url):
+    with browser_page() as (page, log):
+        page.goto(app_url + "/?q=zzzz&region=Africa", wait_until="domcontentloaded")
+        page.get_by_text("No projects or exchanges match").wait_for(timeout=30_000)
+        screenshot(page, "overview_no_match")
+        page.get_by_role("button", name="Clear all filters").first.click()
+        page.get_by_text("Projects and programmes").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        url = page.url
+    assert first_metric.strip() == "21"
+    assert "q=" not in url and "region=" not in url
+    assert log.external_requests == []
+    assert log.console_errors == []

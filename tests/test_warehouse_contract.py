@@ -3,12 +3,10 @@ the same tables and columns in DuckDB and Parquet, and the documented meanings."
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from dashboard.dictionary import readme_dictionary
 
 # DESIGN.md's fixed names (more columns are welcome, these must exist).
 CONTRACT = {
@@ -28,19 +26,6 @@ CONTRACT = {
 }
 
 
-def readme_dictionary() -> dict[str, list[str]]:
-    """Table → documented columns, parsed from the README's data dictionary table."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## The warehouse", 1)[1].split("Conventions:", 1)[0]
-    tables = {}
-    for line in section.splitlines():
-        match = re.match(r"\| `(\w+)` \|[^|]*\| (.*) \|$", line)
-        if match:
-            cells = re.sub(r"\([^)]*\)", "", match.group(2))
-            tables[match.group(1)] = re.findall(r"`(\w+)`", cells.split(":")[0])
-    return tables
-
-
 def columns_of(con, table: str) -> list[str]:
     return [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
 
@@ -57,7 +42,7 @@ def test_contract_tables_and_columns_exist(mini_warehouse):
 
 
 def test_readme_documents_exactly_the_warehouse(mini_warehouse):
-    documented = readme_dictionary()
+    documented = {name: list(doc.columns) for name, doc in readme_dictionary().items()}
     con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
     tables = [
         r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()

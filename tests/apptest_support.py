@@ -1,0 +1,50 @@
+"""Run the app under Streamlit's AppTest against a given warehouse and URL."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+
+def open_page(monkeypatch, warehouse, page: str | None = None, **params) -> AppTest:
+    """app.py with `params` in the URL, switched to `page` (e.g. 'pages/map.py')."""
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """The JSON of every Plotly chart on the page."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def values(data) -> list:
+    """A Plotly JSON array as a list (Plotly ≥6 encodes numbers as base64 typed arrays)."""
+    if isinstance(data, dict) and "bdata" in data:
+        import base64
+
+        import numpy as np
+
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+        if "shape" in data:
+            shape = data["shape"]
+            shape = [int(s) for s in shape.split(",")] if isinstance(shape, str) else shape
+            array = array.reshape(shape)
+        return array.tolist()
+    return list(data or [])

@@ -1,0 +1,86 @@
+"""Overview and app shell through AppTest: figures equal the SQL, filters come from the
+URL, bad URL parameters are noted, a missing or synthetic warehouse says so."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
+from conftest import quiet
+
+from etl.build import build
+
+
+@pytest.fixture(scope="module")
+def sql(atlas_warehouse):
+    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
+    yield lambda q, *p: con.execute(q, list(p)).fetchall()
+    con.close()
+
+
+def test_headline_figures_equal_sql(monkeypatch, atlas_warehouse, sql):
+    shown = metrics(open_page(monkeypatch, atlas_warehouse))
+    assert shown["Projects and programmes"] == str(sql("select count(*) from projects")[0][0])
+    assert shown["Countries"] == str(
+        sql("select count(distinct iso3) from project_countries")[0][0]
+    )
+    assert shown["Localities named"] == str(sql("select count(*) from project_localities")[0][0])
+    assert shown["City-to-City exchanges"] == str(sql("select count(*) from exchanges")[0][0])
+    lo, hi = sql("select min(year), max(year) from project_years")[0]
+    assert shown["Years covered"] == f"{lo}–{hi}"
+
+
+def test_region_filter_from_the_url(monkeypatch, atlas_warehouse, sql):
+    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    expected = sql(
+        "select count(*) from projects p where region = 'Africa' or exists (select 1 from "
+        "project_countries c where c.project_id = p.project_id and c.region = 'Africa')"
+    )[0][0]
+    assert metrics(at)["Projects and programmes"] == str(expected)
+    assert at.multiselect(key="region").value == ["Africa"]
+    assert at.query_params["region"] == ["Africa"] or at.query_params["region"] == "Africa"
+
+
+def test_reported_beside_documented(monkeypatch, atlas_warehouse, sql):
+    at = open_page(monkeypatch, atlas_warehouse)
+    (figure,) = [f for f in plotly_figures(at) if len(f["data"]) == 2]
+    reported, documented = figure["data"]
+    by_label = dict(zip(values(reported["x"]), values(reported["y"]), strict=True))
+    assert by_label["Asia"] == 36 and by_label["Africa"] == 25
+    asia_documented = dict(zip(values(documented["x"]), values(documented["y"]), strict=True))[
+        "Asia"
+    ]
+    assert (
+        asia_documented
+        == sql(
+            "select count(distinct project_id) from project_countries "
+            "where region = 'Asia and the Pacific'"
+        )[0][0]
+    )
+    assert "Why they differ" in markdown_text(at)
+
+
+def test_no_match_says_so_and_offers_to_clear_filters(monkeypatch, atlas_warehouse):
+    # Clicking it is tested in the browser (AppTest does not replay URL-bound widgets).
+    at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
+    assert "No projects or exchanges match the current filters" in markdown_text(at)
+    assert [b for b in at.button if b.label == "Clear all filters"]
+    assert "Projects and programmes" not in metrics(at)
+
+
+def test_bad_url_parameters_are_noted_not_fatal(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, region=["Atlantis"], colour="red")
+    text = markdown_text(at)
+    assert "Atlantis" in text and "colour" in text
+    assert metrics(at)["Projects and programmes"] == "21"
+
+
+def test_missing_warehouse_says_how_to_build_it(monkeypatch, tmp_path):
+    at = open_page(monkeypatch, tmp_path / "nowhere")
+    assert "python -m etl build" in at.error[0].value
+
+
+def test_synthetic_warehouse_shows_a_banner(monkeypatch, mini_catalogue, tmp_path):
+    build(mini_catalogue, tmp_path / "wh", synthetic=True, progress=quiet)
+    at = open_page(monkeypatch, tmp_path / "wh")
+    assert any("Synthetic data" in w.value for w in at.warning)
