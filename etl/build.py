@@ -11,7 +11,7 @@ from etl.problems import CatalogueError, Report
 from etl.reading import read_catalogue
 from etl.transform import build_tables
 from etl.validate import Catalogue, validate
-from etl.warehouse import publish
+from etl.warehouse import check_target, publish
 
 DEFAULT_SOURCE = Path("data/catalogue")
 
@@ -42,6 +42,7 @@ def build(
     progress: Callable[[str], None] = print,
 ) -> dict:
     """Validate everything first; only a clean catalogue replaces the warehouse."""
+    check_target(warehouse.resolve())
     progress(f"reading {source}")
     catalogue, report = load(source)
     if not report.ok:

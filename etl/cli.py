@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from etl.build import DEFAULT_SOURCE, build, load
 from etl.problems import CatalogueError
-from etl.warehouse import default_warehouse
+from etl.warehouse import NotAWarehouse, default_warehouse
 
 
 def _progress(message: str) -> None:
@@ -23,6 +24,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(exc.report.render(), file=sys.stderr)
         print(f"\nThe warehouse at {warehouse} was left unchanged.", file=sys.stderr)
         return 1
+    except NotAWarehouse as exc:
+        print(f"Cannot build there: {exc}.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not the user's input: say so, keep the warehouse
+        import traceback
+
+        log = Path(tempfile.gettempdir()) / "atlas-build-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(
+            f"Internal error while building ({type(exc).__name__}: {exc}).\n"
+            f"This is a bug in the ETL, not a problem in your catalogue; details in {log}.\n"
+            f"The warehouse at {warehouse} was left unchanged.",
+            file=sys.stderr,
+        )
+        return 2
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
     print(f"Built {warehouse}: {counts}")
     return 0
@@ -31,7 +47,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     catalogue, report = load(args.source)
     if not report.ok:
-        print(report.render().replace("; nothing was written", ""), file=sys.stderr)
+        print(report.render(written=False), file=sys.stderr)
         return 1
     print(
         f"{args.source}: valid — {len(catalogue.projects)} projects, "
@@ -45,7 +61,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from etl.template import write_template
 
-    write_template(args.out, source=args.from_catalogue)
+    try:
+        write_template(args.out, source=args.from_catalogue)
+    except ValueError as exc:
+        print(f"Cannot write the template: {exc}", file=sys.stderr)
+        return 1
     filled = f", filled from {args.from_catalogue}" if args.from_catalogue else ""
     print(f"Wrote the catalogue template to {args.out}{filled}")
     return 0

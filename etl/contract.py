@@ -62,17 +62,23 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "meta": pa.DataFrameSchema({"key": pa.Column("string", unique=True), "value": _ID}),
 }
 
+# (child table, parent table, key column shared by both)
 FOREIGN_KEYS = [
-    ("project_countries", "project_id", "projects"),
-    ("project_localities", "project_id", "projects"),
-    ("project_topics", "project_id", "projects"),
-    ("project_beneficiaries", "project_id", "projects"),
-    ("project_partners", "project_id", "projects"),
-    ("project_years", "project_id", "projects"),
-    ("project_phases", "project_id", "projects"),
-    ("project_counts", "project_id", "projects"),
-    ("exchange_participants", "exchange_id", "exchanges"),
-    ("exchange_topics", "exchange_id", "exchanges"),
+    *(
+        (child, "projects", "project_id")
+        for child in (
+            "project_countries",
+            "project_localities",
+            "project_topics",
+            "project_beneficiaries",
+            "project_partners",
+            "project_years",
+            "project_phases",
+            "project_counts",
+        )
+    ),
+    ("exchange_participants", "exchanges", "exchange_id"),
+    ("exchange_topics", "exchanges", "exchange_id"),
 ]
 
 
@@ -80,11 +86,10 @@ def check_contract(tables: dict) -> None:
     """Raise if the tables break the warehouse contract (schemas and foreign keys)."""
     for name, schema in SCHEMAS.items():
         schema.validate(tables[name], lazy=True)
-    for child, column, parent in FOREIGN_KEYS:
-        key = parent[:-1] + "_id" if parent != "projects" else "project_id"
-        orphans = set(tables[child][column]) - set(tables[parent][key])
+    for child, parent, key in FOREIGN_KEYS:
+        orphans = set(tables[child][key]) - set(tables[parent][key])
         if orphans:
-            raise ValueError(f"{child}.{column} refers to missing {parent}: {sorted(orphans)}")
+            raise ValueError(f"{child}.{key} refers to missing {parent}: {sorted(orphans)}")
     for required in ("built_at", "source", "synthetic", "schema_version"):
         if required not in set(tables["meta"]["key"]):
             raise ValueError(f"meta lacks {required}")

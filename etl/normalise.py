@@ -115,6 +115,11 @@ def parse_phases(cell: str) -> list[Phase]:
         if end is not None and end < start:
             raise BadValue(f"phase {part!r} ends before it starts")
         label = match.group("label").strip() if match.group("label") else None
+        if phases and (phases[-1].ongoing or start < phases[-1].start_year):
+            raise BadValue(
+                "phases must be in chronological order, and only the last may be ongoing",
+                "list the phases from first to last",
+            )
         phases.append(Phase(label, start, end, ongoing))
     return phases
 
@@ -155,17 +160,37 @@ def parse_choice(cell: str, choices: tuple[str, ...], default: str | None = None
 
 
 def parse_region(cell: str) -> str | None:
+    """An ILO region by name, or by the wording the publication uses ('Asia', 'LAC')."""
     text = (cell or "").strip()
     if not text:
         return None
     for region in vocab.ILO_REGIONS:
         if fold(text) == fold(region):
             return region
+    if fold(text) in vocab.REGION_ALIASES:
+        return vocab.REGION_ALIASES[fold(text)]
+    if fold(text) in vocab.REGION_HINTS:
+        raise BadValue("not an ILO region", vocab.REGION_HINTS[fold(text)])
     hint = suggest(text, vocab.ILO_REGIONS, cutoff=0.5)
     raise BadValue(
         "not an ILO region",
         f"did you mean '{hint}'?" if hint else "use one of: " + "; ".join(vocab.ILO_REGIONS),
     )
+
+
+MAX_COUNT = 10**12
+COUNT_QUALIFIERS = {
+    "about": "about",
+    "approx": "about",
+    "approximately": "about",
+    "around": "about",
+    "~": "about",
+    "at least": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "up to": "up_to",
+    "target": "target",
+}
 
 
 def parse_count(text: str) -> int:
@@ -177,31 +202,51 @@ def parse_count(text: str) -> int:
     compact = re.sub(r"\.0+$", "", compact)
     if not re.fullmatch(r"\d+", compact):
         raise BadValue(f"{raw!r} is not a whole number", "write digits only, e.g. 10000")
+    if len(compact) > 13 or int(compact) > MAX_COUNT:
+        raise BadValue(f"{raw!r} is too large to be a count", "check for a typo")
     return int(compact)
 
 
-def parse_counts(cell: str, groups: list[str]) -> list[tuple[str, int]]:
-    """'youth: 10000; municipalities: 41' → [('youth', 10000), ('municipalities', 41)]."""
-    pairs: list[tuple[str, int]] = []
+def parse_qualified_count(text: str) -> tuple[int, str | None]:
+    """'about 130000000', 'at least 8', 'target 10000' → (number, qualifier)."""
+    raw = " ".join((text or "").split())
+    lowered = raw.casefold()
+    for words, qualifier in sorted(COUNT_QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+        if lowered.startswith(words):
+            return parse_count(raw[len(words) :].strip(" .")), qualifier
+    return parse_count(raw), None
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    value: int
+    qualifier: str | None  # about | at_least | more_than | up_to | target | None (as stated)
+
+
+def parse_counts(cell: str, groups: list[str]) -> list[Count]:
+    """'youth: target 10000; municipalities: 41' → Count pairs with their qualifiers."""
+    counts: list[Count] = []
     for part in split_multi(cell):
         if ":" in part:
             label, _, number = part.rpartition(":")
             label = " ".join(label.split())
             if not label:
                 raise BadValue(f"{part!r} has no label", "write 'label: number'")
-            pairs.append((label, parse_count(number)))
         elif len(groups) == 1:
-            pairs.append((groups[0], parse_count(part)))
+            label, number = groups[0], part
         else:
             raise BadValue(
                 f"{part!r} has no label",
                 "write 'group: number' pairs, e.g. 'youth: 10000'"
                 + ("" if groups else ", or fill beneficiary_groups"),
             )
-    labels = [fold(label) for label, _ in pairs]
+        value, qualifier = parse_qualified_count(number)
+        counts.append(Count(label, value, qualifier))
+    labels = [fold(c.label) for c in counts]
     if len(set(labels)) != len(labels):
         raise BadValue("the same label is counted twice")
-    return pairs
+    return counts
 
 
 def parse_partner(item: str) -> tuple[str, str | None]:
@@ -271,9 +316,12 @@ def parse_number(cell: str) -> float:
     if re.fullmatch(r"-?\d+,\d+", text):
         text = text.replace(",", ".")
     try:
-        return float(text)
+        value = float(text)
     except ValueError as exc:
         raise BadValue("not a number") from exc
+    if value != value or value in (float("inf"), float("-inf")):
+        raise BadValue("not a number")
+    return value
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

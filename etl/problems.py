@@ -59,17 +59,16 @@ class Report:
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
 
-    def extend(self, problems) -> None:
-        self.problems.extend(problems)
-
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def render(self) -> str:
+    def render(self, written: bool = True) -> str:
+        """The report; `written=False` for validate, which never writes anyway."""
         if self.ok:
             return "No problems found."
-        lines = [f"{len(self.problems)} problem(s) found; nothing was written:"]
+        tail = "; nothing was written:" if written else ":"
+        lines = [f"{len(self.problems)} problem(s) found{tail}"]
         lines += [f"  - {p.render()}" for p in self.problems]
         return "\n".join(lines)
 

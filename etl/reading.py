@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from etl.normalise import suggest
 from etl.problems import Problem, Report, Where
 from etl.schema import SHEETS, SHEETS_BY_NAME
 
@@ -71,14 +72,25 @@ def decode_csv_bytes(data: bytes, where: Where) -> tuple[str | None, Problem | N
         )
 
 
-def _canonical_columns(header: list[str], where: Where, report: Report) -> list[str]:
-    from etl.normalise import suggest
-
-    sheet = SHEETS_BY_NAME[where.sheet or Path(where.file).stem]
+def _canonical_columns(header: list[str], where: Where, report: Report) -> list[str] | None:
+    """Canonical column names for a header row; None when row 1 is not a header at all."""
+    sheet = SHEETS_BY_NAME[where.sheet or Path(where.file).stem.lower()]
     known = sheet.column_names
+    names = [_cell_text(raw).lower().replace(" ", "_") for raw in header]
+    if not any(name in known for name in names):
+        found = ", ".join(repr(_cell_text(h)) for h in header if _cell_text(h))[:120]
+        report.add(
+            where.problem(
+                "row 1 must be the header row with the column names"
+                + (f" (found {found})" if found else " (it is empty)"),
+                row=1,
+                suggestion="delete any title or blank rows above the header; "
+                f"'{sheet.name}' columns are: " + ", ".join(known),
+            )
+        )
+        return None
     columns = []
-    for position, raw in enumerate(header, start=1):
-        name = raw.strip().lower().replace(" ", "_")
+    for position, (raw, name) in enumerate(zip(header, names, strict=True), start=1):
         if not name:
             columns.append(f"__blank_{position}")
             continue
@@ -88,14 +100,14 @@ def _canonical_columns(header: list[str], where: Where, report: Report) -> list[
                 where.problem(
                     "unknown column",
                     row=1,
-                    column=raw.strip(),
+                    column=_cell_text(raw),
                     suggestion=f"did you mean '{hint}'?"
                     if hint
                     else "known columns: " + ", ".join(known),
                 )
             )
         elif name in columns:
-            report.add(where.problem("column appears twice", row=1, column=raw.strip()))
+            report.add(where.problem("column appears twice", row=1, column=_cell_text(raw)))
         columns.append(name)
     for required in sheet.required_columns:
         if required not in columns:
@@ -117,7 +129,11 @@ def _records(
         report.add(where.problem("sheet is empty: no header row"))
         return None
     columns = _canonical_columns(records[0], where, report)
-    sheet = RawSheet(name=where.sheet or Path(where.file).stem, where=where, columns=columns)
+    if columns is None:
+        return None
+    sheet = RawSheet(
+        name=where.sheet or Path(where.file).stem.lower(), where=where, columns=columns
+    )
     for offset, record in enumerate(records[1:], start=1):
         row_number = first_row + offset
         cells = [_cell_text(c) for c in record]
@@ -131,6 +147,16 @@ def _records(
                     suggestion="check for an unquoted delimiter inside a cell",
                 )
             )
+        for index, column in enumerate(columns):
+            if column.startswith("__blank_") and index < len(cells) and cells[index]:
+                report.add(
+                    where.problem(
+                        f"value under a blank header cell (column {index + 1})",
+                        row=row_number,
+                        value=cells[index],
+                        suggestion="give the column a name in row 1, or move the value",
+                    )
+                )
         values = {
             col: (cells[i] if i < len(cells) else "")
             for i, col in enumerate(columns)
@@ -153,9 +179,9 @@ def read_csv_text(text: str, where: Where, report: Report) -> RawSheet | None:
 
 def read_csv_dir(directory: Path, report: Report) -> dict[str, RawSheet]:
     sheets: dict[str, RawSheet] = {}
-    for path in sorted(directory.glob("*.csv")):
+    for path in sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv"):
         where = Where(file=str(path))
-        if path.stem not in SHEETS_BY_NAME:
+        if path.stem.lower() not in SHEETS_BY_NAME:
             known = ", ".join(s.name + ".csv" for s in SHEETS)
             report.add(where.problem(f"unexpected file; the catalogue files are: {known}"))
             continue
@@ -215,7 +241,7 @@ def read_catalogue(source: Path, report: Report) -> dict[str, RawSheet]:
         )
         return {}
     if "projects" not in sheets and not any(
-        p.file.endswith("projects.csv") or p.sheet == "projects" for p in report.problems
+        p.file.lower().endswith("projects.csv") or p.sheet == "projects" for p in report.problems
     ):
         report.add(
             Where(str(source)).problem(

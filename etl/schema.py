@@ -22,7 +22,6 @@ class Column:
 @dataclass(frozen=True)
 class Sheet:
     name: str
-    key: str | None
     columns: tuple[Column, ...]
     required: bool = False
 
@@ -45,7 +44,6 @@ _SEP = "Several values separated by ';'."
 
 PROJECTS = Sheet(
     "projects",
-    key="project_id",
     required=True,
     columns=(
         Column("project_id", "Unique slug: lowercase letters, digits and '-'.", required=True),
@@ -99,7 +97,6 @@ PROJECTS = Sheet(
 
 LOCALITIES = Sheet(
     "localities",
-    key=None,
     columns=(
         Column("project_id", "A project_id of the projects sheet.", required=True),
         Column("name", "Place name as the source gives it.", required=True),
@@ -115,7 +112,6 @@ LOCALITIES = Sheet(
 
 EXCHANGES = Sheet(
     "exchanges",
-    key="exchange_id",
     columns=(
         Column("exchange_id", "Unique slug.", required=True),
         Column("title", "Title or short description of the exchange.", required=True),
@@ -145,7 +141,6 @@ EXCHANGES = Sheet(
 
 EXCHANGE_PARTICIPANTS = Sheet(
     "exchange_participants",
-    key=None,
     columns=(
         Column("exchange_id", "An exchange_id of the exchanges sheet.", required=True),
         Column("iso3", "Country: name or ISO3 code.", required=True),
@@ -165,7 +160,6 @@ EXCHANGE_PARTICIPANTS = Sheet(
 
 REPORTED_FIGURES = Sheet(
     "reported_figures",
-    key="figure_id",
     columns=(
         Column("figure_id", "Unique slug.", required=True),
         Column("metric", "What is counted, e.g. projects_with_local_authorities.", required=True),
@@ -182,7 +176,6 @@ REPORTED_FIGURES = Sheet(
 
 ABOUT = Sheet(
     "about",
-    key="key",
     columns=(
         Column("key", "source, source_url, as_of_year, curated_by, ...", required=True),
         Column("value", "The value.", required=True),

@@ -8,6 +8,7 @@ that proves the template and the CSV directory mean the same thing).
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -29,7 +30,7 @@ def _lists_sheet(workbook: Workbook) -> dict[str, str]:
     """A hidden sheet holding long choice lists; returns column name → range formula."""
     ws = workbook.create_sheet("lists")
     lists = {
-        "pillar": list(vocab.PILLARS),
+        "pillar": [*vocab.PILLARS, *vocab.PILLARS.values()],
         "record_type": list(vocab.RECORD_TYPES),
         "region": list(vocab.ILO_REGIONS),
     }
@@ -84,15 +85,18 @@ def _readme(workbook: Workbook) -> None:
 
 
 def _read_csv_rows(path: Path) -> list[list[str]]:
+    """Rows of a catalogue CSV, decoded and split exactly as the ETL reads them."""
     text, problem = decode_csv_bytes(path.read_bytes(), Where(str(path)))
     if problem:
         raise ValueError(problem.render())
     first = text.split("\n", 1)[0]
-    return list(csv.reader(text.splitlines(), delimiter=sniff_delimiter(first)))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first)))
 
 
 def write_template(out: Path, source: Path | None = None) -> None:
     """Write the template to `out`; fill it from the CSV catalogue `source` if given."""
+    if source is not None and not (source / "projects.csv").is_file():
+        raise ValueError(f"{source} is not a CSV catalogue (no projects.csv)")
     workbook = Workbook()
     _readme(workbook)
     ranges = _lists_sheet(workbook)
@@ -103,7 +107,7 @@ def write_template(out: Path, source: Path | None = None) -> None:
         csv_path = source / f"{sheet.name}.csv" if source else None
         if csv_path is not None and csv_path.exists():
             rows = _read_csv_rows(csv_path)
-            header = [h.strip().lower() for h in rows[0]]
+            header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
             extra = [h for h in header if h not in headers]
             headers = headers + extra
             for record in rows[1:]:
@@ -122,7 +126,10 @@ def write_template(out: Path, source: Path | None = None) -> None:
                 cell.number_format = "@"
         ws.freeze_panes = "A2"
         for index, name in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(name) + 4))
+            dimension = ws.column_dimensions[get_column_letter(index)]
+            dimension.width = max(12, min(40, len(name) + 4))
+            # Whole columns as Text, so Excel keeps '2015-01' and '0012' as typed.
+            dimension.number_format = "@"
             column = next((c for c in sheet.columns if c.name == name), None)
             if column is None or not column.choices:
                 continue
@@ -132,8 +139,11 @@ def write_template(out: Path, source: Path | None = None) -> None:
                 formula1=formula,
                 allow_blank=not column.required,
                 showErrorMessage=True,
-                errorTitle=f"{name}: not an allowed value",
-                error="Allowed: " + ", ".join(column.choices),
+                errorStyle="warning",  # other spellings the ETL accepts stay possible
+                errorTitle=f"{name}: not in the list",
+                error="Expected: "
+                + ", ".join(column.choices)
+                + ". The build will report anything it cannot read.",
             )
             letter = get_column_letter(index)
             validation.add(f"{letter}2:{letter}{_MAX_ROWS}")

@@ -97,20 +97,26 @@ def build_tables(
             for n, ph in enumerate(p["phases"], start=1)
         ]
         topics += [{"project_id": pid, "topic": t} for t in p["topics"]]
-        by_label = {fold(label): value for label, value in p["counts"]}
+        by_label = {fold(c.label): c for c in p["counts"]}
         beneficiaries += [
-            {"project_id": pid, "beneficiary_group": g, "count": by_label.get(fold(g))}
+            {
+                "project_id": pid,
+                "beneficiary_group": g,
+                "count": by_label[fold(g)].value if fold(g) in by_label else None,
+                "count_qualifier": by_label[fold(g)].qualifier if fold(g) in by_label else None,
+            }
             for g in p["beneficiary_groups"]
         ]
         group_keys = {fold(g) for g in p["beneficiary_groups"]}
         counts += [
             {
                 "project_id": pid,
-                "label": label,
-                "value": value,
-                "is_beneficiary_group": fold(label) in group_keys,
+                "label": c.label,
+                "value": c.value,
+                "qualifier": c.qualifier,
+                "is_beneficiary_group": fold(c.label) in group_keys,
             }
-            for label, value in p["counts"]
+            for c in p["counts"]
         ]
         partners += [
             {"project_id": pid, "partner": name, "partner_type": kind}
@@ -129,6 +135,7 @@ def build_tables(
                 "host_lon": e["host_lon"],
                 "start_date": start.first_day if start else None,
                 "end_date": (end.last_day if end else start.last_day) if start else None,
+                # (python dates in an object column become DuckDB DATE, not TIMESTAMP)
                 "date_precision": start.precision if start else None,
                 "date_text": " to ".join(d.text for d in (start, end) if d) or None,
                 "year": start.first_day.year if start else None,
@@ -203,11 +210,18 @@ def build_tables(
         ),
         "project_topics": _frame(topics, {"project_id": STR, "topic": STR}),
         "project_beneficiaries": _frame(
-            beneficiaries, {"project_id": STR, "beneficiary_group": STR, "count": INT}
+            beneficiaries,
+            {"project_id": STR, "beneficiary_group": STR, "count": INT, "count_qualifier": STR},
         ),
         "project_counts": _frame(
             counts,
-            {"project_id": STR, "label": STR, "value": INT, "is_beneficiary_group": BOOL},
+            {
+                "project_id": STR,
+                "label": STR,
+                "value": INT,
+                "qualifier": STR,
+                "is_beneficiary_group": BOOL,
+            },
         ),
         "project_partners": _frame(
             partners, {"project_id": STR, "partner": STR, "partner_type": STR}
@@ -235,8 +249,8 @@ def build_tables(
                 "host_region": STR,
                 "host_lat": FLOAT,
                 "host_lon": FLOAT,
-                "start_date": "datetime64[s]",
-                "end_date": "datetime64[s]",
+                "start_date": "object",
+                "end_date": "object",
                 "date_precision": STR,
                 "date_text": STR,
                 "year": INT,

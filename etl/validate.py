@@ -94,6 +94,7 @@ class _RowChecker:
             try:
                 codes.append(resolve_country(name))
             except BadValue as exc:
+                exc = _better_country_hint(name, exc)
                 self.failed = True
                 self.report.add(
                     self.sheet.where.problem(
@@ -113,6 +114,27 @@ class _RowChecker:
             missing = lat_col if lat is None else lon_col
             self.problem(missing, "give both latitude and longitude, or neither")
         return lat, lon
+
+
+def _better_country_hint(name: str, exc: BadValue) -> BadValue:
+    """Say so when a 'country' is a region, or a list separated by commas."""
+    try:
+        region = parse_region(name)
+    except BadValue:
+        region = None
+    if region is not None:
+        return BadValue(
+            "is a region, not a country", f"list the countries, or put '{region}' in 'region'"
+        )
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) > 1:
+        try:
+            for part in parts:
+                resolve_country(part)
+        except BadValue:
+            return exc
+        return BadValue("several countries in one value", "separate them with ';', not ','")
+    return exc
 
 
 def _rows(sheet: RawSheet | None, report: Report):
@@ -148,7 +170,7 @@ def _years(c: _RowChecker) -> dict[str, Any]:
             end, ongoing = last.end_year, last.ongoing
         elif (end, ongoing) != (last.end_year, last.ongoing):
             c.problem("phases", "last phase does not end with end_year")
-    elif end is not None and start is None:
+    elif end is not None and start is None and not c.values.get("start_year", "").strip():
         c.problem("start_year", "end_year is given without start_year")
     return {"start_year": start, "end_year": end, "ongoing": ongoing, "phases": phases}
 
@@ -169,8 +191,15 @@ def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> N
         region = c.parse("region", parse_region)
         if not countries and region is None and not c.failed:
             c.problem("countries", "give the countries, or the ILO region when none are named")
-        if countries:
-            regions = {country_region(iso3) for iso3 in countries} - {None}
+        without_region = [iso3 for iso3 in countries if country_region(iso3) is None]
+        if without_region:
+            c.problem(
+                "countries",
+                f"{', '.join(without_region)} belongs to no ILO region",
+                "check the country; territories such as Antarctica are not in ILO regions",
+            )
+        elif countries:
+            regions = {country_region(iso3) for iso3 in countries}
             derived = regions.pop() if len(regions) == 1 else vocab.MULTI_REGION
             if region is not None and region != derived:
                 c.problem("region", f"the countries are in {derived}", "leave region empty")
@@ -259,6 +288,8 @@ def _exchanges(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> 
         end = c.parse("end_date", parse_partial_date)
         if start and end and end.last_day < start.first_day:
             c.problem("end_date", f"ends before it starts ({start.text})")
+        if end and not start and not c.values.get("start_date", "").strip():
+            c.problem("start_date", "end_date is given without start_date", "fill start_date")
         host_lat, host_lon = c.coordinates("host_lat", "host_lon")
         outcome_types = []
         for item in split_multi(c.values.get("outcome_types", "")):
@@ -339,7 +370,10 @@ def _parse_dimension(text: str) -> str:
     kind, sep, rest = value.partition(":")
     kind = kind.strip().lower()
     if sep and kind == "region":
-        return "region:" + (parse_region(rest) or "")
+        region = parse_region(rest)
+        if region is None:
+            raise BadValue("region is empty", "write 'region:<ILO region>'")
+        return "region:" + region
     if sep and kind == "year":
         return f"year:{parse_year(rest.strip())}"
     raise BadValue("unknown dimension", "write 'total', 'region:<ILO region>' or 'year:<YYYY>'")
@@ -361,7 +395,7 @@ def _figures(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> No
             "value": c.parse("value", parse_number, required=True),
             "qualifier": c.parse(
                 "qualifier",
-                lambda v: parse_choice(v, vocab.FIGURE_QUALIFIERS, default="exactly"),
+                lambda v: parse_choice(v, vocab.FIGURE_QUALIFIERS),
             ),
             "unit": c.text("unit"),
             "period": c.text("period") or None,
@@ -377,8 +411,15 @@ def _about(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None
         key = c.text("key")
         if not key:
             c.problem("key", "required value is empty")
-        elif key == "as_of_year":
-            c.parse("value", parse_year)
+            continue
+        if not c.text("value"):
+            c.problem("value", "required value is empty")
+            continue
+        if key == "as_of_year":
+            year = c.parse("value", parse_year)
+            if year is not None:
+                catalogue.about[key] = str(year)
+            continue
         catalogue.about[key] = c.text("value")
 
 

@@ -30,6 +30,32 @@ ILO_REGIONS: tuple[str, ...] = (
 )
 MULTI_REGION = "Multi-region"
 
+# Wordings of regions that name exactly one ILO region (the publication says "Asia" and
+# "Latin America and the Caribbean"); keys are folded (lower case, no punctuation).
+REGION_ALIASES: dict[str, str] = {
+    "asia": "Asia and the Pacific",
+    "asia pacific": "Asia and the Pacific",
+    "asia and pacific": "Asia and the Pacific",
+    "pacific": "Asia and the Pacific",
+    "latin america": "Americas",
+    "latin america and the caribbean": "Americas",
+    "latin america and caribbean": "Americas",
+    "latin america and caribbean region": "Americas",
+    "lac": "Americas",
+    "caribbean": "Americas",
+    "the americas": "Americas",
+    "europe": "Europe and Central Asia",
+    "central asia": "Europe and Central Asia",
+    "arab region": "Arab States",
+}
+# Wordings that do not map to one ILO region: a hint instead of a guess.
+REGION_HINTS: dict[str, str] = {
+    "mena": "the ILO splits MENA: Arab States (Middle East) and Africa (North Africa)",
+    "middle east": "use 'Arab States' (ILO region of the Middle East)",
+    "middle east and north africa": "the ILO splits it: Arab States and Africa",
+    "north africa": "North African countries are in the ILO region 'Africa'",
+}
+
 RECORD_TYPES: tuple[str, ...] = ("project", "programme")
 
 PARTNER_TYPES: tuple[str, ...] = (

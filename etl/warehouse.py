@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,10 @@ DUCKDB_FILE = "atlas.duckdb"
 PARQUET_DIR = "parquet"
 _TMP_PREFIX = ".atlas-build-"
 _OLD_PREFIX = ".atlas-old-"
+
+
+class NotAWarehouse(ValueError):
+    """The target exists but is not a warehouse: refuse rather than replace it."""
 
 
 def default_warehouse() -> Path:
@@ -61,19 +67,53 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _clean_leftovers(parent: Path) -> None:
-    for leftover in parent.glob(_TMP_PREFIX + "*"):
+def check_target(warehouse: Path) -> None:
+    """A build may only create a new directory or replace an existing warehouse."""
+    if warehouse.exists() and not warehouse.is_dir():
+        raise NotAWarehouse(f"{warehouse} is a file, not a warehouse directory")
+    if warehouse.is_dir() and any(warehouse.iterdir()) and not (warehouse / DUCKDB_FILE).is_file():
+        raise NotAWarehouse(
+            f"{warehouse} is not empty and holds no {DUCKDB_FILE}: refusing to replace it; "
+            "choose an empty or new directory"
+        )
+
+
+def _clean_leftovers(parent: Path, name: str) -> None:
+    """Remove what a killed build of this warehouse left (never another's)."""
+    for leftover in parent.glob(f"{_TMP_PREFIX}{name}-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in parent.glob(_OLD_PREFIX + "*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    # Fallback path only: a crash between its two renames leaves the old warehouse here.
+    for old in parent.glob(f"{_OLD_PREFIX}{name}-*"):
+        if not (parent / name).exists():
+            os.rename(old, parent / name)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _build_lock(warehouse: Path):
+    """One build at a time per warehouse; concurrent builds wait their turn."""
+    lock_path = warehouse.parent / f".{warehouse.name}.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def publish(tables: dict, warehouse: Path, progress: Callable[[str], None] = print) -> None:
     """Build `tables` aside, then swap them in place of `warehouse` in one step."""
     warehouse = warehouse.resolve()
+    check_target(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(warehouse.parent)
-    staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=warehouse.parent))
+    with _build_lock(warehouse):
+        _publish_locked(tables, warehouse, progress)
+
+
+def _publish_locked(tables: dict, warehouse: Path, progress: Callable[[str], None]) -> None:
+    _clean_leftovers(warehouse.parent, warehouse.name)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{warehouse.name}-", dir=warehouse.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the warehouse is meant to be shared
     try:
         write_tables(tables, staging, progress)
@@ -83,7 +123,9 @@ def publish(tables: dict, warehouse: Path, progress: Callable[[str], None] = pri
         elif _exchange(staging, warehouse):
             shutil.rmtree(staging)  # staging now holds the previous warehouse
         else:  # no renameat2: two renames; a crash in between leaves .atlas-old-*
-            old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=warehouse.parent))
+            old = Path(
+                tempfile.mkdtemp(prefix=f"{_OLD_PREFIX}{warehouse.name}-", dir=warehouse.parent)
+            )
             os.rmdir(old)
             os.rename(warehouse, old)
             os.rename(staging, warehouse)

@@ -78,7 +78,8 @@ def browser_page(width: int = 1600, height: int = 1000):
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(
-            f"chromium not found at {CHROMIUM}: run 'bash tools/ensure_chromium.sh' (make test does)"
+            f"chromium not found at {CHROMIUM}: "
+            "run 'bash tools/ensure_chromium.sh' (make test does)"
         )
     log = PageLog()
     with sync_playwright() as p:

@@ -109,3 +109,33 @@ def test_first_build_creates_missing_parent_directories(mini_catalogue, tmp_path
     build(mini_catalogue, target, progress=quiet)
     assert (target / "atlas.duckdb").is_file()
     assert (target / "parquet" / "projects.parquet").is_file()
+
+
+CONCURRENT_BUILD = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from etl.build import build
+    build(Path(sys.argv[1]), Path(sys.argv[2]), progress=lambda m: None)
+    """
+)
+
+
+def test_concurrent_builds_of_one_or_sibling_warehouses_all_succeed(mini_catalogue, tmp_path):
+    targets = [tmp_path / "a", tmp_path / "a", tmp_path / "b", tmp_path / "b"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_BUILD, str(mini_catalogue), str(target)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for target in targets
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    for name in ("a", "b"):
+        con = duckdb.connect(str(tmp_path / name / "atlas.duckdb"), read_only=True)
+        assert con.execute("select count(*) from projects").fetchone()[0] == 5
+        con.close()
+    assert not list(tmp_path.glob(".atlas-build-*"))

@@ -44,7 +44,18 @@ CASES = [
     ("projects.csv", 2, "phases", "Phase 1: 1997-2003; Phase 2: 2006-2009", "last phase", None),
     ("projects.csv", 3, "beneficiaries_count", "youth: ten thousand", "not a whole number", None),
     ("projects.csv", 3, "partners", "UNICEF [agency]", "not an allowed value", "un_agency"),
-    ("projects.csv", 4, "region", "Latin America", "not an ILO region", None),
+    ("projects.csv", 4, "region", "MENA", "not an ILO region", "Arab States"),
+    (
+        "projects.csv",
+        2,
+        "countries",
+        "Africa",
+        "is a region, not a country",
+        "'Africa' in 'region'",
+    ),
+    ("projects.csv", 2, "countries", "Brazil, Argentina", "several countries", "';'"),
+    ("projects.csv", 2, "phases", "Phase 2: 2006-2008; Phase 1: 1997-2003", "chronological", None),
+    ("projects.csv", 3, "beneficiaries_count", "youth: 99999999999999999999", "too large", None),
     ("projects.csv", 2, "source_ref", "", "must say where in the source", None),
     ("localities.csv", 2, "project_id", "moz-led", "no project with this id", "moz-leda"),
     ("localities.csv", 2, "lat", "191.2", "outside -90..90", "swapped"),
@@ -56,6 +67,8 @@ CASES = [
     ("exchanges.csv", 3, "follows", "chefchouen-2014", "no exchange with this id", "chefchaouen"),
     ("exchange_participants.csv", 3, "role", "guest", "not an allowed value", None),
     ("reported_figures.csv", 2, "value", "seventy", "not a number", None),
+    ("reported_figures.csv", 2, "value", "NaN", "not a number", None),
+    ("reported_figures.csv", 2, "dimension", "region:", "region is empty", None),
     ("reported_figures.csv", 3, "dimension", "continent:Asia", "unknown dimension", None),
 ]
 
@@ -152,3 +165,92 @@ def test_unreadable_workbook_is_a_clear_message(tmp_path):
     assert result.returncode == 1
     assert "cannot open as an XLSX workbook" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_exchange_end_date_without_start_date(mini_catalogue):
+    edit_cell(mini_catalogue / "exchanges.csv", 3, "start_date", "")
+    edit_cell(mini_catalogue / "exchanges.csv", 3, "end_date", "2015-12")
+    _, report = load(mini_catalogue)
+    assert any(
+        p.row == 3 and p.column == "start_date" and "without start_date" in p.message
+        for p in report.problems
+    ), report.render()
+
+
+def test_publication_wordings_of_regions_are_accepted(mini_catalogue):
+    edit_cell(mini_catalogue / "projects.csv", 4, "region", "Latin America and the Caribbean")
+    catalogue, report = load(mini_catalogue)
+    assert report.ok, report.render()
+    lac = next(p for p in catalogue.projects if p["project_id"] == "lac-initiative")
+    assert lac["region"] == "Americas"
+
+
+def test_count_qualifiers_are_kept(mini_catalogue):
+    edit_cell(
+        mini_catalogue / "projects.csv",
+        3,
+        "beneficiaries_count",
+        "youth: target 10000; cities: at least 8",
+    )
+    catalogue, report = load(mini_catalogue)
+    assert report.ok, report.render()
+    youth = next(p for p in catalogue.projects if p["project_id"] == "phl-youth")
+    assert [(c.label, c.value, c.qualifier) for c in youth["counts"]] == [
+        ("youth", 10000, "target"),
+        ("cities", 8, "at_least"),
+    ]
+
+
+def test_as_of_year_written_by_excel_as_a_float(mini_catalogue):
+    (mini_catalogue / "about.csv").write_text("key,value\nas_of_year,2015.0\n", encoding="utf-8")
+    catalogue, report = load(mini_catalogue)
+    assert report.ok and catalogue.about["as_of_year"] == "2015"
+
+
+def test_title_row_above_the_header_is_one_clear_problem(mini_catalogue):
+    path = mini_catalogue / "projects.csv"
+    path.write_text("My projects,,\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    _, report = load(mini_catalogue)
+    problems = [p for p in report.problems if p.file.endswith("projects.csv")]
+    assert len(problems) == 1
+    assert "row 1 must be the header row" in problems[0].message
+    assert "delete any title or blank rows" in problems[0].suggestion
+
+
+def test_value_under_a_blank_header_is_not_silently_dropped(mini_catalogue):
+    path = mini_catalogue / "projects.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] += ","
+    lines[1] += ",lost value"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, report = load(mini_catalogue)
+    assert any(
+        p.row == 2 and "blank header" in p.message and p.value == "lost value"
+        for p in report.problems
+    ), report.render()
+
+
+def test_xlsx_with_stray_header_cells_is_reported_not_a_crash(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "projects"
+    sheet.append(["project_id", "title", "countries", "pillar", "source_ref", None, 2015])
+    sheet.append(["x-1", "A title", "Brazil", "rights", "p. 1", None, None])
+    sheet["F1"].font = openpyxl.styles.Font(bold=True)  # formatted but empty, as Excel leaves
+    path = tmp_path / "catalogue.xlsx"
+    workbook.save(path)
+    catalogue, report = load(path)
+    assert [p.column for p in report.problems] == ["2015"]
+    assert "unknown column" in report.problems[0].message
+
+
+def test_build_refuses_to_replace_a_directory_that_is_not_a_warehouse(mini_catalogue, tmp_path):
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.txt").write_text("years of work", encoding="utf-8")
+    result = run_cli("build", "--source", str(mini_catalogue), "--warehouse", str(precious))
+    assert result.returncode == 1
+    assert "refusing to replace it" in result.stderr
+    assert (precious / "chapter1.txt").read_text(encoding="utf-8") == "years of work"

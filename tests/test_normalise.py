@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pycountry
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from etl import vocab
 from etl.countries import resolve_country
 from etl.normalise import (
     BadValue,
+    Count,
     Phase,
     fold,
     parse_coordinate,
@@ -186,19 +187,28 @@ LABEL = VALUE.filter(lambda v: fold(v))
 )
 def test_counts_pairs_round_trip(pairs):
     cell = "; ".join(f"{label}: " + f"{n:,}".replace(",", sep) for label, n, sep in pairs)
-    assert parse_counts(cell, groups=[]) == [(label, n) for label, n, _ in pairs]
+    assert parse_counts(cell, groups=[]) == [Count(label, n, None) for label, n, _ in pairs]
 
 
 def test_counts_example_from_the_catalogue_docs():
     cell = "youth: 10,000; local government representatives trained: 88"
     assert parse_counts(cell, ["youth"]) == [
-        ("youth", 10000),
-        ("local government representatives trained", 88),
+        Count("youth", 10000, None),
+        Count("local government representatives trained", 88, None),
+    ]
+
+
+def test_count_qualifiers_as_the_source_words_them():
+    cell = "people covered: about 130,000,000; cities: at least 8; youth: target 10000"
+    assert [(c.value, c.qualifier) for c in parse_counts(cell, [])] == [
+        (130_000_000, "about"),
+        (8, "at_least"),
+        (10_000, "target"),
     ]
 
 
 def test_bare_number_goes_to_the_only_beneficiary_group():
-    assert parse_counts("10 000", ["youth"]) == [("youth", 10000)]
+    assert parse_counts("10 000", ["youth"]) == [Count("youth", 10000, None)]
 
 
 def test_bare_number_with_two_groups_is_refused():
@@ -285,8 +295,16 @@ def phase(draw) -> tuple[str, Phase]:
 @FAST
 @given(st.lists(phase(), max_size=5, unique_by=lambda p: p[0].casefold()))
 def test_phases_round_trip_through_the_text_format(phases):
+    # Phases are written first to last; only the last may be ongoing.
+    phases = sorted(phases, key=lambda p: p[1].start_year)
+    assume(not any(expected.ongoing for _, expected in phases[:-1]))
     cell = "; ".join(text for text, _ in phases)
     assert parse_phases(cell) == [expected for _, expected in phases]
+
+
+def test_phases_out_of_order_are_refused():
+    error = bad_value(parse_phases, "Phase 2: 2006-2008; Phase 1: 1997-2003")
+    assert "chronological" in error.message
 
 
 def test_phases_example_from_the_catalogue_docs():

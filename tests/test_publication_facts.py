@@ -104,6 +104,14 @@ def test_stated_counts(sql):
         "where project_id='phl-alternatives-to-migration-youth' and beneficiary_group='youth'"
     )
     assert youth == [(10_000,)]
+    qualifiers = dict(
+        sql("select label, qualifier from project_counts where qualifier is not null")
+    )
+    assert qualifiers == {
+        "youth": "target",  # "sought to reach at least 10,000"
+        "cities with Decent Work Pacts": "at_least",
+        "people covered": "about",  # "covering about 130 million people"
+    }
     chile = dict(
         sql(
             "select label, value from project_counts where project_id=?",
