@@ -8,21 +8,20 @@ file's modification time and size, so a rebuilt warehouse (swapped in atomically
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-DUCKDB_FILE = "atlas.duckdb"
+from etl.warehouse import DUCKDB_FILE
+from etl.warehouse import default_warehouse as warehouse_dir
+
+__all__ = ["DUCKDB_FILE", "WarehouseMissing", "run_query", "warehouse_dir", "warehouse_version"]
 
 
 class WarehouseMissing(RuntimeError):
     """No warehouse where the app looks; the message says how to build one."""
-
-
-def warehouse_dir() -> Path:
-    return Path(os.environ.get("ATLAS_WAREHOUSE") or "data/warehouse")
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,27 @@ def warehouse_version() -> WarehouseVersion:
     return WarehouseVersion(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
+_lock = threading.Lock()
+_connections: dict[WarehouseVersion, duckdb.DuckDBPyConnection] = {}
+
+
+def _connection(version: WarehouseVersion) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per warehouse version, so a rebuilt (atomically
+    swapped) file is opened afresh. The previous version's connection stays open for
+    queries still running on it; older ones are closed."""
+    with _lock:
+        con = _connections.get(version)
+        if con is None:
+            while len(_connections) >= 2:
+                _connections.pop(next(iter(_connections))).close()
+            con = _connections[version] = duckdb.connect(version.path, read_only=True)
+        return con
+
+
 def run_query(version: WarehouseVersion, sql: str, params: tuple = ()) -> pd.DataFrame:
-    """Run one read-only query against the warehouse file of `version`."""
-    con = duckdb.connect(version.path, read_only=True)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+    """Run one read-only query against the warehouse file of `version`.
+
+    Each call uses its own cursor (DuckDB connections are not shared across threads).
+    """
+    with _connection(version).cursor() as cursor:
+        return cursor.execute(sql, list(params)).df()
