@@ -44,4 +44,5 @@ with st.sidebar:
 ui.version()  # stops with build instructions when there is no warehouse
 ui.synthetic_banner()
 ui.sidebar_filters()
+ui.presentation_toggle()
 navigation.run()

@@ -259,3 +259,39 @@ def synthetic_banner() -> None:
             "it is not the curated catalogue. Rebuild with `python -m etl build`.",
             icon=":material/science:",
         )
+
+
+PRESENT_PARAM = "present"
+_PRESENTATION_CSS = """
+<style>
+  html { font-size: 19px; }
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
+    display: none;
+  }
+  .block-container { padding-top: 1.5rem; }
+  [data-testid="stMetricValue"] { font-size: 2.2rem; }
+</style>
+"""
+
+
+def presentation_mode_requested() -> bool:
+    """True when the URL asks for presentation mode (read before the page config)."""
+    return st.query_params.get(PRESENT_PARAM, "").lower() in ("1", "true")
+
+
+def presentation_toggle() -> None:
+    """Presentation mode: larger type, no Streamlit chrome, sidebar collapsed on load.
+
+    Its state is in the URL (`?present=true`), so a speaker can bookmark the view.
+    """
+    with st.sidebar:
+        st.divider()
+        on = st.toggle(
+            "Presentation mode",
+            key=PRESENT_PARAM,
+            bind="query-params",
+            help="Larger type and no app chrome, for a conference screen. "
+            "The sidebar stays available from its arrow.",
+        )
+    if on:
+        st.html(_PRESENTATION_CSS)

@@ -40,7 +40,7 @@ span = f"{years['year'].min()}–{years['year'].max()}" if not years.empty else 
 cols[4].metric("Years covered", span)
 people = counts[counts["is_beneficiary_group"]]
 cols[5].metric(
-    "Projects stating beneficiary counts",
+    "Projects with stated counts",
     people["title"].nunique() if not people.empty else "not reported",
     help="Counts are as the source states them (targets, people covered, municipalities…); "
     "they are listed below, never summed across different units.",
