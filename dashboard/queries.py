@@ -157,9 +157,7 @@ def filter_options(v: WarehouseVersion) -> FilterOptions:
             p for p in theme.PILLAR_ORDER if p in column("select distinct pillar from projects")
         ),
         topic=column("select distinct topic from project_topics order by topic"),
-        group=column(
-            "select distinct beneficiary_group from project_beneficiaries order by 1"
-        ),
+        group=column("select distinct beneficiary_group from project_beneficiaries order by 1"),
         status=tuple(
             s
             for s in theme.STATUS_LABELS
@@ -334,6 +332,19 @@ def participants(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
+def project_country_links(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """(project, country) pairs of the filtered projects — narrows a list to one country."""
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select c.project_id, c.iso3, c.country from project_countries c
+        where c.project_id in ({ids}) order by c.project_id, c.country
+        """,
+        tuple(params),
+    )
+
+
 def reported_figures(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(v, "select * from reported_figures order by figure_id")
 
@@ -393,9 +404,7 @@ def table(v: WarehouseVersion, name: str) -> pd.DataFrame:
 
 
 def table_names(v: WarehouseVersion) -> list[str]:
-    frame = run_query(
-        v, "select table_name from information_schema.tables order by table_name"
-    )
+    frame = run_query(v, "select table_name from information_schema.tables order by table_name")
     return list(frame["table_name"])
 
 
@@ -420,4 +429,129 @@ def projects_by_pillar_and_region(v: WarehouseVersion) -> pd.DataFrame:
         v,
         "select pillar_label as pillar, region, count(*) as projects "
         "from projects group by all order by pillar, region",
+    )
+
+
+def partner_list(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """Partners of the filtered projects: type, pillars (codes, ';'), projects and titles."""
+    ids, params = _ids(f)
+    return run_query(
+        v,
+        f"""
+        select pp.partner, pp.partner_type,
+               string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
+               count(distinct pp.project_id) as projects,
+               string_agg(distinct p.title, ' · ' order by p.title) as titles
+        from project_partners pp join projects p using (project_id)
+        where pp.project_id in ({ids})
+        group by all order by projects desc, pp.partner
+        """,
+        tuple(params),
+    )
+
+
+# --- one project / one exchange, regardless of filters (Projects and Exchanges pages) ---
+
+
+def project_by_id(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    """One project (0 or 1 row) with its status, whatever the filters."""
+    return run_query(
+        v,
+        f"select p.*, {STATUS_SQL} as status from projects p where p.project_id = ?",
+        (project_id,),
+    )
+
+
+def project_detail_countries(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select iso3, country, region from project_countries where project_id = ? "
+        "order by country",
+        (project_id,),
+    )
+
+
+def project_detail_localities(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    """The project's named places, with the title and pillar the map's tooltips show."""
+    return run_query(
+        v,
+        """
+        select l.*, c.country, p.title, p.pillar, p.start_year, p.end_year, p.ongoing
+        from project_localities l join projects p using (project_id)
+        left join countries c on c.iso3 = l.iso3
+        where l.project_id = ? order by l.name
+        """,
+        (project_id,),
+    )
+
+
+def project_detail_beneficiaries(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    """Beneficiary groups; `count` stays NULL when the source gives none."""
+    return run_query(
+        v,
+        "select beneficiary_group, count from project_beneficiaries where project_id = ? "
+        "order by beneficiary_group",
+        (project_id,),
+    )
+
+
+def project_detail_counts(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select label, value, is_beneficiary_group from project_counts where project_id = ? "
+        "order by is_beneficiary_group desc, label",
+        (project_id,),
+    )
+
+
+def project_detail_partners(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select partner, partner_type from project_partners where project_id = ? "
+        "order by partner",
+        (project_id,),
+    )
+
+
+def project_detail_phases(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select phase_no, label, start_year, end_year, ongoing from project_phases "
+        "where project_id = ? order by phase_no",
+        (project_id,),
+    )
+
+
+def project_detail_topics(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        "select topic from project_topics where project_id = ? order by topic",
+        (project_id,),
+    )
+
+
+def exchange_by_id(v: WarehouseVersion, exchange_id: str) -> pd.DataFrame:
+    """One exchange (0 or 1 row), whatever the filters."""
+    return run_query(v, "select * from exchanges where exchange_id = ?", (exchange_id,))
+
+
+def exchange_detail_participants(v: WarehouseVersion, exchange_id: str) -> pd.DataFrame:
+    return run_query(
+        v,
+        """
+        select iso3, country, region, city, role, lat, lon, notes
+        from exchange_participants where exchange_id = ?
+        order by case role when 'host' then 0 else 1 end, country, city nulls last
+        """,
+        (exchange_id,),
+    )
+
+
+def exchange_index(v: WarehouseVersion) -> pd.DataFrame:
+    """Every exchange (id, title, host, dates, follows), to name follow-ups across filters."""
+    return run_query(
+        v,
+        "select exchange_id, title, host_city, host_country, start_date, end_date, "
+        "date_precision, date_text, kind, status, follows from exchanges "
+        "order by start_date nulls last, exchange_id",
     )

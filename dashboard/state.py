@@ -1,9 +1,12 @@
 """Filter state and its URL encoding — the one place that knows both.
 
 The URL is the API (as in Datasette): every filter is a query parameter, several
-values repeat the parameter (`?region=Africa&region=Americas`), defaults stay out of
-the URL, and a copied URL reproduces the exact view on any page. Parsing is pure and
-lenient: unknown parameters and invalid values are dropped with a note, never an error.
+values repeat the parameter (`?region=Africa&pillar=Social+dialogue`), defaults stay out
+of the URL, and a copied URL reproduces the exact view on any page. The URL carries
+display labels (country names, pillar labels) because the sidebar widgets are bound to
+the URL by Streamlit, which writes what they display; `Filters` holds codes (ISO3,
+pillar codes). Parsing is pure and lenient: unknown parameters and invalid values are
+dropped with a note, never an error.
 """
 
 from __future__ import annotations
@@ -114,17 +117,25 @@ def parse_params(
     chosen: dict[str, object] = {}
     for facet in FACETS:
         raw = [v for v in params.get(facet.param, []) if v != ""]
-        allowed = options.choices(facet.param)
+        by_label = {options.label(facet.param, code): code for code in options.choices(facet.param)}
         good = []
-        for value in raw:  # exact values, as the sidebar widgets accept them
-            if value not in allowed:
-                hint = next((a for a in allowed if _fold(a) == _fold(value)), None)
+        for value in raw:  # labels, exactly as the sidebar widgets write and accept them
+            code = by_label.get(value)
+            if code is None:
+                hint = next(
+                    (
+                        label
+                        for label, c in by_label.items()
+                        if _fold(value) in (_fold(label), _fold(c))
+                    ),
+                    None,
+                )
                 notes.append(
                     f"Ignored {facet.label.lower()} “{value}”: not in the data"
                     + (f" (did you mean “{hint}”?)." if hint else ".")
                 )
-            elif value not in good:
-                good.append(value)
+            elif code not in good:
+                good.append(code)
         chosen[facet.param] = tuple(good)
     years = list(params.get(YEARS_PARAM, []))
     if years:
@@ -147,13 +158,13 @@ def parse_params(
     return Filters(**chosen), notes
 
 
-def to_params(filters: Filters) -> dict[str, list[str]]:
-    """URL query parameters for `filters`; defaults are left out."""
+def to_params(filters: Filters, options: FilterOptions) -> dict[str, list[str]]:
+    """URL query parameters for `filters` (as labels); defaults are left out."""
     params: dict[str, list[str]] = {}
     for facet in FACETS:
         values = filters.values(facet.param)
         if values:
-            params[facet.param] = list(values)
+            params[facet.param] = [options.label(facet.param, v) for v in values]
     if filters.years is not None:
         params[YEARS_PARAM] = [str(filters.years[0]), str(filters.years[1])]
     if filters.q:
@@ -162,10 +173,19 @@ def to_params(filters: Filters) -> dict[str, list[str]]:
 
 
 def permalink(
-    base_url: str, page_path: str, filters: Filters, extra: Mapping[str, str] | None = None
+    base_url: str,
+    page_path: str,
+    filters: Filters,
+    extra: Mapping[str, str] | None = None,
+    options: FilterOptions | None = None,
 ) -> str:
-    """The one URL builder: page + filters + page parameters."""
-    params = to_params(filters)
+    """The one URL builder: page + filters + page parameters.
+
+    `options` (for the labels) is needed whenever `filters` is not the default.
+    """
+    if options is None and not filters.is_default():
+        raise ValueError("permalink needs the filter options to write labels")
+    params = to_params(filters, options) if options is not None else {}
     for key, value in (extra or {}).items():
         if value not in (None, ""):
             params[key] = [str(value)]

@@ -145,7 +145,7 @@ def base_url() -> str:
 
 
 def page_link(page_path: str, extra: dict[str, str] | None = None) -> str:
-    return permalink(base_url(), page_path, current_filters(), extra)
+    return permalink(base_url(), page_path, current_filters(), extra, options())
 
 
 def filters_caption(filters: Filters) -> None:
@@ -295,3 +295,22 @@ def presentation_toggle() -> None:
         )
     if on:
         st.html(_PRESENTATION_CSS)
+
+
+def ensure_shell() -> None:
+    """Run every page inside app.py's shell (navigation, page config, filters).
+
+    With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode
+    until app.py has called st.navigation once in the server process; a deep link such
+    as /timeline?region=Africa on a fresh server would then run the page alone, without
+    the sidebar or the URL's filters. Each page calls this first: it switches the legacy
+    mode off and reruns, so app.py handles the link. (The layout of the repository is
+    fixed by the product card, so the folder cannot simply be renamed.)
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

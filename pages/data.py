@@ -14,6 +14,7 @@ from dashboard.db import warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures.overview import reported_vs_documented
 
+ui.ensure_shell()
 PATH = "data"
 
 st.title("Data")

@@ -1,6 +1,238 @@
-"""exchanges page — placeholder until built."""
+"""City-to-City exchanges: the network of host and participating cities and countries,
+the exchanges in time, who took part in which, and the details of each (its own link:
+?exchange=<id>) — topics, participants, outcome (roadmap, declaration, network)."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("exchanges")
-st.info("This page is being built.")
+from dashboard import detail, theme, ui
+from dashboard.figures import exchanges as fx
+from dashboard.queries import PROJECT_ONLY_FILTERS
+from dashboard.state import FACETS, Filters, permalink
+
+ui.ensure_shell()
+
+PATH = "exchanges"
+PARAM = "exchange"  # URL key (state.PAGE_PARAMS) and the picker's widget key
+
+st.title("City-to-City exchanges")
+st.markdown(
+    "The peer-learning exchanges the ILO runs with UCLG within South-South and Triangular "
+    "Cooperation: which cities hosted them, which cities and countries took part, when, "
+    "and what came out of them (roadmaps, declarations, networks)."
+)
+filters = ui.current_filters()
+ui.filters_caption(filters)
+ignored = [f.label for f in FACETS if f.param in PROJECT_ONLY_FILTERS and filters.values(f.param)]
+if ignored:
+    st.info(
+        f"**{' and '.join(ignored)}: does not apply to exchanges** — exchanges have no pillar, "
+        "beneficiary group, status or record type, so "
+        + ("this filter is" if len(ignored) == 1 else "these filters are")
+        + " ignored here. Region, country, topic, years and search still apply.",
+        icon=":material/filter_alt_off:",
+    )
+
+exchanges = ui.load("exchanges", filters)
+participants = ui.load("participants", filters)
+requested = st.query_params.get(PARAM) or None
+
+if exchanges.empty:
+    ui.empty_state("exchanges")
+else:
+    cols = st.columns(4)
+    cols[0].metric("Exchanges", len(exchanges))
+    cols[1].metric("Host cities", exchanges["host_city"].nunique())
+    cols[2].metric(
+        "Countries involved",
+        participants["iso3"].nunique(),
+        help="Host and participating countries of the exchanges shown.",
+    )
+    planned = int((exchanges["status"] == "planned").sum())
+    cols[3].metric("Held / planned", f"{len(exchanges) - planned} / {planned}")
+
+    # --- the network map ------------------------------------------------------------------
+    network_table = participants[
+        ["title", "host_city", "year", "status", "country", "city", "role", "exchange_id"]
+    ].assign(role=lambda d: d["role"].map(detail.role_label))
+    try:
+        network_export = fx.network_figure(participants)
+    except Exception:  # the export image is an extra; the Table and CSV still work
+        network_export = None
+
+    def _network_map() -> None:
+        try:
+            from dashboard.maps import exchange_deck
+
+            deck = exchange_deck(participants)
+        except Exception as exc:  # the map is an extra: the page stays usable without it
+            st.warning(f"Map unavailable: {exc}", icon=":material/map:")
+            return
+        st.pydeck_chart(deck, height=480, key="exchange_map")
+        st.markdown(
+            "Arcs run from each host city to its participants — to the city when the "
+            "source names it, otherwise to the country. Hover for the exchanges.  \n"
+            + " &nbsp; ".join(
+                detail.chip_html(theme.ROLE_LABELS[r], theme.ROLE_COLOURS[r])
+                for r in detail.ROLE_PRIORITY
+            ),
+            unsafe_allow_html=True,
+        )
+
+    ui.chart_block(
+        title="Network of host and participating cities and countries",
+        key="exchanges_network",
+        page_path=PATH,
+        figure=network_export,
+        data=network_table,
+        render=_network_map,
+    )
+
+    # --- in time --------------------------------------------------------------------------
+    in_time, in_time_table = fx.exchanges_in_time(exchanges)
+    ui.chart_block(
+        title="The exchanges in time",
+        key="exchanges_time",
+        page_path=PATH,
+        figure=in_time,
+        data=in_time_table,
+    )
+    st.caption(
+        "One row per exchange. Filled circles: held; open diamonds: planned. A pale bar "
+        "spans the dates when the source gives only a month or a year; dotted arrows join "
+        "a follow-up to the exchange it follows."
+    )
+
+    # --- who took part in which -------------------------------------------------------------
+    matrix_figure, matrix = fx.participation_matrix(participants, exchanges)
+    ui.chart_block(
+        title="Who took part in which exchange",
+        key="exchanges_matrix",
+        page_path=PATH,
+        figure=matrix_figure,
+        data=matrix,
+    )
+    st.caption(
+        "Countries (by region) × exchanges (in date order); the cell gives the country's "
+        "role. “+” means it also took part in another role (e.g. the host city and other "
+        "cities of the same country)."
+    )
+
+# --- details of one exchange ----------------------------------------------------------------
+index = ui.load("exchange_index")
+labels = {r["exchange_id"]: detail.exchange_label(r) for r in index.to_dict("records")}
+
+
+def _exists(exchange_id: str) -> bool:
+    return exchange_id in labels
+
+
+options, chosen, outside, unknown = detail.resolve_choice(
+    requested, list(exchanges["exchange_id"]), _exists
+)
+if unknown:
+    st.warning(f"The link names an exchange “{requested}” that is not in the catalogue.")
+if chosen is None:
+    st.stop()
+if st.session_state.get(PARAM) not in options or (
+    requested in options and st.session_state.get(PARAM) != requested
+):
+    st.session_state[PARAM] = chosen
+
+
+def _to_url() -> None:
+    value = st.session_state.get(PARAM)
+    if value:
+        st.query_params[PARAM] = value
+    elif PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+st.divider()
+chosen = st.selectbox(
+    "Exchange details",
+    options,
+    format_func=lambda eid: (
+        labels.get(eid, eid)
+        + (" (outside the current filters)" if outside and eid == options[0] else "")
+    ),
+    key=PARAM,
+    on_change=_to_url,
+    help="Choose an exchange to see its host, participants, topics and outcome.",
+)
+if outside and chosen == options[0]:
+    st.info(
+        "**This exchange is outside the current filters.** It is shown because the link names it.",
+        icon=":material/filter_alt_off:",
+    )
+exchange = ui.load("exchange_by_id", chosen).iloc[0].to_dict()
+people = ui.load("exchange_detail_participants", chosen)
+follows, followed_by = detail.follow_ups(chosen, index)
+
+st.header(detail.md(exchange.get("title")))
+when = detail.date_display(
+    exchange.get("start_date"),
+    exchange.get("end_date"),
+    exchange.get("date_precision"),
+    exchange.get("date_text"),
+)
+st.markdown(
+    f"**{detail.kind_label(exchange.get('kind'))}** · "
+    f"{detail.exchange_status_label(exchange.get('status'))} · {when}"
+)
+facts = st.columns(4)
+facts[0].markdown(
+    "**Host**  \n"
+    + detail.md(exchange.get("host_city"))
+    + f", {detail.md(exchange.get('host_country'))}"
+)
+facts[1].markdown("**Dates**  \n" + when)
+facts[2].markdown(
+    "**Organisers**  \n"
+    + detail.md(
+        detail.join_or_not_reported(detail.split_list(exchange.get("organisers")), sep=", ")
+    )
+)
+facts[3].markdown(
+    "**Topics**  \n"
+    + detail.md(detail.join_or_not_reported(detail.split_list(exchange.get("topics")), sep=", "))
+)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.markdown("#### Summary")
+    st.markdown(detail.md(exchange.get("summary")))
+    st.markdown("#### Outcome")
+    kinds = detail.outcome_types(exchange.get("outcome_types"))
+    if kinds:
+        badges = st.container(horizontal=True)
+        for _, label, colour in kinds:
+            badges.badge(label, color=colour)
+    st.markdown(detail.md(exchange.get("outcome")))
+    st.markdown("#### Follow-ups")
+    earlier = [detail.md(labels[r["exchange_id"]]) for r in follows]
+    later = [detail.md(labels[r["exchange_id"]]) for r in followed_by]
+    for heading, items, none in (
+        ("Follows", earlier, "no earlier exchange recorded"),
+        ("Followed by", later, "no later exchange recorded"),
+    ):
+        listed = "\n" + "\n".join(f"- {item}" for item in items) if items else none
+        st.markdown(f"**{heading}:** {listed}")
+with right:
+    names = detail.exchange_countries(people)
+    st.markdown(f"#### Participants — {len(names)} countr{'y' if len(names) == 1 else 'ies'}")
+    st.markdown(detail.md(", ".join(names)))
+    st.dataframe(detail.participants_table(people), hide_index=True, width="stretch")
+
+st.markdown("#### Source")
+source_url = detail.text(exchange.get("source_url"), "")
+st.markdown(detail.md(exchange.get("source_ref")))
+if source_url:
+    st.markdown(f"Link cited by the source: {detail.md_link(source_url)}")
+notes = detail.text(exchange.get("notes"), "")
+if notes:
+    with st.expander("Curator notes (judgement calls made when cataloguing)"):
+        st.markdown(detail.md(notes))
+st.markdown("#### Link to this exchange")
+st.code(permalink(ui.base_url(), PATH, Filters(), {PARAM: chosen}), language=None)

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.figures.overview import reported_vs_documented
 
+ui.ensure_shell()
 PATH = ""
 
 st.title("Local Decent Work Atlas")

@@ -1,6 +1,106 @@
-"""pillars page — placeholder until built."""
+"""Pillars: the four pillars of the Decent Work Agenda by region, and the topics,
+beneficiary groups and partners of the projects, as charts and as a cross-tab."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("pillars")
-st.info("This page is being built.")
+from dashboard import ui
+from dashboard.figures import pillars as pf
+
+ui.ensure_shell()
+PATH = "pillars"
+
+st.title("Pillars, topics and partners")
+st.markdown(
+    "The publication files every project under one of the four pillars of the Decent Work "
+    "Agenda. Each pillar keeps the same colour on every chart of the atlas."
+)
+filters = ui.current_filters()
+ui.filters_caption(filters)
+
+by_pillar_region = ui.load("pillar_region", filters)
+if by_pillar_region.empty:
+    ui.empty_state("projects")
+    st.stop()
+
+# --- pillar × region ------------------------------------------------------------------
+figure, table = pf.pillar_region(by_pillar_region)
+crosstab = pf.crosstab(by_pillar_region)
+ui.chart_block(
+    title="Projects by pillar and region",
+    key="pillars_region",
+    page_path=PATH,
+    figure=figure,
+    data=crosstab,
+)
+st.caption(
+    "A project counts once, in its ILO region (Multi-region when its countries span "
+    "several regions). The region filter also finds multi-region projects with a country "
+    "in the chosen region."
+)
+st.markdown("**Cross-tab: pillar × region**")
+st.dataframe(crosstab, hide_index=True, width="stretch", key="pillars_crosstab")
+
+# --- topics and beneficiary groups ----------------------------------------------------
+left, right = st.columns(2)
+with left:
+    topics, topic_table = pf.facet_bars(
+        ui.load("facet_counts", filters, "topic"), what="Topic", top=15
+    )
+    ui.chart_block(
+        title="Topics",
+        key="pillars_topics",
+        page_path=PATH,
+        figure=topics,
+        data=topic_table,
+    )
+with right:
+    groups, group_table = pf.facet_bars(
+        ui.load("facet_counts", filters, "group"), what="Beneficiary group"
+    )
+    ui.chart_block(
+        title="Beneficiary groups",
+        key="pillars_groups",
+        page_path=PATH,
+        figure=groups,
+        data=group_table,
+    )
+st.caption(
+    "Projects per topic and per beneficiary group, as the publication names them; a project "
+    "usually has several, so the bars add up to more than the number of projects."
+)
+
+# --- partners -------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    types, type_table = pf.facet_bars(
+        ui.load("facet_counts", filters, "partner_type"),
+        what="Partner type",
+        labels=pf.PARTNER_TYPE_LABELS,
+    )
+    ui.chart_block(
+        title="Partners by type",
+        key="pillars_partner_types",
+        page_path=PATH,
+        figure=types,
+        data=type_table,
+    )
+with right:
+    partners, partner_table = pf.facet_bars(
+        ui.load("facet_counts", filters, "partner"), what="Partner"
+    )
+    partner_list = pf.partner_table(ui.load("partner_list", filters))
+    ui.chart_block(
+        title="Partners",
+        key="pillars_partners",
+        page_path=PATH,
+        figure=partners,
+        data=partner_list,
+    )
+st.markdown("**Partner list**")
+st.dataframe(partner_list, hide_index=True, width="stretch", key="pillars_partner_list")
+st.caption(
+    "Partners and funders the publication names (the ILO itself, which runs every project, "
+    "is not listed). Projects that name none are not counted here."
+)

@@ -1,6 +1,118 @@
-"""timeline page — placeholder until built."""
+"""Timeline: projects per year (active or starting, stacked by pillar or region) beside
+the publication's reported counts, a Gantt of every project's span, and the
+City-to-City exchanges — all on one time axis."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("timeline")
-st.info("This page is being built.")
+from dashboard import ui
+from dashboard.figures import timeline as tl
+from dashboard.queries import PROJECT_ONLY_FILTERS
+
+ui.ensure_shell()
+PATH = "timeline"
+
+st.title("Timeline")
+st.markdown(
+    "When the documented projects ran and when the City-to-City exchanges took place. "
+    "All three charts share one time axis: a year on one is the same year on the others."
+)
+filters = ui.current_filters()
+ui.filters_caption(filters)
+
+active = ui.load("active_years", filters)
+spans = ui.load("spans", filters)
+exchanges = ui.load("exchanges", filters)
+reported = ui.load("reported_figures")
+meta = ui.load("meta")
+as_of_year = int(meta.get("as_of_year") or 2015)
+
+if spans.empty and exchanges.empty:
+    ui.empty_state("projects or exchanges")
+    st.stop()
+
+x_range = tl.shared_range(active, spans, exchanges, as_of_year=as_of_year, years=filters.years)
+
+# --- projects per year --------------------------------------------------------------------
+left, right, _ = st.columns([2, 2, 3])
+measure = left.segmented_control(
+    "Count projects",
+    options=list(tl.MEASURES),
+    format_func=tl.MEASURES.get,
+    default="active",
+    required=True,
+    key="measure",
+    bind="query-params",
+    help="Active: every year a project runs. Starting: the year it begins.",
+)
+stack = right.segmented_control(
+    "Colour by",
+    options=list(tl.STACKS),
+    format_func=tl.STACKS.get,
+    default="pillar",
+    required=True,
+    key="stack",
+    bind="query-params",
+    help="Region is the project's ILO region (Multi-region when it spans several).",
+)
+per_year, per_year_table = tl.per_year(
+    active, measure=measure, stack=stack, reported=reported, x_range=x_range
+)
+ui.chart_block(
+    title=f"Projects {'active' if measure == 'active' else 'starting'} per year",
+    key="timeline_per_year",
+    page_path=PATH,
+    figure=per_year,
+    data=per_year_table,
+)
+notes = [
+    f"Ongoing projects are counted as active through {as_of_year}, the year the "
+    "publication describes.",
+    "Black diamonds: the counts the publication reports for a year (PARDEV's 2014 in-house "
+    "research, all projects), beside the projects this catalogue documents in detail.",
+]
+if measure == "starting":
+    notes.append("The publication's counts are of projects per year, not of projects starting.")
+st.caption(" ".join(notes))
+
+# --- Gantt of project spans -----------------------------------------------------------
+gantt, gantt_table, undated = tl.gantt(spans, as_of_year=as_of_year, x_range=x_range)
+ui.chart_block(
+    title="Project spans",
+    key="timeline_gantt",
+    page_path=PATH,
+    figure=gantt,
+    data=gantt_table,
+)
+st.caption(
+    "One row per project, one bar per phase the source gives; gaps between phases stay "
+    f"gaps. ▶ marks an ongoing project, drawn to {as_of_year} with an open end."
+)
+if not undated.empty:
+    st.markdown(f"**Years not reported** ({len(undated)}): not drawn on the time axis.")
+    for row in undated.itertuples():
+        st.markdown(f"- {row.title} — {row.pillar} · {row.region}")
+hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
+if hidden:
+    st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
+
+# --- exchanges ----------------------------------------------------------------------------
+markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
+ui.chart_block(
+    title="City-to-City exchanges",
+    key="timeline_exchanges",
+    page_path=PATH,
+    figure=markers,
+    data=exchange_table,
+)
+st.caption(
+    "Each marker sits in the middle of the exchange's dates; a whisker spans the month or "
+    "year when the source gives no exact day. Filled: held; open: planned."
+    + (
+        " Exchanges have no pillar, beneficiary group, status or record type, so those "
+        "filters do not narrow them."
+        if any(filters.values(p) for p in PROJECT_ONLY_FILTERS)
+        else ""
+    )
+)

@@ -7,6 +7,7 @@ Records every request that leaves localhost and every console error.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+# On a page URL (/timeline) Streamlit's frontend first probes for a base path under the
+# page (/timeline/_stcore/health, /timeline/_stcore/host-config), gets 404 and falls back
+# to /_stcore/...; the browser logs "Failed to load resource" for each. Expected, ignored.
+BASE_PATH_PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
 
 
 def free_port() -> int:
@@ -69,6 +74,16 @@ def running_app(warehouse: Path):
 class PageLog:
     external_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    ignored_probes: list[str] = field(default_factory=list)
+
+    def on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and BASE_PATH_PROBE.search(url):
+            self.ignored_probes.append(url)
+        else:
+            self.console_errors.append(f"{message.text} ({url})" if url else message.text)
 
 
 @contextmanager
@@ -103,7 +118,7 @@ def browser_page(width: int = 1600, height: int = 1000):
                 route.abort()
 
         context.route("**/*", on_request)
-        page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+        page.on("console", log.on_console)
         page.on("pageerror", lambda e: log.console_errors.append(str(e)))
         try:
             yield page, log

@@ -46,28 +46,46 @@ filters_strategy = st.builds(
 
 @given(filters_strategy)
 def test_url_round_trip(filters):
-    parsed, notes = parse_params(to_params(filters), OPTIONS)
+    parsed, notes = parse_params(to_params(filters, OPTIONS), OPTIONS)
     assert notes == []
     assert parsed == filters
 
 
 def test_defaults_stay_out_of_the_url():
-    assert to_params(Filters()) == {}
+    assert to_params(Filters(), OPTIONS) == {}
     assert permalink("http://localhost:8501", "map", Filters()) == "http://localhost:8501/map"
     assert permalink("http://h", "", Filters()) == "http://h/"
 
 
 def test_permalink_repeats_multi_values_and_keeps_page_params():
     url = permalink(
-        "http://h:8501", "projects", Filters(region=("Africa", "Americas")), {"project": "x-1"}
+        "http://h:8501",
+        "projects",
+        Filters(region=("Africa", "Americas")),
+        {"project": "x-1"},
+        OPTIONS,
     )
     assert url == "http://h:8501/projects?region=Africa&region=Americas&project=x-1"
+
+
+def test_the_url_carries_labels_as_the_sidebar_widgets_write_them():
+    filters = Filters(country=("CIV",), pillar=("social_dialogue",), status=("unknown",))
+    assert to_params(filters, OPTIONS) == {
+        "country": ["Côte d'Ivoire"],
+        "pillar": ["Social dialogue"],
+        "status": ["End not reported"],
+    }
+    url = permalink("http://h", "map", filters, None, OPTIONS)
+    assert url == (
+        "http://h/map?country=C%C3%B4te+d%27Ivoire&pillar=Social+dialogue"
+        "&status=End+not+reported"
+    )
 
 
 def test_unknown_and_malformed_parameters_are_ignored_with_notes():
     params = {
         "region": ["Africa", "Atlantis"],
-        "pillar": ["RIGHTS"],
+        "pillar": ["rights"],
         "years": ["20x0", "2010"],
         "colour": ["red"],
         "project": ["kept-as-page-param"],
@@ -76,7 +94,7 @@ def test_unknown_and_malformed_parameters_are_ignored_with_notes():
     assert filters == Filters(region=("Africa",))
     text = " ".join(notes)
     assert "Atlantis" in text
-    assert "did you mean “rights”" in text
+    assert "did you mean “Fundamental principles and rights at work”" in text
     assert "colour" in text
     assert "20x0" in text
     assert "project" not in text

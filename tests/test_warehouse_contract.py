@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+
 from dashboard.dictionary import readme_dictionary
 
 # DESIGN.md's fixed names (more columns are welcome, these must exist).

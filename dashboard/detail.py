@@ -1,0 +1,444 @@
+"""Display-ready values for the Projects and City-to-City pages. Pure: rows in, text out.
+
+Data honesty lives here: a value the source does not report is shown as "not reported"
+(never 0, never an empty cell that reads as zero), years keep "ongoing", and exchange
+dates keep the precision the source gives (a month stays a month).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from dashboard import theme
+
+NOT_REPORTED = theme.NOT_REPORTED
+LOCATION_NOT_REPORTED = "location not reported"
+TYPE_NOT_STATED = "type not stated"
+EN_DASH = "–"
+
+PARTNER_TYPE_LABELS: dict[str, str] = {
+    "government": "Government",
+    "local_government": "Local government",
+    "un_agency": "UN agency",
+    "donor": "Donor",
+    "employers": "Employers' organization",
+    "workers": "Workers' organization",
+    "ngo": "NGO",
+    "private_sector": "Private sector",
+    "city_network": "City network",
+    "academic": "Academic",
+    "other": "Other",
+}
+EXCHANGE_KIND_LABELS: dict[str, str] = {
+    "peer_learning": "Peer learning",
+    "forum": "Forum",
+    "technical_visit": "Technical visit",
+    "training": "Training",
+    "seminar": "Seminar",
+    "conference": "Conference",
+}
+EXCHANGE_STATUS_LABELS: dict[str, str] = {"held": "Held", "planned": "Planned"}
+OUTCOME_TYPE_LABELS: dict[str, str] = {
+    "roadmap": "Roadmap",
+    "declaration": "Declaration",
+    "network": "Network",
+    "programme": "Programme",
+    "recommendations": "Recommendations",
+    "knowledge_product": "Knowledge product",
+}
+# st.badge colours (its fixed palette) for each outcome type.
+OUTCOME_BADGE_COLOURS: dict[str, str] = {
+    "roadmap": "blue",
+    "declaration": "violet",
+    "network": "green",
+    "programme": "orange",
+    "recommendations": "gray",
+    "knowledge_product": "gray",
+}
+# Which role a country shows in a participation cell when it has several.
+ROLE_PRIORITY: tuple[str, ...] = ("host", "peer", "learner", "participant")
+
+
+# --- single values ------------------------------------------------------------------
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, NA, NaT and blank text are all "the source does not say"."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def text(value: Any, missing: str = NOT_REPORTED) -> str:
+    """The value as text, or "not reported"."""
+    if is_missing(value):
+        return missing
+    return str(value).strip()
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~$[]<>|#"})
+
+
+def md(value: Any, missing: str = NOT_REPORTED) -> str:
+    """Catalogue text made safe for st.markdown: 'R$300 (~US$83)' must not turn into
+    LaTeX or strike-through. Missing → "not reported"."""
+    return text(value, missing).translate(_MARKDOWN_SPECIAL)
+
+
+def md_link(url: str, label: str | None = None) -> str:
+    """A markdown link whose text and target survive any character in the URL."""
+    target = url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{md(label or url)}]({target})"
+
+
+def count_text(value: Any) -> str:
+    """A count as the source states it ("10,000"); a missing count is "not reported",
+    never 0. A real zero stays "0"."""
+    if is_missing(value) or isinstance(value, bool):
+        return NOT_REPORTED
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def _year(value: Any) -> int | None:
+    if is_missing(value):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _flag(value: Any) -> bool:
+    return False if is_missing(value) else bool(value)
+
+
+def years_text(start: Any, end: Any, ongoing: Any = False) -> str:
+    """'2012–2017', '2013–ongoing', '2010', or 'not reported' — never a made-up year."""
+    first, last, running = _year(start), _year(end), _flag(ongoing)
+    if first is None and last is None:
+        return f"ongoing (start {NOT_REPORTED})" if running else NOT_REPORTED
+    if first is None:
+        return f"start {NOT_REPORTED}{EN_DASH}{'ongoing' if running else last}"
+    if running:
+        return f"{first}{EN_DASH}ongoing"
+    if last is None:
+        return f"{first}{EN_DASH}end {NOT_REPORTED}"
+    if last == first:
+        return str(first)
+    return f"{first}{EN_DASH}{last}"
+
+
+def phase_lines(phases: pd.DataFrame) -> list[str]:
+    """'Phase 1: 1997–2003' for each phase the source gives, in order."""
+    if phases is None or phases.empty:
+        return []
+    ordered = phases.sort_values("phase_no") if "phase_no" in phases else phases
+    lines = []
+    for row in ordered.to_dict("records"):
+        label = text(row.get("label"), f"Phase {text(row.get('phase_no'), '?')}")
+        span = years_text(row.get("start_year"), row.get("end_year"), row.get("ongoing"))
+        lines.append(f"{label}: {span}")
+    return lines
+
+
+def split_list(value: Any) -> list[str]:
+    """'a; b; c' → ['a', 'b', 'c'] (the catalogue's multi-value separator)."""
+    if is_missing(value):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def join_or_not_reported(values: Iterable[Any], sep: str = "; ") -> str:
+    shown = [str(v) for v in values if not is_missing(v)]
+    return sep.join(shown) if shown else NOT_REPORTED
+
+
+def status_label(status: Any) -> str:
+    return theme.STATUS_LABELS.get(text(status, ""), text(status))
+
+
+def record_type_label(record_type: Any) -> str:
+    return theme.RECORD_TYPE_LABELS.get(text(record_type, ""), text(record_type))
+
+
+def partner_type_label(partner_type: Any) -> str:
+    if is_missing(partner_type):
+        return TYPE_NOT_STATED
+    return PARTNER_TYPE_LABELS.get(str(partner_type), str(partner_type).replace("_", " "))
+
+
+def kind_label(kind: Any) -> str:
+    if is_missing(kind):
+        return "Exchange"
+    return EXCHANGE_KIND_LABELS.get(str(kind), str(kind).replace("_", " ").capitalize())
+
+
+def exchange_status_label(status: Any) -> str:
+    return EXCHANGE_STATUS_LABELS.get(text(status, ""), text(status))
+
+
+def role_label(role: Any) -> str:
+    return theme.ROLE_LABELS.get(text(role, ""), text(role))
+
+
+def outcome_types(value: Any) -> list[tuple[str, str, str]]:
+    """(code, label, badge colour) of each outcome type: roadmap, declaration, network..."""
+    return [
+        (
+            code,
+            OUTCOME_TYPE_LABELS.get(code, code.replace("_", " ").capitalize()),
+            OUTCOME_BADGE_COLOURS.get(code, "gray"),
+        )
+        for code in split_list(value)
+    ]
+
+
+def location_text(lat: Any, lon: Any) -> str:
+    """'40.978° N, 37.890° E', or "location not reported" (never 0, 0)."""
+    if is_missing(lat) or is_missing(lon):
+        return LOCATION_NOT_REPORTED
+    lat, lon = float(lat), float(lon)
+    return f"{abs(lat):.3f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.3f}° {'E' if lon >= 0 else 'W'}"
+
+
+def _as_date(value: Any) -> date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def date_display(start: Any, end: Any, precision: Any, date_text: Any = None) -> str:
+    """Dates as precise as the source: '24–27 September 2014', 'November 2012', '2015'."""
+    first, last = _as_date(start), _as_date(end)
+    level = text(precision, "")
+    if first is None:
+        return text(date_text)
+    last = last or first
+    if level == "year":
+        return str(first.year) if first.year == last.year else f"{first.year}{EN_DASH}{last.year}"
+    if level == "month":
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%B %Y}"
+        if first.year == last.year:
+            return f"{first:%B}{EN_DASH}{last:%B %Y}"
+        return f"{first:%B %Y}{EN_DASH}{last:%B %Y}"
+    if first == last:
+        return _day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}{EN_DASH}{last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} {EN_DASH} {_day(last)}"
+    return f"{_day(first)} {EN_DASH} {_day(last)}"
+
+
+def short_text(value: Any, limit: int = 90) -> str:
+    shown = text(value, "")
+    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
+
+
+def chip_html(label: str, colour: str) -> str:
+    """A rounded colour chip (a pillar in its theme colour), text readable on it."""
+    hexa = colour.lstrip("#")
+    r, g, b = (int(hexa[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = (0.299 * r + 0.587 * g + 0.114 * b) / 255
+    ink = "#111111" if luminance > 0.6 else "#FFFFFF"
+    return (
+        f'<span style="background:{colour};color:{ink};padding:0.2em 0.8em;'
+        f'border-radius:1em;font-weight:600;white-space:nowrap">{html.escape(label)}</span>'
+    )
+
+
+def pillar_chip(pillar: Any) -> str:
+    code = text(pillar, "")
+    colour = theme.PILLAR_COLOURS.get(code, "#BBBBBB")
+    return chip_html(theme.pillar_label(code or None), colour)
+
+
+# --- selection (which project or exchange the page shows) ----------------------------
+
+
+def resolve_choice(
+    requested: str | None, visible: Sequence[str], exists: Callable[[str], bool]
+) -> tuple[list[str], str | None, bool, bool]:
+    """Options for the picker and the chosen id.
+
+    Returns (options, chosen, outside_filters, unknown): a requested id hidden by the
+    filters is added first to the options (outside_filters=True); an id that does not
+    exist is ignored (unknown=True) and the first visible one is chosen.
+    """
+    options = list(visible)
+    if requested and requested in options:
+        return options, requested, False, False
+    if requested and exists(requested):
+        return [requested, *options], requested, True, False
+    return options, (options[0] if options else None), False, bool(requested)
+
+
+# --- tables ----------------------------------------------------------------------------
+
+PROJECT_TABLE_COLUMNS = (
+    "Project",
+    "Link",
+    "Countries",
+    "Region",
+    "Pillar",
+    "Years",
+    "Status",
+    "Topics",
+)
+
+
+def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.DataFrame:
+    """The Projects table as a reader sees it: labels, years as text, a link per row."""
+    rows = [
+        {
+            "Project": text(row.get("title")),
+            "Countries": text(row.get("countries")),
+            "Region": text(row.get("region")),
+            "Pillar": theme.PILLAR_SHORT.get(
+                text(row.get("pillar"), ""), theme.pillar_label(text(row.get("pillar"), "") or None)
+            ),
+            "Years": years_text(row.get("start_year"), row.get("end_year"), row.get("ongoing")),
+            "Status": status_label(row.get("status")),
+            "Topics": text(row.get("topics")),
+            "Link": link(str(row.get("project_id"))),
+            "project_id": row.get("project_id"),
+        }
+        for row in projects.to_dict("records")
+    ]
+    return pd.DataFrame(rows, columns=[*PROJECT_TABLE_COLUMNS, "project_id"])
+
+
+def beneficiaries_table(groups: pd.DataFrame) -> pd.DataFrame:
+    """Beneficiary groups with the count the source gives, else "not reported"."""
+    return pd.DataFrame(
+        [
+            {"Group": text(r.get("beneficiary_group")), "Count": count_text(r.get("count"))}
+            for r in groups.to_dict("records")
+        ],
+        columns=["Group", "Count"],
+    )
+
+
+def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "What is counted": text(r.get("label")),
+                "Count": count_text(r.get("value")),
+                "Kind": "people (beneficiary group)"
+                if _flag(r.get("is_beneficiary_group"))
+                else "stated figure",
+            }
+            for r in counts.to_dict("records")
+        ],
+        columns=["What is counted", "Count", "Kind"],
+    )
+
+
+def partners_table(partners: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"Partner": text(r.get("partner")), "Type": partner_type_label(r.get("partner_type"))}
+            for r in partners.to_dict("records")
+        ],
+        columns=["Partner", "Type"],
+    )
+
+
+def localities_table(localities: pd.DataFrame) -> pd.DataFrame:
+    """Places with their level and location; a place without coordinates says so."""
+    return pd.DataFrame(
+        [
+            {
+                "Place": text(r.get("name")),
+                "Country": text(r.get("country"), text(r.get("iso3"))),
+                "Level": text(r.get("admin_level")),
+                "Location": location_text(r.get("lat"), r.get("lon")),
+                "Note": text(r.get("coord_note"), text(r.get("notes"), "")),
+            }
+            for r in localities.to_dict("records")
+        ],
+        columns=["Place", "Country", "Level", "Location", "Note"],
+    )
+
+
+def participants_table(participants: pd.DataFrame) -> pd.DataFrame:
+    """Who took part: country, city (or "cities not named"), role as a reader says it."""
+    return pd.DataFrame(
+        [
+            {
+                "Country": text(r.get("country"), text(r.get("iso3"))),
+                "City": text(r.get("city"), "cities not named"),
+                "Role": role_label(r.get("role")),
+                "Note": text(r.get("notes"), ""),
+            }
+            for r in participants.to_dict("records")
+        ],
+        columns=["Country", "City", "Role", "Note"],
+    )
+
+
+def exchange_label(row: Mapping[str, Any], limit: int = 70) -> str:
+    """'Chefchaouen, 24–27 September 2014 — Urban-Rural Policies for…' (picker label)."""
+    when = date_display(
+        row.get("start_date"), row.get("end_date"), row.get("date_precision"), row.get("date_text")
+    )
+    return f"{text(row.get('host_city'), 'host not reported')}, {when} — " + short_text(
+        row.get("title"), limit
+    )
+
+
+def follow_ups(exchange_id: str, index: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """(the exchange it follows, the exchanges that follow it), as index rows."""
+    if index is None or index.empty:
+        return [], []
+    rows = index.to_dict("records")
+    by_id = {r["exchange_id"]: r for r in rows}
+    me = by_id.get(exchange_id)
+    follows = []
+    if me is not None and not is_missing(me.get("follows")):
+        follows = [by_id[i] for i in split_list(me["follows"]) if i in by_id]
+    followed_by = [r for r in rows if exchange_id in split_list(r.get("follows"))]
+    return follows, followed_by
+
+
+def exchange_countries(participants: pd.DataFrame) -> list[str]:
+    """Distinct countries of an exchange (host first), by name."""
+    if participants is None or participants.empty:
+        return []
+    ordered = participants.assign(_host=(participants["role"] != "host").astype(int)).sort_values(
+        ["_host", "country"]
+    )
+    names = [text(c, text(i)) for c, i in zip(ordered["country"], ordered["iso3"], strict=True)]
+    return list(dict.fromkeys(names))

@@ -1,0 +1,362 @@
+"""City-to-City figures: the exchanges in time (with follow-up links) and who took part
+in which exchange. Pure: DataFrames of dashboard.queries in, Plotly figure + the table
+behind it out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import detail, theme
+from dashboard.figures import base_layout, empty_figure
+
+STATUS_SYMBOLS = {"held": "circle", "planned": "diamond-open"}
+RANGE_COLOUR = "#C9C9DD"
+FOLLOW_COLOUR = "#777777"
+ROW_HEIGHT = 38
+TICK_FONT = {"size": 14, "color": "#333333"}  # readable on a projector, whatever the theme
+
+
+def _ordered(exchanges: pd.DataFrame) -> pd.DataFrame:
+    return exchanges.sort_values(["start_date", "exchange_id"], na_position="last")
+
+
+def axis_labels(exchanges: pd.DataFrame) -> dict[str, str]:
+    """exchange_id → a short, unique row label: 'Chefchaouen 2014 · Peer learning'."""
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for row in _ordered(exchanges).to_dict("records"):
+        year = row.get("year")
+        year_text = "" if detail.is_missing(year) else f" {int(year)}"
+        base = (
+            f"{detail.text(row.get('host_city'), 'Host not reported')}{year_text}"
+            f" · {detail.kind_label(row.get('kind'))}"
+        )
+        seen[base] = seen.get(base, 0) + 1
+        labels[row["exchange_id"]] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+    return labels
+
+
+def _midpoint(start, end) -> pd.Timestamp | None:
+    if detail.is_missing(start):
+        return None
+    first = pd.Timestamp(start)
+    last = pd.Timestamp(end) if not detail.is_missing(end) else first
+    return first + (last - first) / 2
+
+
+def exchanges_table(exchanges: pd.DataFrame) -> pd.DataFrame:
+    """One row per exchange, as the Table tab and the exports show it."""
+    labels = axis_labels(exchanges)
+    rows = []
+    for row in _ordered(exchanges).to_dict("records"):
+        follows = detail.split_list(row.get("follows"))
+        rows.append(
+            {
+                "exchange": labels[row["exchange_id"]],
+                "title": detail.text(row.get("title")),
+                "host_city": detail.text(row.get("host_city")),
+                "host_country": detail.text(row.get("host_country")),
+                "dates": detail.date_display(
+                    row.get("start_date"),
+                    row.get("end_date"),
+                    row.get("date_precision"),
+                    row.get("date_text"),
+                ),
+                "date_text": detail.text(row.get("date_text")),
+                "status": detail.exchange_status_label(row.get("status")),
+                "kind": detail.kind_label(row.get("kind")),
+                "countries": row.get("countries"),
+                "outcome_types": "; ".join(
+                    label for _, label, _ in detail.outcome_types(row.get("outcome_types"))
+                ),
+                "follows": "; ".join(labels.get(f, f) for f in follows),
+                "exchange_id": row["exchange_id"],
+                "source_ref": detail.text(row.get("source_ref")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """One marker per exchange on a date axis (a row each), coloured held/planned.
+
+    The marker sits mid-way through the dates the source gives; a pale bar spans them
+    when the source gives only a month or a year. Grey arrows join a follow-up to the
+    exchange it follows.
+    """
+    table = exchanges_table(exchanges) if not exchanges.empty else pd.DataFrame()
+    if exchanges.empty:
+        return empty_figure("No City-to-City exchange matches the current filters."), table
+    labels = axis_labels(exchanges)
+    ordered = _ordered(exchanges)
+    order = [labels[i] for i in ordered["exchange_id"]]
+    fig = go.Figure()
+
+    # date ranges (month / year precision, or several days)
+    xs: list = []
+    ys: list = []
+    for row in ordered.to_dict("records"):
+        start, end = row.get("start_date"), row.get("end_date")
+        if detail.is_missing(start) or detail.is_missing(end) or start == end:
+            continue
+        xs += [pd.Timestamp(start), pd.Timestamp(end), None]
+        ys += [labels[row["exchange_id"]]] * 2 + [None]
+    if xs:
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": RANGE_COLOUR, "width": 10},
+                name="Dates as the source gives them",
+                hoverinfo="skip",
+            )
+        )
+
+    # follow-up links: earlier exchange → the one that follows it
+    positions = {
+        r["exchange_id"]: (
+            _midpoint(r.get("start_date"), r.get("end_date")),
+            labels[r["exchange_id"]],
+        )
+        for r in ordered.to_dict("records")
+    }
+    link_x: list = []
+    link_y: list = []
+    arrows = []
+    for row in ordered.to_dict("records"):
+        for earlier in detail.split_list(row.get("follows")):
+            if earlier not in positions or positions[earlier][0] is None:
+                continue
+            (x0, y0), (x1, y1) = positions[earlier], positions[row["exchange_id"]]
+            if x1 is None:
+                continue
+            link_x += [x0, x1, None]
+            link_y += [y0, y1, None]
+            arrows.append((x0, y0, x1, y1))
+    if link_x:
+        fig.add_trace(
+            go.Scatter(
+                x=link_x,
+                y=link_y,
+                mode="lines",
+                line={"color": FOLLOW_COLOUR, "width": 1.5, "dash": "dot"},
+                name="Follows an earlier exchange",
+                hoverinfo="skip",
+            )
+        )
+        for x0, y0, x1, y1 in arrows:
+            fig.add_annotation(
+                x=x1,
+                y=y1,
+                ax=x0,
+                ay=y0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1.2,
+                arrowwidth=1.5,
+                arrowcolor=FOLLOW_COLOUR,
+                standoff=9,
+                opacity=0.9,
+            )
+
+    # the exchanges: one marker each, by status
+    records = table.set_index("exchange_id")
+    for status in ("held", "planned", "other"):
+        if status == "other":
+            chosen = ordered[~ordered["status"].isin(["held", "planned"])]
+        else:
+            chosen = ordered[ordered["status"] == status]
+        if chosen.empty:
+            continue
+        colour = theme.EXCHANGE_STATUS_COLOURS.get(status, "#777777")
+        ids = list(chosen["exchange_id"])
+        fig.add_trace(
+            go.Scatter(
+                x=[
+                    _midpoint(s, e)
+                    for s, e in zip(chosen["start_date"], chosen["end_date"], strict=True)
+                ],
+                y=[labels[i] for i in ids],
+                mode="markers",
+                marker={
+                    "size": 16,
+                    "color": colour,
+                    "symbol": STATUS_SYMBOLS.get(status, "square"),
+                    "line": {"color": colour, "width": 2.5},
+                },
+                name=detail.EXCHANGE_STATUS_LABELS.get(status, "Status not reported"),
+                customdata=[
+                    [
+                        records.at[i, "title"],
+                        records.at[i, "dates"],
+                        records.at[i, "host_city"],
+                        records.at[i, "host_country"],
+                        records.at[i, "outcome_types"] or detail.NOT_REPORTED,
+                    ]
+                    for i in ids
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[2]}, %{customdata[3]}"
+                    "<br>%{customdata[1]}<br>Outcome: %{customdata[4]}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=order,
+        autorange="reversed",
+        showgrid=True,
+        title=None,
+        automargin=True,
+        tickfont=TICK_FONT,
+    )
+    fig.update_xaxes(
+        type="date", title=None, showgrid=True, gridcolor="#EEEEEE", tickfont=TICK_FONT
+    )
+    base_layout(fig, height=max(300, 120 + ROW_HEIGHT * len(order)))
+    fig.update_layout(margin={"l": 10, "r": 30})
+    return fig, table
+
+
+# --- participation matrix --------------------------------------------------------------
+
+
+def _cell_role(roles: list[str]) -> str:
+    for role in detail.ROLE_PRIORITY:
+        if role in roles:
+            return role
+    return roles[0] if roles else ""
+
+
+def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> pd.DataFrame:
+    """Countries × exchanges (chronological), the role(s) in each cell; blank = not involved."""
+    if participants.empty or exchanges.empty:
+        return pd.DataFrame(columns=["Country", "Region"])
+    labels = axis_labels(exchanges)
+    columns = [labels[i] for i in _ordered(exchanges)["exchange_id"]]
+    cells: dict[tuple[str, str], list[str]] = {}
+    regions: dict[str, str] = {}
+    for row in participants.to_dict("records"):
+        if row["exchange_id"] not in labels:
+            continue
+        country = detail.text(row.get("country"), detail.text(row.get("iso3")))
+        regions[country] = detail.text(row.get("region"), "")
+        role = detail.text(row.get("role"), "participant")
+        roles = cells.setdefault((country, labels[row["exchange_id"]]), [])
+        if role not in roles:
+            roles.append(role)
+    region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
+    countries = sorted(regions, key=lambda c: (region_rank.get(regions[c], 99), c))
+    rows = []
+    for country in countries:
+        row = {"Country": country, "Region": regions[country]}
+        for column in columns:
+            roles = cells.get((country, column), [])
+            ordered = sorted(
+                roles,
+                key=lambda r: detail.ROLE_PRIORITY.index(r) if r in detail.ROLE_PRIORITY else 9,
+            )
+            row[column] = " + ".join(detail.role_label(r).split(" (")[0] for r in ordered)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Country", "Region", *columns])
+
+
+def participation_matrix(
+    participants: pd.DataFrame, exchanges: pd.DataFrame
+) -> tuple[go.Figure, pd.DataFrame]:
+    """A heatmap of countries × exchanges, each cell coloured by the country's role."""
+    table = participation_table(participants, exchanges)
+    if table.empty:
+        return empty_figure("No participants to show for the current filters."), table
+    columns = [c for c in table.columns if c not in ("Country", "Region")]
+    roles = list(reversed(detail.ROLE_PRIORITY))  # host last: top of the colour bar
+    rank = {role: i for i, role in enumerate(roles)}
+    label_to_role = {detail.role_label(r).split(" (")[0]: r for r in roles}
+    z, texts, hovers = [], [], []
+    for record in table.to_dict("records"):
+        z_row, t_row, h_row = [], [], []
+        for column in columns:
+            cell = record[column]
+            if not cell:
+                z_row.append(None)
+                t_row.append("")
+                h_row.append("")
+                continue
+            codes = [label_to_role.get(part, "participant") for part in cell.split(" + ")]
+            main = _cell_role(codes)
+            z_row.append(rank[main])
+            short = detail.role_label(main).split(" (")[0]
+            t_row.append(short + (" +" if len(codes) > 1 else ""))
+            h_row.append(cell)
+        z.append(z_row)
+        texts.append(t_row)
+        hovers.append(h_row)
+    n = len(roles)
+    colourscale = []
+    for i, role in enumerate(roles):
+        colour = theme.ROLE_COLOURS[role]
+        colourscale += [[i / n, colour], [(i + 1) / n, colour]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=list(table["Country"]),
+            text=texts,
+            customdata=hovers,
+            texttemplate="%{text}",
+            textfont={"size": 13},
+            colorscale=colourscale,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} in %{x}: %{customdata}<extra></extra>",
+            colorbar={
+                "title": {"text": "Role"},
+                "tickvals": list(range(n)),
+                "ticktext": [detail.role_label(r) for r in roles],
+                "lenmode": "pixels",
+                "len": 160,
+                "yanchor": "top",
+                "y": 1,
+            },
+        )
+    )
+    fig.update_xaxes(side="top", tickangle=-35, showgrid=False, title=None, tickfont=TICK_FONT)
+    fig.update_yaxes(
+        autorange="reversed", showgrid=False, title=None, automargin=True, tickfont=TICK_FONT
+    )
+    base_layout(fig, height=max(320, 200 + 30 * len(table)))
+    fig.update_layout(margin={"t": 170, "l": 10, "r": 10, "b": 20}, plot_bgcolor="white")
+    return fig, table
+
+
+def role_legend() -> Mapping[str, str]:
+    """Role label → colour, for a caption under the matrix."""
+    return {detail.role_label(r): theme.ROLE_COLOURS[r] for r in detail.ROLE_PRIORITY}
+
+
+def network_figure(participants: pd.DataFrame) -> go.Figure:
+    """The City-to-City network in plain lon/lat axes (for PNG/SVG export): arcs from
+    each host city to its participants, by role. Drawn by dashboard.maps."""
+    from dashboard import maps
+
+    if participants.empty:
+        return empty_figure("No City-to-City exchange matches the current filters.")
+    no_places = pd.DataFrame(
+        columns=["project_id", "name", "iso3", "lat", "lon", "admin_level", "title", "pillar"]
+    )
+    fig = maps.static_map_figure(None, no_places, participants, "")
+    for trace in fig.data:  # country shapes are the backdrop here, not a projects count
+        if trace.legendgroup == "countries":
+            trace.showlegend = False
+    return fig

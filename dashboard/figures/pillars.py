@@ -1,0 +1,251 @@
+"""Pillar figures: pillar × region, and topics / beneficiary groups / partners by pillar.
+
+Pure builders (DataFrame in, figure and the table behind it out). Every bar is
+coloured by its pillar with theme.PILLAR_COLOURS and stacked in theme.PILLAR_ORDER, so
+a pillar has the same colour and place on every chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.figures import base_layout, empty_figure
+from dashboard.figures.timeline import INK, readable, unique_labels
+
+TOTAL = "Total"
+ROW_PX = 30
+LABEL_LIMIT = 38
+# Partner types as the catalogue codes them (etl.vocab.PARTNER_TYPES) → what a reader sees.
+PARTNER_TYPE_LABELS: dict[str, str] = {
+    "government": "National government",
+    "local_government": "Local government",
+    "un_agency": "UN agency",
+    "donor": "Donor",
+    "employers": "Employers' organization",
+    "workers": "Workers' organization",
+    "ngo": "NGO",
+    "private_sector": "Private sector",
+    "city_network": "City network",
+    "academic": "Academic",
+    "other": "Other",
+    "not stated": "Type not stated",
+}
+
+
+def partner_type_label(code: str | None) -> str:
+    if not isinstance(code, str) or not code:
+        return PARTNER_TYPE_LABELS["not stated"]
+    return PARTNER_TYPE_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def _pillars_in(codes) -> list[str]:
+    present = {c for c in codes if isinstance(c, str)}
+    return [p for p in theme.PILLAR_ORDER if p in present] + sorted(
+        present - set(theme.PILLAR_ORDER)
+    )
+
+
+def crosstab(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pillar rows × region columns of project counts, with a Total column and row.
+
+    `frame` has one row per (pillar, region) with `projects`. Rows and columns follow
+    the theme's order; only regions and pillars present appear.
+    """
+    regions_present = set(frame["region"].dropna())
+    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
+        regions_present - set(theme.REGION_ORDER)
+    )
+    pillars = _pillars_in(frame["pillar"])
+    table = (
+        frame.pivot_table(
+            index="pillar", columns="region", values="projects", aggfunc="sum", fill_value=0
+        )
+        .reindex(index=pillars, columns=regions, fill_value=0)
+        .astype(int)
+    )
+    table[TOTAL] = table.sum(axis=1)
+    table.loc[TOTAL] = table.sum(axis=0)
+    table.index = [theme.pillar_label(p) if p != TOTAL else TOTAL for p in table.index]
+    table.index.name = "Pillar"
+    table.columns.name = None
+    return table.reset_index()
+
+
+def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """Horizontal bars of projects per region, stacked by pillar (pillar colours).
+
+    The table has one row per region and pillar (region, pillar, projects).
+    """
+    table = frame[["region", "pillar", "projects"]].copy()
+    table["pillar"] = [theme.pillar_label(p) for p in table["pillar"]]
+    region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
+    pillar_rank = {theme.pillar_label(p): i for i, p in enumerate(theme.PILLAR_ORDER)}
+    table = table.sort_values(
+        ["region", "pillar"],
+        key=lambda s: s.map(region_rank if s.name == "region" else pillar_rank).fillna(99),
+    ).reset_index(drop=True)
+    if table.empty:
+        return empty_figure("No project matches the filters."), table
+    regions_present = set(frame["region"].dropna())
+    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
+        regions_present - set(theme.REGION_ORDER)
+    )
+    fig = go.Figure()
+    for pillar in _pillars_in(frame["pillar"]):
+        part = frame[frame["pillar"] == pillar].groupby("region")["projects"].sum()
+        part = part.reindex(regions).dropna()
+        name = theme.pillar_label(pillar)
+        fig.add_bar(
+            name=name,
+            orientation="h",
+            y=part.index.to_list(),
+            x=part.astype(int).to_list(),
+            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
+            marker_line={"width": 1, "color": "white"},
+            text=part.astype(int).to_list(),
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"size": 15},
+            hovertemplate=f"%{{y}}<br>{name}: %{{x}} project(s)<extra></extra>",
+        )
+    totals = frame.groupby("region")["projects"].sum().reindex(regions)
+    fig.update_layout(barmode="stack", xaxis_title="Projects")
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=regions,
+        autorange="reversed",
+        automargin=True,
+        showgrid=False,
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", dtick=1 if totals.max() <= 12 else None)
+    for region, total in totals.items():
+        fig.add_annotation(
+            x=total,
+            y=region,
+            text=f"<b>{int(total)}</b>",
+            xanchor="left",
+            xshift=6,
+            showarrow=False,
+            font={"size": 15, "color": INK},
+        )
+    return readable(base_layout(fig, height=max(280, 130 + 48 * len(regions)))), table
+
+
+def facet_bars(
+    frame: pd.DataFrame,
+    *,
+    what: str,
+    labels: dict[str, str] | None = None,
+    top: int | None = None,
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Horizontal bars of projects per value (topic, group, partner…), stacked by pillar,
+    sorted by count (largest first, then alphabetically).
+
+    `frame` has one row per (value, pillar) with `projects` (distinct projects). A
+    project has one pillar, so a value's stacked total is its number of projects. The
+    table has one row per value: a column per pillar and the total. `top` keeps only
+    the largest values in the chart (the table keeps all, and the chart says so). Long
+    names are shortened on the axis and given in full on hover.
+    """
+    data = frame.copy()
+    data["value"] = [
+        (labels or {}).get(v, v) if isinstance(v, str) else theme.NOT_REPORTED
+        for v in data["value"]
+    ]
+    pillars = _pillars_in(data["pillar"])
+    wide = (
+        data.pivot_table(
+            index="value", columns="pillar", values="projects", aggfunc="sum", fill_value=0
+        ).reindex(columns=pillars, fill_value=0)
+        if not data.empty
+        else pd.DataFrame(columns=pillars)
+    )
+    wide.columns.name = None
+    wide[TOTAL] = wide.sum(axis=1)
+    wide = wide.reset_index().rename(columns={"value": what, "index": what})
+    wide = wide.sort_values([TOTAL, what], ascending=[False, True], kind="stable")
+    wide = wide.reset_index(drop=True)
+    for column in [*pillars, TOTAL]:
+        wide[column] = wide[column].astype(int)
+    table = wide.rename(columns={p: theme.pillar_label(p) for p in pillars})
+    if wide.empty:
+        return empty_figure(f"No {what.lower()} is recorded for the matching projects."), table
+    shown = (wide.head(top) if top else wide).copy()
+    shown["axis"] = unique_labels(shown[what], LABEL_LIMIT)
+    fig = go.Figure()
+    for pillar in pillars:
+        name = theme.pillar_label(pillar)
+        keep = shown[shown[pillar] > 0]
+        fig.add_bar(
+            name=name,
+            orientation="h",
+            y=keep["axis"].to_list(),
+            x=keep[pillar].to_list(),
+            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
+            marker_line={"width": 1, "color": "white"},
+            customdata=keep[[what]].to_numpy(),
+            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x}} project(s)<extra></extra>",
+        )
+    for label, total in zip(shown["axis"], shown[TOTAL], strict=True):
+        fig.add_annotation(
+            x=total,
+            y=label,
+            text=str(int(total)),
+            xanchor="left",
+            xshift=5,
+            showarrow=False,
+            font={"size": 14, "color": INK},
+        )
+    fig.update_layout(barmode="stack", xaxis_title="Projects")
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=shown["axis"].to_list(),
+        autorange="reversed",
+        automargin=True,
+        showgrid=False,
+    )
+    fig.update_xaxes(
+        showgrid=True, gridcolor="#EEEEEE", dtick=1 if shown[TOTAL].max() <= 12 else None
+    )
+    height = max(240, 150 + ROW_PX * len(shown))
+    if len(shown) < len(wide):
+        fig.add_annotation(
+            text=f"The {len(shown)} most frequent of {len(wide)} — all of them in the Table tab",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-58,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 13, "color": "#555555"},
+        )
+    base_layout(fig, height=height)
+    fig.update_layout(margin={"b": 80 if len(shown) < len(wide) else 40})
+    return readable(fig), table
+
+
+def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The partner list for display: partner, type (readable), pillars, projects."""
+    out = frame.copy()
+    if "partner_type" in out:
+        out["partner_type"] = [partner_type_label(t) for t in out["partner_type"]]
+    if "pillars" in out:
+        out["pillars"] = [
+            "; ".join(theme.pillar_label(p.strip()) for p in v.split(";") if p.strip())
+            if isinstance(v, str)
+            else theme.NOT_REPORTED
+            for v in out["pillars"]
+        ]
+    return out.rename(
+        columns={
+            "partner": "Partner",
+            "partner_type": "Type",
+            "pillars": "Pillars",
+            "projects": "Projects",
+            "titles": "Project titles",
+        }
+    )

@@ -1,0 +1,547 @@
+"""Timeline figures: projects per year, a Gantt of project spans, exchanges on one time axis.
+
+Pure builders (DataFrame in, figure and the table behind it out). Every chart of the
+timeline shares one numeric x axis on which year Y is the interval [Y - 0.5, Y + 0.5]:
+a bar of the per-year chart is centred on its year, a Gantt bar covering 2007–2008
+runs from 2006.5 to 2008.5, and an exchange dated 1 July 2013 sits in the middle of
+2013. `shared_range` gives the one range all of them use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.figures import base_layout, empty_figure
+
+MEASURES: dict[str, str] = {"active": "Active", "starting": "Starting"}
+STACKS: dict[str, str] = {"pillar": "Pillar", "region": "Region"}
+REPORTED_NAME = "Reported by the publication (PARDEV 2014)"
+REPORTED_COLOUR = "#000000"
+ONGOING_NAME = "Ongoing (open end)"
+QUALIFIER_TEXT = {"exactly": "", "more_than": "more than ", "about": "about "}
+SHORT_TITLE_LIMIT = 50
+GANTT_ROW_PX = 30
+EXCHANGE_ROW_PX = 34
+# The same plot-area margins on every timeline chart, so that a year sits at the same
+# place on the screen in all of them; the left one is wide enough for a short title.
+LEFT_MARGIN = 360
+RIGHT_MARGIN = 20
+INK = "#222222"
+
+
+def readable(fig: go.Figure) -> go.Figure:
+    """Dark, large axis and legend text (Streamlit's chart theme greys it out); legend
+    entries in the order the traces were added (the theme's pillar / region order)."""
+    font = {"size": 14, "color": INK}
+    fig.update_xaxes(tickfont=font, title_font=font)
+    fig.update_yaxes(tickfont=font, title_font=font)
+    fig.update_layout(legend={"font": font, "traceorder": "normal"})
+    return fig
+
+
+# --- the shared time axis ---------------------------------------------------------------
+
+
+def _years_of(frame: pd.DataFrame | None, *columns: str) -> list[int]:
+    years: list[int] = []
+    if frame is None or frame.empty:
+        return years
+    for column in columns:
+        if column in frame:
+            years += [int(y) for y in pd.to_numeric(frame[column], errors="coerce").dropna()]
+    return years
+
+
+def shared_range(
+    active: pd.DataFrame | None = None,
+    spans: pd.DataFrame | None = None,
+    exchanges: pd.DataFrame | None = None,
+    *,
+    as_of_year: int | None = None,
+    years: tuple[int, int] | None = None,
+) -> tuple[float, float] | None:
+    """The x range every timeline chart uses: the chosen years, else all years shown.
+
+    Ongoing spans count through `as_of_year`. None when there is no year at all.
+    """
+    if years is not None:
+        low, high = int(years[0]), int(years[1])
+    else:
+        found = _years_of(active, "year") + _years_of(spans, "start_year", "end_year")
+        found += _years_of(exchanges, "year")
+        if spans is not None and not spans.empty and as_of_year is not None:
+            ongoing = spans["ongoing"].fillna(False).astype(bool)
+            if ongoing.any():
+                found.append(int(as_of_year))
+        if not found:
+            return None
+        low, high = min(found), max(found)
+    # Half a year each side (the year's own interval), plus room for the open-end arrows.
+    return (low - 0.6, high + 0.8)
+
+
+def _apply_range(fig: go.Figure, x_range: tuple[float, float] | None) -> None:
+    if x_range is None:
+        return
+    span = x_range[1] - x_range[0]
+    fig.update_xaxes(
+        range=list(x_range),
+        tickmode="linear",
+        tick0=0,
+        dtick=1 if span <= 26 else 5,
+        tickformat="d",
+        showgrid=True,
+        gridcolor="#F2F2F2",
+        title=None,
+    )
+
+
+def year_position(dates: pd.Series) -> pd.Series:
+    """Dates as positions on the shared axis: 1 January of Y is Y - 0.5."""
+    stamps = pd.to_datetime(dates, errors="coerce")
+    length = stamps.dt.is_leap_year.map({True: 366.0, False: 365.0})
+    return stamps.dt.year - 0.5 + (stamps.dt.day_of_year - 1) / length
+
+
+def date_label(start, end, precision: str | None, text: str | None = None) -> str:
+    """An exchange's date as precise as the source: '2015', 'June 2013', '24–27 September 2014'."""
+    if pd.isna(start):
+        return text if isinstance(text, str) and text else theme.NOT_REPORTED
+    start = pd.Timestamp(start)
+    end = pd.Timestamp(end) if not pd.isna(end) else start
+    if precision == "year":
+        return str(start.year) if end.year == start.year else f"{start.year}–{end.year}"
+    if precision == "month":
+        first, last = f"{start:%B %Y}", f"{end:%B %Y}"
+        return first if first == last else f"{first} – {last}"
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {start:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+
+
+# --- labels -----------------------------------------------------------------------------
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_LIMIT) -> str:
+    """A title short enough for an axis label: no parentheses, cut at a word, with '…'."""
+    text = re.sub(r"\s*\([^)]*\)", "", str(title)).strip() or str(title)
+    text = re.sub(r"\s+", " ", text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def unique_labels(titles: Iterable[str], limit: int = SHORT_TITLE_LIMIT) -> list[str]:
+    """Short titles, made unique (two projects never share a Gantt row)."""
+    seen: dict[str, int] = {}
+    labels = []
+    for title in titles:
+        label = short_title(title, limit)
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def stack_label(dimension: str, value: str | None) -> str:
+    """What a stacked series is called: the pillar's label or the region's name."""
+    if dimension == "pillar":
+        return theme.pillar_label(value)
+    return value if isinstance(value, str) and value else theme.NOT_REPORTED
+
+
+# --- projects per year ------------------------------------------------------------------
+
+
+def _reported_years(reported: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["year", "value", "qualifier", "source_ref"]
+    if reported is None or reported.empty:
+        return pd.DataFrame(columns=columns)
+    rows = reported[reported["dimension"].astype(str).str.match(r"^year:\d{4}$", na=False)]
+    if "unit" in rows:
+        rows = rows[rows["unit"].fillna("projects") == "projects"]
+    out = pd.DataFrame(
+        {
+            "year": rows["dimension"].str.slice(5).astype(int).to_numpy(),
+            "value": pd.to_numeric(rows["value"]).to_numpy(),
+            "qualifier": (
+                rows["qualifier"].fillna("exactly").to_numpy() if "qualifier" in rows else "exactly"
+            ),
+            "source_ref": rows["source_ref"].to_numpy() if "source_ref" in rows else "",
+        }
+    )
+    return out.sort_values("year").reset_index(drop=True)
+
+
+def per_year(
+    active: pd.DataFrame,
+    *,
+    measure: str = "active",
+    stack: str = "pillar",
+    reported: pd.DataFrame | None = None,
+    x_range: tuple[float, float] | None = None,
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Projects active (or starting) per year, stacked by pillar or region, with the
+    publication's reported per-year counts as black diamonds on the same axis.
+
+    `active` has one row per project and year (year, project_id, pillar, region, starts).
+    The table has one row per year: a column per stacked value, the total of distinct
+    projects, and the reported count where the publication gives one.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {sorted(MEASURES)}")
+    if stack not in STACKS:
+        raise ValueError(f"stack must be one of {sorted(STACKS)}")
+    rows = active.copy()
+    if measure == "starting":
+        rows = rows[rows["starts"].fillna(False).astype(bool)]
+    rows = rows.drop_duplicates(["year", "project_id"])
+    rows["series"] = [stack_label(stack, v) for v in rows[stack]]
+    reported_rows = _reported_years(reported)
+
+    order = theme.category_order(stack)
+    extra = sorted(set(rows["series"]) - set(order))
+    series = [s for s in order if s in set(rows["series"])] + extra
+    counts = (
+        rows.groupby(["year", "series"])["project_id"].nunique().unstack(fill_value=0)
+        if not rows.empty
+        else pd.DataFrame()
+    )
+    years_shown = sorted(set(active["year"].astype(int))) if not active.empty else []
+    if years_shown:
+        years_shown = list(range(min(years_shown), max(years_shown) + 1))
+    counts = counts.reindex(index=years_shown, columns=series, fill_value=0)
+    counts.index.name = "year"
+    counts.columns.name = None
+    table = counts.reset_index()
+    table["year"] = table["year"].astype(int)
+    totals = rows.groupby("year")["project_id"].nunique() if not rows.empty else pd.Series()
+    table["total"] = [int(totals.get(y, 0)) for y in table["year"]]
+    reported_by_year = dict(zip(reported_rows["year"], reported_rows["value"], strict=True))
+    table["reported by the publication"] = [reported_by_year.get(y) for y in table["year"]]
+    table = table.rename(columns={"year": "year", "total": f"total {MEASURES[measure].lower()}"})
+
+    if rows.empty:
+        why = (
+            "No project starts in the years shown."
+            if measure == "starting" and not active.empty
+            else "No project with reported years matches the filters."
+        )
+        return empty_figure(why), table
+
+    colours = theme.colour_map(stack)
+    fig = go.Figure()
+    verb = "active" if measure == "active" else "starting"
+    for name in series:
+        fig.add_bar(
+            name=name,
+            x=counts.index.to_list(),
+            y=counts[name].to_list(),
+            marker_color=colours.get(name, "#BBBBBB"),
+            marker_line={"width": 0.5, "color": "white"},
+            hovertemplate=f"{name}<br>%{{x}}: %{{y}} project(s) {verb}<extra></extra>",
+        )
+    if not reported_rows.empty:
+        hover = [
+            f"{y}: the publication reports {QUALIFIER_TEXT.get(q, '')}{v:g} projects"
+            " (all regions and pillars, PARDEV 2014)"
+            for y, v, q in zip(
+                reported_rows["year"],
+                reported_rows["value"],
+                reported_rows["qualifier"],
+                strict=True,
+            )
+        ]
+        fig.add_scatter(
+            name=REPORTED_NAME,
+            x=reported_rows["year"].to_list(),
+            y=reported_rows["value"].to_list(),
+            mode="markers+text",
+            marker={
+                "symbol": "diamond",
+                "size": 16,
+                "color": REPORTED_COLOUR,
+                "line": {"width": 2, "color": "white"},
+            },
+            text=[f"{v:g}" for v in reported_rows["value"]],
+            textposition="top center",
+            textfont={"size": 15, "color": REPORTED_COLOUR},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.15,
+        yaxis_title=f"Projects {verb}",
+    )
+    top = max([*table[f"total {MEASURES[measure].lower()}"], *reported_rows["value"], 1])
+    fig.update_yaxes(range=[0, top * 1.15 + 0.5], automargin=False, title_standoff=12)
+    base_layout(fig, height=430)
+    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
+    _apply_range(fig, x_range)
+    return readable(fig), table
+
+
+# --- the Gantt of project spans ---------------------------------------------------------
+
+
+def _int_or_none(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def gantt(
+    spans: pd.DataFrame,
+    *,
+    as_of_year: int,
+    x_range: tuple[float, float] | None = None,
+) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
+    """One row per project, one bar per phase, coloured by pillar.
+
+    Ongoing bars run through `as_of_year` and end in an arrow (open end). Projects with
+    no start year are not drawn (never at 0): they are returned as the third value, for
+    a "years not reported" list. The table has one row per bar.
+    """
+    frame = spans.copy()
+    frame["start_year"] = pd.to_numeric(frame["start_year"], errors="coerce")
+    frame["end_year"] = pd.to_numeric(frame["end_year"], errors="coerce")
+    frame["ongoing"] = frame["ongoing"].fillna(False).astype(bool)
+    dated_ids = set(frame.loc[frame["start_year"].notna(), "project_id"])
+    missing = (
+        frame[~frame["project_id"].isin(dated_ids)]
+        .drop_duplicates("project_id")[["project_id", "title", "pillar", "region"]]
+        .reset_index(drop=True)
+    )
+    missing["pillar"] = [theme.pillar_label(p) for p in missing["pillar"]]
+    bars = frame[frame["start_year"].notna()].copy()
+    columns = [
+        "project",
+        "phase",
+        "start_year",
+        "end_year",
+        "ongoing",
+        "drawn_to",
+        "pillar",
+        "region",
+        "project_id",
+    ]
+    if bars.empty:
+        message = (
+            "None of the matching projects reports its years."
+            if not frame.empty
+            else "No project matches the filters."
+        )
+        return empty_figure(message), pd.DataFrame(columns=columns), missing
+
+    first = bars.groupby("project_id")["start_year"].min()
+    bars["first_start"] = bars["project_id"].map(first)
+    bars = bars.sort_values(["first_start", "title", "phase_no"]).reset_index(drop=True)
+    projects = bars.drop_duplicates("project_id")
+    labels = dict(zip(projects["project_id"], unique_labels(projects["title"]), strict=True))
+    bars["label"] = bars["project_id"].map(labels)
+    start = bars["start_year"].astype(int)
+    end_known = bars["end_year"]
+    drawn_to = []
+    for s, e, ongoing in zip(start, end_known, bars["ongoing"], strict=True):
+        if ongoing:
+            drawn_to.append(max(int(as_of_year), int(s), int(e) if pd.notna(e) else int(s)))
+        elif pd.notna(e):
+            drawn_to.append(max(int(e), int(s)))
+        else:
+            drawn_to.append(int(s))  # start year only: counted that year
+    bars["drawn_to"] = drawn_to
+    n_phases = bars.groupby("project_id")["phase_no"].transform("count")
+
+    def years_text(row) -> str:
+        s = int(row.start_year)
+        if row.ongoing:
+            return f"{s}–ongoing (drawn to {row.drawn_to}, the year the source describes)"
+        if pd.isna(row.end_year):
+            return f"{s} (end year not reported)"
+        e = int(row.end_year)
+        return str(s) if e == s else f"{s}–{e}"
+
+    hover = []
+    for row, phases in zip(bars.itertuples(), n_phases, strict=True):
+        phase = row.phase if isinstance(row.phase, str) and row.phase else None
+        phase_line = f"<br>{phase}" if phase and phases > 1 else ""
+        hover.append(
+            f"<b>{row.title}</b>{phase_line}<br>{years_text(row)}"
+            f"<br>{theme.pillar_label(row.pillar)} · {row.region}"
+        )
+    bars["hover"] = hover
+
+    fig = go.Figure()
+    order = list(theme.PILLAR_ORDER) + sorted(
+        set(bars["pillar"].dropna()) - set(theme.PILLAR_ORDER)
+    )
+    for pillar in order:
+        part = bars[bars["pillar"] == pillar]
+        if part.empty:
+            continue
+        fig.add_bar(
+            name=theme.pillar_label(pillar),
+            orientation="h",
+            y=part["label"].to_list(),
+            base=(part["start_year"] - 0.5).to_list(),
+            x=(part["drawn_to"] - part["start_year"] + 1).to_list(),
+            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
+            marker_line={"width": 1, "color": "white"},
+            customdata=part[["project_id"]].to_numpy(),
+            hovertext=part["hover"].to_list(),
+            hovertemplate="%{hovertext}<extra></extra>",
+            width=0.62,
+        )
+    ongoing = bars[bars["ongoing"]]
+    if not ongoing.empty:
+        fig.add_scatter(
+            name=ONGOING_NAME,
+            x=(ongoing["drawn_to"] + 0.5).to_list(),
+            y=ongoing["label"].to_list(),
+            mode="markers",
+            marker={
+                "symbol": "triangle-right",
+                "size": 15,
+                "color": [theme.PILLAR_COLOURS.get(p, "#BBBBBB") for p in ongoing["pillar"]],
+                "line": {"width": 1.5, "color": "#333333"},
+            },
+            hovertext=[h + "<br><i>ongoing</i>" for h in ongoing["hover"]],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    rows = list(dict.fromkeys(bars["label"]))
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=rows,
+        autorange="reversed",
+        automargin=False,
+        showgrid=False,
+        title=None,
+    )
+    fig.update_layout(barmode="overlay", showlegend=True)
+    base_layout(fig, height=max(260, 110 + GANTT_ROW_PX * len(rows)))
+    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
+    _apply_range(fig, x_range)
+    readable(fig)
+    table = bars.assign(
+        project=bars["title"],
+        phase=bars["phase"],
+        end_year=bars["end_year"].astype("Int64"),
+        start_year=bars["start_year"].astype("Int64"),
+        pillar=[theme.pillar_label(p) for p in bars["pillar"]],
+    )[columns]
+    return fig, table.reset_index(drop=True), missing
+
+
+# --- exchanges on the same axis ---------------------------------------------------------
+
+
+def exchange_markers(
+    exchanges: pd.DataFrame, *, x_range: tuple[float, float] | None = None
+) -> tuple[go.Figure, pd.DataFrame]:
+    """City-to-City exchanges at their dates, one row per host city.
+
+    A marker sits in the middle of the dated period; a whisker shows the period when
+    the source gives only a month or a year. Held: filled; planned: open marker, in
+    the theme's exchange-status colours. Exchanges at the same city and period share
+    one marker whose hover lists them all.
+    """
+    columns = ["title", "host_city", "date_text", "start_date", "end_date", "status"]
+    if exchanges.empty:
+        return empty_figure("No City-to-City exchange matches the filters."), pd.DataFrame(
+            columns=columns
+        )
+    frame = exchanges.copy()
+    frame["date_text"] = frame.get("date_text", pd.Series(index=frame.index, dtype=object))
+    frame["start_date"] = pd.to_datetime(frame["start_date"], errors="coerce")
+    frame["end_date"] = pd.to_datetime(frame["end_date"], errors="coerce").fillna(
+        frame["start_date"]
+    )
+    table = frame[columns].reset_index(drop=True)
+    dated = frame[frame["start_date"].notna()].copy()
+    if dated.empty:
+        return empty_figure("The matching exchanges have no dates."), table
+    dated["when"] = [
+        date_label(start, end, precision, text)
+        for start, end, precision, text in zip(
+            dated["start_date"],
+            dated["end_date"],
+            dated.get("date_precision", pd.Series(None, index=dated.index)),
+            dated["date_text"],
+            strict=True,
+        )
+    ]
+    dated["x0"] = year_position(dated["start_date"])
+    dated["x1"] = year_position(dated["end_date"] + pd.Timedelta(days=1))
+    dated["status"] = dated["status"].fillna("held")
+    countries = dated["host_country"] if "host_country" in dated else [None] * len(dated)
+    dated["city"] = [
+        f"{city}, {country}" if isinstance(country, str) and country else str(city)
+        for city, country in zip(dated["host_city"], countries, strict=True)
+    ]
+    groups = (
+        dated.groupby(["city", "status", "x0", "x1"], sort=False)
+        .agg(
+            titles=("title", list),
+            when=("when", "first"),
+            n=("title", "size"),
+        )
+        .reset_index()
+    )
+    groups["x"] = (groups["x0"] + groups["x1"]) / 2
+    groups["half"] = (groups["x1"] - groups["x0"]) / 2
+    cities = list(dict.fromkeys(dated.sort_values("start_date")["city"]))
+
+    fig = go.Figure()
+    for status in ("held", "planned"):
+        part = groups[groups["status"] == status]
+        if part.empty:
+            continue
+        hover = [
+            "<br>".join(f"<b>{t}</b>" for t in titles) + f"<br>{city}<br>{when}<br>{status}"
+            for titles, city, when in zip(part["titles"], part["city"], part["when"], strict=True)
+        ]
+        colour = theme.EXCHANGE_STATUS_COLOURS.get(status, "#777777")
+        fig.add_scatter(
+            name=status.capitalize(),
+            x=part["x"].to_list(),
+            y=part["city"].to_list(),
+            mode="markers+text",
+            marker={
+                "symbol": "circle" if status == "held" else "circle-open",
+                "size": 15,
+                "color": colour,
+                "line": {"width": 3 if status == "planned" else 1, "color": colour},
+            },
+            error_x={
+                "type": "data",
+                "array": part["half"].to_list(),
+                "symmetric": True,
+                "color": colour,
+                "thickness": 2,
+                "width": 5,
+            },
+            text=[f"×{n}" if n > 1 else "" for n in part["n"]],
+            textposition="middle right",
+            textfont={"size": 13, "color": colour},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=cities,
+        autorange="reversed",
+        automargin=False,
+        showgrid=True,
+        gridcolor="#F2F2F2",
+        title=None,
+    )
+    base_layout(fig, height=max(220, 110 + EXCHANGE_ROW_PX * len(cities)))
+    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
+    _apply_range(fig, x_range)
+    return readable(fig), table

@@ -1,0 +1,79 @@
+"""Projects and City-to-City pages in headless chromium on the real app: they render
+(map canvas, Plotly SVG), log no console error and request nothing beyond localhost.
+Screenshots: artifacts/screenshots/projects.png, exchanges.png — look at them."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import browser_page, running_app, screenshot
+
+HAZELNUT = "tur-hazelnut-child-labour"
+TIMEOUT = 45_000
+# Tall viewports: the whole page in one screenshot (Streamlit scrolls inside the page).
+PROJECTS_HEIGHT, EXCHANGES_HEIGHT = 2950, 4700
+
+
+@pytest.fixture(scope="module")
+def app_url(atlas_warehouse):
+    with running_app(atlas_warehouse) as base:
+        yield base
+
+
+def _settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT
+    )
+
+
+def test_project_page_renders_its_detail_offline(app_url):
+    with browser_page(height=PROJECTS_HEIGHT) as (page, log):
+        page.goto(f"{app_url}/projects?project={HAZELNUT}", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Elimination of Worst Forms of Child Labour").wait_for(
+            timeout=TIMEOUT
+        )
+        page.get_by_text("2012–2017").first.wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=TIMEOUT)
+        page.get_by_text("http://www.ilo.org/ankara/projects/WCMS_373426").first.wait_for(
+            timeout=TIMEOUT
+        )
+        _settle(page)
+        shot = screenshot(page, "projects")
+        table_rows = page.locator('[data-testid="stDataFrame"]').first.get_attribute("class")
+        url = page.url
+        errors = log.console_errors  # base-path probe 404s are filtered by browser_support
+    assert f"project={HAZELNUT}" in url
+    assert table_rows is not None
+    assert log.external_requests == []
+    assert errors == []
+    assert shot.stat().st_size > 50_000
+
+
+def test_exchanges_page_renders_map_and_charts_offline(app_url):
+    with browser_page(height=EXCHANGES_HEIGHT) as (page, log):
+        page.goto(
+            f"{app_url}/exchanges?exchange=mar-chefchaouen-2014-09-peer-learning",
+            wait_until="domcontentloaded",
+        )
+        page.get_by_text("Network of host and participating cities and countries").wait_for(
+            timeout=TIMEOUT
+        )
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=TIMEOUT)
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=TIMEOUT)
+        page.get_by_text("Participants — 9 countries").wait_for(timeout=TIMEOUT)
+        _settle(page)
+        shot = screenshot(page, "exchanges")
+        plots = page.locator(".js-plotly-plot").count()
+        errors = log.console_errors  # base-path probe 404s are filtered by browser_support
+    assert plots >= 2  # exchanges in time + who took part in which
+    assert log.external_requests == []
+    assert errors == []
+    assert shot.stat().st_size > 50_000
+
+
+def test_first_request_to_a_page_runs_the_app(atlas_warehouse):
+    with running_app(atlas_warehouse) as base, browser_page() as (page, _):
+        page.goto(f"{base}/projects?project={HAZELNUT}", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Projects", exact=True).wait_for(timeout=TIMEOUT)
+        page.get_by_text("Filters", exact=True).wait_for(timeout=10_000)

@@ -1,0 +1,108 @@
+"""The Timeline and Pillars pages in headless chromium: the Plotly charts draw, nothing
+leaves localhost, no console error. Screenshots (look at them):
+artifacts/screenshots/timeline.png and artifacts/screenshots/pillars.png."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import browser_page, running_app, screenshot
+
+PLOT = ".js-plotly-plot"
+TALL = 1400
+# On a page URL (/timeline) Streamlit's frontend first probes for a base path under the
+# page (/timeline/_stcore/health, /timeline/_stcore/host-config), gets 404 and falls back
+# to /_stcore/...: the browser logs "Failed to load resource" for each. Nothing else may fail.
+BASE_PATH_PROBE = re.compile(r"/(timeline|pillars)/_stcore/(health|host-config)$")
+
+
+@pytest.fixture(scope="module")
+def app_url(atlas_warehouse):
+    with running_app(atlas_warehouse) as base:
+        yield base
+
+
+def open_page(page, url: str) -> list[tuple[int, str]]:
+    failed: list[tuple[int, str]] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append((r.status, r.url)))
+    page.goto(url, wait_until="domcontentloaded")
+    return failed
+
+
+def wait_for_plots(page, count: int) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('{PLOT} .main-svg').length >= {count}", timeout=45_000
+    )
+    page.wait_for_timeout(1500)  # let Plotly finish laying out
+
+
+def whole_page_screenshot(page, name: str):
+    """Streamlit scrolls inside its own container, so a "full page" screenshot is only as
+    tall as the viewport: grow the viewport to the content first."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1600, "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(1500)  # Plotly redraws on resize
+    return screenshot(page, name)
+
+
+def assert_clean(log, failed) -> None:
+    assert log.external_requests == []
+    unexpected = [(s, u) for s, u in failed if not (s == 404 and BASE_PATH_PROBE.search(u))]
+    assert unexpected == []
+    assert log.console_errors == []
+    assert len(log.ignored_probes) == len(failed)  # only the base-path probes failed
+
+
+def test_timeline_renders_offline(app_url):
+    with browser_page(height=TALL) as (page, log):
+        failed = open_page(page, f"{app_url}/timeline")
+        page.get_by_text("Projects active per year").wait_for(timeout=45_000)
+        wait_for_plots(page, 3)
+        plots = page.locator(PLOT)
+        assert plots.count() == 3
+        per_year, gantt, exchanges = (plots.nth(i).inner_text() for i in range(3))
+        assert "Reported by the publication (PARDEV 2014)" in per_year
+        assert "Fundamental principles and rights at work" in per_year
+        assert "Upgrading an unplanned urban settlement" in gantt
+        assert "Ongoing (open end)" in gantt
+        assert "Chefchaouen, Morocco" in exchanges and "Planned" in exchanges
+        assert page.get_by_text("Years not reported").count() == 1
+        assert page.locator('[data-testid="stSidebar"]').get_by_text("ILO region").count() == 1
+        shot = whole_page_screenshot(page, "timeline")
+        # "Colour by: Region" redraws the per-year chart by region and goes into the URL.
+        page.get_by_role("radio", name="Region", exact=True).click()
+        page.wait_for_url(re.compile(r"stack=Region"), timeout=20_000)
+        page.wait_for_function(
+            f"document.querySelector('{PLOT}').innerText.includes('Asia and the Pacific')",
+            timeout=20_000,
+        )
+        assert "Social dialogue" not in plots.nth(0).inner_text()
+    assert_clean(log, failed)
+    assert shot.stat().st_size > 50_000
+
+
+def test_pillars_renders_offline(app_url):
+    with browser_page(height=TALL) as (page, log):
+        failed = open_page(page, f"{app_url}/pillars")
+        page.get_by_text("Cross-tab: pillar × region").wait_for(timeout=45_000)
+        wait_for_plots(page, 5)
+        plots = page.locator(PLOT)
+        assert plots.count() == 5
+        first = plots.nth(0).inner_text()
+        assert "Employment creation and sustainable enterprises" in first
+        assert "Asia and the Pacific" in first
+        assert "local economic development" in plots.nth(1).inner_text()
+        assert "UN agency" in plots.nth(3).inner_text()
+        shot = whole_page_screenshot(page, "pillars")
+    assert_clean(log, failed)
+    assert shot.stat().st_size > 50_000
+
+
+def test_deep_link_on_a_fresh_server_runs_app_py(atlas_warehouse):
+    with running_app(atlas_warehouse) as base, browser_page() as (page, _):
+        page.goto(f"{base}/timeline?region=Africa", wait_until="domcontentloaded")
+        page.get_by_text("Projects active per year").wait_for(timeout=45_000)
+        page.wait_for_timeout(1000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("ILO region").count() == 1

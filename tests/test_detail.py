@@ -1,0 +1,243 @@
+"""Display helpers of the Projects and City-to-City pages: what a reader sees for years,
+counts, places, dates and outcomes — and "not reported", never 0, when the source is silent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import detail, theme
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ongoing", "shown"),
+    [
+        (2012, 2017, False, "2012–2017"),
+        (2013, None, True, "2013–ongoing"),
+        (2013, pd.NA, True, "2013–ongoing"),
+        (2010, 2010, False, "2010"),
+        (None, None, False, "not reported"),
+        (float("nan"), float("nan"), None, "not reported"),
+        (pd.NA, pd.NA, pd.NA, "not reported"),
+        (2011, None, False, "2011–end not reported"),
+        (None, 2015, False, "start not reported–2015"),
+        (None, None, True, "ongoing (start not reported)"),
+        (2012.0, 2017.0, False, "2012–2017"),
+    ],
+)
+def test_years_text(start, end, ongoing, shown):
+    assert detail.years_text(start, end, ongoing) == shown
+
+
+def test_phases_keep_their_gaps_and_order():
+    phases = pd.DataFrame(
+        {
+            "phase_no": [2, 1, 3],
+            "label": ["Phase 2", "Phase 1", None],
+            "start_year": [2006, 1997, 2014],
+            "end_year": [2008, 2003, None],
+            "ongoing": [False, False, True],
+        }
+    )
+    assert detail.phase_lines(phases) == [
+        "Phase 1: 1997–2003",
+        "Phase 2: 2006–2008",
+        "Phase 3: 2014–ongoing",
+    ]
+    assert detail.phase_lines(phases.iloc[0:0]) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "not reported"),
+        (float("nan"), "not reported"),
+        (pd.NA, "not reported"),
+        ("", "not reported"),
+        (10000, "10,000"),
+        (130000000, "130,000,000"),
+        (3.0, "3"),
+        (0, "0"),  # a real zero the source states stays a zero
+        (2.5, "2.5"),
+    ],
+)
+def test_count_text_never_turns_missing_into_zero(value, shown):
+    assert detail.count_text(value) == shown
+
+
+def test_beneficiaries_table_says_not_reported_for_missing_counts():
+    groups = pd.DataFrame(
+        {"beneficiary_group": ["children", "youth", "families"], "count": [pd.NA, 10000, None]},
+    ).astype({"count": "Int64"})
+    table = detail.beneficiaries_table(groups)
+    assert list(table["Count"]) == ["not reported", "10,000", "not reported"]
+    assert "0" not in list(table["Count"])
+
+
+def test_counts_table_labels_people_and_figures():
+    counts = pd.DataFrame(
+        {
+            "label": ["youth", "municipalities"],
+            "value": [10000, 41],
+            "is_beneficiary_group": [True, False],
+        }
+    )
+    table = detail.counts_table(counts)
+    assert table.to_dict("records") == [
+        {"What is counted": "youth", "Count": "10,000", "Kind": "people (beneficiary group)"},
+        {"What is counted": "municipalities", "Count": "41", "Kind": "stated figure"},
+    ]
+
+
+def test_localities_without_coordinates_say_so():
+    places = pd.DataFrame(
+        {
+            "name": ["Ordu", "Upper Egypt"],
+            "iso3": ["TUR", "EGY"],
+            "country": ["Türkiye", None],
+            "lat": [40.97782, None],
+            "lon": [37.89047, None],
+            "admin_level": ["province", "area"],
+            "coord_note": ["seat of Ordu Province", None],
+            "notes": [None, "geographic region; no single seat"],
+        }
+    )
+    table = detail.localities_table(places)
+    assert table["Location"].tolist() == ["40.978° N, 37.890° E", "location not reported"]
+    assert table["Country"].tolist() == ["Türkiye", "EGY"]
+    assert table["Note"].tolist() == ["seat of Ordu Province", "geographic region; no single seat"]
+    assert detail.location_text(-25.97, -89.19) == "25.970° S, 89.190° W"
+    assert detail.location_text(0.0, None) == "location not reported"
+
+
+def test_partner_types_are_labelled_and_missing_types_are_not_stated():
+    partners = pd.DataFrame(
+        {
+            "partner": ["UN-Habitat", "CAOBISCO", "Someone"],
+            "partner_type": ["un_agency", "private_sector", None],
+        }
+    )
+    assert detail.partners_table(partners)["Type"].tolist() == [
+        "UN agency",
+        "Private sector",
+        "type not stated",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "shown"),
+    [
+        ("2014-09-24", "2014-09-27", "day", "24–27 September 2014"),
+        ("2013-06-28", "2013-06-28", "day", "28 June 2013"),
+        ("2013-06-28", "2013-07-02", "day", "28 June – 2 July 2013"),
+        ("2012-11-01", "2012-11-30", "month", "November 2012"),
+        ("2015-01-01", "2015-12-31", "year", "2015"),
+        (None, None, None, "not reported"),
+    ],
+)
+def test_exchange_dates_keep_the_sources_precision(start, end, precision, shown):
+    to_date = lambda v: None if v is None else date.fromisoformat(v)  # noqa: E731
+    assert (
+        detail.date_display(to_date(start), pd.Timestamp(end) if end else None, precision) == shown
+    )
+
+
+def test_date_display_falls_back_to_the_source_text():
+    assert detail.date_display(None, None, None, "spring 2016") == "spring 2016"
+
+
+def test_outcome_types_become_labelled_badges():
+    assert detail.outcome_types("network; declaration; roadmap") == [
+        ("network", "Network", "green"),
+        ("declaration", "Declaration", "violet"),
+        ("roadmap", "Roadmap", "blue"),
+    ]
+    assert detail.outcome_types(None) == []
+
+
+def test_participants_table_uses_role_labels_and_names_missing_cities():
+    people = pd.DataFrame(
+        {
+            "iso3": ["MAR", "BEN"],
+            "country": ["Morocco", "Benin"],
+            "city": ["Chefchaouen", None],
+            "role": ["host", "learner"],
+            "notes": [None, None],
+        }
+    )
+    table = detail.participants_table(people)
+    assert table["Role"].tolist() == [theme.ROLE_LABELS["host"], theme.ROLE_LABELS["learner"]]
+    assert table["City"].tolist() == ["Chefchaouen", "cities not named"]
+    assert detail.exchange_countries(people.iloc[::-1]) == ["Morocco", "Benin"]
+
+
+def test_follow_ups_in_both_directions():
+    index = pd.DataFrame(
+        {
+            "exchange_id": ["a", "b", "c"],
+            "follows": [None, "a", "a"],
+            "title": ["A", "B", "C"],
+        }
+    )
+    follows, followed_by = detail.follow_ups("a", index)
+    assert follows == [] and [r["exchange_id"] for r in followed_by] == ["b", "c"]
+    follows, followed_by = detail.follow_ups("b", index)
+    assert [r["exchange_id"] for r in follows] == ["a"] and followed_by == []
+
+
+def test_resolve_choice_keeps_a_linked_project_hidden_by_filters():
+    known = {"a", "b", "hidden"}.__contains__
+    assert detail.resolve_choice(None, ["a", "b"], known) == (["a", "b"], "a", False, False)
+    assert detail.resolve_choice("b", ["a", "b"], known) == (["a", "b"], "b", False, False)
+    assert detail.resolve_choice("hidden", ["a", "b"], known) == (
+        ["hidden", "a", "b"],
+        "hidden",
+        True,
+        False,
+    )
+    assert detail.resolve_choice("nope", ["a", "b"], known) == (["a", "b"], "a", False, True)
+    assert detail.resolve_choice(None, [], known) == ([], None, False, False)
+
+
+def test_projects_table_shows_labels_years_and_a_link_per_project():
+    projects = pd.DataFrame(
+        {
+            "project_id": ["p1", "p2"],
+            "title": ["One", "Two"],
+            "countries": ["Türkiye", None],
+            "region": ["Europe and Central Asia", "Multi-region"],
+            "pillar": ["rights", "social_protection"],
+            "start_year": pd.array([2012, None], dtype="Int64"),
+            "end_year": pd.array([2017, None], dtype="Int64"),
+            "ongoing": [False, False],
+            "status": ["completed", "unknown"],
+            "topics": ["child labour; agriculture", None],
+        }
+    )
+    table = detail.projects_table(projects, link=lambda pid: f"http://x/projects?project={pid}")
+    assert table["Years"].tolist() == ["2012–2017", "not reported"]
+    assert table["Pillar"].tolist() == ["Rights at work", "Social protection"]
+    assert table["Status"].tolist() == ["Completed", "End not reported"]
+    assert table["Countries"].tolist() == ["Türkiye", "not reported"]
+    assert table["Link"].tolist() == [
+        "http://x/projects?project=p1",
+        "http://x/projects?project=p2",
+    ]
+
+
+def test_pillar_chip_is_readable_on_its_colour():
+    chip = detail.pillar_chip("employment")
+    assert theme.PILLAR_COLOURS["employment"] in chip and "color:#111111" in chip  # dark on orange
+    assert "color:#FFFFFF" in detail.pillar_chip("rights")  # white on blue
+    assert "&lt;b&gt;" in detail.chip_html("<b>", "#000000")  # labels are escaped
+
+
+def test_catalogue_text_cannot_turn_into_latex_or_links():
+    shown = detail.md("entitled to R$300 (~US$83) every three months")
+    assert shown == "entitled to R\\$300 (\\~US\\$83) every three months"
+    assert detail.md("[not a link](x) <b>") == "\\[not a link\\](x) \\<b\\>"
+    assert detail.md(None) == "not reported"
+    link = detail.md_link("http://www.ilo.org/a_(b).pdf")
+    assert link == "[http://www.ilo.org/a\\_(b).pdf](http://www.ilo.org/a_%28b%29.pdf)"

@@ -1,0 +1,404 @@
+"""Timeline figure builders: pure functions checked on small hand-made tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import theme
+from dashboard.figures import timeline as tl
+
+AS_OF = 2015
+
+REPORTED = pd.DataFrame(
+    {
+        "figure_id": ["total", "asia", "y2000", "y2014", "cities"],
+        "metric": ["projects"] * 4 + ["cities"],
+        "dimension": ["total", "region:Asia and the Pacific", "year:2000", "year:2014", "total"],
+        "value": [70.0, 36.0, 3.0, 18.0, 30.0],
+        "qualifier": ["more_than", "exactly", "exactly", "exactly", "more_than"],
+        "unit": ["projects"] * 4 + ["cities"],
+        "source_ref": ["Section 3"] * 5,
+    }
+)
+
+
+def active_rows(projects: list[tuple[str, str, str, list[int]]]) -> pd.DataFrame:
+    """(project_id, pillar, region, years) → rows as queries.active_years returns them."""
+    rows = [
+        {"year": y, "project_id": pid, "pillar": pillar, "region": region, "starts": y == years[0]}
+        for pid, pillar, region, years in projects
+        for y in years
+    ]
+    return pd.DataFrame(rows, columns=["year", "project_id", "pillar", "region", "starts"])
+
+
+def bar_traces(fig):
+    return [t for t in fig.data if t.type == "bar"]
+
+
+def stacked_totals(fig) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for trace in bar_traces(fig):
+        for x, y in zip(trace.x, trace.y, strict=True):
+            totals[int(x)] = totals.get(int(x), 0) + int(y)
+    return totals
+
+
+SMALL = active_rows(
+    [
+        ("a", "rights", "Africa", [2000, 2001, 2002]),
+        ("b", "employment", "Americas", [2001, 2002]),
+        ("c", "employment", "Africa", [2002]),
+        ("d", "social_dialogue", "Multi-region", [2004]),
+    ]
+)
+
+
+# --- projects per year ---------------------------------------------------------------------
+
+
+def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
+    fig, table = tl.per_year(SMALL, reported=REPORTED)
+    names = [t.name for t in bar_traces(fig)]
+    assert names == [
+        theme.PILLAR_LABELS["rights"],
+        theme.PILLAR_LABELS["employment"],
+        theme.PILLAR_LABELS["social_dialogue"],
+    ]
+    for trace in bar_traces(fig):
+        assert trace.marker.color == theme.colour_map("pillar")[trace.name]
+    assert stacked_totals(fig) == {2000: 1, 2001: 2, 2002: 3, 2003: 0, 2004: 1}
+    assert fig.layout.barmode == "stack"
+    # The table gives every year of the span (2003 with none), and the reported count.
+    assert table["year"].tolist() == [2000, 2001, 2002, 2003, 2004]
+    assert table["total active"].tolist() == [1, 2, 3, 0, 1]
+    assert table["reported by the publication"].tolist()[0] == 3
+
+
+def test_per_year_stacked_by_region_names_regions():
+    fig, _ = tl.per_year(SMALL, stack="region")
+    names = [t.name for t in bar_traces(fig)]
+    assert names == ["Africa", "Americas", "Multi-region"]
+    for trace in bar_traces(fig):
+        assert trace.marker.color == theme.REGION_COLOURS[trace.name]
+    assert stacked_totals(fig) == {2000: 1, 2001: 2, 2002: 3, 2003: 0, 2004: 1}
+
+
+def test_starting_counts_each_project_once_in_its_first_year():
+    fig, table = tl.per_year(SMALL, measure="starting")
+    assert stacked_totals(fig) == {2000: 1, 2001: 1, 2002: 1, 2003: 0, 2004: 1}
+    assert "total starting" in table.columns
+    assert fig.layout.yaxis.title.text == "Projects starting"
+
+
+def test_reported_counts_are_black_diamonds_at_2000_and_2014():
+    fig, _ = tl.per_year(SMALL, reported=REPORTED)
+    reported = [t for t in fig.data if t.name == tl.REPORTED_NAME]
+    assert len(reported) == 1
+    marker = reported[0]
+    assert list(marker.x) == [2000, 2014]
+    assert list(marker.y) == [3, 18]
+    assert marker.marker.symbol == "diamond"
+    assert marker.marker.color == "#000000"
+    assert "reports 3 projects" in marker.hovertext[0]
+    # Only per-year figures become markers: totals, regions and cities do not.
+    assert len(marker.x) == 2
+
+
+def test_reported_markers_need_no_catalogue_row_in_that_year():
+    only_2010 = active_rows([("a", "rights", "Africa", [2010])])
+    fig, _ = tl.per_year(only_2010, reported=REPORTED)
+    assert [t.name for t in fig.data][-1] == tl.REPORTED_NAME
+
+
+def test_per_year_without_rows_says_why():
+    empty = active_rows([])
+    fig, table = tl.per_year(empty, reported=REPORTED)
+    assert fig.data == ()
+    assert "No project" in fig.layout.annotations[0].text
+    assert table.empty
+    fig, _ = tl.per_year(active_rows([("a", "rights", "Africa", [2010])]).assign(starts=False),
+                         measure="starting")  # fmt: skip
+    assert "No project starts" in fig.layout.annotations[0].text
+
+
+def test_unknown_measure_or_stack_is_refused():
+    with pytest.raises(ValueError):
+        tl.per_year(SMALL, measure="ending")
+    with pytest.raises(ValueError):
+        tl.per_year(SMALL, stack="country")
+
+
+PROJECT = st.tuples(
+    st.sampled_from(theme.PILLAR_ORDER),
+    st.sampled_from(theme.REGION_ORDER),
+    st.sets(st.integers(1995, 2020), min_size=1, max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    projects=st.lists(PROJECT, min_size=1, max_size=12), stack=st.sampled_from(["pillar", "region"])
+)
+def test_stacked_totals_equal_distinct_projects_active_each_year(projects, stack):
+    frame = active_rows(
+        [(f"p{i}", pillar, region, sorted(years)) for i, (pillar, region, years) in
+         enumerate(projects)]
+    )  # fmt: skip
+    # Duplicate rows (a year listed twice) must not count a project twice.
+    frame = pd.concat([frame, frame.head(3)], ignore_index=True)
+    fig, table = tl.per_year(frame, stack=stack)
+    expected = frame.groupby("year")["project_id"].nunique().to_dict()
+    got = {y: n for y, n in stacked_totals(fig).items() if n}
+    assert got == expected
+    assert dict(zip(table["year"], table["total active"], strict=True)) == {
+        y: expected.get(y, 0) for y in table["year"]
+    }
+    colours = theme.colour_map(stack)
+    assert all(t.marker.color == colours[t.name] for t in bar_traces(fig))
+
+
+# --- Gantt ---------------------------------------------------------------------------------
+
+
+def span_rows(rows: list[dict]) -> pd.DataFrame:
+    columns = ["project_id", "title", "pillar", "region", "record_type", "phase_no", "phase",
+               "start_year", "end_year", "ongoing"]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column not in frame:
+            frame[column] = None
+    frame["start_year"] = frame["start_year"].astype("Int64")
+    frame["end_year"] = frame["end_year"].astype("Int64")
+    return frame[columns]
+
+
+SPANS = span_rows(
+    [
+        {"project_id": "moz", "title": "LEDAs in Mozambique", "pillar": "social_protection",
+         "region": "Africa", "phase_no": 1, "phase": "Phase 1", "start_year": 1997,
+         "end_year": 2003, "ongoing": False},
+        {"project_id": "moz", "title": "LEDAs in Mozambique", "pillar": "social_protection",
+         "region": "Africa", "phase_no": 2, "phase": "Phase 2", "start_year": 2006,
+         "end_year": 2008, "ongoing": False},
+        {"project_id": "fifa", "title": "Decent work in the FIFA World Cup", "pillar": "rights",
+         "region": "Americas", "phase_no": 1, "start_year": 2013, "end_year": None,
+         "ongoing": True},
+        {"project_id": "coops", "title": "Cooperatives in Arab States",
+         "pillar": "social_dialogue", "region": "Arab States", "phase_no": 1,
+         "start_year": 2010, "end_year": 2010, "ongoing": False},
+        {"project_id": "start-only", "title": "Started, end not reported", "pillar": "employment",
+         "region": "Asia and the Pacific", "phase_no": 1, "start_year": 2011, "end_year": None,
+         "ongoing": False},
+        {"project_id": "lac", "title": "LAC Free of Child Labour", "pillar": "rights",
+         "region": "Americas", "phase_no": 1, "start_year": None, "end_year": None,
+         "ongoing": False},
+    ]
+)  # fmt: skip
+
+
+def bars_by_label(fig) -> dict[str, list[tuple[float, float, str]]]:
+    """Row label → [(start, end, colour)] of every Gantt bar."""
+    out: dict[str, list[tuple[float, float, str]]] = {}
+    for trace in bar_traces(fig):
+        for y, base, x in zip(trace.y, trace.base, trace.x, strict=True):
+            out.setdefault(y, []).append((base, base + x, trace.marker.color))
+    return out
+
+
+def test_gantt_draws_one_bar_per_phase_on_one_row_per_project():
+    fig, table, missing = tl.gantt(SPANS, as_of_year=AS_OF)
+    bars = bars_by_label(fig)
+    assert sum(len(b) for b in bars.values()) == 5 == len(table)
+    assert bars["LEDAs in Mozambique"] == [
+        (1996.5, 2003.5, theme.PILLAR_COLOURS["social_protection"]),
+        (2005.5, 2008.5, theme.PILLAR_COLOURS["social_protection"]),
+    ]
+    assert bars["Cooperatives in Arab States"] == [
+        (2009.5, 2010.5, theme.PILLAR_COLOURS["social_dialogue"])
+    ]
+    # Rows run from the earliest start down; the axis lists each project once.
+    assert list(fig.layout.yaxis.categoryarray) == [
+        "LEDAs in Mozambique",
+        "Cooperatives in Arab States",
+        "Started, end not reported",
+        "Decent work in the FIFA World Cup",
+    ]
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_gantt_colours_every_bar_by_its_pillar():
+    fig, _, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    for trace in bar_traces(fig):
+        code = next(c for c, label in theme.PILLAR_LABELS.items() if label == trace.name)
+        assert trace.marker.color == theme.PILLAR_COLOURS[code]
+
+
+def test_ongoing_bars_end_at_as_of_year_with_an_open_end_marker():
+    fig, table, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    assert bars_by_label(fig)["Decent work in the FIFA World Cup"] == [
+        (2012.5, AS_OF + 0.5, theme.PILLAR_COLOURS["rights"])
+    ]
+    arrows = [t for t in fig.data if t.name == tl.ONGOING_NAME]
+    assert len(arrows) == 1
+    assert list(arrows[0].y) == ["Decent work in the FIFA World Cup"]
+    assert list(arrows[0].x) == [AS_OF + 0.5]
+    assert arrows[0].marker.symbol == "triangle-right"
+    assert "ongoing" in arrows[0].hovertext[0]
+    fifa = next(t for t in bar_traces(fig) if "Decent work in the FIFA World Cup" in t.y)
+    hover = fifa.hovertext[list(fifa.y).index("Decent work in the FIFA World Cup")]
+    assert "ongoing" in hover and str(AS_OF) in hover
+    row = table[table["project_id"] == "fifa"].iloc[0]
+    assert bool(row["ongoing"]) and row["drawn_to"] == AS_OF and pd.isna(row["end_year"])
+
+
+def test_projects_without_years_are_listed_not_drawn():
+    fig, table, missing = tl.gantt(SPANS, as_of_year=AS_OF)
+    assert missing["title"].tolist() == ["LAC Free of Child Labour"]
+    assert missing["pillar"].tolist() == [theme.PILLAR_LABELS["rights"]]
+    drawn = {y for t in fig.data for y in t.y}
+    assert "LAC Free of Child Labour" not in drawn
+    assert "lac" not in set(table["project_id"])
+    # Nothing is drawn at year 0.
+    assert all(start > 1900 for bars in bars_by_label(fig).values() for start, _, _ in bars)
+
+
+def test_a_start_year_alone_draws_that_one_year():
+    fig, _, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    assert bars_by_label(fig)["Started, end not reported"] == [
+        (2010.5, 2011.5, theme.PILLAR_COLOURS["employment"])
+    ]
+
+
+def test_gantt_with_no_dated_project_says_why():
+    fig, table, missing = tl.gantt(SPANS[SPANS["project_id"] == "lac"], as_of_year=AS_OF)
+    assert "reports its years" in fig.layout.annotations[0].text
+    assert table.empty and len(missing) == 1
+    fig, _, missing = tl.gantt(SPANS.iloc[0:0], as_of_year=AS_OF)
+    assert "No project matches" in fig.layout.annotations[0].text and missing.empty
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    phases=st.lists(
+        st.tuples(st.integers(1990, 2015), st.integers(0, 6), st.booleans()),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_gantt_has_exactly_one_bar_per_dated_phase(phases):
+    rows = [
+        {"project_id": f"p{i // 3}", "title": f"Project {i // 3}", "pillar": "employment",
+         "region": "Africa", "phase_no": i % 3 + 1, "start_year": start,
+         "end_year": None if ongoing else start + length, "ongoing": ongoing}
+        for i, (start, length, ongoing) in enumerate(phases)
+    ]  # fmt: skip
+    fig, table, _ = tl.gantt(span_rows(rows), as_of_year=AS_OF)
+    assert sum(len(t.y) for t in bar_traces(fig)) == len(phases) == len(table)
+    arrows = [t for t in fig.data if t.name == tl.ONGOING_NAME]
+    assert sum(len(t.y) for t in arrows) == sum(ongoing for _, _, ongoing in phases)
+    for _, row in table.iterrows():
+        if row["ongoing"]:
+            assert row["drawn_to"] == max(AS_OF, row["start_year"])
+
+
+def test_short_titles_are_short_and_unique():
+    long = "Indonesia: Addressing hazardous work of children in Jermal fishing in North Sumatra"
+    label = tl.short_title(long + " (district of Langkat, Deli Serdang)")
+    assert len(label) <= tl.SHORT_TITLE_LIMIT and label.endswith("…")
+    assert "(" not in label
+    assert tl.short_title("Bolsa Verde") == "Bolsa Verde"
+    assert tl.unique_labels([long, long + " again"]) == [
+        tl.short_title(long),
+        tl.short_title(long) + " (2)",
+    ]
+
+
+# --- exchanges and the shared axis ---------------------------------------------------------
+
+EXCHANGES = pd.DataFrame(
+    {
+        "exchange_id": ["chef", "odienne", "durban-a", "durban-b"],
+        "title": [
+            "Chefchaouen peer learning",
+            "Odienné seminar",
+            "Durban visit",
+            "Durban training",
+        ],
+        "host_city": ["Chefchaouen", "Odienné", "Durban", "Durban"],
+        "host_country": ["Morocco", "Côte d'Ivoire", "South Africa", "South Africa"],
+        "start_date": pd.to_datetime(["2014-09-24", "2015-01-01", "2013-06-01", "2013-06-01"]),
+        "end_date": pd.to_datetime(["2014-09-27", "2015-12-31", "2013-06-30", "2013-06-30"]),
+        "date_precision": ["day", "year", "month", "month"],
+        "date_text": ["2014-09-24 to 2014-09-27", "2015", "2013-06", "2013-06"],
+        "year": [2014, 2015, 2013, 2013],
+        "status": ["held", "planned", "held", "held"],
+    }
+)
+
+
+def test_exchanges_are_markers_at_their_dates_held_and_planned_apart():
+    fig, table = tl.exchange_markers(EXCHANGES)
+    assert len(table) == 4
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"Held", "Planned"}
+    held, planned = by_name["Held"], by_name["Planned"]
+    assert held.marker.color == theme.EXCHANGE_STATUS_COLOURS["held"]
+    assert planned.marker.color == theme.EXCHANGE_STATUS_COLOURS["planned"]
+    assert planned.marker.symbol == "circle-open" and held.marker.symbol == "circle"
+    chef = list(held.y).index("Chefchaouen, Morocco")
+    # 24–27 September 2014 sits in the last third of 2014's interval [2013.5, 2014.5].
+    assert 2014.2 < held.x[chef] < 2014.3
+    assert "Chefchaouen peer learning" in held.hovertext[chef]
+    assert "Chefchaouen, Morocco" in held.hovertext[chef]
+    assert "24–27 September 2014" in held.hovertext[chef]
+    # The planned seminar is dated only by its year: a whisker spans the whole year.
+    assert planned.x[0] == pytest.approx(2015.0, abs=0.01)
+    assert planned.error_x.array[0] == pytest.approx(0.5, abs=0.01)
+    assert "2015" in planned.hovertext[0]
+
+
+def test_exchanges_at_one_place_and_time_share_a_marker_listing_both():
+    fig, _ = tl.exchange_markers(EXCHANGES)
+    held = next(t for t in fig.data if t.name == "Held")
+    assert list(held.y).count("Durban, South Africa") == 1
+    durban = list(held.y).index("Durban, South Africa")
+    assert "Durban visit" in held.hovertext[durban]
+    assert "Durban training" in held.hovertext[durban]
+    assert held.text[durban] == "×2"
+    assert "June 2013" in held.hovertext[durban]
+
+
+def test_no_exchange_says_why():
+    fig, table = tl.exchange_markers(EXCHANGES.iloc[0:0])
+    assert "No City-to-City exchange" in fig.layout.annotations[0].text
+    assert table.empty
+
+
+def test_all_time_charts_share_one_x_range():
+    x_range = tl.shared_range(SMALL, SPANS, EXCHANGES, as_of_year=AS_OF)
+    assert x_range == (1997 - 0.6, 2015 + 0.8)
+    figures = [
+        tl.per_year(SMALL, reported=REPORTED, x_range=x_range)[0],
+        tl.gantt(SPANS, as_of_year=AS_OF, x_range=x_range)[0],
+        tl.exchange_markers(EXCHANGES, x_range=x_range)[0],
+    ]
+    for fig in figures:
+        assert tuple(fig.layout.xaxis.range) == x_range
+        assert fig.layout.margin.l == tl.LEFT_MARGIN
+    # A chosen year range wins; ongoing projects stretch the range to as_of_year.
+    assert tl.shared_range(SMALL, SPANS, years=(2005, 2010)) == (2005 - 0.6, 2010 + 0.8)
+    ongoing_only = SPANS[SPANS["project_id"] == "fifa"]
+    assert tl.shared_range(None, ongoing_only, None, as_of_year=AS_OF) == (2012.4, 2015.8)
+    assert tl.shared_range(None, SPANS.iloc[0:0], EXCHANGES.iloc[0:0]) is None
+
+
+def test_year_position_puts_a_year_in_its_own_interval():
+    dates = pd.Series(pd.to_datetime(["2013-01-01", "2013-07-02", "2013-12-31"]))
+    positions = tl.year_position(dates).tolist()
+    assert positions[0] == pytest.approx(2012.5)
+    assert positions[1] == pytest.approx(2013.0, abs=0.01)
+    assert 2013.49 < positions[2] < 2013.5

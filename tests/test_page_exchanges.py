@@ -1,0 +1,174 @@
+"""City-to-City page through AppTest on app.py: a country filter keeps exactly the
+exchanges the SQL says involve it, an exchange's details list its countries, roles and
+outcome, and project-only filters are named as not applying."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/exchanges.py"
+CHEFCHAOUEN = "mar-chefchaouen-2014-09-peer-learning"
+NOTE = "does not apply to exchanges"
+
+
+@pytest.fixture
+def open_page(monkeypatch, atlas_warehouse):
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
+
+    def _open(widgets: dict | None = None, warehouse=None, **params) -> AppTest:
+        if warehouse is not None:
+            monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(PAGE).run()
+        for key, value in (widgets or {}).items():  # sidebar filters, as a user sets them
+            at.multiselect(key=key).set_value(value)
+        if widgets:
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value == "City-to-City exchanges"
+        return at
+
+    return _open
+
+
+@pytest.fixture(scope="module")
+def sql(atlas_warehouse):
+    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
+    yield lambda q, *p: con.execute(q, list(p)).fetchall()
+    con.close()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def figures(at: AppTest) -> dict[str, dict]:
+    """Plotly figures by the trace names they carry."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        out[" | ".join(str(t.get("name") or t.get("type")) for t in spec["data"])] = spec
+    return out
+
+
+def timeline_rows(at: AppTest) -> list[str]:
+    (spec,) = [s for name, s in figures(at).items() if "Held" in name]
+    return [y for t in spec["data"] if t.get("mode") == "markers" for y in t["y"]]
+
+
+def test_every_exchange_without_filters(open_page, sql):
+    at = open_page()
+    total = sql("select count(*) from exchanges")[0][0]
+    assert metrics(at)["Exchanges"] == str(total)
+    assert len(timeline_rows(at)) == total
+    assert len(at.selectbox(key="exchange").options) == total
+    assert not [i for i in at.info if NOTE in i.value]
+    assert at.get("deck_gl_json_chart"), "the network map is drawn"
+
+
+def test_country_filter_keeps_exactly_the_exchanges_involving_morocco(open_page, sql):
+    at = open_page(widgets={"country": ["MAR"]})
+    expected = sql(
+        """
+        select exchange_id from exchanges e where host_iso3 = 'MAR' or exists
+          (select 1 from exchange_participants p where p.exchange_id = e.exchange_id
+           and p.iso3 = 'MAR')
+        order by start_date
+        """
+    )
+    ids = [r[0] for r in expected]
+    assert 0 < len(ids) < sql("select count(*) from exchanges")[0][0]
+    assert metrics(at)["Exchanges"] == str(len(ids))
+    assert sorted(at.selectbox(key="exchange").options) == sorted(
+        at.selectbox(key="exchange").format_func(i) for i in ids
+    )
+    assert len(timeline_rows(at)) == len(ids)
+    (matrix,) = [s for name, s in figures(at).items() if name == "heatmap"]
+    assert "Morocco" in matrix["data"][0]["y"]
+    assert len(matrix["data"][0]["x"]) == len(ids)
+
+
+def test_chefchaouen_details_list_its_countries_and_the_declaration(open_page, sql):
+    at = open_page(exchange=CHEFCHAOUEN)
+    assert at.selectbox(key="exchange").value == CHEFCHAOUEN
+    countries = [
+        r[0]
+        for r in sql(
+            "select distinct country from exchange_participants where exchange_id = ?",
+            CHEFCHAOUEN,
+        )
+    ]
+    assert len(countries) == 9
+    markdown = [m.value for m in at.markdown]
+    assert "#### Participants — 9 countries" in markdown
+    listed = markdown[markdown.index("#### Participants — 9 countries") + 1]
+    assert listed.split(", ")[0] == "Morocco"  # the host first
+    assert sorted(listed.split(", ")) == sorted(countries)
+    assert ":violet-badge[Declaration]" in markdown
+    assert ":green-badge[Network]" in markdown and ":blue-badge[Roadmap]" in markdown
+    people = [d.value for d in at.dataframe if "Role" in d.value.columns][-1]
+    assert people.set_index("Country").at["Morocco", "Role"] == "Host"
+    assert any("Chefchaouen, Morocco" in m for m in markdown)
+    assert any("24–27 September 2014" in m for m in markdown)
+    # a follow-up names the exchange it follows, and the other way round
+    followers = sql("select host_city from exchanges where follows = ?", CHEFCHAOUEN)
+    assert followers
+    assert "**Follows:** no earlier exchange recorded" in markdown
+    (follow_text,) = [m for m in markdown if m.startswith("**Followed by:**")]
+    assert follow_text.count("\n- ") == len(followers)
+    for (city,) in followers:
+        assert city in follow_text
+
+
+def test_project_only_filters_are_named_as_not_applying(open_page, sql):
+    at = open_page(widgets={"pillar": ["rights"]})
+    (note,) = [i.value for i in at.info if NOTE in i.value]
+    assert "Decent Work pillar" in note
+    # ... and they do not narrow the exchanges
+    assert metrics(at)["Exchanges"] == str(sql("select count(*) from exchanges")[0][0])
+
+
+def test_exchange_hidden_by_filters_is_still_shown_from_its_link(open_page):
+    at = open_page(exchange=CHEFCHAOUEN, region="Americas")
+    assert at.selectbox(key="exchange").value == CHEFCHAOUEN
+    assert any("outside the current filters" in i.value for i in at.info)
+
+
+def test_choosing_an_exchange_puts_it_in_the_url(open_page):
+    at = open_page()
+    at.selectbox(key="exchange").set_value(CHEFCHAOUEN).run()
+    assert at.query_params["exchange"] in (CHEFCHAOUEN, [CHEFCHAOUEN])
+    assert "Urban-Rural" in at.header[0].value
+
+
+def test_no_matching_exchange_offers_to_clear_filters(open_page):
+    at = open_page(q="zzzz-no-such-word")
+    assert any("No exchanges match" in m.value for m in at.markdown)
+    assert not at.get("plotly_chart")
+
+
+def test_country_filter_from_the_url(open_page, sql):
+    at = open_page(country="Morocco")  # the URL carries labels, as the sidebar writes them
+    involving = sql(
+        "select count(distinct exchange_id) from exchange_participants where iso3 = 'MAR'"
+    )[0][0]
+    assert metrics(at)["Exchanges"] == str(involving)
+
+
+def test_every_exchange_of_the_small_catalogue_opens(open_page, mini_warehouse):
+    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
+    rows = con.execute("select exchange_id, host_lat from exchanges order by 1").fetchall()
+    con.close()
+    assert any(lat is None for _, lat in rows), "an exchange without host coordinates"
+    for exchange_id, _ in rows:
+        at = open_page(warehouse=mini_warehouse, exchange=exchange_id)
+        assert at.selectbox(key="exchange").value == exchange_id
+        assert metrics(at)["Exchanges"] == str(len(rows))

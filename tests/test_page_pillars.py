@@ -1,0 +1,167 @@
+"""The Pillars page in Streamlit's AppTest: the cross-tab and the charts equal what the
+warehouse holds, under filters too, with one colour per pillar; nothing raises."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from dashboard import theme
+
+PAGE = "pages/pillars.py"
+CHARTS = (
+    "pillars_region",
+    "pillars_topics",
+    "pillars_groups",
+    "pillars_partner_types",
+    "pillars_partners",
+)
+
+
+def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]
+    return json.loads(element.proto.spec)
+
+
+def bars(spec: dict) -> list[dict]:
+    return [t for t in spec["data"] if t.get("type") == "bar"]
+
+
+def stacked(spec: dict) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for trace in bars(spec):
+        labels = [row[0] for row in trace["customdata"]] if "customdata" in trace else trace["y"]
+        for label, x in zip(labels, trace["x"], strict=True):
+            out[label] = out.get(label, 0) + int(x)
+    return out
+
+
+def frame(warehouse: Path, query: str) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        return con.execute(query).df()
+    finally:
+        con.close()
+
+
+def shown_crosstab(at: AppTest) -> pd.DataFrame:
+    tables = [d.value for d in at.dataframe if "Pillar" in d.value.columns]
+    assert tables, "no cross-tab on the page"
+    return tables[-1].set_index("Pillar")
+
+
+AFRICA = (
+    "p.region = 'Africa' or exists (select 1 from project_countries c "
+    "where c.project_id = p.project_id and c.region = 'Africa')"
+)
+
+
+def expected_crosstab(warehouse: Path, where: str = "true") -> dict[tuple[str, str], int]:
+    rows = frame(
+        warehouse,
+        f"select pillar_label, region, count(*) as n from projects p where {where} group by all",
+    )
+    return {(r.pillar_label, r.region): int(r.n) for r in rows.itertuples()}
+
+
+def check_crosstab(table: pd.DataFrame, expected: dict[tuple[str, str], int]) -> None:
+    regions = [c for c in table.columns if c != "Total"]
+    pillars = [p for p in table.index if p != "Total"]
+    assert {r for _, r in expected} == set(regions)
+    assert {p for p, _ in expected} == set(pillars)
+    for pillar in pillars:
+        for region in regions:
+            assert table.loc[pillar, region] == expected.get((pillar, region), 0), (pillar, region)
+    assert table.loc["Total", "Total"] == sum(expected.values())
+
+
+def test_crosstab_equals_the_warehouse_group_by(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    check_crosstab(shown_crosstab(at), expected_crosstab(atlas_warehouse))
+    spec = chart(at, "pillars_region")
+    by_region = frame(atlas_warehouse, "select region, count(*) as n from projects group by 1")
+    assert stacked(spec) == dict(zip(by_region["region"], by_region["n"], strict=True))
+
+
+def test_region_filter_narrows_the_crosstab_and_the_charts(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    check_crosstab(shown_crosstab(at), expected_crosstab(atlas_warehouse, AFRICA))
+    topics = frame(
+        atlas_warehouse,
+        f"select topic, count(distinct project_id) as n from project_topics where project_id in "
+        f"(select project_id from projects p where {AFRICA}) group by 1",
+    )
+    shown = stacked(chart(at, "pillars_topics"))
+    expected = dict(zip(topics["topic"], topics["n"], strict=True))
+    assert shown == {k: v for k, v in expected.items() if k in shown}
+    assert len(shown) == min(15, len(expected))
+
+
+def test_every_chart_colours_bars_by_pillar(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    colours = theme.colour_map("pillar")
+    for key in CHARTS:
+        spec = chart(at, key)
+        assert bars(spec), key
+        for trace in bars(spec):
+            assert trace["marker"]["color"] == colours[trace["name"]], (key, trace["name"])
+
+
+def test_topics_are_the_most_frequent_sorted_by_count(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    counts = frame(
+        atlas_warehouse,
+        "select topic, count(distinct project_id) as n from project_topics group by 1 "
+        "order by n desc, topic",
+    )
+    spec = chart(at, "pillars_topics")
+    shown = stacked(spec)
+    assert list(shown.values()) and len(shown) == 15
+    # Sorted by count: the axis order is the warehouse's order by count, then name.
+    top = counts.head(15)
+    assert dict(zip(top["topic"], top["n"], strict=True)) == shown
+    assert [a["text"] for a in spec["layout"]["annotations"]][-1].startswith(
+        f"The 15 most frequent of {len(counts)}"
+    )
+
+
+def test_groups_and_partners_equal_the_warehouse(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    groups = frame(
+        atlas_warehouse,
+        "select beneficiary_group as g, count(distinct project_id) as n "
+        "from project_beneficiaries group by 1",
+    )
+    assert stacked(chart(at, "pillars_groups")) == dict(zip(groups["g"], groups["n"], strict=True))
+    partners = frame(
+        atlas_warehouse,
+        "select partner, count(distinct project_id) as n from project_partners group by 1",
+    )
+    assert stacked(chart(at, "pillars_partners")) == dict(
+        zip(partners["partner"], partners["n"], strict=True)
+    )
+    listed = [d.value for d in at.dataframe if "Partner" in d.value.columns][-1]
+    assert sorted(listed["Partner"]) == sorted(partners["partner"])
+    assert "UN agency" in set(listed["Type"])
+
+
+def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
+    assert any("No projects match" in m.value for m in at.markdown)
+    assert not at.get("plotly_chart")

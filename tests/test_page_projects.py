@@ -1,0 +1,199 @@
+"""Projects page through AppTest on app.py: the table equals the SQL with and without
+filters, a project's own link opens its detail (even when filters would hide it), and
+what the source does not report says "not reported"."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/projects.py"
+HAZELNUT = "tur-hazelnut-child-labour"
+
+
+@pytest.fixture
+def open_page(monkeypatch, atlas_warehouse):
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
+
+    def _open(warehouse=None, **params) -> AppTest:
+        if warehouse is not None:
+            monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value == "Projects"
+        return at
+
+    return _open
+
+
+@pytest.fixture(scope="module")
+def sql(atlas_warehouse):
+    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
+    yield lambda q, *p: con.execute(q, list(p)).fetchall()
+    con.close()
+
+
+def table(at: AppTest):
+    (frame,) = [d.value for d in at.dataframe if "Link" in d.value.columns]
+    return frame
+
+
+def text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_table_lists_every_project(open_page, sql):
+    at = open_page()
+    shown = table(at)
+    expected = sql("select project_id, title from projects order by project_id")
+    assert sorted(zip(shown["project_id"], shown["Project"], strict=True)) == expected
+    assert at.subheader[0].value == f"{len(expected)} projects"
+    row = shown.set_index("project_id").loc[HAZELNUT]
+    assert row["Years"] == "2012–2017"
+    assert row["Link"].endswith(f"/projects?project={HAZELNUT}")
+    ongoing = sql("select project_id, start_year from projects where ongoing")
+    for project_id, start in ongoing:
+        assert shown.set_index("project_id").at[project_id, "Years"] == f"{start}–ongoing"
+    undated = sql("select project_id from projects where start_year is null and not ongoing")
+    assert undated, "the catalogue has records without years"
+    for (project_id,) in undated:
+        assert shown.set_index("project_id").at[project_id, "Years"] == "not reported"
+
+
+def test_table_follows_search_and_region_from_the_url(open_page, sql):
+    at = open_page(q="child labour", region="Africa")
+    expected = sql(
+        """
+        select p.project_id from projects p
+        where (p.region = 'Africa' or exists (select 1 from project_countries c
+               where c.project_id = p.project_id and c.region = 'Africa'))
+          and lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, p.outcomes,
+                p.countries)) like '%child%'
+          and lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, p.outcomes,
+                p.countries)) like '%labour%'
+        order by 1
+        """
+    )
+    assert expected, "the fixture should keep at least one project"
+    assert sorted(table(at)["project_id"]) == [r[0] for r in expected]
+    # with the search alone, more projects come back (the region did narrow the table)
+    wider = open_page(q="child labour")
+    assert len(table(wider)) > len(expected)
+
+
+def test_project_link_shows_its_detail(open_page, sql):
+    at = open_page(project=HAZELNUT)
+    title, url = sql("select title, source_url from projects where project_id = ?", HAZELNUT)[0]
+    assert at.header[0].value == title
+    assert at.selectbox(key="project").value == HAZELNUT
+    shown = text(at)
+    assert "**Years**  \n2012–2017" in shown
+    assert url in shown
+    places = [d.value for d in at.dataframe if "Place" in d.value.columns][0]
+    assert "Ordu" in set(places["Place"])
+    assert at.code[0].value.endswith(f"/projects?project={HAZELNUT}")
+    (deck,) = at.get("deck_gl_json_chart")
+    assert "Ordu" in deck.proto.json  # the small map carries its localities
+    assert not [i for i in at.info if "outside the current filters" in i.value]
+
+
+def test_project_hidden_by_filters_is_still_shown_and_says_so(open_page):
+    at = open_page(project=HAZELNUT, region="Africa")
+    assert HAZELNUT not in set(table(at)["project_id"])
+    assert at.selectbox(key="project").value == HAZELNUT
+    assert "Hazelnut" in at.header[0].value
+    assert any("outside the current filters" in i.value for i in at.info)
+
+
+def test_missing_counts_say_not_reported_never_zero(open_page, sql):
+    project_id = sql(
+        """
+        select p.project_id from projects p
+        where not exists (select 1 from project_counts c where c.project_id = p.project_id)
+          and exists (select 1 from project_beneficiaries b where b.project_id = p.project_id
+                      and b.count is null)
+        order by 1 limit 1
+        """
+    )[0][0]
+    at = open_page(project=project_id)
+    groups = [d.value for d in at.dataframe if list(d.value.columns) == ["Group", "Count"]][0]
+    expected = sql(
+        "select beneficiary_group from project_beneficiaries where project_id = ? order by 1",
+        project_id,
+    )
+    assert list(groups["Group"]) == [r[0] for r in expected]
+    assert set(groups["Count"]) == {"not reported"}
+    markdown = [m.value for m in at.markdown]
+    i = markdown.index("#### Other counts the source states")
+    assert markdown[i + 1] == "Not reported."
+
+
+def test_stated_counts_are_shown_as_stated(open_page, sql):
+    (project_id, label, value) = sql(
+        "select project_id, label, value from project_counts where is_beneficiary_group "
+        "order by value desc limit 1"
+    )[0]
+    at = open_page(project=project_id)
+    counts = [d.value for d in at.dataframe if "What is counted" in d.value.columns][0]
+    assert counts.set_index("What is counted").at[label, "Count"] == f"{value:,}"
+
+
+def test_places_without_coordinates_say_location_not_reported(open_page, sql):
+    project_id, name = sql(
+        "select project_id, name from project_localities where lat is null order by 1, 2 limit 1"
+    )[0]
+    at = open_page(project=project_id)
+    places = [d.value for d in at.dataframe if "Place" in d.value.columns][0]
+    assert places.set_index("Place").at[name, "Location"] == "location not reported"
+    (deck,) = at.get("deck_gl_json_chart")
+    layers = json.loads(deck.proto.json)["layers"]
+    points = [p for layer in layers if layer["id"] == "localities" for p in layer["data"]]
+    located = sql(
+        "select count(*) from project_localities where project_id = ? and lat is not null",
+        project_id,
+    )[0][0]
+    assert len(points) == located  # a place without coordinates is never drawn (at 0, 0)
+    assert name not in {p["place"] for p in points}
+
+
+def test_choosing_a_project_puts_its_link_in_the_url(open_page, sql):
+    at = open_page()
+    other = sql("select project_id, title from projects where project_id <> ? limit 1", HAZELNUT)
+    project_id, title = other[0]
+    at.selectbox(key="project").set_value(project_id).run()
+    assert at.query_params["project"] in (project_id, [project_id])
+    assert at.header[0].value == title
+
+
+def test_unknown_project_in_a_link_is_named(open_page):
+    at = open_page(project="no-such-project")
+    assert any("no-such-project" in w.value for w in at.warning)
+    assert at.header  # the first project is shown instead
+
+
+def test_every_project_of_the_small_catalogue_opens(open_page, mini_warehouse):
+    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
+    ids = [r[0] for r in con.execute("select project_id from projects order by 1").fetchall()]
+    undated = con.execute(
+        "select project_id from projects where start_year is null and not ongoing "
+        "and project_id not in (select project_id from project_countries)"
+    ).fetchall()
+    con.close()
+    for project_id in ids:
+        at = open_page(warehouse=mini_warehouse, project=project_id)
+        assert at.selectbox(key="project").value == project_id
+    # a record with neither years nor countries says so, field by field
+    (project_id,) = undated[0]
+    at = open_page(warehouse=mini_warehouse, project=project_id)
+    shown = text(at)
+    assert "**Years**  \nnot reported" in shown
+    assert "**Countries**  \nnot reported" in shown
+    assert table(at).set_index("project_id").at[project_id, "Years"] == "not reported"

@@ -1,0 +1,203 @@
+"""The Timeline page in Streamlit's AppTest: the charts show what the warehouse holds,
+filters and the URL-bound choices (measure, stack) change them, nothing raises."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from dashboard import theme
+from dashboard.figures import timeline as tl
+
+PAGE = "pages/timeline.py"
+
+
+def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]
+    return json.loads(element.proto.spec)
+
+
+def bars(spec: dict) -> list[dict]:
+    return [t for t in spec["data"] if t.get("type") == "bar"]
+
+
+def stacked_totals(spec: dict) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for trace in bars(spec):
+        for x, y in zip(trace["x"], trace["y"], strict=True):
+            totals[int(x)] = totals.get(int(x), 0) + int(y)
+    return {year: n for year, n in totals.items() if n}
+
+
+def sql(warehouse: Path, query: str, params: tuple = ()) -> list[tuple]:
+    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        return con.execute(query, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+AFRICA_IDS = (
+    "select project_id from projects p where p.region = 'Africa' or exists (select 1 from "
+    "project_countries c where c.project_id = p.project_id and c.region = 'Africa')"
+)
+
+
+def test_projects_active_per_year_equal_the_warehouse(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    spec = chart(at, "timeline_per_year")
+    expected = dict(
+        sql(
+            atlas_warehouse, "select year, count(distinct project_id) from project_years group by 1"
+        )
+    )
+    assert stacked_totals(spec) == expected
+    assert {t["name"] for t in bars(spec)} <= set(theme.category_order("pillar"))
+    for trace in bars(spec):
+        assert trace["marker"]["color"] == theme.colour_map("pillar")[trace["name"]]
+    # The publication's counts for 2000 and 2014 sit on the same axis, as reported.
+    reported = dict(
+        sql(
+            atlas_warehouse,
+            "select cast(substr(dimension, 6) as int), value from reported_figures "
+            "where dimension like 'year:%'",
+        )
+    )
+    (marker,) = [t for t in spec["data"] if t["name"] == tl.REPORTED_NAME]
+    assert dict(zip(marker["x"], marker["y"], strict=True)) == reported == {2000: 3, 2014: 18}
+    as_of = sql(atlas_warehouse, "select value from meta where key = 'as_of_year'")[0][0]
+    assert any(f"counted as active through {as_of}" in c.value for c in at.caption)
+
+
+def test_region_filter_keeps_exactly_the_regions_projects_and_exchanges(
+    monkeypatch, atlas_warehouse
+):
+    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    gantt = chart(at, "timeline_gantt")
+    drawn = [row[0] for trace in bars(gantt) for row in trace["customdata"]]
+    dated = {
+        r[0]
+        for r in sql(
+            atlas_warehouse,
+            f"select project_id from projects where project_id in ({AFRICA_IDS}) "
+            "and start_year is not null",
+        )
+    }
+    assert set(drawn) == dated and dated
+    # One bar per phase (a project without phases is one bar).
+    phases = sql(
+        atlas_warehouse,
+        f"select count(*) from projects p left join project_phases ph using (project_id) "
+        f"where p.project_id in ({AFRICA_IDS}) and p.start_year is not null",
+    )[0][0]
+    assert len(drawn) == phases
+    per_year = chart(at, "timeline_per_year")
+    expected = dict(
+        sql(
+            atlas_warehouse,
+            f"select year, count(distinct project_id) from project_years "
+            f"where project_id in ({AFRICA_IDS}) group by 1",
+        )
+    )
+    assert stacked_totals(per_year) == expected
+    exchanges = chart(at, "timeline_exchanges")
+    shown = sum(h.count("<b>") for t in exchanges["data"] for h in t["hovertext"])
+    count = sql(
+        atlas_warehouse,
+        "select count(*) from exchanges e where e.host_region = 'Africa' or exists (select 1 "
+        "from exchange_participants ep where ep.exchange_id = e.exchange_id "
+        "and ep.region = 'Africa')",
+    )[0][0]
+    assert shown == count
+    assert any("Filtered by ILO region: Africa" in c.value for c in at.caption)
+
+
+def test_projects_without_years_are_listed_not_drawn(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    undated = [
+        r[0] for r in sql(atlas_warehouse, "select title from projects where start_year is null")
+    ]
+    assert undated
+    text = " ".join(m.value for m in at.markdown)
+    assert f"**Years not reported** ({len(undated)})" in text
+    gantt = chart(at, "timeline_gantt")
+    rows = set(gantt["layout"]["yaxis"]["categoryarray"])
+    for title in undated:
+        assert title in text
+        assert tl.short_title(title) not in rows
+
+
+def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    gantt = chart(at, "timeline_gantt")
+    ongoing = sql(atlas_warehouse, "select count(*) from projects where ongoing")[0][0]
+    as_of = int(sql(atlas_warehouse, "select value from meta where key = 'as_of_year'")[0][0])
+    (arrows,) = [t for t in gantt["data"] if t["name"] == tl.ONGOING_NAME]
+    assert len(arrows["y"]) == ongoing > 0
+    assert set(arrows["x"]) == {as_of + 0.5}
+    assert all("ongoing" in h for h in arrows["hovertext"])
+
+
+def test_stack_by_region_switches_the_series_to_region_names(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    pillar_names = {t["name"] for t in bars(chart(at, "timeline_per_year"))}
+    assert pillar_names == set(theme.category_order("pillar"))
+    at.segmented_control(key="stack").set_value("region").run()
+    assert not at.exception
+    spec = chart(at, "timeline_per_year")
+    region_names = {t["name"] for t in bars(spec)}
+    regions = {r[0] for r in sql(atlas_warehouse, "select distinct region from projects")}
+    assert region_names == regions
+    for trace in bars(spec):
+        assert trace["marker"]["color"] == theme.REGION_COLOURS[trace["name"]]
+    # The same totals, only split differently.
+    assert stacked_totals(spec) == dict(
+        sql(
+            atlas_warehouse, "select year, count(distinct project_id) from project_years group by 1"
+        )
+    )
+
+
+def test_measure_and_stack_come_from_the_url(monkeypatch, atlas_warehouse):
+    # Bound widgets put their displayed option in the URL: ?measure=Starting&stack=Region.
+    at = open_page(monkeypatch, atlas_warehouse, measure="Starting", stack="Region")
+    assert at.segmented_control(key="measure").value == "starting"
+    assert at.segmented_control(key="stack").value == "region"
+    spec = chart(at, "timeline_per_year")
+    assert {t["name"] for t in bars(spec)} <= set(theme.REGION_ORDER)
+    starts = dict(
+        sql(
+            atlas_warehouse,
+            "select start_year, count(*) from projects where start_year is not null group by 1",
+        )
+    )
+    assert stacked_totals(spec) == starts
+    assert [s.value for s in at.subheader][0] == "Projects starting per year"
+
+
+def test_a_year_range_sets_one_x_range_on_every_time_chart(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, years=["2010", "2013"])
+    for key in ("timeline_per_year", "timeline_gantt", "timeline_exchanges"):
+        assert chart(at, key)["layout"]["xaxis"]["range"] == [2010 - 0.6, 2013 + 0.8], key
+    assert set(stacked_totals(chart(at, "timeline_per_year"))) == {2010, 2011, 2012, 2013}
+
+
+def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
+    assert any("No projects or exchanges match" in m.value for m in at.markdown)
+    assert not at.get("plotly_chart")
