@@ -18,40 +18,14 @@ import pandas as pd
 from dashboard import theme
 
 NOT_REPORTED = theme.NOT_REPORTED
+PARTNER_TYPE_LABELS = theme.PARTNER_TYPE_LABELS
+EXCHANGE_KIND_LABELS = theme.EXCHANGE_KIND_LABELS
+EXCHANGE_STATUS_LABELS = theme.EXCHANGE_STATUS_LABELS
+OUTCOME_TYPE_LABELS = theme.OUTCOME_TYPE_LABELS
 LOCATION_NOT_REPORTED = "location not reported"
 TYPE_NOT_STATED = "type not stated"
 EN_DASH = "–"
 
-PARTNER_TYPE_LABELS: dict[str, str] = {
-    "government": "Government",
-    "local_government": "Local government",
-    "un_agency": "UN agency",
-    "donor": "Donor",
-    "employers": "Employers' organization",
-    "workers": "Workers' organization",
-    "ngo": "NGO",
-    "private_sector": "Private sector",
-    "city_network": "City network",
-    "academic": "Academic",
-    "other": "Other",
-}
-EXCHANGE_KIND_LABELS: dict[str, str] = {
-    "peer_learning": "Peer learning",
-    "forum": "Forum",
-    "technical_visit": "Technical visit",
-    "training": "Training",
-    "seminar": "Seminar",
-    "conference": "Conference",
-}
-EXCHANGE_STATUS_LABELS: dict[str, str] = {"held": "Held", "planned": "Planned"}
-OUTCOME_TYPE_LABELS: dict[str, str] = {
-    "roadmap": "Roadmap",
-    "declaration": "Declaration",
-    "network": "Network",
-    "programme": "Programme",
-    "recommendations": "Recommendations",
-    "knowledge_product": "Knowledge product",
-}
 # st.badge colours (its fixed palette) for each outcome type.
 OUTCOME_BADGE_COLOURS: dict[str, str] = {
     "roadmap": "blue",

@@ -52,6 +52,37 @@ ROLE_COLOURS: dict[str, str] = {
     "learner": "#DDCC77",
 }
 EXCHANGE_STATUS_COLOURS: dict[str, str] = {"held": "#332288", "planned": "#999933"}
+PARTNER_TYPE_LABELS: dict[str, str] = {
+    "government": "Government",
+    "local_government": "Local government",
+    "un_agency": "UN agency",
+    "donor": "Donor",
+    "employers": "Employers' organization",
+    "workers": "Workers' organization",
+    "ngo": "NGO",
+    "private_sector": "Private sector",
+    "city_network": "City network",
+    "academic": "Academic",
+    "other": "Other",
+}
+EXCHANGE_KIND_LABELS: dict[str, str] = {
+    "peer_learning": "Peer learning",
+    "forum": "Forum",
+    "technical_visit": "Technical visit",
+    "training": "Training",
+    "seminar": "Seminar",
+    "conference": "Conference",
+}
+EXCHANGE_STATUS_LABELS: dict[str, str] = {"held": "Held", "planned": "Planned"}
+OUTCOME_TYPE_LABELS: dict[str, str] = {
+    "roadmap": "Roadmap",
+    "declaration": "Declaration",
+    "network": "Network",
+    "programme": "Programme",
+    "recommendations": "Recommendations",
+    "knowledge_product": "Knowledge product",
+}
+PARTNER_TYPE_NOT_STATED = "Type not stated"
 
 NOT_REPORTED = "not reported"
 SOURCE_LINE = (

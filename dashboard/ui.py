@@ -314,3 +314,58 @@ def ensure_shell() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def record_picker(
+    *,
+    param: str,
+    what: str,
+    visible: list[str],
+    label_of: Callable[[str], str],
+    exists: Callable[[str], bool],
+    help: str,
+) -> str | None:
+    """A selectbox of records whose choice lives in the URL as `?<param>=<id>`.
+
+    Not bound with `bind=`: a bound selectbox writes its display label to the URL,
+    while these links carry ids. A linked record hidden by the filters is still shown
+    (first, marked); an unknown id gets a warning. Returns the chosen id, or None.
+    """
+    from dashboard.detail import resolve_choice
+
+    requested = st.query_params.get(param)
+    options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
+    if unknown:
+        st.warning(f"The link names a {what} “{requested}” that is not in the catalogue.")
+    if chosen is None:
+        return None
+    if st.session_state.get(param) not in options or (
+        requested in options and st.session_state.get(param) != requested
+    ):
+        st.session_state[param] = chosen
+
+    def to_url() -> None:
+        value = st.session_state.get(param)
+        if value:
+            st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+
+    chosen = st.selectbox(
+        f"{what.capitalize()} details",
+        options,
+        format_func=lambda rid: (
+            label_of(rid)
+            + (" (outside the current filters)" if outside and rid == options[0] else "")
+        ),
+        key=param,
+        on_change=to_url,
+        help=help,
+    )
+    if outside and chosen == options[0]:
+        st.info(
+            f"**This {what} is outside the current filters.** It is shown because the link "
+            f"names it; the lists above keep only what the filters match.",
+            icon=":material/filter_alt_off:",
+        )
+    return chosen

@@ -36,7 +36,6 @@ if ignored:
 
 exchanges = ui.load("exchanges", filters)
 participants = ui.load("participants", filters)
-requested = st.query_params.get(PARAM) or None
 
 if exchanges.empty:
     ui.empty_state("exchanges")
@@ -128,44 +127,17 @@ def _exists(exchange_id: str) -> bool:
     return exchange_id in labels
 
 
-options, chosen, outside, unknown = detail.resolve_choice(
-    requested, list(exchanges["exchange_id"]), _exists
-)
-if unknown:
-    st.warning(f"The link names an exchange “{requested}” that is not in the catalogue.")
-if chosen is None:
-    st.stop()
-if st.session_state.get(PARAM) not in options or (
-    requested in options and st.session_state.get(PARAM) != requested
-):
-    st.session_state[PARAM] = chosen
-
-
-def _to_url() -> None:
-    value = st.session_state.get(PARAM)
-    if value:
-        st.query_params[PARAM] = value
-    elif PARAM in st.query_params:
-        del st.query_params[PARAM]
-
-
 st.divider()
-chosen = st.selectbox(
-    "Exchange details",
-    options,
-    format_func=lambda eid: (
-        labels.get(eid, eid)
-        + (" (outside the current filters)" if outside and eid == options[0] else "")
-    ),
-    key=PARAM,
-    on_change=_to_url,
+chosen = ui.record_picker(
+    param=PARAM,
+    what="exchange",
+    visible=list(exchanges["exchange_id"]),
+    label_of=lambda eid: labels.get(eid, eid),
+    exists=_exists,
     help="Choose an exchange to see its host, participants, topics and outcome.",
 )
-if outside and chosen == options[0]:
-    st.info(
-        "**This exchange is outside the current filters.** It is shown because the link names it.",
-        icon=":material/filter_alt_off:",
-    )
+if chosen is None:
+    st.stop()
 exchange = ui.load("exchange_by_id", chosen).iloc[0].to_dict()
 people = ui.load("exchange_detail_participants", chosen)
 follows, followed_by = detail.follow_ups(chosen, index)

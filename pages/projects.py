@@ -23,7 +23,6 @@ filters = ui.current_filters()
 ui.filters_caption(filters)
 
 projects = ui.load("projects", filters)
-requested = st.query_params.get(PARAM) or None
 
 # --- the table ------------------------------------------------------------------------
 if projects.empty:
@@ -74,48 +73,18 @@ def _exists(project_id: str) -> bool:
     return not ui.load("project_by_id", project_id).empty
 
 
-options, chosen, outside, unknown = detail.resolve_choice(
-    requested, list(projects["project_id"]), _exists
-)
-if unknown:
-    st.warning(f"The link names a project “{requested}” that is not in the catalogue.")
-if chosen is None:
-    st.stop()
-if outside:
-    titles[chosen] = ui.load("project_by_id", chosen)["title"].iloc[0]
-if st.session_state.get(PARAM) not in options or (
-    requested in options and st.session_state.get(PARAM) != requested
-):
-    st.session_state[PARAM] = chosen
-
-
-def _to_url() -> None:
-    value = st.session_state.get(PARAM)
-    if value:
-        st.query_params[PARAM] = value
-    elif PARAM in st.query_params:
-        del st.query_params[PARAM]
-
-
 st.divider()
-chosen = st.selectbox(
-    "Project details",
-    options,
-    format_func=lambda pid: (
-        titles.get(pid, pid)
-        + (" (outside the current filters)" if outside and pid == options[0] else "")
-    ),
-    key=PARAM,
-    on_change=_to_url,
+chosen = ui.record_picker(
+    param=PARAM,
+    what="project",
+    visible=list(projects["project_id"]),
+    label_of=lambda pid: titles.get(pid) or ui.load("project_by_id", pid)["title"].iloc[0],
+    exists=_exists,
     help="Choose a project to see everything the catalogue records about it.",
 )
+if chosen is None:
+    st.stop()
 project = ui.load("project_by_id", chosen).iloc[0].to_dict()
-if outside and chosen == options[0]:
-    st.info(
-        "**This project is outside the current filters.** It is shown because the link "
-        "names it; the table above lists only the projects the filters keep.",
-        icon=":material/filter_alt_off:",
-    )
 
 # --- the detail view ----------------------------------------------------------------------
 countries = ui.load("project_detail_countries", chosen)

@@ -9,16 +9,23 @@ from streamlit.testing.v1 import AppTest
 
 
 def open_page(monkeypatch, warehouse, page: str | None = None, **params) -> AppTest:
-    """app.py with `params` in the URL, switched to `page` (e.g. 'pages/map.py')."""
+    """app.py opened on `page` (e.g. 'pages/map.py') with `params` in the URL, as a
+    shared link would open it."""
     monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if page:
+        at.switch_page(page)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    if page:
-        at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly JSON of the chart_block with this key."""
+    (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]
+    return json.loads(element.proto.spec)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

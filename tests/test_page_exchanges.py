@@ -5,10 +5,11 @@ outcome, and project-only filters are named as not applying."""
 from __future__ import annotations
 
 import json
+import os
 
+import apptest_support
 import duckdb
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/exchanges.py"
@@ -23,11 +24,7 @@ def open_page(monkeypatch, atlas_warehouse):
     def _open(widgets: dict | None = None, warehouse=None, **params) -> AppTest:
         if warehouse is not None:
             monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
+        at = apptest_support.open_page(monkeypatch, os.environ["ATLAS_WAREHOUSE"], PAGE, **params)
         for key, value in (widgets or {}).items():  # sidebar filters, as a user sets them
             at.multiselect(key=key).set_value(value)
         if widgets:

@@ -3,12 +3,12 @@ warehouse holds, under filters too, with one colour per pillar; nothing raises."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import apptest_support
 import duckdb
 import pandas as pd
-from conftest import ROOT
+from apptest_support import chart
 from streamlit.testing.v1 import AppTest
 
 from dashboard import theme
@@ -24,19 +24,7 @@ CHARTS = (
 
 
 def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
-    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]
-    return json.loads(element.proto.spec)
+    return apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
 
 
 def bars(spec: dict) -> list[dict]:

@@ -5,10 +5,11 @@ what the source does not report says "not reported"."""
 from __future__ import annotations
 
 import json
+import os
 
+import apptest_support
 import duckdb
 import pytest
-from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/projects.py"
@@ -22,11 +23,7 @@ def open_page(monkeypatch, atlas_warehouse):
     def _open(warehouse=None, **params) -> AppTest:
         if warehouse is not None:
             monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
+        at = apptest_support.open_page(monkeypatch, os.environ["ATLAS_WAREHOUSE"], PAGE, **params)
         assert not at.exception, [e.value for e in at.exception]
         assert at.title[0].value == "Projects"
         return at

@@ -3,11 +3,11 @@ filters and the URL-bound choices (measure, stack) change them, nothing raises."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import apptest_support
 import duckdb
-from conftest import ROOT
+from apptest_support import chart
 from streamlit.testing.v1 import AppTest
 
 from dashboard import theme
@@ -17,19 +17,7 @@ PAGE = "pages/timeline.py"
 
 
 def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
-    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]
-    return json.loads(element.proto.spec)
+    return apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
 
 
 def bars(spec: dict) -> list[dict]:

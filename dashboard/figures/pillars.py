@@ -17,20 +17,10 @@ from dashboard.figures.timeline import INK, readable, unique_labels
 TOTAL = "Total"
 ROW_PX = 30
 LABEL_LIMIT = 38
-# Partner types as the catalogue codes them (etl.vocab.PARTNER_TYPES) → what a reader sees.
+# Partner types → what a reader sees (one place: dashboard.theme).
 PARTNER_TYPE_LABELS: dict[str, str] = {
-    "government": "National government",
-    "local_government": "Local government",
-    "un_agency": "UN agency",
-    "donor": "Donor",
-    "employers": "Employers' organization",
-    "workers": "Workers' organization",
-    "ngo": "NGO",
-    "private_sector": "Private sector",
-    "city_network": "City network",
-    "academic": "Academic",
-    "other": "Other",
-    "not stated": "Type not stated",
+    **theme.PARTNER_TYPE_LABELS,
+    "not stated": theme.PARTNER_TYPE_NOT_STATED,
 }
 
 
