@@ -10,6 +10,18 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 
+INK = "#222222"  # chart text: Streamlit's chart theme greys it out otherwise
+
+
+def readable(fig: go.Figure) -> go.Figure:
+    """Dark, large axis and legend text; legend entries in the order the traces were
+    added (the theme's pillar / region order)."""
+    font = {"size": 14, "color": INK}
+    fig.update_xaxes(tickfont=font, title_font=font)
+    fig.update_yaxes(tickfont=font, title_font=font)
+    fig.update_layout(legend={"font": font, "traceorder": "normal"})
+    return fig
+
 
 def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
     """Shared look: readable on a projector, legend on top, no Plotly logo."""
@@ -25,7 +37,7 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 420) 
     )
     fig.update_xaxes(showgrid=False, linecolor="#888888")
     fig.update_yaxes(gridcolor="#EEEEEE", zeroline=False)
-    return fig
+    return readable(fig)
 
 
 def empty_figure(message: str) -> go.Figure:

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.figures import base_layout, empty_figure
-from dashboard.figures.timeline import INK, readable, unique_labels
+from dashboard.figures import INK, base_layout, empty_figure, readable
+from dashboard.figures.timeline import unique_labels
 
 TOTAL = "Total"
 ROW_PX = 30

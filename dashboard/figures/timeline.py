@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.figures import base_layout, empty_figure
+from dashboard.figures import base_layout, empty_figure, readable
 
 MEASURES: dict[str, str] = {"active": "Active", "starting": "Starting"}
 STACKS: dict[str, str] = {"pillar": "Pillar", "region": "Region"}
@@ -31,17 +31,6 @@ EXCHANGE_ROW_PX = 34
 # place on the screen in all of them; the left one is wide enough for a short title.
 LEFT_MARGIN = 360
 RIGHT_MARGIN = 20
-INK = "#222222"
-
-
-def readable(fig: go.Figure) -> go.Figure:
-    """Dark, large axis and legend text (Streamlit's chart theme greys it out); legend
-    entries in the order the traces were added (the theme's pillar / region order)."""
-    font = {"size": 14, "color": INK}
-    fig.update_xaxes(tickfont=font, title_font=font)
-    fig.update_yaxes(tickfont=font, title_font=font)
-    fig.update_layout(legend={"font": font, "traceorder": "normal"})
-    return fig
 
 
 # --- the shared time axis ---------------------------------------------------------------
