@@ -29,7 +29,8 @@ from etl.build import build  # noqa: E402
 from etl.vocab import PILLARS  # noqa: E402
 
 COUNTRIES = ["Brazil", "Morocco", "Philippines", "Kenya", "Chile", "Türkiye", "Indonesia",
-             "Mozambique", "Lebanon", "Kyrgyzstan", "Sénégal", "México", "Viet Nam", "Egypt"]  # fmt: skip
+             "Mozambique", "Lebanon", "Kyrgyzstan", "Sénégal", "México", "Viet Nam",
+             "Egypt"]  # fmt: skip
 TOPICS = ["child labour", "informal economy", "youth employment", "local economic development",
           "social dialogue", "green jobs", "tourism", "cooperatives"]  # fmt: skip
 
