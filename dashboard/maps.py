@@ -744,11 +744,12 @@ def exchange_deck(participants: pd.DataFrame) -> pdk.Deck:
 
 def selected_iso3(selection: Mapping[str, Any] | None) -> str | None:
     """The country a map click chose: a country shape, or the country of a locality or
-    exchange city. `selection` is Streamlit's `PydeckState.selection` (or its dict)."""
+    exchange city (an arc joins two countries, so it chooses none). `selection` is
+    Streamlit's `PydeckState.selection` (or its dict)."""
     if not selection:
         return None
     objects = selection.get("objects") or {}
-    for layer in (COUNTRIES_LAYER, LOCALITIES_LAYER, EXCHANGE_CITIES_LAYER, ARCS_LAYER):
+    for layer in (COUNTRIES_LAYER, LOCALITIES_LAYER, EXCHANGE_CITIES_LAYER):
         for obj in objects.get(layer) or []:
             if not isinstance(obj, Mapping):
                 continue
@@ -891,17 +892,19 @@ def static_map_figure(
         margin={"t": 60 if title else 20, "b": 10, "l": 10, "r": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
+        # beside the map, never over it (the Pacific is not wide enough at every size)
         legend={
             "orientation": "v",
-            "x": 0.0,
-            "y": 0.02,
-            "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.8)",
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 0.5,
+            "yanchor": "middle",
+            "tracegroupgap": 14,
         },
         showlegend=True,
         hovermode="closest",
     )
-    fig.update_xaxes(visible=False, range=[-170, 190], constrain="domain")
+    fig.update_xaxes(visible=False, range=[-170, 181], constrain="domain")
     fig.update_yaxes(visible=False, range=[-58, 84], scaleanchor="x", scaleratio=1)
     return fig
 

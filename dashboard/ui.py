@@ -175,9 +175,12 @@ def downloads(
     title: str,
     key: str,
     page_path: str,
-    figure: go.Figure | None = None,
+    figure: go.Figure | Callable[[], go.Figure] | None = None,
 ) -> None:
-    """CSV + XLSX of `frame` (the filtered view); PNG + SVG of `figure` if given."""
+    """CSV + XLSX of `frame` (the filtered view); PNG + SVG of `figure` if given.
+
+    `figure` may be a function, so an export-only figure is built on download only.
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
     filters = current_filters()
     lines = describe(filters, options())
@@ -207,7 +210,9 @@ def downloads(
         for column, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
             column.download_button(
                 fmt.upper(),
-                data=lambda fmt=fmt: exports.figure_image(figure, fmt, title=title),
+                data=lambda fmt=fmt: exports.figure_image(
+                    figure() if callable(figure) else figure, fmt, title=title
+                ),
                 file_name=f"{slug}.{fmt}",
                 mime=mime,
                 key=f"{key}_{fmt}",
@@ -222,7 +227,7 @@ def chart_block(
     title: str,
     key: str,
     page_path: str,
-    figure: go.Figure | None,
+    figure: go.Figure | Callable[[], go.Figure] | None,
     data: pd.DataFrame,
     sources: str = theme.SOURCE_LINE,
     render: Callable[[], None] | None = None,
@@ -236,7 +241,7 @@ def chart_block(
     with chart_tab:
         if render is not None:
             render()
-        elif figure is not None:
+        elif isinstance(figure, go.Figure):
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
     with table_tab:
         st.dataframe(table if table is not None else data, hide_index=True, width="stretch")

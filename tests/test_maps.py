@@ -1,0 +1,360 @@
+"""The map builders are pure and offline: data in, pydeck Deck / Plotly figure out, no
+basemap, no URL, nothing plotted without coordinates."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard import maps, theme
+
+NAN = float("nan")
+
+
+def counts_frame(**counts: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "iso3": iso3,
+                "country": maps.country_names()[iso3],
+                "region": "",
+                "projects": n,
+                "titles": " · ".join(f"{iso3} project {i}" for i in range(n)),
+            }
+            for iso3, n in counts.items()
+        ]
+    )
+
+
+LOCALITIES = pd.DataFrame(
+    [
+        {
+            "project_id": "p1",
+            "name": "Maputo",
+            "iso3": "MOZ",
+            "lat": -25.96553,
+            "lon": 32.58322,
+            "admin_level": "city",
+            "title": "Project one",
+            "pillar": "employment",
+        },
+        {
+            "project_id": "p2",
+            "name": "Nowhere known",
+            "iso3": "PHL",
+            "lat": NAN,
+            "lon": NAN,
+            "admin_level": "province",
+            "title": "Project two",
+            "pillar": "rights",
+        },
+        {
+            "project_id": "p3",
+            "name": "Half known",
+            "iso3": "BRA",
+            "lat": -10.0,
+            "lon": None,
+            "admin_level": "area",
+            "title": "Project three",
+            "pillar": "social_dialogue",
+        },
+    ]
+)
+
+PARTICIPANTS = pd.DataFrame(
+    [
+        {
+            "exchange_id": "x1",
+            "iso3": "MAR",
+            "country": "Morocco",
+            "city": "Chefchaouen",
+            "role": "host",
+            "lat": 35.16878,
+            "lon": -5.2636,
+            "title": "Urban-rural policies",
+            "host_city": "Chefchaouen",
+            "host_iso3": "MAR",
+            "host_lat": 35.16878,
+            "host_lon": -5.2636,
+            "year": 2014,
+        },
+        {
+            "exchange_id": "x1",
+            "iso3": "SEN",
+            "country": "Senegal",
+            "city": None,
+            "role": "participant",
+            "lat": NAN,
+            "lon": NAN,
+            "title": "Urban-rural policies",
+            "host_city": "Chefchaouen",
+            "host_iso3": "MAR",
+            "host_lat": 35.16878,
+            "host_lon": -5.2636,
+            "year": 2014,
+        },
+        {
+            "exchange_id": "x1",
+            "iso3": "BEN",
+            "country": "Benin",
+            "city": "N'Dali",
+            "role": "learner",
+            "lat": 9.8636,
+            "lon": 2.72094,
+            "title": "Urban-rural policies",
+            "host_city": "Chefchaouen",
+            "host_iso3": "MAR",
+            "host_lat": 35.16878,
+            "host_lon": -5.2636,
+            "year": 2014,
+        },
+    ]
+)
+
+
+def spec_of(deck) -> dict:
+    return json.loads(deck.to_json())
+
+
+def layer(spec: dict, layer_id: str) -> dict:
+    (found,) = [layer for layer in spec["layers"] if layer["id"] == layer_id]
+    return found
+
+
+def tooltip_fields(deck) -> set[str]:
+    return set(re.findall(r"{(\w+)}", deck._tooltip["html"]))
+
+
+def assert_offline(deck) -> None:
+    text = deck.to_json()
+    spec = json.loads(text)
+    assert spec.get("mapProvider") is None
+    # pydeck's sentinel: Streamlit drops it and draws no basemap (None would mean Carto)
+    assert spec.get("mapStyle") == "__MAP_STYLE__"
+    assert not re.search(r"https?:|//[a-z]|mapbox:|cartocdn", text)
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in deck JSON"))
+
+
+@pytest.fixture
+def world():
+    return maps.world_deck(counts_frame(BRA=3, KEN=1, PHL=4), LOCALITIES, PARTICIPANTS)
+
+
+def test_world_deck_is_offline_with_identified_layers(world):
+    assert_offline(world)
+    spec = spec_of(world)
+    assert [layer["id"] for layer in spec["layers"]] == [
+        maps.COUNTRIES_LAYER,
+        maps.ARCS_LAYER,
+        maps.EXCHANGE_CITIES_LAYER,
+        maps.LOCALITIES_LAYER,
+    ]
+    # string props that are not accessors are quoted, never '@@=' expressions
+    for item in spec["layers"]:
+        for key, value in item.items():
+            if key.endswith("Units"):
+                assert value == "pixels", (item["id"], key, value)
+    view = spec["initialViewState"]
+    assert 0.5 <= view["zoom"] <= 1.2
+
+
+def test_choropleth_carries_the_counts_passed(world):
+    features = layer(spec_of(world), maps.COUNTRIES_LAYER)["data"]
+    by_iso3 = {f["properties"]["iso3"]: f["properties"] for f in features}
+    assert {i: p["count"] for i, p in by_iso3.items() if p["count"]} == {
+        "BRA": 3,
+        "KEN": 1,
+        "PHL": 4,
+    }
+    assert by_iso3["PHL"]["projects"] == "4 projects"
+    assert by_iso3["KEN"]["projects"] == "1 project"
+    assert "BRA project 2" in by_iso3["BRA"]["title"]
+    # every other country is drawn, light grey, so the outline shows without a basemap
+    grey = maps.rgba(maps.NO_PROJECT_FILL, 235)
+    assert by_iso3["FRA"]["fill"] == grey and by_iso3["FRA"]["count"] == 0
+    assert "ATA" not in by_iso3
+    assert len(by_iso3) > 150
+    # darker for more projects (the ramp is sequential)
+    lightness = {i: sum(by_iso3[i]["fill"][:3]) for i in ("KEN", "BRA", "PHL")}
+    assert lightness["KEN"] > lightness["BRA"] > lightness["PHL"]
+
+
+def test_every_layer_carries_the_tooltip_fields(world):
+    fields = tooltip_fields(world)
+    assert {"name", "projects", "title"} <= fields
+    spec = spec_of(world)
+    for item in spec["layers"]:
+        for datum in item["data"]:
+            props = datum.get("properties", datum)
+            missing = fields - set(props)
+            assert not missing, (item["id"], missing)
+            assert all(props[f] is not None for f in fields), item["id"]
+
+
+def test_localities_without_coordinates_are_not_plotted(world):
+    points = layer(spec_of(world), maps.LOCALITIES_LAYER)["data"]
+    assert [p["place"] for p in points] == ["Maputo"]
+    assert points[0]["position"] == [32.58322, -25.96553]
+    assert points[0]["colour"][:3] == maps.rgba(theme.PILLAR_COLOURS["employment"])[:3]
+    assert all(p["position"] != [0, 0] for p in points)
+    located, unlocated = maps.split_localities(LOCALITIES)
+    assert list(located["name"]) == ["Maputo"]
+    assert list(unlocated["name"]) == ["Nowhere known", "Half known"]
+
+
+def test_arcs_run_from_host_to_participant_city_or_country_label_point(world):
+    arcs = layer(spec_of(world), maps.ARCS_LAYER)["data"]
+    by_iso3 = {a["iso3"]: a for a in arcs}
+    assert set(by_iso3) == {"SEN", "BEN"}  # the host's own row is not an arc
+    host = [-5.2636, 35.16878]
+    assert all(a["source"] == host for a in arcs)
+    assert by_iso3["BEN"]["target"] == [2.72094, 9.8636]  # the participant city
+    label = maps.label_points()["SEN"]  # no city named: the country's label point
+    assert by_iso3["SEN"]["target"] == list(label)
+    assert by_iso3["BEN"]["target_colour"][:3] == maps.rgba(theme.ROLE_COLOURS["learner"])[:3]
+    assert by_iso3["SEN"]["source_colour"][:3] == maps.rgba(theme.ROLE_COLOURS["host"])[:3]
+    assert "Urban-rural policies" in by_iso3["SEN"]["title"]
+
+
+def test_arcs_without_a_known_end_are_left_out():
+    rows = PARTICIPANTS.copy()
+    rows.loc[:, ["host_lat", "host_lon"]] = NAN
+    assert maps.arc_rows(rows) == []
+    unknown = PARTICIPANTS.copy()
+    unknown.loc[1, "iso3"] = "SGP"  # no shape at 1:110m, so no label point
+    assert {a["iso3"] for a in maps.arc_rows(unknown)} == {"BEN"}
+
+
+def test_same_pair_over_several_exchanges_is_one_arc():
+    second = PARTICIPANTS.copy()
+    second["exchange_id"] = "x2"
+    second["title"] = "Follow-up"
+    second["year"] = 2015
+    arcs = maps.arc_rows(pd.concat([PARTICIPANTS, second], ignore_index=True))
+    assert len(arcs) == 2
+    sen = next(a for a in arcs if a["iso3"] == "SEN")
+    assert sen["exchange_ids"] == ["x1", "x2"]
+    assert "Follow-up" in sen["title"] and "2014, 2015" in sen["projects"]
+
+
+def test_focus_outlines_one_country():
+    deck = maps.world_deck(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS, focus="BRA")
+    features = layer(spec_of(deck), maps.COUNTRIES_LAYER)["data"]
+    widths = {f["properties"]["iso3"]: f["properties"]["line_width"] for f in features}
+    assert widths["BRA"] > widths["ARG"]
+
+
+def test_empty_inputs_still_draw_the_world():
+    empty = pd.DataFrame()
+    deck = maps.world_deck(empty, empty, empty)
+    assert_offline(deck)
+    spec = spec_of(deck)
+    assert len(layer(spec, maps.COUNTRIES_LAYER)["data"]) > 150
+    assert layer(spec, maps.LOCALITIES_LAYER)["data"] == []
+    assert layer(spec, maps.ARCS_LAYER)["data"] == []
+
+
+def test_project_deck_zooms_to_its_localities():
+    deck = maps.project_deck(LOCALITIES.iloc[:1], ["MOZ"])
+    assert_offline(deck)
+    spec = spec_of(deck)
+    view = spec["initialViewState"]
+    assert view["zoom"] >= 4
+    assert math.isclose(view["longitude"], 32.58322, abs_tol=0.01)
+    features = layer(spec, maps.COUNTRIES_LAYER)["data"]
+    fills = {f["properties"]["iso3"]: f["properties"]["fill"] for f in features}
+    assert fills["MOZ"] != fills["ZAF"]  # its country highlighted
+    points = layer(spec, maps.LOCALITIES_LAYER)["data"]
+    assert [p["place"] for p in points] == ["Maputo"]
+    fields = tooltip_fields(deck)
+    assert all(fields <= set(p) for p in points)
+
+
+def test_project_deck_falls_back_to_country_label_points():
+    deck = maps.project_deck(LOCALITIES.iloc[1:2], ["PHL"])  # no coordinates
+    spec = spec_of(deck)
+    assert layer(spec, maps.LOCALITIES_LAYER)["data"] == []
+    view = spec["initialViewState"]
+    lon, lat = maps.label_points()["PHL"]
+    assert math.isclose(view["longitude"], lon, abs_tol=0.01)
+    assert math.isclose(view["latitude"], lat, abs_tol=0.01)
+    assert 2 <= view["zoom"] <= 4
+    # several countries: the view spans them
+    wide = spec_of(maps.project_deck(pd.DataFrame(), ["BRA", "PHL"]))["initialViewState"]
+    assert wide["zoom"] < view["zoom"]
+
+
+def test_exchange_deck_colours_roles_and_shows_exchange_tooltips():
+    deck = maps.exchange_deck(PARTICIPANTS)
+    assert_offline(deck)
+    spec = spec_of(deck)
+    fields = tooltip_fields(deck)
+    assert {"title", "name", "country", "role"} <= fields
+    cities = layer(spec, maps.EXCHANGE_CITIES_LAYER)["data"]
+    roles = {c["role_code"]: c for c in cities}
+    assert set(roles) == {"host", "participant", "learner"}
+    for role, city in roles.items():
+        assert city["colour"][:3] == maps.rgba(theme.ROLE_COLOURS[role])[:3]
+        assert fields <= set(city)
+        assert city["title"] == "Urban-rural policies"
+    assert roles["host"]["name"] == "Chefchaouen"
+    assert roles["participant"]["country"] == "Senegal"
+    arcs = layer(spec, maps.ARCS_LAYER)["data"]
+    assert len(arcs) == 2 and all(fields <= set(a) for a in arcs)
+    countries = layer(spec, maps.COUNTRIES_LAYER)
+    assert countries["pickable"] is False
+
+
+def test_selected_iso3_reads_streamlit_selections():
+    feature = {"type": "Feature", "properties": {"iso3": "BRA", "name": "Brazil"}}
+    assert maps.selected_iso3({"objects": {maps.COUNTRIES_LAYER: [feature]}}) == "BRA"
+    point = {"name": "Maputo (Mozambique)", "iso3": "MOZ"}
+    assert maps.selected_iso3({"objects": {maps.LOCALITIES_LAYER: [point]}}) == "MOZ"
+    assert maps.selected_iso3({"indices": {}, "objects": {}}) is None
+    assert maps.selected_iso3(None) is None
+
+
+def test_static_map_figure_has_no_geo_subplot_and_draws_the_localities():
+    fig = maps.static_map_figure(counts_frame(BRA=3, KEN=1), LOCALITIES, PARTICIPANTS, "Map")
+    data = fig.to_plotly_json()
+    assert "geo" not in data["layout"] and "mapbox" not in data["layout"]
+    assert {trace.type for trace in fig.data} == {"scatter"}
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    markers = [t for t in fig.data if t.mode == "markers" and t.legendgroup == "localities"]
+    points = {(x, y) for t in markers for x, y in zip(t.x, t.y, strict=True)}
+    assert points == {(32.58322, -25.96553)}  # only the locality with coordinates
+    assert markers[0].marker.color == theme.PILLAR_COLOURS["employment"]
+    fills = [t for t in fig.data if t.fill == "toself"]
+    assert len(fills) <= 4  # polygons merged into one trace per colour
+    names = {t.name for t in fills}
+    assert {"No project", "1 project", "3 projects"} == names
+    arcs = [t for t in fig.data if t.legendgroup == "exchanges" and t.mode == "lines"]
+    xs = [x for t in arcs for x in t.x if x is not None]
+    assert min(xs) <= -5.2 and max(xs) >= 2.7
+    assert "http" not in json.dumps(data, default=str)
+
+
+def test_map_table_lists_everything_including_unplotted_places():
+    table = maps.map_table(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS)
+    assert set(table["layer"]) == {"country", "locality", "exchange participant"}
+    unlocated = table[(table["layer"] == "locality") & table["lat"].isna()]
+    assert set(unlocated["name"]) == {"Nowhere known", "Half known"}
+    assert set(unlocated["location"]) == {theme.NOT_REPORTED}
+
+
+def test_count_legend_matches_the_ramp():
+    legend = maps.count_legend(4)
+    assert legend[0] == ("No project", maps.NO_PROJECT_FILL)
+    assert [label for label, _ in legend[1:]] == [
+        "1 project",
+        "2 projects",
+        "3 projects",
+        "4 projects",
+    ]
+    assert legend[-1][1] == maps.count_colour(4, 4)
+    assert len(maps.count_legend(40)) <= 7

@@ -1,0 +1,228 @@
+"""The Map page in Streamlit's AppTest: the map shows what the warehouse holds, the
+shared filters narrow it, choosing a country narrows the list beside it, nothing raises."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import apptest_support
+import duckdb
+from apptest_support import metrics
+from streamlit.testing.v1 import AppTest
+
+from dashboard import maps
+
+PAGE = "pages/map.py"
+
+
+def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
+    """The page as app.py runs it (sidebar filters included; see ui.ensure_shell)."""
+    at = apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
+    assert at.multiselect(key="region") is not None  # the shared sidebar ran
+    return at
+
+
+def sql(warehouse: Path, query: str, params: tuple = ()) -> list[tuple]:
+    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        return con.execute(query, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def deck(at: AppTest) -> dict:
+    (element,) = at.get("deck_gl_json_chart")
+    return json.loads(element.proto.json)
+
+
+def layer(spec: dict, layer_id: str) -> list[dict]:
+    (found,) = [item for item in spec["layers"] if item["id"] == layer_id]
+    return found["data"]
+
+
+def shaded(spec: dict) -> dict[str, int]:
+    """iso3 → projects of every country the choropleth colours."""
+    return {
+        f["properties"]["iso3"]: f["properties"]["count"]
+        for f in layer(spec, maps.COUNTRIES_LAYER)
+        if f["properties"]["count"]
+    }
+
+
+def listed_projects(at: AppTest) -> list[str]:
+    """project ids linked from the list beside the map."""
+    return [
+        m
+        for md in at.markdown
+        if "atlas-map-item" in md.value
+        for m in re.findall(r"[?&;]project=([\w-]+)", md.value)
+    ]
+
+
+def with_shapes(iso3s) -> set[str]:
+    shapes = {f["properties"]["iso3"] for f in maps.country_features()}
+    return {i for i in iso3s if i in shapes}
+
+
+REGION_IDS = (
+    "select project_id from projects p where p.region = ? or exists (select 1 from "
+    "project_countries c where c.project_id = p.project_id and c.region = ?)"
+)
+
+
+def test_choropleth_has_exactly_the_countries_of_the_warehouse(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    spec = deck(at)
+    expected = dict(sql(atlas_warehouse, "select iso3, count(*) from project_countries group by 1"))
+    assert shaded(spec) == {i: n for i, n in expected.items() if i in with_shapes(expected)}
+    assert with_shapes(expected) == set(expected)  # every catalogue country can be drawn
+    assert spec.get("mapProvider") is None and spec["mapStyle"] == "__MAP_STYLE__"
+    assert "http" not in at.get("deck_gl_json_chart")[0].proto.json
+
+
+def test_localities_plotted_and_not_reported(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    total, located = sql(
+        atlas_warehouse,
+        "select count(*), count(*) filter (where lat is not null and lon is not null) "
+        "from project_localities",
+    )[0]
+    shown = metrics(at)
+    assert shown["Localities plotted"] == f"{located} of {total}"
+    assert shown["Localities without coordinates"] == str(total - located)
+    points = layer(deck(at), maps.LOCALITIES_LAYER)
+    expected = {
+        (round(lon, 5), round(lat, 5))
+        for lon, lat in sql(
+            atlas_warehouse,
+            "select lon, lat from project_localities where lat is not null and lon is not null",
+        )
+    }
+    assert {(round(p["lon"], 5), round(p["lat"], 5)) for p in points} == expected
+    assert all(p["position"] != [0, 0] for p in points)
+    (expander,) = [e for e in at.expander if "without coordinates" in e.label]
+    assert str(total - located) in expander.label
+
+
+def test_arcs_join_each_exchange_host_to_its_participants(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    arcs = layer(deck(at), maps.ARCS_LAYER)
+    hosts = {
+        (round(lon, 5), round(lat, 5))
+        for lon, lat in sql(atlas_warehouse, "select host_lon, host_lat from exchanges")
+    }
+    assert arcs
+    assert {(round(a["source"][0], 5), round(a["source"][1], 5)) for a in arcs} <= hosts
+    ids = {i for a in arcs for i in a["exchange_ids"]}
+    with_participants = {
+        r[0]
+        for r in sql(
+            atlas_warehouse, "select distinct exchange_id from exchange_participants "
+            "where role <> 'host'"
+        )
+    }  # fmt: skip
+    assert ids == with_participants
+
+
+def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    expected = dict(
+        sql(
+            atlas_warehouse,
+            f"select iso3, count(*) from project_countries where project_id in ({REGION_IDS}) "
+            "group by 1",
+            ("Africa", "Africa"),
+        )
+    )
+    spec = deck(at)
+    assert shaded(spec) == expected
+    regions = {f["properties"]["iso3"]: f["properties"]["region"] for f in layer(spec, "countries")}
+    assert expected and all(regions[i] == "Africa" for i in shaded(spec))
+    project_ids = {r[0] for r in sql(atlas_warehouse, REGION_IDS, ("Africa", "Africa"))}
+    assert set(listed_projects(at)) == project_ids
+    assert all(p["iso3"] for p in layer(spec, maps.LOCALITIES_LAYER))
+    countries = {
+        r[0]
+        for r in sql(
+            atlas_warehouse,
+            f"select iso3 from project_localities where project_id in ({REGION_IDS}) "
+            "and lat is not null",
+            ("Africa", "Africa"),
+        )
+    }
+    assert {p["iso3"] for p in layer(spec, maps.LOCALITIES_LAYER)} == countries
+
+
+def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    everything = {r[0] for r in sql(atlas_warehouse, "select project_id from projects")}
+    assert set(listed_projects(at)) == everything
+    chooser = at.selectbox(key="country_focus")
+    assert chooser.value == "all"
+    assert "Philippines (4 projects)" in chooser.options
+    chooser.set_value("PHL").run()
+    assert not at.exception
+    expected = {
+        r[0]
+        for r in sql(atlas_warehouse, "select project_id from project_countries where iso3 = 'PHL'")
+    }
+    assert sorted(listed_projects(at)) == sorted(expected)
+    assert any("projects in Philippines" in m.value for m in at.markdown)
+    # the chosen country is outlined on the map
+    features = layer(deck(at), maps.COUNTRIES_LAYER)
+    widths = {f["properties"]["iso3"]: f["properties"]["line_width"] for f in features}
+    assert widths["PHL"] > widths["IDN"]
+    # back to all countries
+    at.selectbox(key="country_focus").set_value("all").run()
+    assert set(listed_projects(at)) == everything
+
+
+def test_country_and_filters_combine(monkeypatch, atlas_warehouse):
+    # bound multiselects keep their labels in the URL
+    at = open_page(
+        monkeypatch, atlas_warehouse, pillar="Employment creation and sustainable enterprises"
+    )
+    at.selectbox(key="country_focus").set_value("PHL").run()
+    expected = {
+        r[0]
+        for r in sql(
+            atlas_warehouse,
+            "select project_id from project_countries join projects using (project_id) "
+            "where iso3 = 'PHL' and pillar = 'employment'",
+        )
+    }
+    assert set(listed_projects(at)) == expected and expected
+
+
+def test_country_in_the_link_is_read(monkeypatch, atlas_warehouse):
+    for value in ("BRA", "Brazil", "Brazil (3 projects)", "brazil (17 projects)"):
+        at = open_page(monkeypatch, atlas_warehouse, country_focus=value)
+        assert at.selectbox(key="country_focus").value == "BRA", value
+        expected = {
+            r[0]
+            for r in sql(
+                atlas_warehouse, "select project_id from project_countries where iso3 = 'BRA'"
+            )
+        }
+        assert set(listed_projects(at)) == expected
+    at = open_page(monkeypatch, atlas_warehouse, country_focus="Atlantis")
+    assert at.selectbox(key="country_focus").value == "all"
+    assert any("Atlantis" in i.value for i in at.info)
+
+
+def test_no_match_says_so(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, q="zzzznotaword")
+    assert any("No projects or exchanges match" in m.value for m in at.markdown)
+    assert not at.get("deck_gl_json_chart")
+
+
+def test_mini_warehouse_renders(monkeypatch, mini_warehouse):
+    at = open_page(monkeypatch, mini_warehouse)
+    spec = deck(at)
+    expected = dict(sql(mini_warehouse, "select iso3, count(*) from project_countries group by 1"))
+    assert shaded(spec) == expected
+    points = layer(spec, maps.LOCALITIES_LAYER)
+    assert [p["place"] for p in points] == ["Sofala"]  # Antique has no coordinates
+    assert metrics(at)["Localities without coordinates"] == "1"
