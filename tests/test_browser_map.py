@@ -61,13 +61,13 @@ def colour_counts(png: bytes, colours: dict[str, str], tolerance: int = 10) -> d
     return counts
 
 
-def click_on_map(page, lon: float, lat: float, until: str, attempts: int = 6) -> None:
+def click_on_map(page, lon: float, lat: float, until: str, attempts: int = 10) -> None:
     """Click a place until the page reacts. Under software GL a frame can take longer
     than deck.gl's 250 ms tap window, so a click is occasionally read as a drag."""
     x, y = to_screen(canvas_box(page), lon, lat)
     for _ in range(attempts):
         page.mouse.move(x, y)
-        page.wait_for_timeout(800)
+        page.wait_for_timeout(1500)  # let software GL finish the hover frame first
         page.mouse.click(x, y)
         try:
             page.get_by_text(until).first.wait_for(timeout=5_000)
