@@ -1,8 +1,9 @@
 """The one place that opens the warehouse.
 
-Queries are cached by (SQL, parameters, warehouse version); the version is the DuckDB
-file's modification time and size, so a rebuilt warehouse (swapped in atomically by
-`python -m etl build`) is picked up on the next query without restarting the app.
+A warehouse *version* is the DuckDB file's path, modification time and size: a rebuilt
+warehouse (swapped in atomically by `python -m etl build`) is a new version, opened
+afresh on the next query without restarting the app. (The Streamlit layer caches
+query results keyed by version: see dashboard/ui.py.)
 """
 
 from __future__ import annotations
@@ -44,20 +45,48 @@ def warehouse_version() -> WarehouseVersion:
 
 
 _lock = threading.Lock()
-_connections: dict[WarehouseVersion, duckdb.DuckDBPyConnection] = {}
+_ALIAS = "warehouse"
 
 
-def _connection(version: WarehouseVersion) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per warehouse version, so a rebuilt (atomically
-    swapped) file is opened afresh. The previous version's connection stays open for
-    queries still running on it; older ones are closed."""
+class _Handle:
+    """An in-memory DuckDB with one warehouse version attached read-only.
+
+    Not `duckdb.connect(path)`: DuckDB keeps one database instance per path in a
+    process, so after an atomic swap that would keep answering from the old file.
+    Each version gets its own instance; `users` counts queries in flight so an evicted
+    handle is closed only when its last query has finished.
+    """
+
+    def __init__(self, version: WarehouseVersion):
+        self.con = duckdb.connect(":memory:")
+        path = version.path.replace("'", "''")
+        self.con.execute(f"ATTACH '{path}' AS {_ALIAS} (READ_ONLY)")
+        self.users = 0
+        self.evicted = False
+
+
+_handles: dict[WarehouseVersion, _Handle] = {}
+
+
+def _acquire(version: WarehouseVersion) -> _Handle:
     with _lock:
-        con = _connections.get(version)
-        if con is None:
-            while len(_connections) >= 2:
-                _connections.pop(next(iter(_connections))).close()
-            con = _connections[version] = duckdb.connect(version.path, read_only=True)
-        return con
+        handle = _handles.get(version)
+        if handle is None:
+            for old_version, old in list(_handles.items()):
+                old.evicted = True
+                del _handles[old_version]
+                if old.users == 0:
+                    old.con.close()
+            handle = _handles[version] = _Handle(version)
+        handle.users += 1
+        return handle
+
+
+def _release(handle: _Handle) -> None:
+    with _lock:
+        handle.users -= 1
+        if handle.evicted and handle.users == 0:
+            handle.con.close()
 
 
 def run_query(version: WarehouseVersion, sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -65,5 +94,10 @@ def run_query(version: WarehouseVersion, sql: str, params: tuple = ()) -> pd.Dat
 
     Each call uses its own cursor (DuckDB connections are not shared across threads).
     """
-    with _connection(version).cursor() as cursor:
-        return cursor.execute(sql, list(params)).df()
+    handle = _acquire(version)
+    try:
+        with handle.con.cursor() as cursor:
+            cursor.execute(f"USE {_ALIAS}")
+            return cursor.execute(sql, list(params)).df()
+    finally:
+        _release(handle)

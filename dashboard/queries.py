@@ -13,9 +13,13 @@ import pandas as pd
 from dashboard.db import WarehouseVersion, run_query
 from dashboard.state import FilterOptions, Filters, search_terms
 
+# Status as of the year the source describes (meta.as_of_year): a project whose stated
+# end lies after it was still running then ("ongoing"), not "completed".
+AS_OF_SQL = "(select try_cast(value as integer) from meta where key = 'as_of_year')"
 STATUS_SQL = (
-    "case when p.ongoing then 'ongoing' when p.end_year is not null then 'completed' "
-    "else 'unknown' end"
+    "case when p.ongoing then 'ongoing' "
+    f"when p.end_year > {AS_OF_SQL} and p.start_year <= {AS_OF_SQL} then 'ongoing' "
+    "when p.end_year is not null then 'completed' else 'unknown' end"
 )
 _PROJECT_TEXT = (
     "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, p.outcomes, "
@@ -366,12 +370,25 @@ def documented_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
           from regions group by region
         union all
         select 'year:' || year, count(distinct project_id) from project_years
-          where project_id in (select * from chosen) group by year
+          where project_id in (select * from chosen) and year between ? and ? group by year
         union all
         select 'total', count(*) from chosen
         """,
-        tuple(params),
+        tuple(params) + (f.years or (0, 9999)),
     )
+
+
+def documented_cities(v: WarehouseVersion, f: Filters) -> int:
+    """Distinct cities the catalogue names in the (filtered) exchanges, hosts included."""
+    where, params = exchange_where(f)
+    sql = f"""
+        select count(distinct lower(city) || '|' || iso3) as n from (
+          select e.host_city as city, e.host_iso3 as iso3 from exchanges e where {where}
+          union all
+          select ep.city, ep.iso3 from exchange_participants ep
+          join exchanges e using (exchange_id) where {where} and ep.city is not null)
+        """
+    return int(run_query(v, sql, tuple(params) * 2)["n"].iloc[0])
 
 
 def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
@@ -379,7 +396,7 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     return run_query(
         v,
         f"""
-        select p.title, c.label, c.value, c.is_beneficiary_group
+        select c.project_id, p.title, c.label, c.value, c.qualifier, c.is_beneficiary_group
         from project_counts c join projects p using (project_id)
         where c.project_id in ({ids}) order by c.is_beneficiary_group desc, c.value desc
         """,
@@ -387,8 +404,6 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
-def country_shapes_table(v: WarehouseVersion) -> pd.DataFrame:
-    return run_query(v, "select iso3, country, region from countries")
 
 
 def meta(v: WarehouseVersion) -> dict[str, str]:
@@ -424,12 +439,6 @@ def table_counts(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(v, union)
 
 
-def projects_by_pillar_and_region(v: WarehouseVersion) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select pillar_label as pillar, region, count(*) as projects "
-        "from projects group by all order by pillar, region",
-    )
 
 
 def partner_list(v: WarehouseVersion, f: Filters) -> pd.DataFrame:

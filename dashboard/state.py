@@ -35,7 +35,12 @@ FACETS: tuple[Facet, ...] = (
     Facet("pillar", "Decent Work pillar", "The pillar the publication files the project under."),
     Facet("topic", "Topic", "Projects with any of these topics."),
     Facet("group", "Beneficiary group", "Projects naming any of these beneficiary groups."),
-    Facet("status", "Status", "Ongoing, completed, or end year not reported."),
+    Facet(
+        "status",
+        "Status",
+        "Ongoing in the year the source describes (2015 for the publication), completed "
+        "by then, or end year not reported.",
+    ),
     Facet("type", "Record type", "Projects, or programmes described in the publication's boxes."),
 )
 YEARS_PARAM = "years"
@@ -131,27 +136,27 @@ def parse_params(
                     None,
                 )
                 notes.append(
-                    f"Ignored {facet.label.lower()} “{value}”: not in the data"
+                    f"Ignored {facet.label} “{value}”: not in the data"
                     + (f" (did you mean “{hint}”?)." if hint else ".")
                 )
             elif code not in good:
                 good.append(code)
         chosen[facet.param] = tuple(good)
     years = list(params.get(YEARS_PARAM, []))
-    if years:
+    if years:  # the slider takes exactly two years within the data's range, or nothing
         try:
-            numbers = sorted(int(y) for y in years)
-            low, high = numbers[0], numbers[-1]
-            low, high = max(low, options.year_min), min(high, options.year_max)
-            if low > high:
-                raise ValueError
-            if (low, high) != (options.year_min, options.year_max):
-                chosen["years"] = (low, high)
+            low, high = sorted(int(y) for y in years)
+            valid = options.year_min <= low <= high <= options.year_max
         except ValueError:
+            valid = False
+        if not valid:
             notes.append(
                 f"Ignored years “{'–'.join(years)}”: give two years between "
-                f"{options.year_min} and {options.year_max}."
+                f"{options.year_min} and {options.year_max}, e.g. "
+                f"years={options.year_min}&years={options.year_max}."
             )
+        elif (low, high) != (options.year_min, options.year_max):
+            chosen["years"] = (low, high)
     q = " ".join(params.get(SEARCH_PARAM, []) or []).strip()
     if q:
         chosen["q"] = q[:200]

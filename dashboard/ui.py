@@ -15,6 +15,7 @@ from dashboard import exports, queries, theme
 from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
 from dashboard.state import (
     FACETS,
+    PAGE_PARAMS,
     SEARCH_PARAM,
     YEARS_PARAM,
     FilterOptions,
@@ -114,9 +115,10 @@ def sidebar_filters() -> Filters:
             bind="query-params",
             help="Projects active in at least one of these years; exchanges held in them.",
         )
+        years = tuple(sorted(years))  # a hand-edited link may give them reversed
         filters = Filters(
             **chosen,
-            years=None if tuple(years) == (opts.year_min, opts.year_max) else tuple(years),
+            years=None if years == (opts.year_min, opts.year_max) else years,
             q=q.strip(),
         )
         if not filters.is_default():
@@ -142,6 +144,12 @@ def base_url() -> str:
     url = st.context.url or "http://localhost:8501"
     match = re.match(r"^(https?://[^/]+)", url)
     return match.group(1) if match else "http://localhost:8501"
+
+
+def current_page_params() -> dict[str, str]:
+    """The page's own URL parameters (chosen project, timeline options, …) as they are
+    in the URL now, so an export's permalink reproduces the exact view."""
+    return {k: st.query_params[k] for k in sorted(PAGE_PARAMS) if k in st.query_params}
 
 
 def page_link(page_path: str, extra: dict[str, str] | None = None) -> str:
@@ -184,7 +192,7 @@ def downloads(
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
     filters = current_filters()
     lines = describe(filters, options())
-    link = page_link(page_path)
+    link = page_link(page_path, current_page_params())
     cols = st.columns(4 if figure is not None else 2)
     cols[0].download_button(
         "CSV",

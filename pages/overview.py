@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import ui
-from dashboard.figures.overview import reported_vs_documented
+from dashboard.figures.overview import overview_sentence, qualified, reported_vs_documented
 
 ui.ensure_shell()
 PATH = ""
@@ -35,16 +35,20 @@ if projects.empty and exchanges.empty:
 cols = st.columns(6)
 cols[0].metric("Projects and programmes", len(projects))
 cols[1].metric("Countries", countries["iso3"].nunique())
-cols[2].metric("Localities named", len(localities))
+cols[2].metric(
+    "Places named",
+    localities[["name", "iso3"]].drop_duplicates().shape[0],
+    help="Distinct places (cities, districts, provinces…) the source names for these projects.",
+)
 cols[3].metric("City-to-City exchanges", len(exchanges))
 span = f"{years['year'].min()}–{years['year'].max()}" if not years.empty else "not reported"
 cols[4].metric("Years covered", span)
-people = counts[counts["is_beneficiary_group"]]
 cols[5].metric(
     "Projects with stated counts",
-    people["title"].nunique() if not people.empty else "not reported",
-    help="Counts are as the source states them (targets, people covered, municipalities…); "
-    "they are listed below, never summed across different units.",
+    counts["project_id"].nunique(),
+    help="Projects for which the source states a number (beneficiaries, people covered, "
+    "municipalities…); listed below with the source's own qualifier, never summed across "
+    "different units.",
 )
 hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
 if hidden:
@@ -54,20 +58,7 @@ st.divider()
 reported = ui.load("reported_figures")
 documented = ui.load("documented_counts", filters)
 figure, table = reported_vs_documented(reported, documented)
-total = reported[reported["dimension"] == "total"]
-total_projects = total[total["unit"] == "projects"]
-headline = (
-    f"The publication reports **over {int(total_projects['value'].iloc[0])} projects** "
-    "with local authorities"
-    if not total_projects.empty
-    else "The publication reports aggregate figures"
-)
-st.markdown(
-    f"{headline}; this catalogue documents **{len(projects)}**. "
-    "Why they differ: the publication's figures come from PARDEV's 2014 in-house inventory, "
-    "while the publication — and so this catalogue — describes only a selection of those "
-    "projects in detail. Reported figures are shown as published, never padded."
-)
+st.markdown(overview_sentence(reported, len(projects), filters.is_default()))
 ui.chart_block(
     title="Reported in the publication vs documented here",
     key="overview_reported",
@@ -83,11 +74,12 @@ with left:
         st.caption("No counts reported for the filtered projects.")
     else:
         st.dataframe(
-            counts.rename(
+            counts.drop(columns=["project_id"]).rename(
                 columns={
                     "title": "Project",
                     "label": "What is counted",
                     "value": "Count",
+                    "qualifier": "As stated",
                     "is_beneficiary_group": "Beneficiary group",
                 }
             ),
@@ -96,6 +88,13 @@ with left:
         )
 with right:
     st.subheader("All reported figures")
+    cities = reported[reported["unit"] == "cities"]
+    if not cities.empty:
+        st.markdown(
+            f"Cities in ILO–UCLG exchanges: {qualified(cities.iloc[0])} reported; this catalogue "
+            f"names **{ui.load('documented_cities', filters)}** (host and participating cities "
+            "the text names; many participants are named only by country)."
+        )
     st.dataframe(
         reported[
             ["metric", "dimension_label", "qualifier", "value", "unit", "period", "source_ref"]

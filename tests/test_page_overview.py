@@ -24,7 +24,12 @@ def test_headline_figures_equal_sql(monkeypatch, atlas_warehouse, sql):
     assert shown["Countries"] == str(
         sql("select count(distinct iso3) from project_countries")[0][0]
     )
-    assert shown["Localities named"] == str(sql("select count(*) from project_localities")[0][0])
+    assert shown["Places named"] == str(
+        sql("select count(*) from (select distinct name, iso3 from project_localities)")[0][0]
+    )
+    assert shown["Projects with stated counts"] == str(
+        sql("select count(distinct project_id) from project_counts")[0][0]
+    )
     assert shown["City-to-City exchanges"] == str(sql("select count(*) from exchanges")[0][0])
     lo, hi = sql("select min(year), max(year) from project_years")[0]
     assert shown["Years covered"] == f"{lo}–{hi}"
@@ -84,3 +89,39 @@ def test_synthetic_warehouse_shows_a_banner(monkeypatch, mini_catalogue, tmp_pat
     build(mini_catalogue, tmp_path / "wh", synthetic=True, progress=quiet)
     at = open_page(monkeypatch, tmp_path / "wh")
     assert any("Synthetic data" in w.value for w in at.warning)
+
+
+def test_overview_sentence_uses_the_publications_qualifier_and_the_filter_scope():
+    import pandas as pd
+
+    from dashboard.figures.overview import overview_sentence
+
+    reported = pd.DataFrame(
+        [{"dimension": "total", "unit": "projects", "value": 70.0, "qualifier": "more_than"}]
+    )
+    assert "reports **over 70 projects**" in overview_sentence(reported, 21, True)
+    filtered = overview_sentence(reported, 4, False)
+    assert "with the current filters, this catalogue documents **4**" in filtered
+    reported["qualifier"] = None
+    assert "reports **70 projects**" in overview_sentence(reported, 21, True)
+
+
+def test_documented_year_counts_respect_the_year_range(atlas_warehouse, sql):
+    from dashboard import queries
+    from dashboard.db import WarehouseVersion
+    from dashboard.state import Filters
+
+    path = atlas_warehouse / "atlas.duckdb"
+    stat = path.stat()
+    v = WarehouseVersion(str(path), stat.st_mtime_ns, stat.st_size)
+    frame = queries.documented_counts(v, Filters(years=(2000, 2003)))
+    years = sorted(int(d.split(":")[1]) for d in frame["dimension"] if d.startswith("year:"))
+    assert years == [2000, 2001, 2002, 2003]
+    assert (
+        queries.documented_cities(v, Filters())
+        == sql(
+            "select count(*) from (select distinct lower(city), iso3 from ("
+            "select host_city as city, host_iso3 as iso3 from exchanges union all "
+            "select city, iso3 from exchange_participants where city is not null))"
+        )[0][0]
+    )

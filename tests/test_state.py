@@ -100,9 +100,14 @@ def test_unknown_and_malformed_parameters_are_ignored_with_notes():
     assert "project" not in text
 
 
-def test_full_year_range_is_the_default_and_out_of_range_is_clipped():
-    assert parse_params({"years": ["1997", "2017"]}, OPTIONS)[0] == Filters()
-    assert parse_params({"years": ["1990", "2005"]}, OPTIONS)[0] == Filters(years=(1997, 2005))
+def test_years_as_the_slider_takes_them():
+    assert parse_params({"years": ["1997", "2017"]}, OPTIONS) == (Filters(), [])
+    assert parse_params({"years": ["2000", "2005"]}, OPTIONS) == (Filters(years=(2000, 2005)), [])
+    # What the slider drops (out of range, one year, reversed) is dropped with a note.
+    assert parse_params({"years": ["2005", "2000"]}, OPTIONS)[0] == Filters(years=(2000, 2005))
+    for bad in (["1990", "2005"], ["2010"], ["x", "2000"]):
+        filters, notes = parse_params({"years": bad}, OPTIONS)
+        assert filters == Filters() and len(notes) == 1 and "Ignored years" in notes[0]
 
 
 def test_describe_names_every_filter_for_exports():

@@ -53,3 +53,34 @@ def reported_vs_documented(
     )
     fig.update_layout(barmode="group", yaxis_title="Projects")
     return base_layout(fig, height=380), table
+
+
+QUALIFIER_WORDS = {"more_than": "over", "about": "about", "at_least": "at least"}
+
+
+def qualified(figure: pd.Series) -> str:
+    """'over 70 projects' — the reported value with the publication's own qualifier."""
+    word = QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
+    value = f"{float(figure['value']):g}"
+    return f"**{(word + ' ') if word else ''}{value} {figure['unit']}**"
+
+
+def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:
+    """One plain sentence on reported vs documented, and why they differ."""
+    totals = reported[(reported["dimension"] == "total") & (reported["unit"] == "projects")]
+    head = (
+        f"The publication reports {qualified(totals.iloc[0])} with local authorities"
+        if not totals.empty
+        else "The publication reports aggregate figures"
+    )
+    scope = (
+        "this catalogue documents"
+        if unfiltered
+        else "with the current filters, this catalogue documents"
+    )
+    return (
+        f"{head}; {scope} **{documented}**. Why they differ: the publication's figures come "
+        "from PARDEV's 2014 in-house inventory, while the publication — and so this catalogue — "
+        "describes only a selection of those projects in detail. Reported figures are shown "
+        "as published (for all regions and years), never padded."
+    )
