@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from conftest import CATALOGUE, quiet
+
 from dashboard.db import run_query, warehouse_version
 from etl.build import build
 
