@@ -23,7 +23,6 @@ EXCHANGE_KIND_LABELS = theme.EXCHANGE_KIND_LABELS
 EXCHANGE_STATUS_LABELS = theme.EXCHANGE_STATUS_LABELS
 OUTCOME_TYPE_LABELS = theme.OUTCOME_TYPE_LABELS
 LOCATION_NOT_REPORTED = "location not reported"
-TYPE_NOT_STATED = "type not stated"
 EN_DASH = "–"
 
 # st.badge colours (its fixed palette) for each outcome type.
@@ -105,11 +104,12 @@ def _flag(value: Any) -> bool:
     return False if is_missing(value) else bool(value)
 
 
-def years_text(start: Any, end: Any, ongoing: Any = False) -> str:
-    """'2012–2017', '2013–ongoing', '2010', or 'not reported' — never a made-up year."""
+def years_text(start: Any, end: Any, ongoing: Any = False, missing: str = NOT_REPORTED) -> str:
+    """'2012–2017', '2013–ongoing', '2010', '2007–end not reported', or `missing` when
+    the source gives no year at all — never a made-up year."""
     first, last, running = _year(start), _year(end), _flag(ongoing)
     if first is None and last is None:
-        return f"ongoing (start {NOT_REPORTED})" if running else NOT_REPORTED
+        return f"ongoing (start {NOT_REPORTED})" if running else missing
     if first is None:
         return f"start {NOT_REPORTED}{EN_DASH}{'ongoing' if running else last}"
     if running:
@@ -156,8 +156,9 @@ def record_type_label(record_type: Any) -> str:
 
 def partner_type_label(partner_type: Any) -> str:
     if is_missing(partner_type):
-        return TYPE_NOT_STATED
-    return PARTNER_TYPE_LABELS.get(str(partner_type), str(partner_type).replace("_", " "))
+        return theme.PARTNER_TYPE_NOT_STATED
+    code = str(partner_type)
+    return PARTNER_TYPE_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 def kind_label(kind: Any) -> str:

@@ -1,5 +1,5 @@
 """The app's pages: file, title, icon and URL path — one list, used by the navigation
-and by every link between pages."""
+(app.py) and by every link between pages (`pages.PROJECTS.path`)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,12 @@ class PageSpec:
     path: str  # URL path; "" for the default page (served at "/")
 
 
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", ""),
-    PageSpec("pages/map.py", "Map", ":material/public:", "map"),
-    PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "timeline"),
-    PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars"),
-    PageSpec("pages/projects.py", "Projects", ":material/list_alt:", "projects"),
-    PageSpec("pages/exchanges.py", "City-to-City exchanges", ":material/hub:", "exchanges"),
-    PageSpec("pages/data.py", "Data", ":material/database:", "data"),
-)
-BY_TITLE = {p.title: p for p in PAGES}
+OVERVIEW = PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "")
+MAP = PageSpec("pages/map.py", "Map", ":material/public:", "map")
+TIMELINE = PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "timeline")
+PILLARS = PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars")
+PROJECTS = PageSpec("pages/projects.py", "Projects", ":material/list_alt:", "projects")
+EXCHANGES = PageSpec("pages/exchanges.py", "City-to-City exchanges", ":material/hub:", "exchanges")
+DATA = PageSpec("pages/data.py", "Data", ":material/database:", "data")
 
-
-def path_of(title: str) -> str:
-    return BY_TITLE[title].path
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, MAP, TIMELINE, PILLARS, PROJECTS, EXCHANGES, DATA)

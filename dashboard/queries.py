@@ -404,8 +404,6 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
-
-
 def meta(v: WarehouseVersion) -> dict[str, str]:
     frame = run_query(v, "select key, value from meta")
     return dict(zip(frame["key"], frame["value"], strict=True))
@@ -437,8 +435,6 @@ def table_counts(v: WarehouseVersion) -> pd.DataFrame:
         f"select '{t}' as table_name, count(*) as rows from \"{t}\"" for t in names
     )
     return run_query(v, union)
-
-
 
 
 def partner_list(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
@@ -474,8 +470,7 @@ def project_by_id(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
 def project_detail_countries(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
     return run_query(
         v,
-        "select iso3, country, region from project_countries where project_id = ? "
-        "order by country",
+        "select iso3, country, region from project_countries where project_id = ? order by country",
         (project_id,),
     )
 
@@ -516,8 +511,7 @@ def project_detail_counts(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
 def project_detail_partners(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
     return run_query(
         v,
-        "select partner, partner_type from project_partners where project_id = ? "
-        "order by partner",
+        "select partner, partner_type from project_partners where project_id = ? order by partner",
         (project_id,),
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from dashboard import theme
@@ -212,9 +212,3 @@ def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str]]:
     lines.append(("Years", f"{years[0]}–{years[1]}" + ("" if filters.years else " (all)")))
     lines.append(("Search", filters.q or "none"))
     return lines
-
-
-def without(filters: Filters, param: str) -> Filters:
-    """The same filters with one of them reset to its default."""
-    default = next(f for f in fields(Filters) if f.name == param).default
-    return replace(filters, **{param: default})

@@ -52,6 +52,8 @@ ROLE_COLOURS: dict[str, str] = {
     "learner": "#DDCC77",
 }
 EXCHANGE_STATUS_COLOURS: dict[str, str] = {"held": "#332288", "planned": "#999933"}
+# Held: a filled circle; planned: an open diamond (shape and fill, not colour alone).
+EXCHANGE_STATUS_SYMBOLS: dict[str, str] = {"held": "circle", "planned": "diamond-open"}
 PARTNER_TYPE_LABELS: dict[str, str] = {
     "government": "Government",
     "local_government": "Local government",

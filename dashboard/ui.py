@@ -382,3 +382,84 @@ def record_picker(
             icon=":material/filter_alt_off:",
         )
     return chosen
+
+
+def code_picker(
+    label: str,
+    *,
+    param: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    resolve: Callable[[str], str | None],
+    help: str | None = None,
+) -> tuple[str, str | None]:
+    """A selectbox whose choice lives in the URL as its code (`?country_focus=BRA`).
+
+    Not bound with `bind=`: a bound selectbox writes its display label to the URL
+    ("Brazil (2 projects)"), which changes with the filters. `options[0]` is the default
+    and stays out of the URL. On the page's first run the link decides: `resolve` turns
+    its value (a code, or an older link's label) into an option. Code may set
+    `st.session_state[param]` (a map click's callback does); the URL follows.
+
+    Returns (the chosen option, what was dropped): a link's value that is no option
+    (resolved when `resolve` knows it), or the previous choice when the filters removed
+    it from the options; else None.
+    """
+    dropped = None
+    if param not in st.session_state:  # first run on this page: read the link
+        raw = st.query_params.get(param)
+        if raw:
+            resolved = resolve(raw)
+            if resolved in options:
+                st.session_state[param] = resolved
+            else:
+                dropped = resolved or raw
+    elif st.session_state[param] not in options:
+        dropped = st.session_state[param]
+        st.session_state[param] = options[0]
+    chosen = st.selectbox(label, options, format_func=format_func, key=param, help=help)
+    if chosen == options[0]:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != chosen:
+        st.query_params[param] = chosen
+    return chosen, dropped
+
+
+def project_only_filters_note(filters: Filters, what: str = "exchanges") -> None:
+    """Names the chosen filters that do not narrow `what` (exchanges have no pillar,
+    beneficiary group, status or record type) — the same words on every page."""
+    ignored = [
+        f.label
+        for f in FACETS
+        if f.param in queries.PROJECT_ONLY_FILTERS and filters.values(f.param)
+    ]
+    if not ignored:
+        return
+    one = len(ignored) == 1
+    names = ignored[0] if one else ", ".join(ignored[:-1]) + " and " + ignored[-1]
+    st.info(
+        f"**{names}: {'does' if one else 'do'} not apply to {what}** — {what} have no "
+        "pillar, beneficiary group, status or record type, so "
+        + ("this filter does" if one else "these filters do")
+        + " not narrow them. Region, country, topic, years and search still apply.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def record_source(record: dict, *, what: str, page_path: str, param: str, record_id: str) -> None:
+    """The end of a project's or an exchange's detail: its source, the curator's notes
+    and its own link."""
+    from dashboard.detail import md, md_link, text
+
+    st.markdown("#### Source")
+    st.markdown(md(record.get("source_ref")))
+    source_url = text(record.get("source_url"), "")
+    if source_url:
+        st.markdown(f"Link cited by the source: {md_link(source_url)}")
+    notes = text(record.get("notes"), "")
+    if notes:
+        with st.expander("Curator notes (judgement calls made when cataloguing)"):
+            st.markdown(md(notes))
+    st.markdown(f"#### Link to this {what}")
+    st.code(permalink(base_url(), page_path, Filters(), {param: record_id}), language=None)

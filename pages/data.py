@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, ui
-from dashboard.db import warehouse_dir
+from dashboard import exports, pages, ui
+from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures.overview import reported_vs_documented
 
 ui.ensure_shell()
-PATH = "data"
+PATH = pages.DATA.path
 
 st.title("Data")
 st.markdown(
@@ -54,8 +54,8 @@ cols[1].download_button(
 )
 cols[2].download_button(
     "DuckDB file",
-    data=lambda: (warehouse_dir() / "atlas.duckdb").read_bytes(),
-    file_name="atlas.duckdb",
+    data=lambda: (warehouse_dir() / DUCKDB_FILE).read_bytes(),
+    file_name=DUCKDB_FILE,
     mime="application/octet-stream",
     icon=":material/database:",
     on_click="ignore",

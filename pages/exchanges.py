@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import detail, theme, ui
+from dashboard import detail, map_data, pages, theme, ui
 from dashboard.figures import exchanges as fx
-from dashboard.queries import PROJECT_ONLY_FILTERS
-from dashboard.state import FACETS, Filters, permalink
+from dashboard.maps import exchange_deck
 
 ui.ensure_shell()
 
-PATH = "exchanges"
+PATH = pages.EXCHANGES.path
 PARAM = "exchange"  # URL key (state.PAGE_PARAMS) and the picker's widget key
 
 st.title("City-to-City exchanges")
@@ -24,15 +23,7 @@ st.markdown(
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
-ignored = [f.label for f in FACETS if f.param in PROJECT_ONLY_FILTERS and filters.values(f.param)]
-if ignored:
-    st.info(
-        f"**{' and '.join(ignored)}: does not apply to exchanges** — exchanges have no pillar, "
-        "beneficiary group, status or record type, so "
-        + ("this filter is" if len(ignored) == 1 else "these filters are")
-        + " ignored here. Region, country, topic, years and search still apply.",
-        icon=":material/filter_alt_off:",
-    )
+ui.project_only_filters_note(filters, what="exchanges")
 
 exchanges = ui.load("exchanges", filters)
 participants = ui.load("participants", filters)
@@ -54,18 +45,15 @@ else:
     # --- the network map ------------------------------------------------------------------
     network_table = participants[
         ["title", "host_city", "year", "status", "country", "city", "role", "exchange_id"]
-    ].assign(role=lambda d: d["role"].map(detail.role_label))
-    try:
-        network_export = fx.network_figure(participants)
-    except Exception:  # the export image is an extra; the Table and CSV still work
-        network_export = None
+    ].assign(
+        status=lambda d: d["status"].map(detail.exchange_status_label),
+        role=lambda d: d["role"].map(detail.role_label),
+    )
 
     def _network_map() -> None:
         try:
-            from dashboard.maps import exchange_deck
-
             deck = exchange_deck(participants)
-        except Exception as exc:  # the map is an extra: the page stays usable without it
+        except map_data.ShapesUnavailable as exc:  # the Table and CSV still work
             st.warning(f"Map unavailable: {exc}", icon=":material/map:")
             return
         st.pydeck_chart(deck, height=480, key="exchange_map")
@@ -83,7 +71,7 @@ else:
         title="Network of host and participating cities and countries",
         key="exchanges_network",
         page_path=PATH,
-        figure=network_export,
+        figure=lambda: fx.network_figure(participants),  # built on download only
         data=network_table,
         render=_network_map,
     )
@@ -197,14 +185,4 @@ with right:
     st.markdown(detail.md(", ".join(names)))
     st.dataframe(detail.participants_table(people), hide_index=True, width="stretch")
 
-st.markdown("#### Source")
-source_url = detail.text(exchange.get("source_url"), "")
-st.markdown(detail.md(exchange.get("source_ref")))
-if source_url:
-    st.markdown(f"Link cited by the source: {detail.md_link(source_url)}")
-notes = detail.text(exchange.get("notes"), "")
-if notes:
-    with st.expander("Curator notes (judgement calls made when cataloguing)"):
-        st.markdown(detail.md(notes))
-st.markdown("#### Link to this exchange")
-st.code(permalink(ui.base_url(), PATH, Filters(), {PARAM: chosen}), language=None)
+ui.record_source(exchange, what="exchange", page_path=PATH, param=PARAM, record_id=chosen)

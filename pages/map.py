@@ -11,16 +11,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import maps, theme, ui
-from dashboard.queries import PROJECT_ONLY_FILTERS
+from dashboard import detail, map_data, maps, maps_static, pages, theme, ui
 
 ui.ensure_shell()
-PATH = "map"
-FOCUS_KEY = "country_focus"  # bound to the URL (?country_focus=...)
+PATH = pages.MAP.path
+FOCUS_KEY = "country_focus"  # in the URL as an ISO3 code (?country_focus=BRA)
 ALL = "all"  # the "All countries" option
 NOTE_KEY = "map_click_note"
-LABEL_KEY = "_country_focus_label"
-FIX_URL_KEY = "_country_focus_fix_url"
 
 st.title("Map")
 st.markdown(
@@ -41,60 +38,29 @@ if projects.empty and participants.empty:
     ui.empty_state("projects or exchanges")
     st.stop()
 
-# --- the country chooser: options, labels, URL ----------------------------------------
-country_names = dict(zip(counts["iso3"], counts["country"], strict=True))
+# --- the country chooser: options and labels -------------------------------------------
+with_projects = dict(zip(counts["iso3"], counts["country"], strict=True))
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
-choices = [ALL, *sorted(country_names, key=lambda iso3: country_names[iso3])]
+# The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
+names = {**map_data.country_names(), **ui.options().country}
+choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 
 def focus_label(value: str) -> str:
     if value == ALL:
-        return f"All countries ({len(projects)} projects)"
+        return f"All countries ({map_data.plural(len(projects), 'project')})"
     n = country_projects.get(value, 0)
-    return f"{country_names.get(value, value)} ({n} project{'' if n == 1 else 's'})"
+    return f"{with_projects.get(value, value)} ({map_data.plural(n, 'project')})"
 
 
 def resolve_focus(raw: str) -> str | None:
-    """A country from a hand-written or older link: ISO3 code, name, or a label whose
-    count came from other filters ("Brazil (2 projects)")."""
-    text = raw.strip()
-    if text.upper() in country_names:
-        return text.upper()
-    name = re.sub(r"\s*\(\d+ projects?\)$", "", text).casefold()
-    return next((i for i, c in country_names.items() if c.casefold() == name), None)
-
-
-if FOCUS_KEY not in st.session_state:  # first run on this page: read the link
-    raw = st.query_params.get(FOCUS_KEY)
-    if raw and raw not in {focus_label(c) for c in choices}:
-        resolved = resolve_focus(raw)
-        if resolved:
-            st.session_state[FOCUS_KEY] = resolved
-            # Streamlit drops a link value that is not an option label; the next run
-            # writes the resolved country back to the URL (see below).
-            st.session_state[FIX_URL_KEY] = "next-run"
-        else:
-            st.session_state[NOTE_KEY] = (
-                f"Ignored country “{raw}” from the link: no project there under the "
-                "current filters."
-            )
-
-current = st.session_state.get(FOCUS_KEY)
-if st.session_state.get(FIX_URL_KEY) == "due" and current in country_names:
-    st.session_state.pop(FIX_URL_KEY)
-    st.session_state[FOCUS_KEY] = current  # a code-set value: Streamlit writes the URL
-elif current not in (None, ALL) and current not in country_names:
-    st.session_state[NOTE_KEY] = (
-        f"{maps.country_names().get(current, current)} has no project under the current "
-        "filters; showing all countries."
-    )
-elif current in country_names and st.session_state.get(LABEL_KEY) not in (
-    None,
-    focus_label(current),
-):
-    # The filters changed this country's count (so its label): re-assigning the value
-    # makes Streamlit write the new label to the URL, keeping the link valid.
-    st.session_state[FOCUS_KEY] = current
+    """The country a link names: its ISO3 code (what this page writes), its name, or an
+    older link's label, whose count came from other filters ("Brazil (2 projects)")."""
+    value = raw.strip()
+    if value.upper() in names:
+        return value.upper()
+    name = re.sub(r"\s*\(\d+ projects?\)$", "", value).casefold()
+    return next((iso3 for iso3, c in names.items() if c.casefold() == name), None)
 
 
 def on_map_select(map_key: str) -> None:
@@ -111,17 +77,16 @@ def on_map_select(map_key: str) -> None:
     if exchange_hits:
         note = {"exchanges": list(exchange_hits[0].get("exchange_ids") or [])}
     iso3 = maps.selected_iso3(selection)
-    if iso3 in country_names:
-        st.session_state[FOCUS_KEY] = iso3
+    if iso3 in with_projects:
+        st.session_state[FOCUS_KEY] = iso3  # ui.code_picker writes it to the URL
     elif iso3 and note is None:
-        name = maps.country_names().get(iso3, iso3)
-        note = f"{name}: no project under the current filters."
+        note = f"{names.get(iso3, iso3)}: no project under the current filters."
     if note is not None:
         st.session_state[NOTE_KEY] = note
 
 
 # --- headline counts ------------------------------------------------------------------
-located, unlocated = maps.split_localities(localities)
+located, unlocated = map_data.split_localities(localities)
 cols = st.columns(4)
 cols[0].metric("Countries with projects", len(counts))
 cols[1].metric(
@@ -137,28 +102,26 @@ cols[3].metric(
     help="Arcs run from the host city to each participant: its city when the source "
     "names one, otherwise its country.",
 )
-project_only = [f for f in PROJECT_ONLY_FILTERS if getattr(filters, f)]
-if project_only and not participants.empty:
-    st.caption(
-        "City-to-City exchanges are not narrowed by "
-        + ", ".join(f.replace("group", "beneficiary group") for f in project_only)
-        + " (exchanges have none); region, country, topic, years and search apply to them."
-    )
+ui.project_only_filters_note(filters, what="City-to-City exchanges")
 
 map_col, list_col = st.columns([2.4, 1], gap="medium")
 
 # --- beside the map: chooser and the narrowed list ------------------------------------
 with list_col:
-    focus = st.selectbox(
+    focus, dropped = ui.code_picker(
         "Focus country",
+        param=FOCUS_KEY,
         options=choices,
         format_func=focus_label,
-        key=FOCUS_KEY,
-        bind="query-params",
+        resolve=resolve_focus,
         help="Narrows the list below and outlines the country on the map. You can also "
         "click a country, a locality or an exchange city on the map.",
     )
-    st.session_state[LABEL_KEY] = focus_label(focus)
+    if dropped:
+        st.info(
+            f"{names.get(dropped, dropped)}: no project under the current filters; "
+            "showing all countries."
+        )
     note = st.session_state.pop(NOTE_KEY, None)
     if isinstance(note, dict):
         chosen_ids = set(note.get("exchanges") or [])
@@ -168,7 +131,10 @@ with list_col:
             .itertuples(index=False)
         )
         lines = [
-            f"- [{row.title}]({ui.page_link('exchanges', {'exchange': row.exchange_id})})"
+            "- "
+            + detail.md_link(
+                ui.page_link(pages.EXCHANGES.path, {"exchange": row.exchange_id}), row.title
+            )
             for row in titles
         ]
         if lines:
@@ -178,25 +144,26 @@ with list_col:
 
     if focus == ALL:
         shown = projects
-        heading = f"{len(shown)} project{'s' if len(shown) != 1 else ''} in this view"
+        heading = f"{map_data.plural(len(shown), 'project')} in this view"
     else:
         ids = set(links.loc[links["iso3"] == focus, "project_id"])
         shown = projects[projects["project_id"].isin(ids)]
-        heading = (
-            f"{len(shown)} project{'s' if len(shown) != 1 else ''} in "
-            f"{country_names.get(focus, focus)}"
-        )
-    st.markdown(f"**{heading}**")
+        heading = f"{map_data.plural(len(shown), 'project')} in {with_projects[focus]}"
+    st.markdown(f"**{detail.md(heading)}**")
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
             st.caption("No project matches the current filters.")
         for row in shown.to_dict("records"):
-            pillar = row.get("pillar") or ""
+            pillar = detail.text(row.get("pillar"), "")
             colour = theme.PILLAR_COLOURS.get(pillar, "#777777")
-            years = maps.years_text(row) or "years not reported"
-            where = row.get("countries")
-            where = where if isinstance(where, str) and where else "country not reported"
-            link = ui.page_link("projects", {"project": row["project_id"]})
+            years = detail.years_text(
+                row.get("start_year"),
+                row.get("end_year"),
+                row.get("ongoing"),
+                missing="years not reported",
+            )
+            where = detail.text(row.get("countries"), "country not reported")
+            link = ui.page_link(pages.PROJECTS.path, {"project": row["project_id"]})
             title = html.escape(str(row["title"]))
             st.markdown(
                 f"<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
@@ -227,10 +194,10 @@ with map_col:
         title="Projects per country, localities and City-to-City exchanges",
         key="map_world",
         page_path=PATH,
-        figure=lambda: maps.static_map_figure(  # built only when an image is downloaded
+        figure=lambda: maps_static.static_map_figure(  # built only when an image is downloaded
             counts, localities, participants, "Projects per country, localities and exchanges"
         ),
-        data=maps.map_table(counts, localities, participants),
+        data=maps_static.map_table(counts, localities, participants),
         render=draw_map,
     )
 
@@ -239,7 +206,7 @@ with map_col:
         f"<span style='display:inline-block;width:14px;height:14px;background:{colour};"
         f"border:1px solid #ccc;vertical-align:middle;margin:0 4px 0 10px'></span>"
         f"{html.escape(label)}"
-        for label, colour in maps.count_legend(max_count)
+        for label, colour in map_data.count_legend(max_count)
     )
     pillars = "".join(
         f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
@@ -262,18 +229,18 @@ with map_col:
         "name is drawn at its country.</div></div>",
         unsafe_allow_html=True,
     )
-    missing_shapes = maps.countries_without_shape(counts)
+    missing_shapes = map_data.countries_without_shape(counts)
     if missing_shapes:
         st.caption(
             "Too small to draw at this scale (counted, not shaded): "
-            + ", ".join(missing_shapes)
+            + detail.md(", ".join(missing_shapes))
             + "."
         )
 
 # --- localities without coordinates -----------------------------------------------------
 missing = unlocated if focus == ALL else unlocated[unlocated["iso3"] == focus]
 if not missing.empty:
-    where = "" if focus == ALL else f" in {country_names.get(focus, focus)}"
+    where = "" if focus == ALL else f" in {with_projects[focus]}"
     with st.expander(
         f"{len(missing)} localit{'y' if len(missing) == 1 else 'ies'}{where} without "
         "coordinates (location not reported)"
@@ -285,13 +252,10 @@ if not missing.empty:
         table = pd.DataFrame(
             {
                 "Locality": missing["name"],
-                "Country": missing["iso3"].map(maps.country_names()).fillna(missing["iso3"]),
+                "Country": missing["iso3"].map(names).fillna(missing["iso3"]),
                 "Level": missing["admin_level"],
                 "Project": missing["title"],
                 "Location": theme.NOT_REPORTED,
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")
-
-if st.session_state.get(FIX_URL_KEY) == "next-run":
-    st.session_state[FIX_URL_KEY] = "due"

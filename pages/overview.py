@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import pages, ui
 from dashboard.figures.overview import overview_sentence, qualified, reported_vs_documented
 
 ui.ensure_shell()
-PATH = ""
+PATH = pages.OVERVIEW.path
 
 st.title("Local Decent Work Atlas")
 st.markdown(

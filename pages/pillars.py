@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import pages, ui
 from dashboard.figures import pillars as pf
 
 ui.ensure_shell()
-PATH = "pillars"
+PATH = pages.PILLARS.path
 
 st.title("Pillars, topics and partners")
 st.markdown(
@@ -25,7 +25,7 @@ if by_pillar_region.empty:
     st.stop()
 
 # --- pillar × region ------------------------------------------------------------------
-figure, table = pf.pillar_region(by_pillar_region)
+figure, _ = pf.pillar_region(by_pillar_region)  # its Table tab shows the cross-tab
 crosstab = pf.crosstab(by_pillar_region)
 ui.chart_block(
     title="Projects by pillar and region",
@@ -87,7 +87,7 @@ with left:
         data=type_table,
     )
 with right:
-    partners, partner_table = pf.facet_bars(
+    partners, _ = pf.facet_bars(  # its Table tab shows the partner list
         ui.load("facet_counts", filters, "partner"), what="Partner"
     )
     partner_list = pf.partner_table(ui.load("partner_list", filters))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import detail, theme, ui
-from dashboard.state import Filters, permalink
+from dashboard import detail, map_data, pages, theme, ui
+from dashboard.maps import project_deck
 
 ui.ensure_shell()
 
-PATH = "projects"
+PATH = pages.PROJECTS.path
 PARAM = "project"  # URL key (state.PAGE_PARAMS) and the picker's widget key
 
 st.title("Projects")
@@ -59,7 +59,7 @@ else:
     )
     with st.expander("Download this table"):
         ui.downloads(
-            projects.drop(columns=["localities"], errors="ignore"),
+            table,  # what the table shows (labels, years as text), with the link and the id
             title="Projects",
             key="projects_download",
             page_path=PATH,
@@ -165,27 +165,14 @@ else:
             st.caption(f"Not on the map ({detail.LOCATION_NOT_REPORTED}): " + ", ".join(unlocated))
     with small_map:
         try:
-            from dashboard.maps import project_deck
-
-            deck = project_deck(localities, list(countries["iso3"]))
-            # a little context around the places (the deck fits them to a wider map)
-            deck.initial_view_state.zoom = max(0.0, float(deck.initial_view_state.zoom) - 0.6)
-        except Exception as exc:  # the map is an extra: the page stays usable without it
+            deck = project_deck(localities, countries)
+        except map_data.ShapesUnavailable as exc:  # the table beside it still lists the places
             st.warning(f"Map unavailable: {exc}", icon=":material/map:")
         else:
+            # a little context around the places (the deck fits them to a wider map)
+            deck.initial_view_state.zoom = max(0.0, float(deck.initial_view_state.zoom) - 0.6)
             st.pydeck_chart(deck, height=360, key="project_map")
             st.caption("Localities with coordinates; the project's countries are shaded.")
 
-st.markdown("#### Source")
-source_url = detail.text(project.get("source_url"), "")
-st.markdown(detail.md(project.get("source_ref")))
-if source_url:
-    st.markdown(f"Link cited by the source: {detail.md_link(source_url)}")
-notes = detail.text(project.get("notes"), "")
-if notes:
-    with st.expander("Curator notes (judgement calls made when cataloguing)"):
-        st.markdown(detail.md(notes))
-
-st.markdown("#### Link to this project")
-st.code(permalink(ui.base_url(), PATH, Filters(), {PARAM: chosen}), language=None)
+ui.record_source(project, what="project", page_path=PATH, param=PARAM, record_id=chosen)
 st.caption(f"{theme.SOURCE_LINE}. Project id: `{chosen}`.")

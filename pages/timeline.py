@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import detail, pages, ui
 from dashboard.figures import timeline as tl
-from dashboard.queries import PROJECT_ONLY_FILTERS
 
 ui.ensure_shell()
-PATH = "timeline"
+PATH = pages.TIMELINE.path
 
 st.title("Timeline")
 st.markdown(
@@ -92,7 +91,7 @@ st.caption(
 if not undated.empty:
     st.markdown(f"**Years not reported** ({len(undated)}): not drawn on the time axis.")
     for row in undated.itertuples():
-        st.markdown(f"- {row.title} — {row.pillar} · {row.region}")
+        st.markdown(f"- {detail.md(row.title)} — {detail.md(row.pillar)} · {detail.md(row.region)}")
 hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
 if hidden:
     st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
@@ -108,11 +107,6 @@ ui.chart_block(
 )
 st.caption(
     "Each marker sits in the middle of the exchange's dates; a whisker spans the month or "
-    "year when the source gives no exact day. Filled: held; open: planned."
-    + (
-        " Exchanges have no pillar, beneficiary group, status or record type, so those "
-        "filters do not narrow them."
-        if any(filters.values(p) for p in PROJECT_ONLY_FILTERS)
-        else ""
-    )
+    "year when the source gives no exact day. Filled circles: held; open diamonds: planned."
 )
+ui.project_only_filters_note(filters, what="City-to-City exchanges")

@@ -31,6 +31,16 @@ def test_years_text(start, end, ongoing, shown):
     assert detail.years_text(start, end, ongoing) == shown
 
 
+def test_years_text_says_what_is_missing_as_asked():
+    assert detail.years_text(None, None, False, missing="years not reported") == (
+        "years not reported"
+    )
+    # a start year alone is not a one-year project
+    assert detail.years_text(2007, None, False, missing="years not reported") == (
+        "2007–end not reported"
+    )
+
+
 def test_phases_keep_their_gaps_and_order():
     phases = pd.DataFrame(
         {
@@ -122,8 +132,9 @@ def test_partner_types_are_labelled_and_missing_types_are_not_stated():
     assert detail.partners_table(partners)["Type"].tolist() == [
         "UN agency",
         "Private sector",
-        "type not stated",
+        theme.PARTNER_TYPE_NOT_STATED,
     ]
+    assert detail.partner_type_label("research_body") == "Research body"  # not in the vocab
 
 
 @pytest.mark.parametrize(

@@ -132,3 +132,38 @@ def test_participation_matrix_cells_give_roles():
 def test_participation_matrix_without_participants():
     fig, table = fx.participation_matrix(pd.DataFrame(columns=["exchange_id"]), _exchanges())
     assert table.empty and "No participants" in fig.layout.annotations[0].text
+
+
+def test_each_status_has_one_marker_on_every_chart():
+    from dashboard.figures import timeline as tl
+
+    exchanges = _exchanges()
+    in_time = {t.name: t.marker for t in _markers(fx.exchanges_in_time(exchanges)[0])}
+    on_timeline = {t.name: t.marker for t in tl.exchange_markers(exchanges)[0].data}
+    for status in ("held", "planned"):
+        name = theme.EXCHANGE_STATUS_LABELS[status]
+        assert in_time[name].symbol == on_timeline[name].symbol
+        assert in_time[name].symbol == theme.EXCHANGE_STATUS_SYMBOLS[status]
+        assert in_time[name].color == on_timeline[name].color
+        assert in_time[name].color == theme.EXCHANGE_STATUS_COLOURS[status]
+
+
+def test_network_figure_draws_arcs_over_plain_country_shapes():
+    participants = pd.DataFrame(
+        [
+            {"exchange_id": "maputo-2012", "title": "Maputo", "host_city": "Maputo",
+             "host_iso3": "MOZ", "host_lat": -25.96553, "host_lon": 32.58322, "year": 2012,
+             "iso3": iso3, "country": country, "city": None, "role": role,
+             "lat": None, "lon": None}
+            for iso3, country, role in (("MOZ", "Mozambique", "host"), ("BRA", "Brazil", "peer"))
+        ]
+    )  # fmt: skip
+    fig = fx.network_figure(participants)
+    countries = [t for t in fig.data if t.legendgroup == "countries"]
+    assert countries and not any(t.showlegend for t in countries)  # a backdrop, not counts
+    (arcs,) = [t for t in fig.data if t.legendgroup == "exchanges" and t.mode == "lines"]
+    assert arcs.line.color == theme.ROLE_COLOURS["peer"]
+    assert (
+        "No City-to-City exchange"
+        in fx.network_figure(participants.iloc[0:0]).layout.annotations[0].text
+    )

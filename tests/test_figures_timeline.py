@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import theme
+from dashboard import detail, theme
+from dashboard.figures import SHORT_TITLE_LIMIT, short_title, unique_labels
 from dashboard.figures import timeline as tl
 
 AS_OF = 2015
@@ -307,13 +308,13 @@ def test_gantt_has_exactly_one_bar_per_dated_phase(phases):
 
 def test_short_titles_are_short_and_unique():
     long = "Indonesia: Addressing hazardous work of children in Jermal fishing in North Sumatra"
-    label = tl.short_title(long + " (district of Langkat, Deli Serdang)")
-    assert len(label) <= tl.SHORT_TITLE_LIMIT and label.endswith("…")
+    label = short_title(long + " (district of Langkat, Deli Serdang)")
+    assert len(label) <= SHORT_TITLE_LIMIT and label.endswith("…")
     assert "(" not in label
-    assert tl.short_title("Bolsa Verde") == "Bolsa Verde"
-    assert tl.unique_labels([long, long + " again"]) == [
-        tl.short_title(long),
-        tl.short_title(long) + " (2)",
+    assert short_title("Bolsa Verde") == "Bolsa Verde"
+    assert unique_labels([long, long + " again"]) == [
+        short_title(long),
+        short_title(long) + " (2)",
     ]
 
 
@@ -348,7 +349,8 @@ def test_exchanges_are_markers_at_their_dates_held_and_planned_apart():
     held, planned = by_name["Held"], by_name["Planned"]
     assert held.marker.color == theme.EXCHANGE_STATUS_COLOURS["held"]
     assert planned.marker.color == theme.EXCHANGE_STATUS_COLOURS["planned"]
-    assert planned.marker.symbol == "circle-open" and held.marker.symbol == "circle"
+    assert planned.marker.symbol == theme.EXCHANGE_STATUS_SYMBOLS["planned"]
+    assert held.marker.symbol == theme.EXCHANGE_STATUS_SYMBOLS["held"]
     chef = list(held.y).index("Chefchaouen, Morocco")
     # 24–27 September 2014 sits in the last third of 2014's interval [2013.5, 2014.5].
     assert 2014.2 < held.x[chef] < 2014.3
@@ -402,3 +404,16 @@ def test_year_position_puts_a_year_in_its_own_interval():
     assert positions[0] == pytest.approx(2012.5)
     assert positions[1] == pytest.approx(2013.0, abs=0.01)
     assert 2013.49 < positions[2] < 2013.5
+
+
+def test_exchange_dates_and_status_read_as_on_the_exchanges_page():
+    two_months = EXCHANGES.iloc[[2]].assign(
+        start_date=pd.Timestamp("2013-06-01"), end_date=pd.Timestamp("2013-07-31")
+    )
+    fig, _ = tl.exchange_markers(two_months)
+    (held,) = fig.data
+    # one date formatter (detail.date_display): "June–July 2013", not "June 2013 – July 2013"
+    assert detail.date_display("2013-06-01", "2013-07-31", "month") == "June–July 2013"
+    assert "June–July 2013" in held.hovertext[0]
+    assert held.name == theme.EXCHANGE_STATUS_LABELS["held"]
+    assert held.hovertext[0].endswith(theme.EXCHANGE_STATUS_LABELS["held"])

@@ -1,5 +1,6 @@
-"""The map builders are pure and offline: data in, pydeck Deck / Plotly figure out, no
-basemap, no URL, nothing plotted without coordinates."""
+"""The map builders (dashboard.map_data rows, dashboard.maps decks, dashboard.maps_static
+export figure and table) are pure and offline: data in, pydeck Deck / Plotly figure out,
+no basemap, no URL, nothing plotted without coordinates, the warehouse's country names."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import maps, theme
+from dashboard import map_data, maps, maps_static, theme
 
 NAN = float("nan")
 
@@ -20,7 +21,7 @@ def counts_frame(**counts: int) -> pd.DataFrame:
         [
             {
                 "iso3": iso3,
-                "country": maps.country_names()[iso3],
+                "country": map_data.country_names()[iso3],
                 "region": "",
                 "projects": n,
                 "titles": " · ".join(f"{iso3} project {i}" for i in range(n)),
@@ -65,55 +66,32 @@ LOCALITIES = pd.DataFrame(
     ]
 )
 
+CHEFCHAOUEN = {
+    "exchange_id": "x1",
+    "title": "Urban-rural policies",
+    "host_city": "Chefchaouen",
+    "host_iso3": "MAR",
+    "host_lat": 35.16878,
+    "host_lon": -5.2636,
+    "year": 2014,
+}
 PARTICIPANTS = pd.DataFrame(
     [
-        {
-            "exchange_id": "x1",
-            "iso3": "MAR",
-            "country": "Morocco",
-            "city": "Chefchaouen",
-            "role": "host",
-            "lat": 35.16878,
-            "lon": -5.2636,
-            "title": "Urban-rural policies",
-            "host_city": "Chefchaouen",
-            "host_iso3": "MAR",
-            "host_lat": 35.16878,
-            "host_lon": -5.2636,
-            "year": 2014,
-        },
-        {
-            "exchange_id": "x1",
-            "iso3": "SEN",
-            "country": "Senegal",
-            "city": None,
-            "role": "participant",
-            "lat": NAN,
-            "lon": NAN,
-            "title": "Urban-rural policies",
-            "host_city": "Chefchaouen",
-            "host_iso3": "MAR",
-            "host_lat": 35.16878,
-            "host_lon": -5.2636,
-            "year": 2014,
-        },
-        {
-            "exchange_id": "x1",
-            "iso3": "BEN",
-            "country": "Benin",
-            "city": "N'Dali",
-            "role": "learner",
-            "lat": 9.8636,
-            "lon": 2.72094,
-            "title": "Urban-rural policies",
-            "host_city": "Chefchaouen",
-            "host_iso3": "MAR",
-            "host_lat": 35.16878,
-            "host_lon": -5.2636,
-            "year": 2014,
-        },
+        {**CHEFCHAOUEN, "iso3": "MAR", "country": "Morocco", "city": "Chefchaouen",
+         "role": "host", "lat": 35.16878, "lon": -5.2636},
+        {**CHEFCHAOUEN, "iso3": "SEN", "country": "Senegal", "city": None,
+         "role": "participant", "lat": NAN, "lon": NAN},
+        {**CHEFCHAOUEN, "iso3": "BEN", "country": "Benin", "city": "N'Dali",
+         "role": "learner", "lat": 9.8636, "lon": 2.72094},
     ]
-)
+)  # fmt: skip
+
+
+def countries_frame(*iso3s: str) -> pd.DataFrame:
+    """A project's countries (project_detail_countries) with the warehouse's names."""
+    return pd.DataFrame(
+        {"iso3": list(iso3s), "country": [f"{i} as the warehouse names it" for i in iso3s]}
+    )
 
 
 def spec_of(deck) -> dict:
@@ -174,7 +152,7 @@ def test_choropleth_carries_the_counts_passed(world):
     assert by_iso3["KEN"]["projects"] == "1 project"
     assert "BRA project 2" in by_iso3["BRA"]["title"]
     # every other country is drawn, light grey, so the outline shows without a basemap
-    grey = maps.rgba(maps.NO_PROJECT_FILL, 235)
+    grey = map_data.rgba(map_data.NO_PROJECT_FILL, 235)
     assert by_iso3["FRA"]["fill"] == grey and by_iso3["FRA"]["count"] == 0
     assert "ATA" not in by_iso3
     assert len(by_iso3) > 150
@@ -199,9 +177,9 @@ def test_localities_without_coordinates_are_not_plotted(world):
     points = layer(spec_of(world), maps.LOCALITIES_LAYER)["data"]
     assert [p["place"] for p in points] == ["Maputo"]
     assert points[0]["position"] == [32.58322, -25.96553]
-    assert points[0]["colour"][:3] == maps.rgba(theme.PILLAR_COLOURS["employment"])[:3]
+    assert points[0]["colour"][:3] == map_data.rgba(theme.PILLAR_COLOURS["employment"])[:3]
     assert all(p["position"] != [0, 0] for p in points)
-    located, unlocated = maps.split_localities(LOCALITIES)
+    located, unlocated = map_data.split_localities(LOCALITIES)
     assert list(located["name"]) == ["Maputo"]
     assert list(unlocated["name"]) == ["Nowhere known", "Half known"]
 
@@ -213,20 +191,20 @@ def test_arcs_run_from_host_to_participant_city_or_country_label_point(world):
     host = [-5.2636, 35.16878]
     assert all(a["source"] == host for a in arcs)
     assert by_iso3["BEN"]["target"] == [2.72094, 9.8636]  # the participant city
-    label = maps.label_points()["SEN"]  # no city named: the country's label point
+    label = map_data.label_points()["SEN"]  # no city named: the country's label point
     assert by_iso3["SEN"]["target"] == list(label)
-    assert by_iso3["BEN"]["target_colour"][:3] == maps.rgba(theme.ROLE_COLOURS["learner"])[:3]
-    assert by_iso3["SEN"]["source_colour"][:3] == maps.rgba(theme.ROLE_COLOURS["host"])[:3]
+    assert by_iso3["BEN"]["target_colour"][:3] == map_data.rgba(theme.ROLE_COLOURS["learner"])[:3]
+    assert by_iso3["SEN"]["source_colour"][:3] == map_data.rgba(theme.ROLE_COLOURS["host"])[:3]
     assert "Urban-rural policies" in by_iso3["SEN"]["title"]
 
 
 def test_arcs_without_a_known_end_are_left_out():
     rows = PARTICIPANTS.copy()
     rows.loc[:, ["host_lat", "host_lon"]] = NAN
-    assert maps.arc_rows(rows) == []
+    assert map_data.arc_rows(rows) == []
     unknown = PARTICIPANTS.copy()
     unknown.loc[1, "iso3"] = "SGP"  # no shape at 1:110m, so no label point
-    assert {a["iso3"] for a in maps.arc_rows(unknown)} == {"BEN"}
+    assert {a["iso3"] for a in map_data.arc_rows(unknown)} == {"BEN"}
 
 
 def test_same_pair_over_several_exchanges_is_one_arc():
@@ -234,7 +212,7 @@ def test_same_pair_over_several_exchanges_is_one_arc():
     second["exchange_id"] = "x2"
     second["title"] = "Follow-up"
     second["year"] = 2015
-    arcs = maps.arc_rows(pd.concat([PARTICIPANTS, second], ignore_index=True))
+    arcs = map_data.arc_rows(pd.concat([PARTICIPANTS, second], ignore_index=True))
     assert len(arcs) == 2
     sen = next(a for a in arcs if a["iso3"] == "SEN")
     assert sen["exchange_ids"] == ["x1", "x2"]
@@ -259,7 +237,7 @@ def test_empty_inputs_still_draw_the_world():
 
 
 def test_project_deck_zooms_to_its_localities():
-    deck = maps.project_deck(LOCALITIES.iloc[:1], ["MOZ"])
+    deck = maps.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ"))
     assert_offline(deck)
     spec = spec_of(deck)
     view = spec["initialViewState"]
@@ -275,16 +253,18 @@ def test_project_deck_zooms_to_its_localities():
 
 
 def test_project_deck_falls_back_to_country_label_points():
-    deck = maps.project_deck(LOCALITIES.iloc[1:2], ["PHL"])  # no coordinates
+    deck = maps.project_deck(LOCALITIES.iloc[1:2], countries_frame("PHL"))  # no coordinates
     spec = spec_of(deck)
     assert layer(spec, maps.LOCALITIES_LAYER)["data"] == []
     view = spec["initialViewState"]
-    lon, lat = maps.label_points()["PHL"]
+    lon, lat = map_data.label_points()["PHL"]
     assert math.isclose(view["longitude"], lon, abs_tol=0.01)
     assert math.isclose(view["latitude"], lat, abs_tol=0.01)
     assert 2 <= view["zoom"] <= 4
     # several countries: the view spans them
-    wide = spec_of(maps.project_deck(pd.DataFrame(), ["BRA", "PHL"]))["initialViewState"]
+    wide = spec_of(maps.project_deck(pd.DataFrame(), countries_frame("BRA", "PHL")))[
+        "initialViewState"
+    ]
     assert wide["zoom"] < view["zoom"]
 
 
@@ -298,7 +278,7 @@ def test_exchange_deck_colours_roles_and_shows_exchange_tooltips():
     roles = {c["role_code"]: c for c in cities}
     assert set(roles) == {"host", "participant", "learner"}
     for role, city in roles.items():
-        assert city["colour"][:3] == maps.rgba(theme.ROLE_COLOURS[role])[:3]
+        assert city["colour"][:3] == map_data.rgba(theme.ROLE_COLOURS[role])[:3]
         assert fields <= set(city)
         assert city["title"] == "Urban-rural policies"
     assert roles["host"]["name"] == "Chefchaouen"
@@ -319,7 +299,7 @@ def test_selected_iso3_reads_streamlit_selections():
 
 
 def test_static_map_figure_has_no_geo_subplot_and_draws_the_localities():
-    fig = maps.static_map_figure(counts_frame(BRA=3, KEN=1), LOCALITIES, PARTICIPANTS, "Map")
+    fig = maps_static.static_map_figure(counts_frame(BRA=3, KEN=1), LOCALITIES, PARTICIPANTS, "Map")
     data = fig.to_plotly_json()
     assert "geo" not in data["layout"] and "mapbox" not in data["layout"]
     assert {trace.type for trace in fig.data} == {"scatter"}
@@ -340,7 +320,7 @@ def test_static_map_figure_has_no_geo_subplot_and_draws_the_localities():
 
 
 def test_map_table_lists_everything_including_unplotted_places():
-    table = maps.map_table(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS)
+    table = maps_static.map_table(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS)
     assert set(table["layer"]) == {"country", "locality", "exchange participant"}
     unlocated = table[(table["layer"] == "locality") & table["lat"].isna()]
     assert set(unlocated["name"]) == {"Nowhere known", "Half known"}
@@ -348,13 +328,75 @@ def test_map_table_lists_everything_including_unplotted_places():
 
 
 def test_count_legend_matches_the_ramp():
-    legend = maps.count_legend(4)
-    assert legend[0] == ("No project", maps.NO_PROJECT_FILL)
+    legend = map_data.count_legend(4)
+    assert legend[0] == ("No project", map_data.NO_PROJECT_FILL)
     assert [label for label, _ in legend[1:]] == [
         "1 project",
         "2 projects",
         "3 projects",
         "4 projects",
     ]
-    assert legend[-1][1] == maps.count_colour(4, 4)
-    assert len(maps.count_legend(40)) <= 7
+    assert legend[-1][1] == map_data.count_colour(4, 4)
+    assert len(map_data.count_legend(40)) <= 7
+
+
+def test_country_names_are_the_warehouses_natural_earths_only_without_a_project():
+    assert map_data.country_names()["TUR"] == "Turkey"  # Natural Earth's spelling
+    counts = pd.DataFrame(
+        [{"iso3": "TUR", "country": "Türkiye", "region": "Europe and Central Asia",
+          "projects": 1, "titles": "Hazelnut harvest"}]
+    )  # fmt: skip
+    # the page's localities carry no country: the name comes from the project countries
+    ordu = pd.DataFrame(
+        [{"project_id": "p1", "name": "Ordu", "iso3": "TUR", "lat": 40.97782, "lon": 37.89047,
+          "admin_level": "province", "title": "Hazelnut harvest", "pillar": "rights"}]
+    )  # fmt: skip
+    spec = spec_of(maps.world_deck(counts, ordu, PARTICIPANTS))
+    features = {
+        f["properties"]["iso3"]: f["properties"] for f in layer(spec, maps.COUNTRIES_LAYER)["data"]
+    }
+    assert features["TUR"]["name"] == features["TUR"]["country"] == "Türkiye"
+    assert features["FRA"]["name"] == "France"  # no project: Natural Earth's name
+    (point,) = layer(spec, maps.LOCALITIES_LAYER)["data"]
+    assert point["name"] == "Ordu (Türkiye)"
+    figure = maps_static.static_map_figure(counts, ordu, None, "")
+    (marker,) = [t for t in figure.data if t.legendgroup == "localities"]
+    assert "Ordu (Türkiye)" in marker.text[0]
+
+
+def test_exchange_hosts_are_named_as_the_warehouse_names_their_country():
+    hosted = PARTICIPANTS.assign(host_iso3="TUR", host_city="Ordu")
+    hosted.loc[hosted["role"] == "host", ["iso3", "country"]] = ["TUR", "Türkiye"]
+    arcs = map_data.arc_rows(hosted)
+    assert {a["host"] for a in arcs} == {"Ordu (Türkiye)"}
+    cities = layer(spec_of(maps.exchange_deck(hosted)), maps.EXCHANGE_CITIES_LAYER)["data"]
+    (host,) = [c for c in cities if c["role_code"] == "host"]
+    assert host["country"] == "Türkiye"
+
+
+def test_project_deck_names_its_countries_as_the_warehouse_does():
+    deck = maps.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ", "TUR"))
+    features = layer(spec_of(deck), maps.COUNTRIES_LAYER)["data"]
+    names = {f["properties"]["iso3"]: f["properties"]["name"] for f in features}
+    assert names["TUR"] == "TUR as the warehouse names it"
+    (point,) = layer(spec_of(deck), maps.LOCALITIES_LAYER)["data"]
+    assert point["name"] == "Maputo (MOZ as the warehouse names it)"
+
+
+def test_missing_country_shapes_say_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
+    with pytest.raises(map_data.ShapesUnavailable, match="cannot be read"):
+        maps.exchange_deck(PARTICIPANTS)
+    damaged = tmp_path / "damaged.geojson"
+    damaged.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", damaged)
+    with pytest.raises(map_data.ShapesUnavailable):
+        maps.project_deck(LOCALITIES, countries_frame("MOZ"))
+
+
+def test_static_map_without_counts_draws_countries_as_a_backdrop():
+    fig = maps_static.static_map_figure(None, None, PARTICIPANTS, "")
+    countries = [t for t in fig.data if t.legendgroup == "countries"]
+    assert countries and not any(t.showlegend for t in countries)
+    assert [t for t in fig.data if t.legendgroup == "exchanges"]
+    assert not [t for t in fig.data if t.legendgroup == "localities"]

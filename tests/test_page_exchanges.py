@@ -169,3 +169,40 @@ def test_every_exchange_of_the_small_catalogue_opens(open_page, mini_warehouse):
         at = open_page(warehouse=mini_warehouse, exchange=exchange_id)
         assert at.selectbox(key="exchange").value == exchange_id
         assert metrics(at)["Exchanges"] == str(len(rows))
+
+
+def test_the_export_figure_is_built_on_download_only(open_page, monkeypatch):
+    from dashboard.figures import exchanges as fx
+
+    def not_now(_participants):
+        raise AssertionError("the network export figure was built without a download")
+
+    monkeypatch.setattr(fx, "network_figure", not_now)
+    at = open_page()  # asserts the page ran without an exception
+    assert at.get("deck_gl_json_chart")
+
+
+def test_a_map_that_cannot_draw_says_why(open_page, monkeypatch, tmp_path):
+    from dashboard import map_data
+
+    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
+    at = open_page()
+    assert any("Map unavailable" in w.value and "cannot be read" in w.value for w in at.warning)
+    assert not at.get("deck_gl_json_chart")
+    assert len(timeline_rows(at)) == int(metrics(at)["Exchanges"])  # the rest of the page
+
+
+def test_a_bug_in_the_map_is_not_hidden(monkeypatch, atlas_warehouse):
+    from conftest import ROOT
+
+    from dashboard import maps
+
+    def broken(_participants):
+        raise TypeError("a programming error")
+
+    monkeypatch.setattr(maps, "exchange_deck", broken)
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page(PAGE)
+    at.run()
+    assert any("a programming error" in e.value for e in at.exception)

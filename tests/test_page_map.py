@@ -1,5 +1,6 @@
 """The Map page in Streamlit's AppTest: the map shows what the warehouse holds, the
-shared filters narrow it, choosing a country narrows the list beside it, nothing raises."""
+shared filters narrow it, choosing a country narrows the list beside it and puts its
+ISO3 code in the URL, country names are the warehouse's, nothing raises."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import duckdb
 from apptest_support import metrics
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
+from dashboard import detail, map_data, maps
+from etl.build import build
 
 PAGE = "pages/map.py"
 
@@ -62,7 +64,7 @@ def listed_projects(at: AppTest) -> list[str]:
 
 
 def with_shapes(iso3s) -> set[str]:
-    shapes = {f["properties"]["iso3"] for f in maps.country_features()}
+    shapes = {f["properties"]["iso3"] for f in map_data.country_features()}
     return {i for i in iso3s if i in shapes}
 
 
@@ -170,13 +172,15 @@ def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
     }
     assert sorted(listed_projects(at)) == sorted(expected)
     assert any("projects in Philippines" in m.value for m in at.markdown)
+    assert url_value(at, "country_focus") == "PHL"  # the code, not the label
     # the chosen country is outlined on the map
     features = layer(deck(at), maps.COUNTRIES_LAYER)
     widths = {f["properties"]["iso3"]: f["properties"]["line_width"] for f in features}
     assert widths["PHL"] > widths["IDN"]
-    # back to all countries
+    # back to all countries: the default stays out of the URL
     at.selectbox(key="country_focus").set_value("all").run()
     assert set(listed_projects(at)) == everything
+    assert url_value(at, "country_focus") is None
 
 
 def test_country_and_filters_combine(monkeypatch, atlas_warehouse):
@@ -194,12 +198,22 @@ def test_country_and_filters_combine(monkeypatch, atlas_warehouse):
         )
     }
     assert set(listed_projects(at)) == expected and expected
+    # the pillar does not narrow the exchanges, and the page says so
+    (note,) = [i.value for i in at.info if "not apply to City-to-City exchanges" in i.value]
+    assert note.startswith("**Decent Work pillar: does not apply")
+
+
+def url_value(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
 
 
 def test_country_in_the_link_is_read(monkeypatch, atlas_warehouse):
-    for value in ("BRA", "Brazil", "Brazil (3 projects)", "brazil (17 projects)"):
+    # the code this page writes, a name, and the labels older links carry
+    for value in ("BRA", "bra", "Brazil", "Brazil (3 projects)", "brazil (17 projects)"):
         at = open_page(monkeypatch, atlas_warehouse, country_focus=value)
         assert at.selectbox(key="country_focus").value == "BRA", value
+        assert url_value(at, "country_focus") == "BRA", value  # the link is rewritten
         expected = {
             r[0]
             for r in sql(
@@ -226,3 +240,58 @@ def test_mini_warehouse_renders(monkeypatch, mini_warehouse):
     points = layer(spec, maps.LOCALITIES_LAYER)
     assert [p["place"] for p in points] == ["Sofala"]  # Antique has no coordinates
     assert metrics(at)["Localities without coordinates"] == "1"
+
+
+def test_a_filter_that_removes_the_focus_country_says_so(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, country_focus="BRA")
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    assert not at.exception
+    assert at.selectbox(key="country_focus").value == "all"
+    assert any("Brazil: no project under the current filters" in i.value for i in at.info)
+    assert url_value(at, "country_focus") is None
+
+
+def test_country_names_are_the_warehouses(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    warehouse = dict(sql(atlas_warehouse, "select distinct iso3, country from project_countries"))
+    assert warehouse["TUR"] == "Türkiye"  # Natural Earth says "Turkey"
+    names = {
+        f["properties"]["iso3"]: f["properties"]["name"]
+        for f in layer(deck(at), maps.COUNTRIES_LAYER)
+    }
+    assert {i: names[i] for i in with_shapes(warehouse)} == {
+        i: warehouse[i] for i in with_shapes(warehouse)
+    }
+    assert "Türkiye (1 project)" in at.selectbox(key="country_focus").options
+    assert names["SLB"] == "Solomon Islands"  # Natural Earth says "Solomon Is."
+
+
+def test_exchanges_clicked_on_the_map_are_listed_as_safe_links(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    chefchaouen = "mar-chefchaouen-2014-09-peer-learning"
+    at.session_state["map_click_note"] = {"exchanges": [chefchaouen]}  # as a click leaves it
+    at.run()
+    (title,) = sql(
+        atlas_warehouse, "select title from exchanges where exchange_id = ?", (chefchaouen,)
+    )[0]
+    (note,) = [i.value for i in at.info if "clicked on the map" in i.value]
+    assert f"[{detail.md(title)}](" in note
+    assert f"exchange={chefchaouen}" in note
+
+
+def test_a_start_year_alone_is_not_shown_as_a_one_year_project(
+    monkeypatch, mini_catalogue, tmp_path
+):
+    projects = mini_catalogue / "projects.csv"
+    text = projects.read_text(encoding="utf-8")
+    row = "phl-youth,Decent Jobs for Filipino Youth,,Philippines,,2009,"
+    assert row + "2012," in text
+    projects.write_text(text.replace(row + "2012,", row + ","), encoding="utf-8")
+    warehouse = tmp_path / "warehouse"
+    build(mini_catalogue, warehouse, progress=lambda _message: None)
+    at = open_page(monkeypatch, warehouse)
+    items = [m.value for m in at.markdown if "atlas-map-item" in m.value]
+    (youth,) = [i for i in items if "Filipino Youth" in i]
+    assert "2009–end not reported" in youth
+    (undated,) = [i for i in items if "LAC Free of Child Labour" in i]
+    assert "years not reported" in undated

@@ -9,8 +9,11 @@ import os
 
 import apptest_support
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from dashboard import theme, ui
 
 PAGE = "pages/projects.py"
 HAZELNUT = "tur-hazelnut-child-labour"
@@ -194,3 +197,21 @@ def test_every_project_of_the_small_catalogue_opens(open_page, mini_warehouse):
     assert "**Years**  \nnot reported" in shown
     assert "**Countries**  \nnot reported" in shown
     assert table(at).set_index("project_id").at[project_id, "Years"] == "not reported"
+
+
+def test_the_download_is_the_table_as_shown(open_page, monkeypatch):
+    exported = {}
+    downloads = ui.downloads
+
+    def recorded(frame, **kwargs):
+        exported[kwargs["key"]] = frame
+        downloads(frame, **kwargs)
+
+    monkeypatch.setattr(ui, "downloads", recorded)
+    at = open_page()
+    frame = exported["projects_download"]
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), table(at).reset_index(drop=True))
+    # labels as the table shows them (not codes), and the id to join the warehouse on
+    assert set(frame["Pillar"]) <= set(theme.PILLAR_SHORT.values())
+    assert set(frame["Status"]) <= set(theme.STATUS_LABELS.values())
+    assert frame["project_id"].notna().all()

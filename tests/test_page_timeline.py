@@ -10,7 +10,8 @@ import duckdb
 from apptest_support import chart
 from streamlit.testing.v1 import AppTest
 
-from dashboard import theme
+from dashboard import detail, theme
+from dashboard.figures import short_title
 from dashboard.figures import timeline as tl
 
 PAGE = "pages/timeline.py"
@@ -126,8 +127,8 @@ def test_projects_without_years_are_listed_not_drawn(monkeypatch, atlas_warehous
     gantt = chart(at, "timeline_gantt")
     rows = set(gantt["layout"]["yaxis"]["categoryarray"])
     for title in undated:
-        assert title in text
-        assert tl.short_title(title) not in rows
+        assert detail.md(title) in text  # catalogue text, made safe for markdown
+        assert short_title(title) not in rows
 
 
 def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_warehouse):
@@ -189,3 +190,12 @@ def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
     assert any("No projects or exchanges match" in m.value for m in at.markdown)
     assert not at.get("plotly_chart")
+
+
+def test_project_only_filters_are_named_as_not_narrowing_the_exchanges(
+    monkeypatch, atlas_warehouse
+):
+    at = open_page(monkeypatch, atlas_warehouse, pillar="Social dialogue")
+    (note,) = [i.value for i in at.info if "not apply to City-to-City exchanges" in i.value]
+    assert "Decent Work pillar" in note
+    assert not open_page(monkeypatch, atlas_warehouse).info

@@ -1,16 +1,23 @@
 """Pure figure builders: DataFrame in, Plotly figure out. No Streamlit, no SQL.
 
 One module per page family (timeline, pillars, exchanges, overview); `base_layout`
-gives every chart the same fonts, margins and legend placement.
+gives every chart the same fonts, margins and legend placement. Helpers more than one
+family uses live here: short axis labels, the marker of an exchange's status.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
 from dashboard import theme
 
 INK = "#222222"  # chart text: Streamlit's chart theme greys it out otherwise
+SHORT_TITLE_LIMIT = 50
+OTHER_STATUS_COLOUR = "#777777"
+OTHER_STATUS_SYMBOL = "square"
 
 
 def readable(fig: go.Figure) -> go.Figure:
@@ -47,3 +54,44 @@ def empty_figure(message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return base_layout(fig, height=240)
+
+
+# --- labels and markers shared by several figure families ----------------------------
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_LIMIT) -> str:
+    """A title short enough for an axis label: no parentheses, cut at a word, with '…'."""
+    text = re.sub(r"\s*\([^)]*\)", "", str(title)).strip() or str(title)
+    text = re.sub(r"\s+", " ", text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def unique_labels(titles: Iterable[str], limit: int = SHORT_TITLE_LIMIT) -> list[str]:
+    """Short titles, made unique (two rows of a chart never share a label)."""
+    seen: dict[str, int] = {}
+    labels = []
+    for title in titles:
+        label = short_title(title, limit)
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def status_marker(status: str, size: int = 16) -> dict:
+    """The marker of an exchange with this status (held / planned), the same on every
+    chart: theme.EXCHANGE_STATUS_SYMBOLS in theme.EXCHANGE_STATUS_COLOURS."""
+    colour = theme.EXCHANGE_STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR)
+    return {
+        "symbol": theme.EXCHANGE_STATUS_SYMBOLS.get(status, OTHER_STATUS_SYMBOL),
+        "size": size,
+        "color": colour,
+        "line": {"color": colour, "width": 2.5},
+    }
+
+
+def status_name(status: str) -> str:
+    """The legend name of an exchange status (theme.EXCHANGE_STATUS_LABELS)."""
+    return theme.EXCHANGE_STATUS_LABELS.get(status, "Status not reported")

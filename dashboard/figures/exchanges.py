@@ -4,15 +4,13 @@ behind it out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import detail, theme
-from dashboard.figures import base_layout, empty_figure
+from dashboard.figures import base_layout, empty_figure, status_marker, status_name
+from dashboard.maps_static import static_map_figure
 
-STATUS_SYMBOLS = {"held": "circle", "planned": "diamond-open"}
 RANGE_COLOUR = "#C9C9DD"
 FOLLOW_COLOUR = "#777777"
 ROW_HEIGHT = 38
@@ -177,7 +175,6 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
             chosen = ordered[ordered["status"] == status]
         if chosen.empty:
             continue
-        colour = theme.EXCHANGE_STATUS_COLOURS.get(status, "#777777")
         ids = list(chosen["exchange_id"])
         fig.add_trace(
             go.Scatter(
@@ -187,13 +184,8 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 ],
                 y=[labels[i] for i in ids],
                 mode="markers",
-                marker={
-                    "size": 16,
-                    "color": colour,
-                    "symbol": STATUS_SYMBOLS.get(status, "square"),
-                    "line": {"color": colour, "width": 2.5},
-                },
-                name=detail.EXCHANGE_STATUS_LABELS.get(status, "Status not reported"),
+                marker=status_marker(status, size=16),
+                name=status_name(status),
                 customdata=[
                     [
                         records.at[i, "title"],
@@ -340,23 +332,9 @@ def participation_matrix(
     return fig, table
 
 
-def role_legend() -> Mapping[str, str]:
-    """Role label → colour, for a caption under the matrix."""
-    return {detail.role_label(r): theme.ROLE_COLOURS[r] for r in detail.ROLE_PRIORITY}
-
-
 def network_figure(participants: pd.DataFrame) -> go.Figure:
     """The City-to-City network in plain lon/lat axes (for PNG/SVG export): arcs from
-    each host city to its participants, by role. Drawn by dashboard.maps."""
-    from dashboard import maps
-
+    each host city to its participants, by role, over plain country shapes."""
     if participants.empty:
         return empty_figure("No City-to-City exchange matches the current filters.")
-    no_places = pd.DataFrame(
-        columns=["project_id", "name", "iso3", "lat", "lon", "admin_level", "title", "pillar"]
-    )
-    fig = maps.static_map_figure(None, no_places, participants, "")
-    for trace in fig.data:  # country shapes are the backdrop here, not a projects count
-        if trace.legendgroup == "countries":
-            trace.showlegend = False
-    return fig
+    return static_map_figure(None, None, participants, "")

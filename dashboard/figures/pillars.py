@@ -10,24 +10,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
-from dashboard.figures import INK, base_layout, empty_figure, readable
-from dashboard.figures.timeline import unique_labels
+from dashboard import detail, theme
+from dashboard.figures import INK, base_layout, empty_figure, readable, unique_labels
 
 TOTAL = "Total"
 ROW_PX = 30
 LABEL_LIMIT = 38
-# Partner types → what a reader sees (one place: dashboard.theme).
+# Partner types → what a reader sees, for facet_bars (queries.facet_counts names a
+# missing type "not stated"); the labels are theme's, as detail.partner_type_label's.
 PARTNER_TYPE_LABELS: dict[str, str] = {
     **theme.PARTNER_TYPE_LABELS,
     "not stated": theme.PARTNER_TYPE_NOT_STATED,
 }
-
-
-def partner_type_label(code: str | None) -> str:
-    if not isinstance(code, str) or not code:
-        return PARTNER_TYPE_LABELS["not stated"]
-    return PARTNER_TYPE_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 def _pillars_in(codes) -> list[str]:
@@ -222,7 +216,7 @@ def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The partner list for display: partner, type (readable), pillars, projects."""
     out = frame.copy()
     if "partner_type" in out:
-        out["partner_type"] = [partner_type_label(t) for t in out["partner_type"]]
+        out["partner_type"] = [detail.partner_type_label(t) for t in out["partner_type"]]
     if "pillars" in out:
         out["pillars"] = [
             "; ".join(theme.pillar_label(p.strip()) for p in v.split(";") if p.strip())

@@ -9,14 +9,18 @@ runs from 2006.5 to 2008.5, and an exchange dated 1 July 2013 sits in the middle
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
-from dashboard.figures import base_layout, empty_figure, readable
+from dashboard import detail, theme
+from dashboard.figures import (
+    base_layout,
+    empty_figure,
+    readable,
+    status_marker,
+    status_name,
+    unique_labels,
+)
 
 MEASURES: dict[str, str] = {"active": "Active", "starting": "Starting"}
 STACKS: dict[str, str] = {"pillar": "Pillar", "region": "Region"}
@@ -24,7 +28,6 @@ REPORTED_NAME = "Reported by the publication (PARDEV 2014)"
 REPORTED_COLOUR = "#000000"
 ONGOING_NAME = "Ongoing (open end)"
 QUALIFIER_TEXT = {"exactly": "", "more_than": "more than ", "about": "about "}
-SHORT_TITLE_LIMIT = 50
 GANTT_ROW_PX = 30
 EXCHANGE_ROW_PX = 34
 # The same plot-area margins on every timeline chart, so that a year sits at the same
@@ -90,6 +93,27 @@ def _apply_range(fig: go.Figure, x_range: tuple[float, float] | None) -> None:
     )
 
 
+def _on_time_axis(fig: go.Figure, *, height: int, x_range: tuple[float, float] | None) -> go.Figure:
+    """The look every timeline chart shares: same margins (a year sits at the same place
+    on the screen on every chart) and the shared x range."""
+    base_layout(fig, height=height)
+    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
+    _apply_range(fig, x_range)
+    return readable(fig)
+
+
+def _rows_axis(fig: go.Figure, rows: list[str], **grid) -> None:
+    """One y row per label, in the given order from the top."""
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=rows,
+        autorange="reversed",
+        automargin=False,
+        title=None,
+        **grid,
+    )
+
+
 def year_position(dates: pd.Series) -> pd.Series:
     """Dates as positions on the shared axis: 1 January of Y is Y - 0.5."""
     stamps = pd.to_datetime(dates, errors="coerce")
@@ -97,46 +121,7 @@ def year_position(dates: pd.Series) -> pd.Series:
     return stamps.dt.year - 0.5 + (stamps.dt.day_of_year - 1) / length
 
 
-def date_label(start, end, precision: str | None, text: str | None = None) -> str:
-    """An exchange's date as precise as the source: '2015', 'June 2013', '24–27 September 2014'."""
-    if pd.isna(start):
-        return text if isinstance(text, str) and text else theme.NOT_REPORTED
-    start = pd.Timestamp(start)
-    end = pd.Timestamp(end) if not pd.isna(end) else start
-    if precision == "year":
-        return str(start.year) if end.year == start.year else f"{start.year}–{end.year}"
-    if precision == "month":
-        first, last = f"{start:%B %Y}", f"{end:%B %Y}"
-        return first if first == last else f"{first} – {last}"
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {start:%B %Y}"
-    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
-
-
 # --- labels -----------------------------------------------------------------------------
-
-
-def short_title(title: str, limit: int = SHORT_TITLE_LIMIT) -> str:
-    """A title short enough for an axis label: no parentheses, cut at a word, with '…'."""
-    text = re.sub(r"\s*\([^)]*\)", "", str(title)).strip() or str(title)
-    text = re.sub(r"\s+", " ", text)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
-    return cut + "…"
-
-
-def unique_labels(titles: Iterable[str], limit: int = SHORT_TITLE_LIMIT) -> list[str]:
-    """Short titles, made unique (two projects never share a Gantt row)."""
-    seen: dict[str, int] = {}
-    labels = []
-    for title in titles:
-        label = short_title(title, limit)
-        seen[label] = seen.get(label, 0) + 1
-        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return labels
 
 
 def stack_label(dimension: str, value: str | None) -> str:
@@ -272,17 +257,10 @@ def per_year(
     )
     top = max([*table[f"total {MEASURES[measure].lower()}"], *reported_rows["value"], 1])
     fig.update_yaxes(range=[0, top * 1.15 + 0.5], automargin=False, title_standoff=12)
-    base_layout(fig, height=430)
-    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
-    _apply_range(fig, x_range)
-    return readable(fig), table
+    return _on_time_axis(fig, height=430, x_range=x_range), table
 
 
 # --- the Gantt of project spans ---------------------------------------------------------
-
-
-def _int_or_none(value) -> int | None:
-    return None if pd.isna(value) else int(value)
 
 
 def gantt(
@@ -348,13 +326,10 @@ def gantt(
     n_phases = bars.groupby("project_id")["phase_no"].transform("count")
 
     def years_text(row) -> str:
-        s = int(row.start_year)
+        shown = detail.years_text(row.start_year, row.end_year, row.ongoing)
         if row.ongoing:
-            return f"{s}–ongoing (drawn to {row.drawn_to}, the year the source describes)"
-        if pd.isna(row.end_year):
-            return f"{s} (end year not reported)"
-        e = int(row.end_year)
-        return str(s) if e == s else f"{s}–{e}"
+            shown += f" (drawn to {row.drawn_to}, the year the source describes)"
+        return shown
 
     hover = []
     for row, phases in zip(bars.itertuples(), n_phases, strict=True):
@@ -404,19 +379,9 @@ def gantt(
             hovertemplate="%{hovertext}<extra></extra>",
         )
     rows = list(dict.fromkeys(bars["label"]))
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        autorange="reversed",
-        automargin=False,
-        showgrid=False,
-        title=None,
-    )
+    _rows_axis(fig, rows, showgrid=False)
     fig.update_layout(barmode="overlay", showlegend=True)
-    base_layout(fig, height=max(260, 110 + GANTT_ROW_PX * len(rows)))
-    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
-    _apply_range(fig, x_range)
-    readable(fig)
+    _on_time_axis(fig, height=max(260, 110 + GANTT_ROW_PX * len(rows)), x_range=x_range)
     table = bars.assign(
         project=bars["title"],
         phase=bars["phase"],
@@ -436,9 +401,9 @@ def exchange_markers(
     """City-to-City exchanges at their dates, one row per host city.
 
     A marker sits in the middle of the dated period; a whisker shows the period when
-    the source gives only a month or a year. Held: filled; planned: open marker, in
-    the theme's exchange-status colours. Exchanges at the same city and period share
-    one marker whose hover lists them all.
+    the source gives only a month or a year. Each status has its marker
+    (figures.status_marker), as on the City-to-City page. Exchanges at the same city
+    and period share one marker whose hover lists them all.
     """
     columns = ["title", "host_city", "date_text", "start_date", "end_date", "status"]
     if exchanges.empty:
@@ -456,7 +421,7 @@ def exchange_markers(
     if dated.empty:
         return empty_figure("The matching exchanges have no dates."), table
     dated["when"] = [
-        date_label(start, end, precision, text)
+        detail.date_display(start, end, precision, text)
         for start, end, precision, text in zip(
             dated["start_date"],
             dated["end_date"],
@@ -491,22 +456,19 @@ def exchange_markers(
         part = groups[groups["status"] == status]
         if part.empty:
             continue
+        name = status_name(status)
         hover = [
-            "<br>".join(f"<b>{t}</b>" for t in titles) + f"<br>{city}<br>{when}<br>{status}"
+            "<br>".join(f"<b>{t}</b>" for t in titles) + f"<br>{city}<br>{when}<br>{name}"
             for titles, city, when in zip(part["titles"], part["city"], part["when"], strict=True)
         ]
-        colour = theme.EXCHANGE_STATUS_COLOURS.get(status, "#777777")
+        marker = status_marker(status, size=15)
+        colour = marker["color"]
         fig.add_scatter(
-            name=status.capitalize(),
+            name=name,
             x=part["x"].to_list(),
             y=part["city"].to_list(),
             mode="markers+text",
-            marker={
-                "symbol": "circle" if status == "held" else "circle-open",
-                "size": 15,
-                "color": colour,
-                "line": {"width": 3 if status == "planned" else 1, "color": colour},
-            },
+            marker=marker,
             error_x={
                 "type": "data",
                 "array": part["half"].to_list(),
@@ -521,16 +483,7 @@ def exchange_markers(
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
         )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=cities,
-        autorange="reversed",
-        automargin=False,
-        showgrid=True,
-        gridcolor="#F2F2F2",
-        title=None,
-    )
-    base_layout(fig, height=max(220, 110 + EXCHANGE_ROW_PX * len(cities)))
-    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
-    _apply_range(fig, x_range)
-    return readable(fig), table
+    _rows_axis(fig, cities, showgrid=True)
+    return _on_time_axis(
+        fig, height=max(220, 110 + EXCHANGE_ROW_PX * len(cities)), x_range=x_range
+    ), table

@@ -1,0 +1,465 @@
+"""What the maps draw, whatever draws them: country shapes and names, colours, and the
+rows of each layer (countries, localities, City-to-City arcs and cities). Pure: the
+DataFrames of dashboard.queries in, plain dicts out. dashboard.maps turns these rows
+into pydeck decks, dashboard.maps_static into the Plotly figure for image export.
+
+Country shapes come from data/reference/countries.geojson (Natural Earth, public
+domain). Country names are the warehouse's ("Türkiye", "Solomon Islands"), read from
+the frames' `iso3`/`country` columns; Natural Earth's names ("Turkey", "Solomon Is.")
+are only a fallback for a country no frame names (a shape with no project).
+
+Inputs: `project_countries` (iso3, country, projects, titles), `localities` (name, iso3,
+lat, lon, title, pillar, …) and `participants` (one row per exchange participant — the
+host included — with the host's coordinates).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard import theme
+from dashboard.detail import is_missing, text
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTRIES_GEOJSON = ROOT / "data" / "reference" / "countries.geojson"
+
+# Shapes never drawn: Antarctica takes a third of a Mercator world and has no projects.
+SKIPPED_SHAPES = frozenset({"ATA"})
+
+NO_PROJECT_FILL = "#E4E4E4"
+BORDER = "#FFFFFF"
+FOCUS_LINE = "#222222"
+# Sequential and colour-blind safe: one desaturated blue ("steel") hue, light to dark, so
+# lightness alone carries the count and the saturated pillar colours of the points stay
+# the most salient marks. The lightest step still stands apart from the no-project grey.
+COUNT_RAMP: tuple[str, ...] = (
+    "#C6D4E1",
+    "#A7BDD2",
+    "#8AA6C2",
+    "#6E8FB1",
+    "#55779D",
+    "#3F6087",
+    "#2C4A6E",
+)
+
+
+class ShapesUnavailable(RuntimeError):
+    """The country shapes cannot be read (file missing or damaged): no map can draw."""
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def rgba(colour: str, alpha: int = 255) -> list[int]:
+    """'#RRGGBB' → [r, g, b, a] as pydeck wants colours."""
+    value = colour.lstrip("#")
+    return [int(value[i : i + 2], 16) for i in (0, 2, 4)] + [int(alpha)]
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(c))):02X}" for c in rgb[:3])
+
+
+def number(value: Any) -> float | None:
+    """A finite number, or None (missing, not a number, NaN, infinite)."""
+    if is_missing(value):
+        return None
+    try:
+        found = float(value)
+    except (TypeError, ValueError):
+        return None
+    return found if math.isfinite(found) else None
+
+
+def coords(lon: Any, lat: Any) -> tuple[float, float] | None:
+    """(lon, lat) when both are reported and valid; None otherwise (never 0,0 for NULL)."""
+    x, y = number(lon), number(lat)
+    if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+        return None
+    return (x, y)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _unique(values: Iterable[Any]) -> list[str]:
+    """Distinct non-empty texts, in first-seen order."""
+    return [t for t in dict.fromkeys(text(v, "") for v in values) if t]
+
+
+# --- reference shapes and names --------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _load_geojson(path: str) -> tuple[dict, ...]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return tuple(json.load(handle)["features"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ShapesUnavailable(f"the country shapes ({path}) cannot be read: {exc}") from exc
+
+
+def country_features() -> tuple[dict, ...]:
+    """The country shapes (read once, cached). Do not mutate: copy before changing."""
+    return _load_geojson(str(COUNTRIES_GEOJSON))
+
+
+def label_points() -> dict[str, tuple[float, float]]:
+    """iso3 → (lon, lat) of a point inside the country (its label point)."""
+    return _label_points(str(COUNTRIES_GEOJSON))
+
+
+@lru_cache(maxsize=4)
+def _label_points(path: str) -> dict[str, tuple[float, float]]:
+    points = {}
+    for feature in _load_geojson(path):
+        props = feature["properties"]
+        point = coords(props.get("label_lon"), props.get("label_lat"))
+        if point is not None:
+            points[props["iso3"]] = point
+    return points
+
+
+def country_names(*frames: pd.DataFrame | None) -> dict[str, str]:
+    """iso3 → country name: the warehouse's, from the frames' `iso3`/`country` and
+    `host_iso3`/`host_country` columns; Natural Earth's for a country none names."""
+    names = {f["properties"]["iso3"]: f["properties"]["name"] for f in country_features()}
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        for code, name in (("iso3", "country"), ("host_iso3", "host_country")):
+            if code in frame and name in frame:
+                for iso3, country in zip(frame[code], frame[name], strict=True):
+                    if not is_missing(iso3) and not is_missing(country):
+                        names[str(iso3)] = str(country)
+    return names
+
+
+def countries_without_shape(country_counts: pd.DataFrame) -> list[str]:
+    """Countries with projects that the 1:110m shapes cannot draw (small island states)."""
+    if country_counts is None or country_counts.empty:
+        return []
+    shapes = {f["properties"]["iso3"] for f in country_features()}
+    return [
+        text(row.get("country"), row["iso3"])
+        for row in country_counts.to_dict("records")
+        if row["iso3"] not in shapes
+    ]
+
+
+# --- colours ---------------------------------------------------------------------------
+
+
+def count_colour(count: int, max_count: int) -> str:
+    """Colour of a country with `count` projects on a ramp ending at `max_count`."""
+    if count <= 0:
+        return NO_PROJECT_FILL
+    if max_count <= 1:
+        return COUNT_RAMP[len(COUNT_RAMP) // 3]
+    # square-root scale: a few large counts do not wash out the many ones and twos
+    share = (math.sqrt(count) - 1) / (math.sqrt(max_count) - 1)
+    position = max(0.0, min(1.0, share)) * (len(COUNT_RAMP) - 1)
+    low = int(math.floor(position))
+    high = min(low + 1, len(COUNT_RAMP) - 1)
+    frac = position - low
+    a, b = rgba(COUNT_RAMP[low]), rgba(COUNT_RAMP[high])
+    return _hex([a[i] + (b[i] - a[i]) * frac for i in range(3)])
+
+
+def count_legend(max_count: int) -> list[tuple[str, str]]:
+    """(label, colour) steps of the country ramp for a legend."""
+    if max_count <= 0:
+        return [("No project", NO_PROJECT_FILL)]
+    if max_count <= 5:
+        steps = list(range(1, max_count + 1))
+    else:
+        steps = sorted({1, 2, round(math.sqrt(max_count)), max_count // 2, max_count})
+        steps = [s for s in steps if 1 <= s <= max_count]
+    return [("No project", NO_PROJECT_FILL)] + [
+        (plural(s, "project"), count_colour(s, max_count)) for s in steps
+    ]
+
+
+def pillar_colour(pillar: Any) -> str:
+    return theme.PILLAR_COLOURS.get(text(pillar, ""), "#555555")
+
+
+def role_colour(role: Any) -> str:
+    return theme.ROLE_COLOURS.get(text(role, ""), "#777777")
+
+
+# --- rows of each layer ------------------------------------------------------------------
+
+
+def split_localities(localities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(with coordinates, without): a locality without both lat and lon is never plotted."""
+    if localities is None or localities.empty:
+        empty = pd.DataFrame(columns=list(getattr(localities, "columns", [])))
+        return empty, empty
+    located = [
+        coords(lon, lat) is not None
+        for lon, lat in zip(localities["lon"], localities["lat"], strict=True)
+    ]
+    mask = pd.Series(located, index=localities.index, dtype=bool)
+    return localities[mask], localities[~mask]
+
+
+def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
+    """One point per place (projects at the same place are merged), only with coordinates."""
+    located, _ = split_localities(localities)
+    names = names if names is not None else country_names(localities)
+    groups: dict[tuple, dict] = {}
+    for row in located.to_dict("records"):
+        lon, lat = coords(row.get("lon"), row.get("lat"))  # type: ignore[misc]
+        name = text(row.get("name"), "Unnamed place")
+        key = (round(lon, 5), round(lat, 5), name)
+        group = groups.setdefault(
+            key,
+            {
+                "position": [lon, lat],
+                "lon": lon,
+                "lat": lat,
+                "name": name,
+                "iso3": text(row.get("iso3"), ""),
+                "pillars": [],
+                "titles": [],
+                "project_ids": [],
+                "admin_level": text(row.get("admin_level"), ""),
+            },
+        )
+        group["pillars"].append(row.get("pillar"))
+        group["titles"].append(row.get("title"))
+        group["project_ids"].append(row.get("project_id"))
+    rows = []
+    for group in groups.values():
+        pillars = _unique(group.pop("pillars"))
+        titles = _unique(group.pop("titles"))
+        pillar = pillars[0] if pillars else ""
+        country = names.get(group["iso3"], group["iso3"])
+        kind = group["admin_level"]
+        where = f"{group['name']} ({country})" if country else group["name"]
+        labels = " / ".join(theme.PILLAR_SHORT.get(p, p) for p in pillars) or "pillar not reported"
+        rows.append(
+            {
+                **group,
+                "name": where,
+                "place": group["name"],
+                "pillar": pillar,
+                "colour": rgba(pillar_colour(pillar), 235),
+                "projects": f"{plural(len(titles), 'project')} · {labels}"
+                + (f" · {kind}" if kind else ""),
+                "title": " · ".join(titles),
+                "project_ids": _unique(group["project_ids"]),
+            }
+        )
+    return rows
+
+
+def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
+    """Arcs from each exchange's host city to its other participants.
+
+    The participant end is its city when located, else its country's label point. Arcs
+    whose ends are unknown (no host coordinates, country without a shape) are left out;
+    the same host → participant pair over several exchanges is one arc listing them all.
+    """
+    if participants is None or participants.empty:
+        return []
+    points = label_points()
+    names = names if names is not None else country_names(participants)
+    groups: dict[tuple, dict] = {}
+    for row in participants.to_dict("records"):
+        if text(row.get("role"), "") == "host":
+            continue
+        source = coords(row.get("host_lon"), row.get("host_lat"))
+        city_point = coords(row.get("lon"), row.get("lat"))
+        iso3 = text(row.get("iso3"), "")
+        target = city_point or points.get(iso3)
+        if source is None or target is None or source == target:
+            continue
+        country = text(row.get("country"), "") or names.get(iso3, "")
+        city = text(row.get("city"), "")
+        if city_point is not None and city:
+            target_name = f"{city} ({country})" if country else city
+        else:
+            target_name = f"{country} (cities not named)" if country else "not named"
+        host_iso3 = text(row.get("host_iso3"), "")
+        host_country = names.get(host_iso3, host_iso3)
+        host = text(row.get("host_city"), "host")
+        role = text(row.get("role"), "participant")
+        group = groups.setdefault(
+            (source, target, role),
+            {
+                "source": list(source),
+                "target": list(target),
+                "source_colour": rgba(role_colour("host"), 210),
+                "target_colour": rgba(role_colour(role), 230),
+                "role": theme.ROLE_LABELS.get(role, role),
+                "role_code": role,
+                "host": f"{host} ({host_country})" if host_country else host,
+                "participant": target_name,
+                "iso3": iso3,
+                "host_iso3": host_iso3,
+                "titles": [],
+                "years": [],
+                "exchange_ids": [],
+            },
+        )
+        group["titles"].append(row.get("title"))
+        group["years"].append(row.get("year"))
+        group["exchange_ids"].append(row.get("exchange_id"))
+    rows = []
+    for group in groups.values():
+        titles = _unique(group.pop("titles"))
+        years = _unique(group.pop("years"))
+        rows.append(
+            {
+                **group,
+                "name": f"{group['host']} → {group['participant']}",
+                "country": group["participant"],
+                "projects": "City-to-City "
+                + ("exchange" if len(titles) == 1 else f"exchanges ({len(titles)})")
+                + (f" · {', '.join(years)}" if years else "")
+                + f" · {group['role']}",
+                "title": " · ".join(titles),
+                "exchange_ids": _unique(group["exchange_ids"]),
+            }
+        )
+    return rows
+
+
+def exchange_city_rows(
+    participants: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> list[dict]:
+    """Host cities, and participant cities (or country label points), coloured by role."""
+    if participants is None or participants.empty:
+        return []
+    points = label_points()
+    names = names if names is not None else country_names(participants)
+    groups: dict[tuple, dict] = {}
+
+    def add(point, role, name, iso3, row):
+        group = groups.setdefault(
+            (point, role),
+            {
+                "position": list(point),
+                "lon": point[0],
+                "lat": point[1],
+                "role_code": role,
+                "role": theme.ROLE_LABELS.get(role, role),
+                "colour": rgba(role_colour(role), 255),
+                "name": name,
+                "country": names.get(iso3, iso3),
+                "iso3": iso3,
+                "titles": [],
+                "exchange_ids": [],
+            },
+        )
+        group["titles"].append(row.get("title"))
+        group["exchange_ids"].append(row.get("exchange_id"))
+
+    for row in participants.to_dict("records"):
+        host_iso3 = text(row.get("host_iso3"), "")
+        host_point = coords(row.get("host_lon"), row.get("host_lat"))
+        if host_point is not None:
+            add(host_point, "host", text(row.get("host_city"), "host city"), host_iso3, row)
+        role = text(row.get("role"), "participant")
+        if role == "host":
+            continue
+        iso3 = text(row.get("iso3"), "")
+        country = text(row.get("country"), "") or names.get(iso3, iso3)
+        city_point = coords(row.get("lon"), row.get("lat"))
+        if city_point is not None:
+            add(city_point, role, text(row.get("city"), "") or country, iso3, row)
+        elif iso3 in points:
+            add(points[iso3], role, f"{country} (cities not named)", iso3, row)
+    rows = []
+    for group in groups.values():
+        titles = _unique(group.pop("titles"))
+        role = group["role_code"]
+        verb = "Hosted" if role == "host" else "Took part in"
+        rows.append(
+            {
+                **group,
+                "projects": f"{verb} {plural(len(titles), 'City-to-City exchange')}"
+                + ("" if role in ("host", "participant") else f" · {group['role']}"),
+                "title": " · ".join(titles),
+                "exchange_ids": _unique(group["exchange_ids"]),
+            }
+        )
+    # hosts last so they draw on top of participants at the same place
+    return sorted(rows, key=lambda r: r["role_code"] == "host")
+
+
+def _count_lookup(country_counts: pd.DataFrame | None) -> dict[str, dict]:
+    if country_counts is None or country_counts.empty:
+        return {}
+    lookup: dict[str, dict] = {}
+    for row in country_counts.to_dict("records"):
+        iso3 = text(row.get("iso3"), "")
+        if not iso3:
+            continue
+        entry = lookup.setdefault(iso3, {"projects": 0, "titles": []})
+        entry["projects"] += int(number(row.get("projects")) or 0)
+        entry["titles"] += [t for t in text(row.get("titles"), "").split(" · ") if t]
+    return lookup
+
+
+def choropleth_features(
+    country_counts: pd.DataFrame | None,
+    *,
+    focus: str | None = None,
+    highlight: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
+) -> list[dict]:
+    """Country features with `count` (int), `fill`, `line` and tooltip fields joined in.
+
+    Every country shape is returned (light grey when it has no project) so the world
+    outline shows without a basemap; `highlight` colours the given countries instead.
+    """
+    lookup = _count_lookup(country_counts)
+    names = names if names is not None else country_names(country_counts)
+    highlight = set(highlight)
+    max_count = max((e["projects"] for e in lookup.values()), default=0)
+    features = []
+    for feature in country_features():
+        props = feature["properties"]
+        iso3 = props["iso3"]
+        if iso3 in SKIPPED_SHAPES:
+            continue
+        entry = lookup.get(iso3) or {}
+        count = entry.get("projects", 0)
+        name = names.get(iso3, props["name"])
+        if highlight:
+            fill = COUNT_RAMP[1] if iso3 in highlight else NO_PROJECT_FILL
+        else:
+            fill = count_colour(count, max_count)
+        focused = iso3 == focus
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "iso3": iso3,
+                    "name": name,
+                    "region": props.get("region") or "",
+                    "count": count,
+                    "projects": plural(count, "project") if count else "No project in this view",
+                    "title": " · ".join(_unique(entry.get("titles", []))),
+                    "fill": rgba(fill, 255 if (count or iso3 in highlight) else 235),
+                    "line": rgba(FOCUS_LINE if focused else BORDER, 255),
+                    "line_width": 2.5 if focused else 0.6,
+                    # the same tooltip fields as the other layers
+                    "country": name,
+                    "role": "",
+                },
+            }
+        )
+    return features

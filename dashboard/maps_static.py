@@ -1,0 +1,271 @@
+"""The world map as a Plotly figure, for PNG/SVG export, and the table behind the map.
+
+The figure is drawn in plain lon/lat axes (no geo subplot, so no geo CDN and nothing
+fetched) from the same rows as the pydeck maps (dashboard.map_data). The table lists
+everything the map shows, one row per drawn (or undrawable) item, for the Table tab
+and the CSV/XLSX downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.detail import text
+from dashboard.map_data import (
+    BORDER,
+    arc_rows,
+    choropleth_features,
+    coords,
+    count_colour,
+    country_names,
+    exchange_city_rows,
+    label_points,
+    locality_rows,
+    number,
+    pillar_colour,
+    plural,
+    role_colour,
+)
+
+TABLE_COLUMNS = [
+    "layer", "name", "iso3", "projects", "pillar", "role", "lat", "lon", "location",
+    "titles", "project_id", "exchange_id",
+]  # fmt: skip
+
+
+def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
+    """Exterior rings of a (Multi)Polygon (holes are drawn by the enclaves' own shapes)."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry["type"] == "MultiPolygon":
+        return [polygon[0] for polygon in geometry["coordinates"]]
+    return []
+
+
+def _curve(a: Sequence[float], b: Sequence[float], steps: int = 24) -> tuple[list, list]:
+    """A gentle arc from a to b (quadratic Bézier bulging to the left of a→b)."""
+    (x0, y0), (x1, y1) = a, b
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = mx - dy * 0.2, my + dx * 0.2
+    xs, ys = [], []
+    for i in range(steps + 1):
+        t = i / steps
+        xs.append((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1)
+        ys.append((1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1)
+    return xs, ys
+
+
+def _add_countries(fig: go.Figure, features: list[dict], *, legend: bool) -> None:
+    """One filled trace per project count (polygons merged), no-project countries first
+    so enclaves with projects are drawn on top."""
+    max_count = max((f["properties"]["count"] for f in features), default=0)
+    by_count: dict[int, tuple[list, list]] = {}
+    for feature in features:
+        xs, ys = by_count.setdefault(feature["properties"]["count"], ([], []))
+        for ring in _rings(feature["geometry"]):
+            xs.extend([p[0] for p in ring] + [None])
+            ys.extend([p[1] for p in ring] + [None])
+    for count in sorted(by_count):
+        xs, ys = by_count[count]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=count_colour(count, max_count),
+                line={"color": BORDER, "width": 0.5},
+                hoverinfo="skip",
+                name=plural(count, "project") if count else "No project",
+                legendgroup="countries",
+                legendgrouptitle={"text": "Projects per country"} if count == 0 else None,
+                showlegend=legend,
+            )
+        )
+
+
+def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> None:
+    """Arcs by the participant's role, and the host cities as rings."""
+    by_role: dict[str, tuple[list, list]] = {}
+    for arc in arc_rows(participants, names):
+        xs, ys = by_role.setdefault(arc["role_code"], ([], []))
+        cx, cy = _curve(arc["source"], arc["target"])
+        xs.extend(cx + [None])
+        ys.extend(cy + [None])
+    for role in theme.ROLE_COLOURS:
+        if role not in by_role:
+            continue
+        xs, ys = by_role[role]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": role_colour(role), "width": 2},
+                opacity=0.85,
+                hoverinfo="skip",
+                name=f"Exchange with a {theme.ROLE_LABELS.get(role, role).lower()}",
+                legendgroup="exchanges",
+            )
+        )
+    hosts = [r for r in exchange_city_rows(participants, names) if r["role_code"] == "host"]
+    if hosts:
+        fig.add_trace(
+            go.Scatter(
+                x=[r["lon"] for r in hosts],
+                y=[r["lat"] for r in hosts],
+                mode="markers",
+                marker={
+                    "size": 11,
+                    "color": "white",
+                    "line": {"color": role_colour("host"), "width": 3},
+                },
+                text=[f"{r['name']}<br>{r['projects']}" for r in hosts],
+                hoverinfo="text",
+                name="Exchange host city",
+                legendgroup="exchanges",
+            )
+        )
+
+
+def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> None:
+    """Localities with coordinates, one trace per pillar."""
+    rows = locality_rows(localities, names)
+    for pillar in (*theme.PILLAR_ORDER, ""):
+        chosen = [r for r in rows if (r["pillar"] or "") == pillar]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[r["lon"] for r in chosen],
+                y=[r["lat"] for r in chosen],
+                mode="markers",
+                marker={
+                    "size": 12,
+                    "color": pillar_colour(pillar),
+                    "line": {"color": "white", "width": 1.5},
+                },
+                text=[f"{r['name']}<br>{r['title']}" for r in chosen],
+                customdata=[r["place"] for r in chosen],
+                hoverinfo="text",
+                name=theme.PILLAR_SHORT.get(pillar, "Pillar not reported"),
+                legendgroup="localities",
+                legendgrouptitle={"text": "Localities by pillar"},
+            )
+        )
+
+
+def static_map_figure(
+    country_counts: pd.DataFrame | None,
+    localities: pd.DataFrame | None,
+    participants: pd.DataFrame | None,
+    title: str,
+) -> go.Figure:
+    """The world map drawn in plain lon/lat axes (no geo subplot, nothing fetched).
+
+    Without `country_counts` the countries are a plain backdrop (no count legend).
+    """
+    names = country_names(country_counts, localities, participants)
+    fig = go.Figure()
+    _add_countries(
+        fig, choropleth_features(country_counts, names=names), legend=country_counts is not None
+    )
+    _add_exchanges(fig, participants, names)
+    _add_localities(fig, localities, names)
+    fig.update_layout(
+        title={"text": title} if title else None,
+        height=620,
+        font={"family": theme.FONT_FAMILY, "size": 14},
+        margin={"t": 60 if title else 20, "b": 10, "l": 10, "r": 10},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        # beside the map, never over it (the Pacific is not wide enough at every size)
+        legend={
+            "orientation": "v",
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 0.5,
+            "yanchor": "middle",
+            "tracegroupgap": 14,
+        },
+        showlegend=True,
+        hovermode="closest",
+    )
+    fig.update_xaxes(visible=False, range=[-170, 181], constrain="domain")
+    fig.update_yaxes(visible=False, range=[-58, 84], scaleanchor="x", scaleratio=1)
+    return fig
+
+
+# --- the data behind the map (Table tab and CSV/XLSX) ---------------------------------
+
+
+def _table_row(layer: str, point: tuple[float, float] | None, **values: Any) -> dict:
+    row = dict.fromkeys(TABLE_COLUMNS)
+    row.update(layer=layer, lat=point[1] if point else None, lon=point[0] if point else None)
+    row.update(values)
+    return row
+
+
+def map_table(
+    country_counts: pd.DataFrame | None,
+    localities: pd.DataFrame | None,
+    participants: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Everything the world map shows, one row per drawn (or undrawable) item."""
+    rows: list[dict] = []
+    points = label_points()
+    for row in _records(country_counts):
+        point = points.get(text(row.get("iso3"), ""))
+        rows.append(
+            _table_row(
+                "country",
+                point,
+                name=text(row.get("country"), ""),
+                iso3=text(row.get("iso3"), ""),
+                projects=int(number(row.get("projects")) or 0),
+                location="country label point" if point else "no shape at 1:110m",
+                titles=text(row.get("titles"), ""),
+            )
+        )
+    for row in _records(localities):
+        point = coords(row.get("lon"), row.get("lat"))
+        rows.append(
+            _table_row(
+                "locality",
+                point,
+                name=text(row.get("name"), ""),
+                iso3=text(row.get("iso3"), ""),
+                projects=1,
+                pillar=text(row.get("pillar"), "") or None,
+                location=text(row.get("admin_level"), "") if point else theme.NOT_REPORTED,
+                titles=text(row.get("title"), ""),
+                project_id=text(row.get("project_id"), ""),
+            )
+        )
+    for row in _records(participants):
+        point = coords(row.get("lon"), row.get("lat"))
+        rows.append(
+            _table_row(
+                "exchange participant",
+                point,
+                name=text(row.get("city"), "") or text(row.get("country"), ""),
+                iso3=text(row.get("iso3"), ""),
+                role=text(row.get("role"), ""),
+                location="city" if point else "city not named: country label point",
+                titles=text(row.get("title"), ""),
+                exchange_id=text(row.get("exchange_id"), ""),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    frame["projects"] = frame["projects"].astype("Int64")
+    return frame
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    return [] if frame is None or frame.empty else frame.to_dict("records")
