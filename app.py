@@ -15,13 +15,13 @@ from dashboard.pages import PAGES
 
 HERE = Path(__file__).resolve().parent
 
+presenting = ui.presentation_mode_requested()
 st.set_page_config(
     page_title="Local Decent Work Atlas",
-    page_icon=str(
-        HERE / "assets" / "favicon.png"
-    ),  # a local file: a material icon here is fetched from Google
+    # A local file: a Material icon as page_icon makes the browser fetch it from Google.
+    page_icon=str(HERE / "assets" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
 navigation = st.navigation(

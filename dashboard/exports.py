@@ -74,17 +74,31 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def slide_figure(fig: go.Figure, *, title: str, source: str = theme.SOURCE_LINE) -> go.Figure:
-    """A copy of `fig` laid out for a 1920×1080 slide, with its title and a source line."""
+def slide_figure(
+    fig: go.Figure, *, title: str, subtitle: str = "", source: str = theme.SOURCE_LINE
+) -> go.Figure:
+    """A copy of `fig` laid out for a 1920×1080 slide: title, the filters as a subtitle
+    (a slide must say what it shows), type readable from the back of a hall, labels
+    never cut (margins grow to fit them), and a source line."""
     out = go.Figure(fig)
+    heading = title + (f"<br><span style='font-size:20px'>{subtitle}</span>" if subtitle else "")
+    margin = out.layout.margin
     out.update_layout(
-        title={"text": title, "x": 0.02, "xanchor": "left", "font": {"size": 30}},
+        title={"text": heading, "x": 0.02, "xanchor": "left", "font": {"size": 30}},
         font={"size": 18, "family": theme.FONT_FAMILY},
         width=SLIDE_WIDTH,
         height=SLIDE_HEIGHT,
-        margin={"t": 110, "b": 120, "l": 90, "r": 40},
+        margin={
+            "t": max(margin.t or 0, 150 if subtitle else 110),
+            "b": max(margin.b or 0, 120),
+            "l": max(margin.l or 0, 90),
+            "r": max(margin.r or 0, 40),
+        },
+        legend={"font": {"size": 18}},
         paper_bgcolor="white",
     )
+    out.update_xaxes(automargin=True, tickfont={"size": 17}, title_font={"size": 18})
+    out.update_yaxes(automargin=True, tickfont={"size": 17}, title_font={"size": 18})
     out.add_annotation(
         text=source,
         xref="paper",
@@ -107,12 +121,12 @@ def _ensure_browser() -> None:
             os.environ["BROWSER_PATH"] = found
 
 
-def figure_image(fig: go.Figure, fmt: str, *, title: str) -> bytes:
-    """PNG or SVG bytes of `fig` at slide resolution, with title and source line."""
+def figure_image(fig: go.Figure, fmt: str, *, title: str, subtitle: str = "") -> bytes:
+    """PNG or SVG bytes of `fig` at slide resolution, with title, filters and source."""
     if fmt not in ("png", "svg"):
         raise ValueError(fmt)
     _ensure_browser()
-    slide = slide_figure(fig, title=title)
+    slide = slide_figure(fig, title=title, subtitle=subtitle)
     return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
 
 

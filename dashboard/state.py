@@ -105,9 +105,15 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+MAX_SEARCH_TERMS = 8
+
+
 def search_terms(q: str) -> list[str]:
-    """Words of a search, case- and accent-folded; each must match somewhere."""
-    return [w for w in re.split(r"\s+", _fold(q).strip()) if w]
+    """Words of a search, case- and accent-folded; each must match somewhere. Quotes
+    and hyphens separate words; at most MAX_SEARCH_TERMS words are used (each adds a
+    scan of the text)."""
+    words = [w for w in re.split(r"[\s\"'“”‘’\-]+", _fold(q).strip()) if w]
+    return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
 
 
 def parse_params(

@@ -92,6 +92,7 @@ def sidebar_filters() -> Filters:
             key=SEARCH_PARAM,
             bind="query-params",
             placeholder="title, summary, beneficiaries, partners",
+            max_chars=100,
             help="Every word must appear; case and accents are ignored.",
         )
         chosen: dict[str, tuple[str, ...]] = {}
@@ -156,14 +157,19 @@ def page_link(page_path: str, extra: dict[str, str] | None = None) -> str:
     return permalink(base_url(), page_path, current_filters(), extra, options())
 
 
+def filters_text(filters: Filters) -> str:
+    """'Filtered by ILO region: Africa · Years: 2000–2005', or what 'no filter' means."""
+    if filters.is_default():
+        return "Everything in the catalogue (no filters)"
+    active = [f"{k}: {v}" for k, v in describe(filters, options()) if v not in ("all", "none")]
+    return "Filtered by " + " · ".join(a for a in active if not a.endswith("(all)"))
+
+
 def filters_caption(filters: Filters) -> None:
     if filters.is_default():
         st.caption("Showing everything in the catalogue (no filters).")
-        return
-    opts = options()
-    active = [f"{k}: {v}" for k, v in describe(filters, opts) if v not in ("all", "none")]
-    active = [a for a in active if not a.endswith("(all)")]
-    st.caption("Filtered by " + " · ".join(active))
+    else:
+        st.caption(filters_text(filters))
 
 
 # --- building blocks ------------------------------------------------------------------
@@ -173,7 +179,7 @@ def empty_state(what: str) -> None:
     """A filter with no match says so and offers to clear filters."""
     with st.container(border=True):
         st.markdown(f"**No {what} match the current filters.**")
-        st.caption("Widen the year range, remove a filter, or start again.")
+        st.caption("Remove a filter, widen the year range, or start again.")
         st.button("Clear all filters", on_click=clear_filters, key=f"clear_{what}")
 
 
@@ -219,7 +225,10 @@ def downloads(
             column.download_button(
                 fmt.upper(),
                 data=lambda fmt=fmt: exports.figure_image(
-                    figure() if callable(figure) else figure, fmt, title=title
+                    figure() if callable(figure) else figure,
+                    fmt,
+                    title=title,
+                    subtitle=filters_text(filters),
                 ),
                 file_name=f"{slug}.{fmt}",
                 mime=mime,
@@ -349,7 +358,8 @@ def record_picker(
     requested = st.query_params.get(param)
     options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
     if unknown:
-        st.warning(f"The link names a {what} “{requested}” that is not in the catalogue.")
+        article = "an" if what[:1] in "aeiou" else "a"
+        st.warning(f"The link names {article} {what} “{requested}” that is not in the catalogue.")
     if chosen is None:
         return None
     if st.session_state.get(param) not in options or (

@@ -111,6 +111,7 @@ with right:
 
 st.header("Coverage")
 filters = ui.current_filters()
+ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
 figure, table = reported_vs_documented(
     ui.load("reported_figures"), ui.load("documented_counts", filters)
 )

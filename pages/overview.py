@@ -41,7 +41,8 @@ cols[2].metric(
     help="Distinct places (cities, districts, provinces…) the source names for these projects.",
 )
 cols[3].metric("City-to-City exchanges", len(exchanges))
-span = f"{years['year'].min()}–{years['year'].max()}" if not years.empty else "not reported"
+first, last = (years["year"].min(), years["year"].max()) if not years.empty else (None, None)
+span = "not reported" if first is None else (f"{first}" if first == last else f"{first}–{last}")
 cols[4].metric("Years covered", span)
 cols[5].metric(
     "Projects with stated counts",
@@ -50,6 +51,7 @@ cols[5].metric(
     "municipalities…); listed below with the source's own qualifier, never summed across "
     "different units.",
 )
+ui.project_only_filters_note(filters, what="exchanges")
 hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
 if hidden:
     st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")

@@ -86,3 +86,15 @@ def test_figure_image_renders_offline_at_slide_resolution(fmt):
         text = data.decode("utf-8")
         assert text.lstrip().startswith("<svg") and 'width="1920"' in text
         assert "Exported" in text and "Source:" in text
+
+
+def test_slide_states_the_filters_and_keeps_room_for_long_labels():
+    fig = go.Figure(
+        go.Bar(y=["A very long project title on the left axis"], x=[3], orientation="h")
+    )
+    fig.update_layout(margin={"l": 300, "t": 40})
+    slide = exports.slide_figure(fig, title="Spans", subtitle="Filtered by ILO region: Africa")
+    assert "Filtered by ILO region: Africa" in slide.layout.title.text
+    assert slide.layout.margin.l == 300  # the figure's own room for its labels is kept
+    assert slide.layout.yaxis.automargin and slide.layout.xaxis.automargin
+    assert slide.layout.yaxis.tickfont.size >= 17  # readable from the back of a hall

@@ -114,3 +114,10 @@ def test_describe_names_every_filter_for_exports():
     assert lines["Country"] == "Côte d'Ivoire"
     assert lines["ILO region"] == "all"
     assert lines["Years"] == "2000–2005"
+
+
+def test_search_terms_split_quotes_and_hyphens_and_are_capped():
+    from dashboard.state import MAX_SEARCH_TERMS, search_terms
+
+    assert search_terms('"Child-Labour" in  Côte') == ["child", "labour", "in", "cote"]
+    assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == MAX_SEARCH_TERMS
