@@ -4,6 +4,8 @@ City-to-City exchanges — all on one time axis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import detail, pages, ui
@@ -55,8 +57,15 @@ stack = right.segmented_control(
     bind="query-params",
     help="Region is the project's ILO region (Multi-region when it spans several).",
 )
+# The publication's per-year counts are of ALL its projects active in a year: shown only
+# where the chart counts the same thing (active projects, no filter but years).
+comparable = measure == "active" and replace(filters, years=None).is_default()
 per_year, per_year_table = tl.per_year(
-    active, measure=measure, stack=stack, reported=reported, x_range=x_range
+    active,
+    measure=measure,
+    stack=stack,
+    reported=reported if comparable else None,
+    x_range=x_range,
 )
 ui.chart_block(
     title=f"Projects {'active' if measure == 'active' else 'starting'} per year",
@@ -69,10 +78,11 @@ notes = [
     f"Ongoing projects are counted as active through {as_of_year}, the year the "
     "publication describes.",
     "Black diamonds: the counts the publication reports for a year (PARDEV's 2014 in-house "
-    "research, all projects), beside the projects this catalogue documents in detail.",
+    "research, all projects), beside the projects this catalogue documents in detail."
+    if comparable
+    else "The publication's per-year counts (3 in 2000, 18 in 2014) are of all its projects "
+    "active in a year, so they are shown only for active projects with no filter but years.",
 ]
-if measure == "starting":
-    notes.append("The publication's counts are of projects per year, not of projects starting.")
 st.caption(" ".join(notes))
 
 # --- Gantt of project spans -----------------------------------------------------------

@@ -199,3 +199,15 @@ def test_project_only_filters_are_named_as_not_narrowing_the_exchanges(
     (note,) = [i.value for i in at.info if "not apply to City-to-City exchanges" in i.value]
     assert "Decent Work pillar" in note
     assert not open_page(monkeypatch, atlas_warehouse).info
+
+
+def test_reported_counts_only_beside_comparable_counts(monkeypatch, atlas_warehouse):
+    def names(at):
+        return [t.get("name") for t in chart(at, "timeline_per_year")["data"]]
+
+    reported = "Reported by the publication (PARDEV 2014)"
+    assert reported in names(open_page(monkeypatch, atlas_warehouse))
+    assert reported in names(open_page(monkeypatch, atlas_warehouse, years=["2000", "2010"]))
+    # all-project counts beside a region's projects, or beside starts, would mislead
+    assert reported not in names(open_page(monkeypatch, atlas_warehouse, region="Africa"))
+    assert reported not in names(open_page(monkeypatch, atlas_warehouse, measure="Starting"))
