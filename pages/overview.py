@@ -6,7 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import pages, ui
-from dashboard.figures.overview import overview_sentence, qualified, reported_vs_documented
+from dashboard.figures.overview import (
+    overview_sentence,
+    qualified,
+    reported_table,
+    reported_vs_documented,
+)
 
 ui.ensure_shell()
 PATH = pages.OVERVIEW.path
@@ -97,10 +102,4 @@ with right:
             f"names **{ui.load('documented_cities', filters)}** (host and participating cities "
             "the text names; many participants are named only by country)."
         )
-    st.dataframe(
-        reported[
-            ["metric", "dimension_label", "qualifier", "value", "unit", "period", "source_ref"]
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(reported_table(reported), hide_index=True, width="stretch")

@@ -125,3 +125,21 @@ def test_documented_year_counts_respect_the_year_range(atlas_warehouse, sql):
             "select city, iso3 from exchange_participants where city is not null))"
         )[0][0]
     )
+
+
+def test_reported_figures_read_as_the_publication_words_them(atlas_warehouse):
+    from dashboard import queries
+    from dashboard.db import WarehouseVersion
+    from dashboard.figures.overview import reported_table
+
+    path = atlas_warehouse / "atlas.duckdb"
+    stat = path.stat()
+    table = reported_table(
+        queries.reported_figures(WarehouseVersion(str(path), stat.st_mtime_ns, stat.st_size))
+    )
+    shown = set(zip(table["For"], table["Reported"], strict=True))
+    assert ("all", "over 70 projects") in shown
+    assert ("Asia", "36 projects") in shown
+    assert ("all", "over 30 cities") in shown
+    assert ("all", "2012") in shown  # the ILO–UCLG agreement year
+    assert not table.isna().any().any()

@@ -84,3 +84,26 @@ def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool)
         "describes only a selection of those projects in detail. Reported figures are shown "
         "as published (for all regions and years), never padded."
     )
+
+
+def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
+    """The reported figures as a reader reads them: 'over 70 projects', not raw keys."""
+    rows = []
+    for figure in reported.to_dict("records"):
+        metric = str(figure["metric"]).replace("_", " ").replace("ilo uclg", "ILO–UCLG")
+        label, period = figure.get("dimension_label"), figure.get("period")
+        reported_text = (
+            f"{float(figure['value']):g}"
+            if figure.get("unit") == "year"
+            else qualified(pd.Series(figure)).strip("*")
+        )
+        rows.append(
+            {
+                "Figure": metric[:1].upper() + metric[1:],
+                "For": "all" if pd.isna(label) or not label else label,
+                "Reported": reported_text,
+                "Period": "" if pd.isna(period) or not period else period,
+                "Source": figure["source_ref"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["Figure", "For", "Reported", "Period", "Source"])
