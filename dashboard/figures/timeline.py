@@ -9,6 +9,8 @@ runs from 2006.5 to 2008.5, and an exchange dated 1 July 2013 sits in the middle
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -256,7 +258,13 @@ def per_year(
         yaxis_title=f"Projects {verb}",
     )
     top = max([*table[f"total {MEASURES[measure].lower()}"], *reported_rows["value"], 1])
-    fig.update_yaxes(range=[0, top * 1.15 + 0.5], automargin=False, title_standoff=12)
+    fig.update_yaxes(
+        range=[0, top * 1.15 + 0.5],
+        automargin=False,
+        title_standoff=12,
+        tick0=0,
+        dtick=max(1, math.ceil(top / 8)),  # whole projects: no 0.5 ticks
+    )
     return _on_time_axis(fig, height=430, x_range=x_range), table
 
 
