@@ -55,3 +55,20 @@ def values(data) -> list:
             array = array.reshape(shape)
         return array.tolist()
     return list(data or [])
+
+
+def page_opener(monkeypatch, default_warehouse, page: str, title: str):
+    """A function opening `page` like a shared link would, then setting sidebar
+    multiselects as a user does (`widgets`); checks the page's title."""
+
+    def _open(widgets: dict | None = None, warehouse=None, **params) -> AppTest:
+        at = open_page(monkeypatch, warehouse or default_warehouse, page, **params)
+        for key, value in (widgets or {}).items():
+            at.multiselect(key=key).set_value(value)
+        if widgets:
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value == title
+        return at
+
+    return _open

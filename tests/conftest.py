@@ -50,3 +50,13 @@ def atlas_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     warehouse = tmp_path_factory.mktemp("atlas") / "warehouse"
     build(CATALOGUE, warehouse, progress=quiet)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def sql(atlas_warehouse: Path):
+    """Run SQL on the curated warehouse: the independent answer page tests compare with."""
+    import duckdb
+
+    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
+    yield lambda query, *params: con.execute(query, list(params)).fetchall()
+    con.close()

@@ -5,7 +5,6 @@ outcome, and project-only filters are named as not applying."""
 from __future__ import annotations
 
 import json
-import os
 
 import apptest_support
 import duckdb
@@ -19,28 +18,7 @@ NOTE = "does not apply to exchanges"
 
 @pytest.fixture
 def open_page(monkeypatch, atlas_warehouse):
-    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
-
-    def _open(widgets: dict | None = None, warehouse=None, **params) -> AppTest:
-        if warehouse is not None:
-            monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-        at = apptest_support.open_page(monkeypatch, os.environ["ATLAS_WAREHOUSE"], PAGE, **params)
-        for key, value in (widgets or {}).items():  # sidebar filters, as a user sets them
-            at.multiselect(key=key).set_value(value)
-        if widgets:
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert at.title[0].value == "City-to-City exchanges"
-        return at
-
-    return _open
-
-
-@pytest.fixture(scope="module")
-def sql(atlas_warehouse):
-    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
-    yield lambda q, *p: con.execute(q, list(p)).fetchall()
-    con.close()
+    return apptest_support.page_opener(monkeypatch, atlas_warehouse, PAGE, "City-to-City exchanges")
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -3,19 +3,10 @@ URL, bad URL parameters are noted, a missing or synthetic warehouse says so."""
 
 from __future__ import annotations
 
-import duckdb
-import pytest
 from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
 from conftest import quiet
 
 from etl.build import build
-
-
-@pytest.fixture(scope="module")
-def sql(atlas_warehouse):
-    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
-    yield lambda q, *p: con.execute(q, list(p)).fetchall()
-    con.close()
 
 
 def test_headline_figures_equal_sql(monkeypatch, atlas_warehouse, sql):

@@ -5,7 +5,6 @@ what the source does not report says "not reported"."""
 from __future__ import annotations
 
 import json
-import os
 
 import apptest_support
 import duckdb
@@ -21,24 +20,7 @@ HAZELNUT = "tur-hazelnut-child-labour"
 
 @pytest.fixture
 def open_page(monkeypatch, atlas_warehouse):
-    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
-
-    def _open(warehouse=None, **params) -> AppTest:
-        if warehouse is not None:
-            monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
-        at = apptest_support.open_page(monkeypatch, os.environ["ATLAS_WAREHOUSE"], PAGE, **params)
-        assert not at.exception, [e.value for e in at.exception]
-        assert at.title[0].value == "Projects"
-        return at
-
-    return _open
-
-
-@pytest.fixture(scope="module")
-def sql(atlas_warehouse):
-    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
-    yield lambda q, *p: con.execute(q, list(p)).fetchall()
-    con.close()
+    return apptest_support.page_opener(monkeypatch, atlas_warehouse, PAGE, "Projects")
 
 
 def table(at: AppTest):
