@@ -77,18 +77,18 @@ def md_link(url: str, label: str | None = None) -> str:
     return f"[{md(label or url)}]({target})"
 
 
-def count_text(value: Any) -> str:
-    """A count as the source states it ("10,000"); a missing count is "not reported",
-    never 0. A real zero stays "0"."""
+def count_text(value: Any, qualifier: Any = None) -> str:
+    """A count as the source states it ("10,000", "at least 8", "target 10,000"); a
+    missing count is "not reported", never 0. A real zero stays "0"."""
     if is_missing(value) or isinstance(value, bool):
         return NOT_REPORTED
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
+    shown = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+    word = "" if is_missing(qualifier) else theme.QUALIFIER_WORDS.get(str(qualifier), "")
+    return f"{word} {shown}" if word else shown
 
 
 def _year(value: Any) -> int | None:
@@ -318,7 +318,10 @@ def beneficiaries_table(groups: pd.DataFrame) -> pd.DataFrame:
     """Beneficiary groups with the count the source gives, else "not reported"."""
     return pd.DataFrame(
         [
-            {"Group": text(r.get("beneficiary_group")), "Count": count_text(r.get("count"))}
+            {
+                "Group": text(r.get("beneficiary_group")),
+                "Count": count_text(r.get("count"), r.get("count_qualifier")),
+            }
             for r in groups.to_dict("records")
         ],
         columns=["Group", "Count"],
@@ -330,7 +333,7 @@ def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
         [
             {
                 "What is counted": text(r.get("label")),
-                "Count": count_text(r.get("value")),
+                "Count": count_text(r.get("value"), r.get("qualifier")),
                 "Kind": "people (beneficiary group)"
                 if _flag(r.get("is_beneficiary_group"))
                 else "stated figure",

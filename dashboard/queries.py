@@ -8,8 +8,11 @@ years; records without years are then left out (pages say how many).
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
+from dashboard import theme
 from dashboard.db import WarehouseVersion, run_query
 from dashboard.state import FilterOptions, Filters, search_terms
 
@@ -149,27 +152,27 @@ def filter_options(v: WarehouseVersion) -> FilterOptions:
         "select min(y) as lo, max(y) as hi from (select year as y from project_years "
         "union all select year from exchanges)",
     ).iloc[0]
-    from dashboard import theme
-
     regions = set(column("select distinct region from project_countries")) | set(
         column("select distinct region from projects")
     )
+    pillars = set(column("select distinct pillar from projects"))
+    statuses = set(column(f"select distinct {STATUS_SQL} from projects p"))
+    if pd.notna(years["lo"]):
+        year_min, year_max = int(years["lo"]), int(years["hi"])
+    else:  # a catalogue with no years at all: a one-year range ending at its as-of year
+        as_of = column(f"select {AS_OF_SQL}")
+        year_max = int(as_of[0]) if as_of else date.today().year
+        year_min = year_max - 1
     return FilterOptions(
         region=tuple(r for r in theme.REGION_ORDER if r in regions),
         country=dict(zip(countries["iso3"], countries["country"], strict=True)),
-        pillar=tuple(
-            p for p in theme.PILLAR_ORDER if p in column("select distinct pillar from projects")
-        ),
+        pillar=tuple(p for p in theme.PILLAR_ORDER if p in pillars),
         topic=column("select distinct topic from project_topics order by topic"),
         group=column("select distinct beneficiary_group from project_beneficiaries order by 1"),
-        status=tuple(
-            s
-            for s in theme.STATUS_LABELS
-            if s in column(f"select distinct {STATUS_SQL} from projects p")
-        ),
+        status=tuple(s for s in theme.STATUS_LABELS if s in statuses),
         type=column("select distinct record_type from projects order by 1"),
-        year_min=int(years["lo"]) if pd.notna(years["lo"]) else 2000,
-        year_max=int(years["hi"]) if pd.notna(years["hi"]) else 2015,
+        year_min=year_min,
+        year_max=max(year_max, year_min + 1),  # a slider needs two distinct ends
     )
 
 
@@ -493,7 +496,8 @@ def project_detail_beneficiaries(v: WarehouseVersion, project_id: str) -> pd.Dat
     """Beneficiary groups; `count` stays NULL when the source gives none."""
     return run_query(
         v,
-        "select beneficiary_group, count from project_beneficiaries where project_id = ? "
+        "select beneficiary_group, count, count_qualifier from project_beneficiaries "
+        "where project_id = ? "
         "order by beneficiary_group",
         (project_id,),
     )
@@ -502,7 +506,8 @@ def project_detail_beneficiaries(v: WarehouseVersion, project_id: str) -> pd.Dat
 def project_detail_counts(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
     return run_query(
         v,
-        "select label, value, is_beneficiary_group from project_counts where project_id = ? "
+        "select label, value, qualifier, is_beneficiary_group from project_counts "
+        "where project_id = ? "
         "order by is_beneficiary_group desc, label",
         (project_id,),
     )

@@ -87,6 +87,14 @@ OUTCOME_TYPE_LABELS: dict[str, str] = {
 PARTNER_TYPE_NOT_STATED = "Type not stated"
 
 NOT_REPORTED = "not reported"
+# How a number's qualifier (reported figures, stated counts) reads before the number.
+QUALIFIER_WORDS: dict[str, str] = {
+    "more_than": "over",
+    "about": "about",
+    "at_least": "at least",
+    "up_to": "up to",
+    "target": "target",
+}
 SOURCE_LINE = (
     "Source: ILO/UCLG, Localizing the Decent Work Agenda through South-South and "
     "City-to-City Cooperation · Local Decent Work Atlas"

@@ -27,7 +27,7 @@ spans = ui.load("spans", filters)
 exchanges = ui.load("exchanges", filters)
 reported = ui.load("reported_figures")
 meta = ui.load("meta")
-as_of_year = int(meta.get("as_of_year") or 2015)
+as_of_year = int(meta["as_of_year"])  # always written by the ETL (default: build year)
 
 if spans.empty and exchanges.empty:
     ui.empty_state("projects or exchanges")

@@ -252,3 +252,10 @@ def test_catalogue_text_cannot_turn_into_latex_or_links():
     assert detail.md(None) == "not reported"
     link = detail.md_link("http://www.ilo.org/a_(b).pdf")
     assert link == "[http://www.ilo.org/a\\_(b).pdf](http://www.ilo.org/a_%28b%29.pdf)"
+
+
+def test_counts_keep_the_sources_qualifier():
+    assert detail.count_text(10000, "target") == "target 10,000"
+    assert detail.count_text(8, "at_least") == "at least 8"
+    assert detail.count_text(130_000_000, None) == "130,000,000"
+    assert detail.count_text(None, "about") == detail.NOT_REPORTED

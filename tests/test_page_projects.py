@@ -119,13 +119,16 @@ def test_missing_counts_say_not_reported_never_zero(open_page, sql):
 
 
 def test_stated_counts_are_shown_as_stated(open_page, sql):
-    (project_id, label, value) = sql(
-        "select project_id, label, value from project_counts where is_beneficiary_group "
-        "order by value desc limit 1"
+    (project_id, label, value, qualifier) = sql(
+        "select project_id, label, value, qualifier from project_counts "
+        "where is_beneficiary_group order by value desc limit 1"
     )[0]
+    assert qualifier == "target"  # the Philippines: "sought to reach at least 10,000 youth"
     at = open_page(project=project_id)
     counts = [d.value for d in at.dataframe if "What is counted" in d.value.columns][0]
-    assert counts.set_index("What is counted").at[label, "Count"] == f"{value:,}"
+    assert counts.set_index("What is counted").at[label, "Count"] == f"target {value:,}"
+    groups = [d.value for d in at.dataframe if "Group" in d.value.columns][0]
+    assert groups.set_index("Group").at[label, "Count"] == f"target {value:,}"
 
 
 def test_places_without_coordinates_say_location_not_reported(open_page, sql):

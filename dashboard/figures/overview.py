@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import theme
 from dashboard.figures import base_layout, empty_figure
 
 REPORTED_COLOUR = "#777777"
@@ -55,12 +56,9 @@ def reported_vs_documented(
     return base_layout(fig, height=380), table
 
 
-QUALIFIER_WORDS = {"more_than": "over", "about": "about", "at_least": "at least"}
-
-
 def qualified(figure: pd.Series) -> str:
     """'over 70 projects' — the reported value with the publication's own qualifier."""
-    word = QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
+    word = theme.QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
     value = f"{float(figure['value']):g}"
     return f"**{(word + ' ') if word else ''}{value} {figure['unit']}**"
 
