@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import theme
+from dashboard import inert, theme
 
 NOT_REPORTED = theme.NOT_REPORTED
 PARTNER_TYPE_LABELS = theme.PARTNER_TYPE_LABELS
@@ -62,18 +62,18 @@ def text(value: Any, missing: str = NOT_REPORTED) -> str:
     return str(value).strip()
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~$[]<>|#"})
-
-
 def md(value: Any, missing: str = NOT_REPORTED) -> str:
-    """Catalogue text made safe for st.markdown: 'R$300 (~US$83)' must not turn into
-    LaTeX or strike-through. Missing → "not reported"."""
-    return text(value, missing).translate(_MARKDOWN_SPECIAL)
+    """Catalogue text made safe for st.markdown (dashboard.inert.markdown): no link,
+    image, HTML or LaTeX from the text. Missing → "not reported"."""
+    return inert.markdown(text(value, missing))
 
 
 def md_link(url: str, label: str | None = None) -> str:
-    """A markdown link whose text and target survive any character in the URL."""
-    target = url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """A markdown link to an http(s) URL; any other target is shown as plain text."""
+    safe = inert.http_url(url)
+    if safe is None:
+        return md(label or url)
+    target = safe.replace("(", "%28").replace(")", "%29")
     return f"[{md(label or url)}]({target})"
 
 

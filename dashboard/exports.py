@@ -1,5 +1,9 @@
 """Exports: CSV and XLSX of the data behind a view, PNG/SVG of a chart. Pure functions.
 
+Exports never carry a live formula (etl.formulas): in CSV, text starting with `=`, `+`,
+`-`, `@`, tab or CR gets a leading apostrophe; in XLSX every text cell is a string
+(risky ones with Excel's quote prefix), so the text is exactly as typed.
+
 An XLSX export carries a second sheet stating the filters, the permalink, the source
 citation and the export date, so a file found on a laptop months later explains itself.
 Chart images are rendered by Plotly's kaleido with Debian's chromium, offline.
@@ -16,7 +20,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import inert, theme
+from etl import formulas
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
 CITATION = (
@@ -35,8 +40,12 @@ def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel in any locale opens accents correctly."""
-    return _export_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM so Excel in any locale opens accents correctly. Text that a
+    spreadsheet would run as a formula gets a leading apostrophe (etl.formulas)."""
+    safe = formulas.neutralise_frame(_export_frame(frame))
+    # CRLF (RFC 4180): a cell holding a bare CR or LF is then always quoted, so no
+    # spreadsheet splits it into two rows.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(
@@ -69,6 +78,7 @@ def xlsx_bytes(
         )
         for name, width in (("data", 24), ("about", 60)):
             sheet = writer.sheets[name]
+            formulas.text_cells(sheet)  # text stays text: never a live formula
             for column in sheet.columns:
                 sheet.column_dimensions[column[0].column_letter].width = width
     return buffer.getvalue()
@@ -81,7 +91,9 @@ def slide_figure(
     (a slide must say what it shows), type readable from the back of a hall, labels
     never cut (margins grow to fit them), and a source line."""
     out = go.Figure(fig)
-    heading = title + (f"<br><span style='font-size:20px'>{subtitle}</span>" if subtitle else "")
+    heading = inert.plotly(title) + (
+        f"<br><span style='font-size:20px'>{inert.plotly(subtitle)}</span>" if subtitle else ""
+    )
     margin = out.layout.margin
     out.update_layout(
         title={"text": heading, "x": 0.02, "xanchor": "left", "font": {"size": 30}},

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
-from dashboard import theme
+from dashboard import inert, theme
 from dashboard.map_data import (
     arc_rows,
     choropleth_features,
@@ -59,23 +59,13 @@ TOOLTIP_STYLE = {
     "borderRadius": "4px",
     "boxShadow": "0 2px 6px rgba(0,0,0,0.15)",
     "padding": "8px 10px",
+    "whiteSpace": "pre-line",  # the text's line breaks
 }
-WORLD_TOOLTIP = {
-    "html": (
-        "<div style='font-weight:600'>{name}</div>"
-        "<div style='color:#444'>{projects}</div>"
-        "<div style='margin-top:4px;font-style:italic'>{title}</div>"
-    ),
-    "style": TOOLTIP_STYLE,
-}
-EXCHANGE_TOOLTIP = {
-    "html": (
-        "<div style='font-weight:600'>{name}</div>"
-        "<div style='color:#444'>{country} · {role}</div>"
-        "<div style='margin-top:4px;font-style:italic'>{title}</div>"
-    ),
-    "style": TOOLTIP_STYLE,
-}
+# Text tooltips, never HTML: the renderer sets them as innerText, so catalogue text is
+# inert whatever the Streamlit version (older ones put an html tooltip's fields into the
+# page unescaped). Fields are made safe by dashboard.inert.tooltip (see tooltip_rows).
+WORLD_TOOLTIP = {"text": "{name}\n{projects}\n{title}", "style": TOOLTIP_STYLE}
+EXCHANGE_TOOLTIP = {"text": "{name}\n{country} · {role}\n{title}", "style": TOOLTIP_STYLE}
 
 
 # --- layers ----------------------------------------------------------------------------
@@ -84,7 +74,7 @@ EXCHANGE_TOOLTIP = {
 def _countries_layer(features: list[dict], *, pickable: bool = True) -> pdk.Layer:
     return pdk.Layer(
         "GeoJsonLayer",
-        data=features,
+        data=tooltip_rows(features),
         id=COUNTRIES_LAYER,
         stroked=True,
         filled=True,
@@ -112,7 +102,7 @@ def _points_layer(
     """Round points of a fixed size in pixels; `fill`/`line` are a colour or a row field."""
     return pdk.Layer(
         "ScatterplotLayer",
-        data=rows,
+        data=tooltip_rows(rows),
         id=layer_id,
         get_position="position",
         get_fill_color=fill,
@@ -158,7 +148,7 @@ def _exchange_cities_layer(rows: list[dict], *, radius: float = 5.5) -> pdk.Laye
 def _arcs_layer(rows: list[dict], *, width: float = 2.5) -> pdk.Layer:
     return pdk.Layer(
         "ArcLayer",
-        data=rows,
+        data=tooltip_rows(rows),
         id=ARCS_LAYER,
         get_source_position="source",
         get_target_position="target",
@@ -206,12 +196,24 @@ def _deck(layers: list[pdk.Layer], view: Mapping[str, float], tooltip: dict) -> 
     )
 
 
-def _world_tooltip_fields(rows: list[dict]) -> list[dict]:
+# Every field a tooltip template names. Each pickable row carries all of them.
+TOOLTIP_FIELDS = ("name", "projects", "title", "country", "role")
+
+
+def tooltip_rows(rows: list[dict]) -> list[dict]:
+    """Copies of layer rows whose tooltip fields are safe for a text tooltip
+    (dashboard.inert.tooltip: cut to length, no template field). Missing fields become
+    "" (never "null")."""
+    out = []
     for row in rows:
-        row.setdefault("projects", "")
-        row.setdefault("title", "")
-        row.setdefault("name", "")
-    return rows
+        safe = dict(row)
+        target = safe
+        if isinstance(row.get("properties"), Mapping):  # a GeoJSON feature
+            target = safe["properties"] = dict(row["properties"])
+        for field in TOOLTIP_FIELDS:
+            target[field] = inert.tooltip(target.get(field))
+        out.append(safe)
+    return out
 
 
 def world_deck(
@@ -228,8 +230,8 @@ def world_deck(
     names = country_names(country_counts, localities, participants)
     layers = [
         _countries_layer(choropleth_features(country_counts, focus=focus, names=names)),
-        _arcs_layer(_world_tooltip_fields(arc_rows(participants, names))),
-        _exchange_cities_layer(_world_tooltip_fields(exchange_city_rows(participants, names))),
+        _arcs_layer(arc_rows(participants, names)),
+        _exchange_cities_layer(exchange_city_rows(participants, names)),
         _localities_layer(locality_rows(localities, names)),
     ]
     return _deck(layers, WORLD_VIEW, WORLD_TOOLTIP)
@@ -281,7 +283,7 @@ def project_deck(localities: pd.DataFrame, countries: pd.DataFrame) -> pdk.Deck:
     else:
         points = label_points()
         view = fit_view([points[i] for i in iso3s if i in points], max_zoom=4.0)
-    layers = [_countries_layer(features), _localities_layer(_world_tooltip_fields(rows))]
+    layers = [_countries_layer(features), _localities_layer(rows)]
     return _deck(layers, view, WORLD_TOOLTIP)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import inert, theme
 from dashboard.detail import text
 from dashboard.map_data import (
     BORDER,
@@ -126,7 +126,7 @@ def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> 
                     "color": "white",
                     "line": {"color": role_colour("host"), "width": 3},
                 },
-                text=[f"{r['name']}<br>{r['projects']}" for r in hosts],
+                text=[f"{inert.plotly(r['name'])}<br>{inert.plotly(r['projects'])}" for r in hosts],
                 hoverinfo="text",
                 name="Exchange host city",
                 legendgroup="exchanges",
@@ -151,8 +151,8 @@ def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> N
                     "color": pillar_colour(pillar),
                     "line": {"color": "white", "width": 1.5},
                 },
-                text=[f"{r['name']}<br>{r['title']}" for r in chosen],
-                customdata=[r["place"] for r in chosen],
+                text=[f"{inert.plotly(r['name'])}<br>{inert.plotly(r['title'])}" for r in chosen],
+                customdata=[inert.plotly(r["place"]) for r in chosen],
                 hoverinfo="text",
                 name=theme.PILLAR_SHORT.get(pillar, "Pillar not reported"),
                 legendgroup="localities",
@@ -179,7 +179,7 @@ def static_map_figure(
     _add_exchanges(fig, participants, names)
     _add_localities(fig, localities, names)
     fig.update_layout(
-        title={"text": title} if title else None,
+        title={"text": inert.plotly(title)} if title else None,
         height=620,
         font={"family": theme.FONT_FAMILY, "size": 14},
         margin={"t": 60 if title else 20, "b": 10, "l": 10, "r": 10},

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import exports, queries, theme
+from dashboard import exports, inert, queries, theme
 from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
 from dashboard.state import (
     FACETS,
@@ -129,7 +129,7 @@ def sidebar_filters() -> Filters:
         with st.container(border=True):
             st.markdown("**Some of the link's settings were ignored:**")
             for note in notes:
-                st.markdown(f"- {note}")
+                st.markdown(f"- {inert.markdown(note)}")
             if st.button("Dismiss", key="dismiss_url_notes"):
                 st.session_state.pop("url_notes", None)
                 st.rerun()
@@ -165,11 +165,16 @@ def filters_text(filters: Filters) -> str:
     return "Filtered by " + " · ".join(a for a in active if not a.endswith("(all)"))
 
 
+def filters_markdown(filters: Filters) -> str:
+    """filters_text for st.markdown/captions: a search or a topic is text, not markup."""
+    return inert.markdown(filters_text(filters))
+
+
 def filters_caption(filters: Filters) -> None:
     if filters.is_default():
         st.caption("Showing everything in the catalogue (no filters).")
     else:
-        st.caption(filters_text(filters))
+        st.caption(filters_markdown(filters))
 
 
 # --- building blocks ------------------------------------------------------------------
@@ -359,7 +364,10 @@ def record_picker(
     options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
     if unknown:
         article = "an" if what[:1] in "aeiou" else "a"
-        st.warning(f"The link names {article} {what} “{requested}” that is not in the catalogue.")
+        st.warning(
+            f"The link names {article} {what} “{inert.markdown(requested)}” that is not "
+            "in the catalogue."
+        )
     if chosen is None:
         return None
     if st.session_state.get(param) not in options or (

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from etl.build import DEFAULT_SOURCE, build, load
 from etl.problems import CatalogueError
+from etl.reading import DEFAULT_SIZE_LIMIT_MB, SIZE_LIMIT_ENV
 from etl.warehouse import NotAWarehouse, default_warehouse
 
 
@@ -94,6 +96,14 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="report every problem in a catalogue; write nothing")
     v.add_argument("source", type=Path, nargs="?", default=DEFAULT_SOURCE)
     v.set_defaults(func=_cmd_validate)
+    for command in (b, v):
+        command.add_argument(
+            "--max-size-mb",
+            type=float,
+            default=None,
+            help=f"largest catalogue file accepted (default ${SIZE_LIMIT_ENV} or "
+            f"{DEFAULT_SIZE_LIMIT_MB})",
+        )
     t = sub.add_parser("template", help="write an empty catalogue workbook (.xlsx)")
     t.add_argument("out", type=Path)
     t.add_argument(
@@ -112,4 +122,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "max_size_mb", None) is not None:
+        os.environ[SIZE_LIMIT_ENV] = str(args.max_size_mb)  # read by Limits.from_env
     return args.func(args)

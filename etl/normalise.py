@@ -336,3 +336,29 @@ def parse_slug(cell: str) -> str:
             f"e.g. '{fixed}'" if fixed else None,
         )
     return text
+
+
+def parse_http_url(cell: str) -> str | None:
+    """A link the source cites: an absolute http(s) URL, or None when empty.
+
+    Anything else (`javascript:`, `data:`, a bare domain, spaces, quotes) is refused:
+    the app turns this value into a clickable link.
+    """
+    text = (cell or "").strip()
+    if not text:
+        return None
+    bad = next((ch for ch in text if ch in "\r\n\t\x00 <>\"'`" or ord(ch) < 32), None)
+    if bad is not None:
+        raise BadValue(
+            f"a link cannot contain {'a space' if bad == ' ' else repr(bad)}",
+            "write spaces as %20 and remove quotes or angle brackets",
+        )
+    scheme, _, rest = text.partition(":")
+    if scheme.lower() not in ("http", "https") or not rest.startswith("//") or len(rest) < 3:
+        if "://" not in text and "." in text.split("/")[0] and ":" not in text:
+            raise BadValue("not a full web address", f"write it as 'https://{text}'")
+        raise BadValue(
+            "not a web link: source_url must start with http:// or https://",
+            "give the web address of the source, or leave the cell empty",
+        )
+    return text

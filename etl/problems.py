@@ -32,7 +32,8 @@ class Problem:
     def render(self) -> str:
         text = f"{self.location()}: "
         if self.value not in (None, ""):
-            text += f"{self.value!r}: "
+            shown = self.value if len(self.value) <= 120 else self.value[:119] + "…"
+            text += f"{shown!r}: "
         text += self.message
         if self.suggestion:
             text += f" — {self.suggestion}"

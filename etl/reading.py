@@ -10,13 +10,100 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from etl.formulas import restore
 from etl.normalise import suggest
 from etl.problems import Problem, Report, Where
 from etl.schema import SHEETS, SHEETS_BY_NAME
+
+MB = 1024 * 1024
+SIZE_LIMIT_ENV = "ATLAS_MAX_CATALOGUE_MB"
+DEFAULT_SIZE_LIMIT_MB = 50
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a catalogue file may be, checked before anything is parsed.
+
+    `max_file_bytes` applies to each CSV file and to a workbook as stored; a workbook's
+    parts, uncompressed, may total `unpacked_factor` times that (XLSX is zipped XML,
+    typically 5-20 times larger unpacked); a part that unpacks more than `max_ratio`
+    times its stored size is a zip bomb, whatever the totals.
+    """
+
+    max_file_bytes: int = DEFAULT_SIZE_LIMIT_MB * MB
+    unpacked_factor: int = 10
+    max_ratio: int = 200
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The default limits, with the size from $ATLAS_MAX_CATALOGUE_MB when set."""
+        raw = os.environ.get(SIZE_LIMIT_ENV, "").strip()
+        try:
+            megabytes = float(raw) if raw else DEFAULT_SIZE_LIMIT_MB
+        except ValueError:
+            megabytes = DEFAULT_SIZE_LIMIT_MB
+        return cls(max_file_bytes=max(1, int(megabytes * MB)))
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:,.1f} MB" if size >= MB / 10 else f"{size:,} bytes"
+
+
+def _too_large(path: Path, where: Where, limits: Limits) -> Problem | None:
+    size = path.stat().st_size
+    if size <= limits.max_file_bytes:
+        return None
+    return where.problem(
+        f"file is {_size_text(size)}, over the {_size_text(limits.max_file_bytes)} limit "
+        "for a catalogue file",
+        suggestion="split the inventory, or raise the limit with "
+        f"--max-size-mb (or ${SIZE_LIMIT_ENV}) if the file is genuine",
+    )
+
+
+def _zip_problem(path: Path, where: Where, limits: Limits) -> Problem | None:
+    """An XLSX is a zip: refuse macros and zip bombs before openpyxl unpacks anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return where.problem(
+            f"cannot open as an XLSX workbook (not a zip package: {exc})",
+            suggestion="save it from Excel as 'Excel Workbook (*.xlsx)'",
+        )
+    if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
+        return where.problem(
+            "workbook contains macros (VBA); macro workbooks are refused",
+            suggestion="save it from Excel as 'Excel Workbook (*.xlsx)', without macros",
+        )
+    unpacked = sum(m.file_size for m in members)
+    allowed = limits.max_file_bytes * limits.unpacked_factor
+    bomb = next(
+        (
+            m
+            for m in members
+            if m.file_size > MB and m.file_size > limits.max_ratio * max(m.compress_size, 1)
+        ),
+        None,
+    )
+    if unpacked > allowed or bomb is not None:
+        detail = (
+            f"part {bomb.filename} unpacks {bomb.file_size // max(bomb.compress_size, 1):,} "
+            "times its stored size"
+            if bomb is not None
+            else f"its parts unpack to {_size_text(unpacked)}, over {_size_text(allowed)}"
+        )
+        return where.problem(
+            f"workbook refused before reading: {detail} (a zip bomb or a damaged file)",
+            suggestion="save the sheets as CSV UTF-8 files, or save the workbook again from Excel",
+        )
+    return None
 
 
 @dataclass
@@ -136,7 +223,7 @@ def _records(
     )
     for offset, record in enumerate(records[1:], start=1):
         row_number = first_row + offset
-        cells = [_cell_text(c) for c in record]
+        cells = [restore(_cell_text(c)) for c in record]
         if not any(cells):
             continue  # blank spreadsheet row: skipped, numbering kept
         if len(cells) > len(columns) and any(cells[len(columns) :]):
@@ -177,13 +264,20 @@ def read_csv_text(text: str, where: Where, report: Report) -> RawSheet | None:
     return _records(records, where, report)
 
 
-def read_csv_dir(directory: Path, report: Report) -> dict[str, RawSheet]:
+def read_csv_dir(
+    directory: Path, report: Report, limits: Limits | None = None
+) -> dict[str, RawSheet]:
+    limits = limits or Limits.from_env()
     sheets: dict[str, RawSheet] = {}
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv"):
         where = Where(file=str(path))
         if path.stem.lower() not in SHEETS_BY_NAME:
             known = ", ".join(s.name + ".csv" for s in SHEETS)
             report.add(where.problem(f"unexpected file; the catalogue files are: {known}"))
+            continue
+        too_large = _too_large(path, where, limits)
+        if too_large:
+            report.add(too_large)
             continue
         text, problem = decode_csv_bytes(path.read_bytes(), where)
         if problem:
@@ -195,11 +289,48 @@ def read_csv_dir(directory: Path, report: Report) -> dict[str, RawSheet]:
     return sheets
 
 
-def read_xlsx(path: Path, report: Report) -> dict[str, RawSheet]:
+def _formula_problems(
+    formulas: list[tuple[int, int, str]], where: Where, columns: list[str], report: Report
+) -> None:
+    """Formula cells are refused: their cached value may be stale or absent."""
+    for row, index, formula in formulas:
+        column = columns[index] if index < len(columns) else f"column {index + 1}"
+        report.add(
+            where.problem(
+                "a formula; the catalogue takes values, not formulas",
+                row=row,
+                column=None if column.startswith("__blank_") else column,
+                value=formula[:200],
+                suggestion="copy the cells and use Paste Special > Values, or type the "
+                "value; text starting with '=' can be typed with a leading apostrophe",
+            )
+        )
+
+
+def read_xlsx(path: Path, report: Report, limits: Limits | None = None) -> dict[str, RawSheet]:
     import openpyxl
 
+    limits = limits or Limits.from_env()
+    where = Where(str(path))
+    if path.suffix.lower() != ".xlsx":
+        macros = path.suffix.lower() in (".xlsm", ".xltm")
+        report.add(
+            where.problem(
+                "macro workbooks are refused"
+                if macros
+                else f"'{path.suffix}' is not an XLSX workbook",
+                suggestion="save it from Excel as 'Excel Workbook (*.xlsx)'",
+            )
+        )
+        return {}
+    refused = _too_large(path, where, limits) or _zip_problem(path, where, limits)
+    if refused:
+        report.add(refused)
+        return {}
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # data_only=False: a formula cell is seen as one (and refused), never read as
+        # the value Excel cached when it last saved the file.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a non-workbook file
         report.add(Where(str(path)).problem(f"cannot open as an XLSX workbook ({exc})"))
         return {}
@@ -215,24 +346,35 @@ def read_xlsx(path: Path, report: Report) -> dict[str, RawSheet]:
                 report.add(where.problem(f"unexpected sheet; the catalogue sheets are: {known}"))
                 continue
             where = Where(file=str(path), sheet=name)
-            records = [list(r) for r in ws.iter_rows(values_only=True)]
+            records, formulas = [], []
+            for number, row in enumerate(ws.iter_rows(), start=1):
+                records.append([cell.value for cell in row])
+                formulas += [
+                    (number, i, str(cell.value))
+                    for i, cell in enumerate(row)
+                    if getattr(cell, "data_type", None) == "f" and number > 1
+                ]
             sheet = _records(records, where, report)
             if sheet is not None:
+                _formula_problems(formulas, where, sheet.columns, report)
                 sheets[name] = sheet
     finally:
         workbook.close()
     return sheets
 
 
-def read_catalogue(source: Path, report: Report) -> dict[str, RawSheet]:
-    """Read every sheet of a catalogue; problems go to `report`."""
+def read_catalogue(
+    source: Path, report: Report, limits: Limits | None = None
+) -> dict[str, RawSheet]:
+    """Read every sheet of a catalogue; problems go to `report`. `limits` defaults to
+    Limits.from_env() (50 MB a file unless $ATLAS_MAX_CATALOGUE_MB says otherwise)."""
     if not source.exists():
         report.add(Where(str(source)).problem("catalogue not found"))
         return {}
     if source.is_dir():
-        sheets = read_csv_dir(source, report)
-    elif source.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = read_xlsx(source, report)
+        sheets = read_csv_dir(source, report, limits)
+    elif source.suffix.lower() in (".xlsx", ".xlsm", ".xltm", ".xlsb", ".xls"):
+        sheets = read_xlsx(source, report, limits)
     else:
         report.add(
             Where(str(source)).problem(

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from etl import vocab
+from etl import formulas, vocab
 from etl.problems import Where
 from etl.reading import decode_csv_bytes, sniff_delimiter
 from etl.schema import SHEETS
@@ -124,6 +124,7 @@ def write_template(out: Path, source: Path | None = None) -> None:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.number_format = "@"
+        formulas.text_cells(ws)  # '=…' typed in a catalogue stays text, never a formula
         ws.freeze_panes = "A2"
         for index, name in enumerate(headers, start=1):
             dimension = ws.column_dimensions[get_column_letter(index)]

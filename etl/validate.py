@@ -21,6 +21,7 @@ from etl.normalise import (
     parse_coordinate,
     parse_counts,
     parse_end_year,
+    parse_http_url,
     parse_number,
     parse_partial_date,
     parse_partner,
@@ -228,7 +229,7 @@ def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> N
             "outcomes": c.long_text("outcomes"),
             "replication": c.long_text("replication"),
             "source_ref": c.text("source_ref") or None,
-            "source_url": c.text("source_url") or None,
+            "source_url": c.parse("source_url", parse_http_url),
             "notes": c.long_text("notes"),
             "row": c.row,
             **_years(c),
@@ -322,7 +323,7 @@ def _exchanges(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> 
             "outcome": c.long_text("outcome"),
             "outcome_types": outcome_types,
             "source_ref": c.text("source_ref"),
-            "source_url": c.text("source_url") or None,
+            "source_url": c.parse("source_url", parse_http_url),
             "notes": c.long_text("notes"),
         }
         if not c.failed:

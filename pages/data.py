@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, pages, ui
+from dashboard import detail, exports, pages, ui
 from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures.overview import reported_vs_documented
@@ -93,10 +93,10 @@ st.header("Provenance")
 left, right = st.columns(2)
 with left:
     st.markdown(
-        f"- **Source:** {meta.get('catalogue_source', 'not recorded')}\n"
-        f"- **Curation:** {meta.get('catalogue_curation', 'not recorded')}\n"
-        f"- **As of:** {meta.get('as_of_year', '?')} — "
-        f"{meta.get('catalogue_as_of_year_note', '')}\n"
+        f"- **Source:** {detail.md(meta.get('catalogue_source'), 'not recorded')}\n"
+        f"- **Curation:** {detail.md(meta.get('catalogue_curation'), 'not recorded')}\n"
+        f"- **As of:** {detail.md(meta.get('as_of_year'), '?')} — "
+        f"{detail.md(meta.get('catalogue_as_of_year_note'), '')}\n"
         "- **Coordinates:** GeoNames (CC-BY) via each place's GeoNames id; administrative "
         "areas at their seat.\n"
         "- **Countries and regions:** ISO 3166 (pycountry), UN M49 + the ILO rule for Arab "

@@ -138,8 +138,8 @@ when = detail.date_display(
     exchange.get("date_text"),
 )
 st.markdown(
-    f"**{detail.kind_label(exchange.get('kind'))}** · "
-    f"{detail.exchange_status_label(exchange.get('status'))} · {when}"
+    f"**{detail.md(detail.kind_label(exchange.get('kind')))}** · "
+    f"{detail.md(detail.exchange_status_label(exchange.get('status')))} · {detail.md(when)}"
 )
 facts = st.columns(4)
 facts[0].markdown(
@@ -147,7 +147,7 @@ facts[0].markdown(
     + detail.md(exchange.get("host_city"))
     + f", {detail.md(exchange.get('host_country'))}"
 )
-facts[1].markdown("**Dates**  \n" + when)
+facts[1].markdown("**Dates**  \n" + detail.md(when))
 facts[2].markdown(
     "**Organisers**  \n"
     + detail.md(

@@ -80,7 +80,7 @@ def on_map_select(map_key: str) -> None:
     if iso3 in with_projects:
         st.session_state[FOCUS_KEY] = iso3  # ui.code_picker writes it to the URL
     elif iso3 and note is None:
-        note = f"{names.get(iso3, iso3)}: no project under the current filters."
+        note = f"{detail.md(names.get(iso3, iso3))}: no project under the current filters."
     if note is not None:
         st.session_state[NOTE_KEY] = note
 
@@ -119,7 +119,7 @@ with list_col:
     )
     if dropped:
         st.info(
-            f"{names.get(dropped, dropped)}: no project under the current filters; "
+            f"{detail.md(names.get(dropped, dropped))}: no project under the current filters; "
             "showing all countries."
         )
     note = st.session_state.pop(NOTE_KEY, None)

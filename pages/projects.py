@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import detail, map_data, pages, theme, ui
+from dashboard import detail, inert, map_data, pages, theme, ui
 from dashboard.maps import project_deck
 
 ui.ensure_shell()
@@ -98,8 +98,8 @@ topics = ui.load("project_detail_topics", chosen)
 st.header(detail.md(project.get("title")))
 st.markdown(
     detail.pillar_chip(project.get("pillar"))
-    + f" &nbsp; **{detail.record_type_label(project.get('record_type'))}**"
-    + f" · {detail.status_label(project.get('status'))}",
+    + f" &nbsp; **{inert.html(detail.record_type_label(project.get('record_type')))}**"
+    + f" · {inert.html(detail.status_label(project.get('status')))}",
     unsafe_allow_html=True,
 )
 
@@ -144,7 +144,7 @@ with right:
     else:
         st.markdown(
             "\n".join(
-                f"- {detail.md(row.Partner)} — *{row.Type}*"
+                f"- {detail.md(row.Partner)} — *{detail.md(row.Type)}*"
                 for row in detail.partners_table(partners).itertuples()
             )
         )

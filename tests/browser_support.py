@@ -75,6 +75,17 @@ class PageLog:
     external_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     ignored_probes: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)  # alert/confirm/prompt: script ran
+
+    def on_dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def assert_clean(self) -> None:
+        """Nothing left localhost, nothing logged an error, no script raised a dialog."""
+        assert self.external_requests == [], self.external_requests
+        assert self.console_errors == [], self.console_errors
+        assert self.dialogs == [], self.dialogs
 
     def on_console(self, message) -> None:
         if message.type != "error":
@@ -87,8 +98,8 @@ class PageLog:
 
 
 @contextmanager
-def browser_page(width: int = 1600, height: int = 1000):
-    """A fresh headless chromium page that blocks and records non-local requests."""
+def chromium():
+    """Playwright driving Debian's chromium (one per test session: see conftest)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -96,7 +107,6 @@ def browser_page(width: int = 1600, height: int = 1000):
             f"chromium not found at {CHROMIUM}: "
             "run 'bash tools/ensure_chromium.sh' (make test does)"
         )
-    log = PageLog()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -106,25 +116,36 @@ def browser_page(width: int = 1600, height: int = 1000):
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
             ],
         )  # fmt: skip
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-
-        def on_request(route):
-            host = urlparse(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-                route.continue_()
-            else:
-                log.external_requests.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", on_request)
-        page.on("console", log.on_console)
-        page.on("pageerror", lambda e: log.console_errors.append(str(e)))
         try:
-            yield page, log
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+@contextmanager
+def browser_page(browser, width: int = 1600, height: int = 1000):
+    """A fresh page (its own context: no cookies or storage shared) that blocks and
+    records non-local requests, console errors and dialogs."""
+    log = PageLog()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+
+    def on_request(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            log.external_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", on_request)
+    page.on("console", log.on_console)
+    page.on("dialog", log.on_dialog)
+    page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+    try:
+        yield page, log
+    finally:
+        context.close()
 
 
 def screenshot(page, name: str) -> Path:
@@ -132,3 +153,65 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- waiting on the page's state, never on the clock --------------------------------------
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (its own state attribute)."""
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout)
+
+
+SKELETONS = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
+
+
+def wait_rendered(page, timeout: float = 60_000) -> None:
+    """Wait until the script has run and every element has drawn: Streamlit shows a
+    grey skeleton while an element's code (maps, tables, charts) is still loading."""
+    wait_idle(page, timeout)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{SKELETONS}').length === 0", timeout=timeout
+    )
+    next_frames(page)
+
+
+def next_frames(page, count: int = 2) -> None:
+    """Wait until the browser has drawn `count` more animation frames (deck.gl and Plotly
+    draw on animation frames: a state, not a fixed delay)."""
+    page.evaluate(
+        """(n) => new Promise((done) => {
+            const step = (left) => left ? requestAnimationFrame(() => step(left - 1)) : done();
+            step(n);
+        })""",
+        count,
+    )
+
+
+def wait_until(check, *, timeout: float = 30.0, what: str = "condition"):
+    """Poll `check()` until it returns a truthy value (returned) or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached in {timeout:.0f} s (last: {last!r})")
+
+
+def to_screen(box: dict, lon: float, lat: float, view: dict) -> tuple[float, float]:
+    """Where (lon, lat) is drawn in a deck.gl canvas (`box`) showing `view` (Web
+    Mercator: latitude, longitude, zoom)."""
+    import math
+
+    scale = 512 * 2 ** view["zoom"]
+
+    def merc(value: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(value) / 2))
+
+    x = box["width"] / 2 + (lon - view["longitude"]) / 360 * scale
+    y = box["height"] / 2 - (merc(lat) - merc(view["latitude"])) / (2 * math.pi) * scale
+    return box["x"] + x, box["y"] + y

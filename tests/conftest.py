@@ -60,3 +60,24 @@ def sql(atlas_warehouse: Path):
     con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
     yield lambda query, *params: con.execute(query, list(params)).fetchall()
     con.close()
+
+
+# --- the browser tests (marked `browser`: `pytest -m "not browser"` runs the rest) -----
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the session; each test opens its own context."""
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def app_url(atlas_warehouse: Path):
+    """The app serving the curated warehouse, shared by the browser tests that only read."""
+    from browser_support import running_app
+
+    with running_app(atlas_warehouse) as base:
+        yield base

@@ -4,21 +4,17 @@ localhost. Screenshots go to artifacts/screenshots/ (git-ignored) — look at th
 from __future__ import annotations
 
 import pytest
-from browser_support import browser_page, running_app, screenshot
+from browser_support import browser_page, screenshot, wait_rendered
+
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app_url(atlas_warehouse):
-    with running_app(atlas_warehouse) as base:
-        yield base
-
-
-def test_overview_renders_offline(app_url):
-    with browser_page() as (page, log):
+def test_overview_renders_offline(app_url, browser):
+    with browser_page(browser) as (page, log):
         page.goto(app_url, wait_until="domcontentloaded")
         page.get_by_text("Projects and programmes").wait_for(timeout=30_000)
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(1000)
+        wait_rendered(page)
         shot = screenshot(page, "overview")
         first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
         bars = page.locator(".js-plotly-plot .bars .point").count()
@@ -29,14 +25,14 @@ def test_overview_renders_offline(app_url):
     assert shot.stat().st_size > 10_000
 
 
-def test_filters_from_a_link_and_clear_all(app_url):
-    with browser_page() as (page, log):
+def test_filters_from_a_link_and_clear_all(app_url, browser):
+    with browser_page(browser) as (page, log):
         page.goto(app_url + "/?q=zzzz&region=Africa", wait_until="domcontentloaded")
         page.get_by_text("No projects or exchanges match").wait_for(timeout=30_000)
         screenshot(page, "overview_no_match")
         page.get_by_role("button", name="Clear all filters").first.click()
         page.get_by_text("Projects and programmes").wait_for(timeout=30_000)
-        page.wait_for_timeout(1000)
+        wait_rendered(page)
         first_metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
         url = page.url
     assert first_metric.strip() == "21"

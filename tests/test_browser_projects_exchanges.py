@@ -5,7 +5,9 @@ Screenshots: artifacts/screenshots/projects.png, exchanges.png — look at them.
 from __future__ import annotations
 
 import pytest
-from browser_support import browser_page, running_app, screenshot
+from browser_support import browser_page, running_app, screenshot, wait_rendered
+
+pytestmark = pytest.mark.browser
 
 HAZELNUT = "tur-hazelnut-child-labour"
 TIMEOUT = 45_000
@@ -13,22 +15,12 @@ TIMEOUT = 45_000
 PROJECTS_HEIGHT, EXCHANGES_HEIGHT = 2950, 4700
 
 
-@pytest.fixture(scope="module")
-def app_url(atlas_warehouse):
-    with running_app(atlas_warehouse) as base:
-        yield base
-
-
 def _settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT
-    )
+    wait_rendered(page, TIMEOUT)
 
 
-def test_project_page_renders_its_detail_offline(app_url):
-    with browser_page(height=PROJECTS_HEIGHT) as (page, log):
+def test_project_page_renders_its_detail_offline(app_url, browser):
+    with browser_page(browser, height=PROJECTS_HEIGHT) as (page, log):
         page.goto(f"{app_url}/projects?project={HAZELNUT}", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Elimination of Worst Forms of Child Labour").wait_for(
             timeout=TIMEOUT
@@ -50,8 +42,8 @@ def test_project_page_renders_its_detail_offline(app_url):
     assert shot.stat().st_size > 50_000
 
 
-def test_exchanges_page_renders_map_and_charts_offline(app_url):
-    with browser_page(height=EXCHANGES_HEIGHT) as (page, log):
+def test_exchanges_page_renders_map_and_charts_offline(app_url, browser):
+    with browser_page(browser, height=EXCHANGES_HEIGHT) as (page, log):
         page.goto(
             f"{app_url}/exchanges?exchange=mar-chefchaouen-2014-09-peer-learning",
             wait_until="domcontentloaded",
@@ -72,8 +64,8 @@ def test_exchanges_page_renders_map_and_charts_offline(app_url):
     assert shot.stat().st_size > 50_000
 
 
-def test_first_request_to_a_page_runs_the_app(atlas_warehouse):
-    with running_app(atlas_warehouse) as base, browser_page() as (page, _):
+def test_first_request_to_a_page_runs_the_app(atlas_warehouse, browser):
+    with running_app(atlas_warehouse) as base, browser_page(browser) as (page, _):
         page.goto(f"{base}/projects?project={HAZELNUT}", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Projects", exact=True).wait_for(timeout=TIMEOUT)
         page.get_by_text("Filters", exact=True).wait_for(timeout=10_000)

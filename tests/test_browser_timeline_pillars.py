@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import browser_page, running_app, screenshot
+from browser_support import browser_page, next_frames, running_app, screenshot, wait_rendered
+
+pytestmark = pytest.mark.browser
 
 PLOT = ".js-plotly-plot"
 TALL = 1400
@@ -15,12 +17,6 @@ TALL = 1400
 # page (/timeline/_stcore/health, /timeline/_stcore/host-config), gets 404 and falls back
 # to /_stcore/...: the browser logs "Failed to load resource" for each. Nothing else may fail.
 BASE_PATH_PROBE = re.compile(r"/(timeline|pillars)/_stcore/(health|host-config)$")
-
-
-@pytest.fixture(scope="module")
-def app_url(atlas_warehouse):
-    with running_app(atlas_warehouse) as base:
-        yield base
 
 
 def open_page(page, url: str) -> list[tuple[int, str]]:
@@ -34,7 +30,7 @@ def wait_for_plots(page, count: int) -> None:
     page.wait_for_function(
         f"document.querySelectorAll('{PLOT} .main-svg').length >= {count}", timeout=45_000
     )
-    page.wait_for_timeout(1500)  # let Plotly finish laying out
+    wait_rendered(page)
 
 
 def whole_page_screenshot(page, name: str):
@@ -42,7 +38,8 @@ def whole_page_screenshot(page, name: str):
     tall as the viewport: grow the viewport to the content first."""
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1600, "height": min(int(height) + 40, 8000)})
-    page.wait_for_timeout(1500)  # Plotly redraws on resize
+    wait_rendered(page)
+    next_frames(page, 10)  # Plotly redraws on resize
     return screenshot(page, name)
 
 
@@ -54,8 +51,8 @@ def assert_clean(log, failed) -> None:
     assert len(log.ignored_probes) == len(failed)  # only the base-path probes failed
 
 
-def test_timeline_renders_offline(app_url):
-    with browser_page(height=TALL) as (page, log):
+def test_timeline_renders_offline(app_url, browser):
+    with browser_page(browser, height=TALL) as (page, log):
         failed = open_page(page, f"{app_url}/timeline")
         page.get_by_text("Projects active per year").wait_for(timeout=45_000)
         wait_for_plots(page, 3)
@@ -82,8 +79,8 @@ def test_timeline_renders_offline(app_url):
     assert shot.stat().st_size > 50_000
 
 
-def test_pillars_renders_offline(app_url):
-    with browser_page(height=TALL) as (page, log):
+def test_pillars_renders_offline(app_url, browser):
+    with browser_page(browser, height=TALL) as (page, log):
         failed = open_page(page, f"{app_url}/pillars")
         page.get_by_text("Cross-tab: pillar × region").wait_for(timeout=45_000)
         wait_for_plots(page, 5)
@@ -99,8 +96,8 @@ def test_pillars_renders_offline(app_url):
     assert shot.stat().st_size > 50_000
 
 
-def test_deep_link_on_a_fresh_server_runs_app_py(atlas_warehouse):
-    with running_app(atlas_warehouse) as base, browser_page() as (page, _):
+def test_deep_link_on_a_fresh_server_runs_app_py(atlas_warehouse, browser):
+    with running_app(atlas_warehouse) as base, browser_page(browser) as (page, _):
         page.goto(f"{base}/timeline?region=Africa", wait_until="domcontentloaded")
         page.get_by_text("Projects active per year").wait_for(timeout=45_000)
         sidebar = page.locator('[data-testid="stSidebar"]')

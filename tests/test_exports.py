@@ -98,3 +98,72 @@ def test_slide_states_the_filters_and_keeps_room_for_long_labels():
     assert slide.layout.margin.l == 300  # the figure's own room for its labels is kept
     assert slide.layout.yaxis.automargin and slide.layout.xaxis.automargin
     assert slide.layout.yaxis.tickfont.size >= 17  # readable from the back of a hall
+
+
+# --- no live formula in any export (OWASP CSV injection) --------------------------------
+
+HOSTILE_FRAME = pd.DataFrame(
+    {
+        "title": [
+            '=HYPERLINK("http://evil.example","open")',
+            "=cmd|' /C calc'!A0",
+            "+41 22 799 61 11",
+            "-2+3",
+            "@SUM(1+1)",
+            "\tTab first",
+            "\rCR first",
+            "-3.5",  # a plain number written as text: no formula, left as it is
+            "Plain title",
+        ],
+        "value": [1.5, -2.0, 3.0, -4.0, 5.0, 6.0, 7.0, 8.0, -9.25],
+    }
+)
+
+
+def _neutralised(text: str) -> bool:
+    return not text.startswith(("=", "+", "-", "@", "\t", "\r")) or text == "-3.5"
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_never_starts_a_text_cell_with_a_formula_character():
+    rows = _csv_rows(exports.csv_bytes(HOSTILE_FRAME))
+    titles = [r[0] for r in rows[1:]]
+    assert all(_neutralised(t) for t in titles), titles
+    assert titles[0] == "'" + HOSTILE_FRAME["title"][0]  # the text itself is kept after '
+    assert titles[-2:] == ["-3.5", "Plain title"]
+    assert [r[1] for r in rows[1:]][:2] == ["1.5", "-2.0"]  # numbers untouched
+
+
+def test_xlsx_cells_are_strings_as_typed_never_formulas():
+    data = exports.xlsx_bytes(
+        HOSTILE_FRAME,
+        title='=HYPERLINK("http://evil.example")',
+        filters=[("Search", "=1+1")],
+        permalink="http://localhost:8501/?q=%3D1%2B1",
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), [c.value for c in row]
+    data_sheet = workbook["data"]
+    titles = [c.value for c in data_sheet["A"][1:]]
+    # exactly as typed (XML, and so XLSX, stores a carriage return as a line feed)
+    assert titles == [t.replace("\r", "\n") for t in HOSTILE_FRAME["title"]]
+    assert all(c.quotePrefix for c in data_sheet["A"][1:3])  # Excel keeps them text on edit
+    assert [c.value for c in data_sheet["B"][1:3]] == [1.5, -2]  # numbers stay numbers
+    assert data_sheet["B"][2].data_type == "n"
+    about = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
+    assert about["Export"] == '=HYPERLINK("http://evil.example")' and about["Search"] == "=1+1"
+    raw = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in raw  # no formula element anywhere in the file
+
+
+def test_csv_zip_neutralises_every_table():
+    data = exports.csv_zip({"projects": HOSTILE_FRAME}, "readme")
+    rows = _csv_rows(zipfile.ZipFile(io.BytesIO(data)).read("projects.csv"))
+    assert all(_neutralised(r[0]) for r in rows[1:])

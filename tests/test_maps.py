@@ -104,7 +104,7 @@ def layer(spec: dict, layer_id: str) -> dict:
 
 
 def tooltip_fields(deck) -> set[str]:
-    return set(re.findall(r"{(\w+)}", deck._tooltip["html"]))
+    return set(re.findall(r"{(\w+)}", deck._tooltip["text"]))
 
 
 def assert_offline(deck) -> None:

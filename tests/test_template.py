@@ -111,3 +111,28 @@ def test_multi_line_cells_survive_the_template(tmp_path, mini_catalogue):
 def test_template_from_a_missing_catalogue_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="not a CSV catalogue"):
         write_template(tmp_path / "t.xlsx", source=tmp_path / "nowhere")
+
+
+def test_hostile_text_is_never_a_formula_in_the_template_and_round_trips(tmp_path):
+    """The filled template holds '=HYPERLINK(…)' as text (never a live formula), and the
+    catalogue built from it keeps every text exactly as the CSV catalogue does."""
+    from hostile_catalogue import CMD, FORMULA, write_hostile_catalogue
+
+    catalogue = write_hostile_catalogue(tmp_path / "hostile")
+    workbook_path = tmp_path / "filled.xlsx"
+    write_template(workbook_path, source=catalogue)
+    workbook = openpyxl.load_workbook(workbook_path)
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), [c.value for c in row]
+            texts += [c.value for c in row if isinstance(c.value, str)]
+    assert any(t.startswith(FORMULA) for t in texts)
+    from_csv, from_xlsx = tmp_path / "wh-csv", tmp_path / "wh-xlsx"
+    build(catalogue, from_csv, progress=quiet)
+    build(workbook_path, from_xlsx, progress=quiet)
+    csv_tables, xlsx_tables = _tables(from_csv), _tables(from_xlsx)
+    for name in csv_tables:
+        pd.testing.assert_frame_equal(csv_tables[name], xlsx_tables[name], obj=name)
+    partners = set(xlsx_tables["project_partners"]["partner"])
+    assert {FORMULA, CMD} <= partners  # the original text, no apostrophe added

@@ -12,12 +12,18 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import inert, theme
 
 INK = "#222222"  # chart text: Streamlit's chart theme greys it out otherwise
 SHORT_TITLE_LIMIT = 50
 OTHER_STATUS_COLOUR = "#777777"
 OTHER_STATUS_SYMBOL = "square"
+
+
+def plain(values: Iterable[object]) -> list[str]:
+    """Catalogue text for Plotly (labels, ticks, hover text): shown as typed, never
+    parsed as Plotly's HTML subset (dashboard.inert.plotly)."""
+    return [inert.plotly(v) for v in values]
 
 
 def readable(fig: go.Figure) -> go.Figure:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, theme
-from dashboard.figures import base_layout, empty_figure, status_marker, status_name
+from dashboard import detail, inert, theme
+from dashboard.figures import base_layout, empty_figure, plain, status_marker, status_name
 from dashboard.maps_static import static_map_figure
 
 RANGE_COLOUR = "#C9C9DD"
@@ -88,7 +88,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     table = exchanges_table(exchanges) if not exchanges.empty else pd.DataFrame()
     if exchanges.empty:
         return empty_figure("No City-to-City exchange matches the current filters."), table
-    labels = axis_labels(exchanges)
+    labels = {key: inert.plotly(label) for key, label in axis_labels(exchanges).items()}
     ordered = _ordered(exchanges)
     order = [labels[i] for i in ordered["exchange_id"]]
     fig = go.Figure()
@@ -187,13 +187,15 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 marker=status_marker(status, size=16),
                 name=status_name(status),
                 customdata=[
-                    [
-                        records.at[i, "title"],
-                        records.at[i, "dates"],
-                        records.at[i, "host_city"],
-                        records.at[i, "host_country"],
-                        records.at[i, "outcome_types"] or detail.NOT_REPORTED,
-                    ]
+                    plain(
+                        [
+                            records.at[i, "title"],
+                            records.at[i, "dates"],
+                            records.at[i, "host_city"],
+                            records.at[i, "host_country"],
+                            records.at[i, "outcome_types"] or detail.NOT_REPORTED,
+                        ]
+                    )
                     for i in ids
                 ],
                 hovertemplate=(
@@ -288,7 +290,7 @@ def participation_matrix(
             z_row.append(rank[main])
             short = detail.role_label(main).split(" (")[0]
             t_row.append(short + (" +" if len(codes) > 1 else ""))
-            h_row.append(cell)
+            h_row.append(inert.plotly(cell))
         z.append(z_row)
         texts.append(t_row)
         hovers.append(h_row)
@@ -300,8 +302,8 @@ def participation_matrix(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=columns,
-            y=list(table["Country"]),
+            x=plain(columns),
+            y=plain(table["Country"]),
             text=texts,
             customdata=hovers,
             texttemplate="%{text}",

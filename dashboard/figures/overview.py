@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
-from dashboard.figures import base_layout, empty_figure
+from dashboard import inert, theme
+from dashboard.figures import base_layout, empty_figure, plain
 
 REPORTED_COLOUR = "#777777"
 DOCUMENTED_COLOUR = "#0072B2"
@@ -36,7 +36,7 @@ def reported_vs_documented(
     fig = go.Figure()
     fig.add_bar(
         name="Reported in the publication",
-        x=table["label"],
+        x=plain(table["label"]),
         y=table["reported"],
         marker_color=REPORTED_COLOUR,
         text=table["reported"].map(lambda v: f"{v:g}"),
@@ -45,7 +45,7 @@ def reported_vs_documented(
     )
     fig.add_bar(
         name="Documented in this catalogue",
-        x=table["label"],
+        x=plain(table["label"]),
         y=table["documented"],
         marker_color=DOCUMENTED_COLOUR,
         text=table["documented"],
@@ -60,7 +60,7 @@ def qualified(figure: pd.Series) -> str:
     """'over 70 projects' — the reported value with the publication's own qualifier."""
     word = theme.QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
     value = f"{float(figure['value']):g}"
-    return f"**{(word + ' ') if word else ''}{value} {figure['unit']}**"
+    return f"**{(word + ' ') if word else ''}{value} {inert.markdown(figure['unit'])}**"
 
 
 def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:

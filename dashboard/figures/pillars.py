@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, theme
-from dashboard.figures import INK, base_layout, empty_figure, readable, unique_labels
+from dashboard import detail, inert, theme
+from dashboard.figures import INK, base_layout, empty_figure, plain, readable, unique_labels
 
 TOTAL = "Total"
 ROW_PX = 30
@@ -84,7 +84,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         fig.add_bar(
             name=name,
             orientation="h",
-            y=part.index.to_list(),
+            y=plain(part.index),
             x=part.astype(int).to_list(),
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
@@ -98,7 +98,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     fig.update_layout(barmode="stack", xaxis_title="Projects")
     fig.update_yaxes(
         categoryorder="array",
-        categoryarray=regions,
+        categoryarray=plain(regions),
         autorange="reversed",
         automargin=True,
         showgrid=False,
@@ -107,7 +107,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     for region, total in totals.items():
         fig.add_annotation(
             x=total,
-            y=region,
+            y=inert.plotly(region),
             text=f"<b>{int(total)}</b>",
             xanchor="left",
             xshift=6,
@@ -157,7 +157,7 @@ def facet_bars(
     if wide.empty:
         return empty_figure(f"No {what.lower()} is recorded for the matching projects."), table
     shown = (wide.head(top) if top else wide).copy()
-    shown["axis"] = unique_labels(shown[what], LABEL_LIMIT)
+    shown["axis"] = plain(unique_labels(shown[what], LABEL_LIMIT))
     fig = go.Figure()
     for pillar in pillars:
         name = theme.pillar_label(pillar)
@@ -169,7 +169,7 @@ def facet_bars(
             x=keep[pillar].to_list(),
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
-            customdata=keep[[what]].to_numpy(),
+            customdata=[[text] for text in plain(keep[what])],
             hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x}} project(s)<extra></extra>",
         )
     for label, total in zip(shown["axis"], shown[TOTAL], strict=True):

@@ -14,10 +14,11 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, theme
+from dashboard import detail, inert, theme
 from dashboard.figures import (
     base_layout,
     empty_figure,
+    plain,
     readable,
     status_marker,
     status_name,
@@ -216,13 +217,14 @@ def per_year(
     fig = go.Figure()
     verb = "active" if measure == "active" else "starting"
     for name in series:
+        shown_name = inert.plotly(name).replace("%", "%%")
         fig.add_bar(
-            name=name,
+            name=inert.plotly(name),
             x=counts.index.to_list(),
             y=counts[name].to_list(),
             marker_color=colours.get(name, "#BBBBBB"),
             marker_line={"width": 0.5, "color": "white"},
-            hovertemplate=f"{name}<br>%{{x}}: %{{y}} project(s) {verb}<extra></extra>",
+            hovertemplate=f"{shown_name}<br>%{{x}}: %{{y}} project(s) {verb}<extra></extra>",
         )
     if not reported_rows.empty:
         hover = [
@@ -318,7 +320,7 @@ def gantt(
     bars["first_start"] = bars["project_id"].map(first)
     bars = bars.sort_values(["first_start", "title", "phase_no"]).reset_index(drop=True)
     projects = bars.drop_duplicates("project_id")
-    labels = dict(zip(projects["project_id"], unique_labels(projects["title"]), strict=True))
+    labels = dict(zip(projects["project_id"], plain(unique_labels(projects["title"])), strict=True))
     bars["label"] = bars["project_id"].map(labels)
     start = bars["start_year"].astype(int)
     end_known = bars["end_year"]
@@ -342,10 +344,10 @@ def gantt(
     hover = []
     for row, phases in zip(bars.itertuples(), n_phases, strict=True):
         phase = row.phase if isinstance(row.phase, str) and row.phase else None
-        phase_line = f"<br>{phase}" if phase and phases > 1 else ""
+        phase_line = f"<br>{inert.plotly(phase)}" if phase and phases > 1 else ""
         hover.append(
-            f"<b>{row.title}</b>{phase_line}<br>{years_text(row)}"
-            f"<br>{theme.pillar_label(row.pillar)} · {row.region}"
+            f"<b>{inert.plotly(row.title)}</b>{phase_line}<br>{years_text(row)}"
+            f"<br>{inert.plotly(theme.pillar_label(row.pillar))} · {inert.plotly(row.region)}"
         )
     bars["hover"] = hover
 
@@ -442,10 +444,10 @@ def exchange_markers(
     dated["x1"] = year_position(dated["end_date"] + pd.Timedelta(days=1))
     dated["status"] = dated["status"].fillna("held")
     countries = dated["host_country"] if "host_country" in dated else [None] * len(dated)
-    dated["city"] = [
+    dated["city"] = plain(  # the row label: shown as typed
         f"{city}, {country}" if isinstance(country, str) and country else str(city)
         for city, country in zip(dated["host_city"], countries, strict=True)
-    ]
+    )
     groups = (
         dated.groupby(["city", "status", "x0", "x1"], sort=False)
         .agg(
@@ -466,7 +468,8 @@ def exchange_markers(
             continue
         name = status_name(status)
         hover = [
-            "<br>".join(f"<b>{t}</b>" for t in titles) + f"<br>{city}<br>{when}<br>{name}"
+            "<br>".join(f"<b>{inert.plotly(t)}</b>" for t in titles)
+            + f"<br>{city}<br>{inert.plotly(when)}<br>{name}"
             for titles, city, when in zip(part["titles"], part["city"], part["when"], strict=True)
         ]
         marker = status_marker(status, size=15)
