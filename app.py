@@ -24,20 +24,27 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
-navigation = st.navigation(
-    [
-        st.Page(
-            str(HERE / spec.file),
-            title=spec.title,
-            icon=spec.icon,
-            url_path=spec.path or "overview",
-            default=spec.path == "",
-        )
-        for spec in PAGES
-    ]
-)
+page_list = [
+    st.Page(
+        str(HERE / spec.file),
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.path or "overview",
+        default=spec.path == "",
+    )
+    for spec in PAGES
+]
+# The navigation is drawn by the app (below), not by Streamlit: with a top-level pages/
+# folder, a fresh server would first show Streamlit's legacy list of file names
+# ("app, data, exchanges, …"). .streamlit/config.toml hides Streamlit's own list
+# (client.showSidebarNavigation = false) in both modes.
+navigation = st.navigation(page_list, position="hidden")
 
 with st.sidebar:
+    with st.container(key="atlas_nav"):
+        for page in page_list:
+            st.page_link(page, label=page.title, icon=page.icon)
+    st.divider()
     st.markdown("## Local Decent Work Atlas")
     st.caption("ILO projects with local authorities · ILO–UCLG City-to-City exchanges")
 

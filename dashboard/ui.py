@@ -157,17 +157,22 @@ def page_link(page_path: str, extra: dict[str, str] | None = None) -> str:
     return permalink(base_url(), page_path, current_filters(), extra, options())
 
 
-def filters_text(filters: Filters) -> str:
-    """'Filtered by ILO region: Africa · Years: 2000–2005', or what 'no filter' means."""
+def filters_text(filters: Filters, shown: Callable[[str], str] = str) -> str:
+    """'Filtered by ILO region: Africa · Years: 2000–2005', or what 'no filter' means.
+    `shown` makes each value safe where the text goes (e.g. inert.markdown)."""
     if filters.is_default():
         return "Everything in the catalogue (no filters)"
-    active = [f"{k}: {v}" for k, v in describe(filters, options()) if v not in ("all", "none")]
-    return "Filtered by " + " · ".join(a for a in active if not a.endswith("(all)"))
+    active = [
+        f"{k}: {shown(v)}"
+        for k, v in describe(filters, options())
+        if v not in ("all", "none") and not v.endswith("(all)")
+    ]
+    return "Filtered by " + " · ".join(active)
 
 
 def filters_markdown(filters: Filters) -> str:
     """filters_text for st.markdown/captions: a search or a topic is text, not markup."""
-    return inert.markdown(filters_text(filters))
+    return filters_text(filters, inert.markdown)
 
 
 def filters_caption(filters: Filters) -> None:

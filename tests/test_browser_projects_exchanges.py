@@ -5,7 +5,7 @@ Screenshots: artifacts/screenshots/projects.png, exchanges.png — look at them.
 from __future__ import annotations
 
 import pytest
-from browser_support import browser_page, running_app, screenshot, wait_rendered
+from browser_support import browser_page, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +62,3 @@ def test_exchanges_page_renders_map_and_charts_offline(app_url, browser):
     assert log.external_requests == []
     assert errors == []
     assert shot.stat().st_size > 50_000
-
-
-def test_first_request_to_a_page_runs_the_app(atlas_warehouse, browser):
-    with running_app(atlas_warehouse) as base, browser_page(browser) as (page, _):
-        page.goto(f"{base}/projects?project={HAZELNUT}", wait_until="domcontentloaded")
-        page.get_by_role("heading", name="Projects", exact=True).wait_for(timeout=TIMEOUT)
-        page.get_by_text("Filters", exact=True).wait_for(timeout=10_000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import browser_page, next_frames, running_app, screenshot, wait_rendered
+from browser_support import browser_page, next_frames, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -94,13 +94,3 @@ def test_pillars_renders_offline(app_url, browser):
         shot = whole_page_screenshot(page, "pillars")
     assert_clean(log, failed)
     assert shot.stat().st_size > 50_000
-
-
-def test_deep_link_on_a_fresh_server_runs_app_py(atlas_warehouse, browser):
-    with running_app(atlas_warehouse) as base, browser_page(browser) as (page, _):
-        page.goto(f"{base}/timeline?region=Africa", wait_until="domcontentloaded")
-        page.get_by_text("Projects active per year").wait_for(timeout=45_000)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        # The shell (app.py) ran: the shared filters are there and the link's filter holds.
-        sidebar.get_by_text("ILO region").wait_for(timeout=20_000)
-        page.get_by_text("Filtered by ILO region: Africa").wait_for(timeout=20_000)

@@ -251,7 +251,9 @@ def test_catalogue_text_cannot_turn_into_latex_or_links():
     assert detail.md("[not a link](x) <b>") == "\\[not a link\\](x) \\<b\\>"
     assert detail.md(None) == "not reported"
     link = detail.md_link("http://www.ilo.org/a_(b).pdf")
-    assert link == "[http://www.ilo.org/a\\_(b).pdf](http://www.ilo.org/a_%28b%29.pdf)"
+    # the label is text (no autolink inside it); the target is the URL
+    assert link == "[http\\://www\\.ilo.org/a\\_(b).pdf](http://www.ilo.org/a_%28b%29.pdf)"
+    assert detail.md_link("javascript:alert(1)") == "javascript\\:alert(1)"  # never a link
 
 
 def test_counts_keep_the_sources_qualifier():
