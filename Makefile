@@ -1,5 +1,6 @@
 # Two entry points do all set-up on a fresh machine:
-#   make run   - install, build the warehouse if missing, serve the app on http://localhost:8501
+#   make run   - install (with Debian chromium for PNG/SVG export), build the warehouse if
+#                missing, serve the app on http://localhost:8501
 #   make test  - install (with test extras and Debian chromium), lint, run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -23,6 +24,7 @@ rebuild: install
 	$(PY) -m etl build --warehouse $(WAREHOUSE)
 
 run: warehouse
+	@bash tools/ensure_chromium.sh || echo "Note: no chromium, so charts cannot be saved as PNG/SVG; the app says how to fix it."
 	$(PY) -m streamlit run app.py --server.port 8501
 
 chromium:

@@ -125,21 +125,53 @@ def slide_figure(
     return out
 
 
-def _ensure_browser() -> None:
-    """kaleido drives a local Chrome; point it at Debian's chromium (never a download)."""
-    if "BROWSER_PATH" not in os.environ:
-        found = shutil.which("chromium") or shutil.which("chromium-browser")
-        if found:
-            os.environ["BROWSER_PATH"] = found
+CHROMIUM_FIX = (
+    "Image export draws the chart with a local Chromium, and none was found. Install it "
+    "once (as root): `apt-get install -y chromium` — or run `make chromium` — then "
+    "reload this page. Until then, the chart's camera icon saves a PNG from the browser."
+)
+
+
+class ImageExportUnavailable(RuntimeError):
+    """PNG/SVG export cannot run here; the message says why and how to fix it."""
+
+
+def _ensure_browser() -> str | None:
+    """kaleido drives a local Chrome: point it at Debian's chromium (never a download).
+    Returns the browser's path, or None when there is none."""
+    configured = os.environ.get("BROWSER_PATH")
+    if configured and os.path.exists(configured):
+        return configured
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        os.environ["BROWSER_PATH"] = found
+    return found
+
+
+def image_export_problem() -> str | None:
+    """Why PNG/SVG export cannot work on this machine (with the fix), or None."""
+    return None if _ensure_browser() else CHROMIUM_FIX
 
 
 def figure_image(fig: go.Figure, fmt: str, *, title: str, subtitle: str = "") -> bytes:
-    """PNG or SVG bytes of `fig` at slide resolution, with title, filters and source."""
+    """PNG or SVG bytes of `fig` at slide resolution, with title, filters and source.
+
+    Raises ImageExportUnavailable (never kaleido's advice to download Chrome, which is
+    impossible offline) when no local Chromium can draw it.
+    """
     if fmt not in ("png", "svg"):
         raise ValueError(fmt)
-    _ensure_browser()
+    problem = image_export_problem()
+    if problem:
+        raise ImageExportUnavailable(problem)
     slide = slide_figure(fig, title=title, subtitle=subtitle)
-    return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+    try:
+        return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+    except Exception as exc:  # kaleido/choreographer raise many types for a broken browser
+        raise ImageExportUnavailable(
+            f"The local Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the "
+            f"image ({type(exc).__name__}). {CHROMIUM_FIX}"
+        ) from exc
 
 
 def csv_zip(tables: dict[str, pd.DataFrame], readme: str) -> bytes:

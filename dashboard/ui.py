@@ -231,7 +231,19 @@ def downloads(
         on_click="ignore",
     )
     if figure is not None:
+        problem = exports.image_export_problem()
         for column, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
+            if problem:  # say so before the click, with the fix (never a traceback)
+                column.download_button(
+                    fmt.upper(),
+                    data=b"",
+                    file_name=f"{slug}.{fmt}",
+                    key=f"{key}_{fmt}",
+                    icon=":material/image:",
+                    disabled=True,
+                    help=problem,
+                )
+                continue
             column.download_button(
                 fmt.upper(),
                 data=lambda fmt=fmt: exports.figure_image(
@@ -247,6 +259,8 @@ def downloads(
                 on_click="ignore",
                 help="1920×1080, with title and source line, for slides",
             )
+        if problem:
+            st.info(f"**PNG and SVG are unavailable here.** {problem}", icon=":material/image:")
 
 
 def chart_block(

@@ -167,3 +167,30 @@ def test_csv_zip_neutralises_every_table():
     data = exports.csv_zip({"projects": HOSTILE_FRAME}, "readme")
     rows = _csv_rows(zipfile.ZipFile(io.BytesIO(data)).read("projects.csv"))
     assert all(_neutralised(r[0]) for r in rows[1:])
+
+
+def _no_chromium(monkeypatch) -> None:
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(exports.shutil, "which", lambda name: None)
+
+
+def test_image_export_without_chromium_explains_the_fix_never_download_chrome(monkeypatch):
+    _no_chromium(monkeypatch)
+    problem = exports.image_export_problem()
+    assert problem and "apt-get install -y chromium" in problem
+    with pytest.raises(exports.ImageExportUnavailable) as raised:
+        exports.figure_image(go.Figure(go.Bar(x=["a"], y=[3])), "png", title="t")
+    message = str(raised.value)
+    assert "apt-get install -y chromium" in message
+    assert "get_chrome" not in message and "Google" not in message
+
+
+def test_charts_say_why_images_are_unavailable_without_chromium(monkeypatch, atlas_warehouse):
+    from apptest_support import open_page
+
+    _no_chromium(monkeypatch)
+    at = open_page(monkeypatch, atlas_warehouse, "pages/overview.py")
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["PNG"].disabled and buttons["SVG"].disabled
+    assert buttons["CSV"].disabled is False  # the data exports still work
+    assert any("PNG and SVG are unavailable here" in i.value for i in at.info)
