@@ -52,4 +52,5 @@ ui.version()  # stops with build instructions when there is no warehouse
 ui.synthetic_banner()
 ui.sidebar_filters()
 ui.presentation_toggle()
-navigation.run()
+with ui.shell():  # the page knows it runs inside this shell (ui.ensure_shell)
+    navigation.run()

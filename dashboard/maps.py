@@ -54,7 +54,6 @@ TOOLTIP_STYLE = {
     "fontFamily": theme.FONT_FAMILY,
     "fontSize": "14px",
     "maxWidth": "380px",
-    "whiteSpace": "normal",
     "border": "1px solid #BBBBBB",
     "borderRadius": "4px",
     "boxShadow": "0 2px 6px rgba(0,0,0,0.15)",

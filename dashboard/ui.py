@@ -4,7 +4,9 @@ blocks with Chart / Table / Sources / Download, empty states. Pages stay thin.""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -343,23 +345,42 @@ def presentation_toggle() -> None:
         st.html(_PRESENTATION_CSS)
 
 
+_shell = threading.local()  # per script thread: is app.py running the current page?
+
+
+@contextmanager
+def shell():
+    """app.py runs the chosen page inside this; ensure_shell() checks it."""
+    _shell.active = True
+    try:
+        yield
+    finally:
+        _shell.active = False
+
+
 def ensure_shell() -> None:
     """Run every page inside app.py's shell (navigation, page config, filters).
 
     With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode
     until app.py has called st.navigation once in the server process; a deep link such
     as /timeline?region=Africa on a fresh server would then run the page alone, without
-    the sidebar or the URL's filters. Each page calls this first: it switches the legacy
-    mode off and reruns, so app.py handles the link. (The layout of the repository is
+    the sidebar or the URL's filters. Each page calls this first: run outside app.py's
+    shell, it switches the legacy mode off and reruns, so app.py handles the link.
+
+    It asks whether *this* run is inside the shell, not whether the legacy mode is on:
+    when many people open a fresh server at once, another session may switch the mode
+    off while this run has already started without app.py. (The repository's layout is
     fixed by the product card, so the folder cannot simply be renamed.)
     """
+    if getattr(_shell, "active", False):
+        return
     try:
         from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the legacy mode
-        return
-    if PagesManager.uses_pages_directory:
+
         PagesManager.uses_pages_directory = False
-        st.rerun()
+    except ImportError:  # a future Streamlit without the legacy mode
+        pass
+    st.rerun()
 
 
 def record_picker(

@@ -36,8 +36,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(warehouse: Path):
-    """Serve app.py on a free localhost port; yield its base URL."""
+def running_app_process(warehouse: Path):
+    """Serve app.py on a free localhost port; yield (base URL, server pid)."""
     port = free_port()
     env = {**os.environ, "ATLAS_WAREHOUSE": str(warehouse)}
     proc = subprocess.Popen(
@@ -61,13 +61,20 @@ def running_app(warehouse: Path):
         else:
             proc.kill()
             raise RuntimeError("streamlit did not start:\n" + (proc.stdout.read() or ""))
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def running_app(warehouse: Path):
+    """Serve app.py on a free localhost port; yield its base URL."""
+    with running_app_process(warehouse) as (base, _pid):
+        yield base
 
 
 @dataclass
