@@ -90,7 +90,10 @@ PROJECTS = Sheet(
         Column("outcomes", "Outcomes the source reports."),
         Column("replication", "Replication or scale-up the source reports."),
         _SOURCE_REF,
-        Column("source_url", "The link the source cites for this record."),
+        Column(
+            "source_url",
+            "The link the source cites for this record: a full http:// or https:// address.",
+        ),
         _NOTES,
     ),
 )
@@ -134,7 +137,7 @@ EXCHANGES = Sheet(
             f"Outcome kinds. {_SEP} Allowed: " + ", ".join(vocab.OUTCOME_TYPES),
         ),
         _SOURCE_REF,
-        Column("source_url", "The link the source cites."),
+        Column("source_url", "The link the source cites: a full http:// or https:// address."),
         _NOTES,
     ),
 )

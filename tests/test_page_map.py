@@ -295,3 +295,55 @@ def test_a_start_year_alone_is_not_shown_as_a_one_year_project(
     assert "2009–end not reported" in youth
     (undated,) = [i for i in items if "LAC Free of Child Labour" in i]
     assert "years not reported" in undated
+
+
+def click_map(at: AppTest, objects: dict[str, list[dict]]) -> AppTest:
+    """A click on the map as the browser reports it: the deck's selection (layer id →
+    picked objects) as its widget value. Deterministic, unlike a click in software GL.
+    AppTest has no setter for a deck's selection, hence its private `_run`."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (element,) = at.get("deck_gl_json_chart")
+    states = at._tree.get_widget_states()
+    state = WidgetState(id=element.proto.id)
+    state.string_value = json.dumps(
+        {"selection": {"indices": {k: [0] for k in objects}, "objects": objects}}
+    )
+    states.widgets.append(state)
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_clicking_a_country_focuses_it_and_narrows_the_list(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    (feature,) = [
+        f for f in layer(deck(at), maps.COUNTRIES_LAYER) if f["properties"]["iso3"] == "BRA"
+    ]
+    click_map(at, {maps.COUNTRIES_LAYER: [feature]})
+    assert at.query_params["country_focus"] == "BRA"
+    assert at.selectbox(key="country_focus").value == "BRA"
+    expected = {
+        r[0]
+        for r in sql(atlas_warehouse, "select project_id from project_countries where iso3='BRA'")
+    }
+    assert set(listed_projects(at)) == expected and expected
+
+
+def test_clicking_a_locality_focuses_its_country(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    point = next(p for p in layer(deck(at), maps.LOCALITIES_LAYER) if p["iso3"] == "PHL")
+    click_map(at, {maps.LOCALITIES_LAYER: [point]})
+    assert at.query_params["country_focus"] == "PHL"
+
+
+def test_clicking_an_exchange_arc_lists_its_exchanges_and_keeps_the_focus(
+    monkeypatch, atlas_warehouse
+):
+    at = open_page(monkeypatch, atlas_warehouse, country_focus="BRA")
+    arc = layer(deck(at), maps.ARCS_LAYER)[0]
+    click_map(at, {maps.ARCS_LAYER: [arc]})
+    (note,) = [i.value for i in at.info if "clicked on the map" in i.value]
+    for exchange_id in arc["exchange_ids"]:
+        assert f"exchange={exchange_id}" in note
+    assert at.selectbox(key="country_focus").value == "BRA"  # an arc joins two countries

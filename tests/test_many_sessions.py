@@ -1,0 +1,45 @@
+"""A room full of people (bounded, loopback only): 20 sessions open every page of a
+freshly started server at the same moment and change the shared filters while the
+warehouse is rebuilt 5 times. Nothing fails, no exception is shown, every rerun
+finishes, and every session ends on the rebuilt data. The same tool, run by hand
+(`python bench/sessions.py`), gives the rerun times and memory in bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+from browser_support import running_app_process
+from conftest import CATALOGUE, ROOT, quiet
+
+from etl.build import build
+
+sys.path.insert(0, str(ROOT / "bench"))
+import sessions  # noqa: E402  (bench/ is not a package)
+
+pytestmark = pytest.mark.load
+
+
+def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(tmp_path):
+    source, count = sessions.catalogue_variant(CATALOGUE, tmp_path / "catalogue-0", 0)
+    warehouse = tmp_path / "warehouse"
+    build(source, warehouse, synthetic=True, progress=quiet)
+    with running_app_process(warehouse) as (base, pid):
+        result = asyncio.run(
+            sessions.load_test(
+                base, pid, source, warehouse, tmp_path, sessions=20, rebuilds=5, changes=3
+            )
+        )
+    reports = result["reports"]
+    assert result["build_failures"] == []
+    # every session got its page with the shared sidebar (a fresh server, all at once)
+    assert [e for r in reports for e in r.errors] == []
+    assert [e for r in reports for e in r.exceptions] == []
+    assert result["reruns"] == 20 * 3  # every filter change finished
+    assert result["expected_projects"] == count + 5
+    assert {r.final_projects for r in reports} == {str(count + 5)}  # the rebuilt data
+    print(
+        f"20 sessions: p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, "
+        f"{result['per_session_mb']:.1f} MB per session"
+    )
