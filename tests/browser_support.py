@@ -222,3 +222,23 @@ def to_screen(box: dict, lon: float, lat: float, view: dict) -> tuple[float, flo
     x = box["width"] / 2 + (lon - view["longitude"]) / 360 * scale
     y = box["height"] / 2 - (merc(lat) - merc(view["latitude"])) / (2 * math.pi) * scale
     return box["x"] + x, box["y"] + y
+
+
+def click_with_time_held(page, x: float, y: float) -> None:
+    """Press and release at (x, y) while the page's clock (Date.now) stands still.
+
+    deck.gl counts a press and release as a click only when they are less than 250 ms
+    apart by Date.now. On pointer-down it first picks the object under the pointer,
+    which under software GL (no GPU: headless CI) takes 300-500 ms, so every real click
+    there reads as a drag. Holding the clock for the two events removes that delay and
+    nothing else: the events, the pick and the app's response are all real.
+    """
+    page.evaluate(
+        "() => { const t = Date.now(); window.__realNow = Date.now; Date.now = () => t; }"
+    )
+    try:
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.up()
+    finally:
+        page.evaluate("() => { Date.now = window.__realNow; }")

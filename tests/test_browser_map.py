@@ -11,6 +11,7 @@ import re
 import pytest
 from browser_support import (
     browser_page,
+    click_with_time_held,
     next_frames,
     screenshot,
     to_screen,
@@ -106,13 +107,13 @@ def test_map_draws_offline_and_narrows_by_country(app_url, browser):
 
 def test_clicking_a_country_narrows_the_list(app_url, browser):
     """No retry and no timed pause: hover until deck.gl has picked Brazil (its tooltip
-    shows), let the frame finish, click, then wait for the page's own state (the URL and
-    the list). The click logic itself is tested without a browser in test_page_map."""
+    shows), click (see click_with_time_held: software GL picks too slowly for deck.gl's
+    250 ms click window), then wait for the page's own state (the URL and the list).
+    The click logic itself is tested without a browser in test_page_map."""
     with browser_page(browser, height=TALL) as (page, log):
         open_map(page, app_url)
         hover_until_tooltip(page, -53.0, -6.0, "Bolsa Verde provides social")  # in Brazil
-        page.mouse.down()
-        page.mouse.up()
+        click_with_time_held(page, *map_point(page, -53.0, -6.0))
         page.wait_for_url(re.compile(r"country_focus=BRA(&|$)"), timeout=30_000)
         page.get_by_text("3 projects in Brazil").wait_for(timeout=30_000)
         listed = page.locator(".atlas-map-item")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from browser_support import running_app_process
@@ -25,12 +26,14 @@ def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(tmp_path):
     source, count = sessions.catalogue_variant(CATALOGUE, tmp_path / "catalogue-0", 0)
     warehouse = tmp_path / "warehouse"
     build(source, warehouse, synthetic=True, progress=quiet)
-    with running_app_process(warehouse) as (base, pid):
-        result = asyncio.run(
+    with running_app_process(warehouse) as (base, pid), ThreadPoolExecutor(1) as pool:
+        # its own thread: the browser tests' Playwright keeps an event loop in this one
+        result = pool.submit(
+            asyncio.run,
             sessions.load_test(
                 base, pid, source, warehouse, tmp_path, sessions=20, rebuilds=5, changes=3
-            )
-        )
+            ),
+        ).result()
     reports = result["reports"]
     assert result["build_failures"] == []
     # every session got its page with the shared sidebar (a fresh server, all at once)
