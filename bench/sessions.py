@@ -60,8 +60,15 @@ class Session:
     async def __aenter__(self) -> Session:
         import websockets
 
+        # No websocket-level keepalive pings (the browser's frontend sends none either): a
+        # server busy with twenty reruns may answer a ping late, and that is measured as
+        # rerun time, not a dropped session.
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
         )
         return self
 

@@ -166,12 +166,33 @@ def figure_image(fig: go.Figure, fmt: str, *, title: str, subtitle: str = "") ->
         raise ImageExportUnavailable(problem)
     slide = slide_figure(fig, title=title, subtitle=subtitle)
     try:
-        return slide.to_image(format=fmt, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
+        return _render(slide.to_dict(), fmt)
     except Exception as exc:  # kaleido/choreographer raise many types for a broken browser
         raise ImageExportUnavailable(
             f"The local Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the "
-            f"image ({type(exc).__name__}). {CHROMIUM_FIX}"
+            f"image ({type(exc).__name__}: {str(exc)[:200]})."
         ) from exc
+
+
+# kaleido's page loads MathJax from a CDN unless told not to (and Plotly's to_image has
+# no way to say so): no MathJax, so nothing is fetched. plotly.js is the local copy.
+KALEIDO_OPTIONS = {"mathjax": False}
+
+
+def _render(figure: dict, fmt: str) -> bytes:
+    import kaleido
+    from kaleido.errors import JavascriptError
+
+    opts = {"format": fmt, "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT, "scale": 1}
+    try:
+        return kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
+    except JavascriptError as exc:
+        # kaleido 1.x can read the JavaScript context of the blank tab instead of its
+        # page when Chromium is slow to navigate ("kaleido_scopes is not defined"): a
+        # race in kaleido's start-up, not in the figure. A new kaleido starts over.
+        if "kaleido_scopes is not defined" not in str(exc):
+            raise
+        return kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
 
 
 def csv_zip(tables: dict[str, pd.DataFrame], readme: str) -> bytes:

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+DEAD_PORT = 9  # the discard port: nothing listens, so a proxied request fails at once
 # On a page URL (/timeline) Streamlit's frontend first probes for a base path under the
 # page (/timeline/_stcore/health, /timeline/_stcore/host-config), gets 404 and falls back
 # to /_stcore/...; the browser logs "Failed to load resource" for each. Expected, ignored.
@@ -98,6 +99,9 @@ class PageLog:
         if message.type != "error":
             return
         url = (message.location or {}).get("url", "")
+        host = urlparse(url).hostname or ""
+        if url and host not in LOCAL_HOSTS and url in self.external_requests:
+            return  # the failed load of a blocked request: recorded as external already
         if message.text.startswith("Failed to load resource") and BASE_PATH_PROBE.search(url):
             self.ignored_probes.append(url)
         else:
@@ -121,38 +125,43 @@ def chromium():
             args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                # Nothing may leave the machine: every non-loopback request goes to a dead
+                # proxy (loopback is never proxied) and fails; pages record each attempt.
+                # (Not page.route: intercepting requests turns the browser cache off and
+                # sends every request through Python, which made each page load slow.)
+                f"--proxy-server=http://127.0.0.1:{DEAD_PORT}",
             ],
         )  # fmt: skip
+        # One context (so one HTTP and code cache) for the session; each test its page.
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
         try:
-            yield browser
+            yield context
         finally:
+            context.close()
             browser.close()
 
 
 @contextmanager
 def browser_page(browser, width: int = 1600, height: int = 1000):
-    """A fresh page (its own context: no cookies or storage shared) that blocks and
-    records non-local requests, console errors and dialogs."""
+    """A fresh page that records every request leaving localhost (all of them fail:
+    see chromium()), console errors and dialogs. `browser` is the session's context."""
     log = PageLog()
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": height})
 
-    def on_request(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            log.external_requests.append(route.request.url)
-            route.abort()
+    def on_request(request):
+        host = urlparse(request.url).hostname or ""
+        if not request.url.startswith(("data:", "blob:")) and host not in LOCAL_HOSTS:
+            log.external_requests.append(request.url)
 
-    context.route("**/*", on_request)
+    page.on("request", on_request)
     page.on("console", log.on_console)
     page.on("dialog", log.on_dialog)
     page.on("pageerror", lambda e: log.console_errors.append(str(e)))
     try:
         yield page, log
     finally:
-        context.close()
+        page.close()
 
 
 def screenshot(page, name: str) -> Path:

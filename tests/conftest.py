@@ -67,7 +67,8 @@ def sql(atlas_warehouse: Path):
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Debian chromium for the session; each test opens its own context."""
+    """One headless Debian chromium (one context, so one cache) for the session;
+    each test opens its own page."""
     from browser_support import chromium
 
     with chromium() as launched:

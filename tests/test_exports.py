@@ -194,3 +194,12 @@ def test_charts_say_why_images_are_unavailable_without_chromium(monkeypatch, atl
     assert buttons["PNG"].disabled and buttons["SVG"].disabled
     assert buttons["CSV"].disabled is False  # the data exports still work
     assert any("PNG and SVG are unavailable here" in i.value for i in at.info)
+
+
+def test_image_export_fetches_nothing_from_the_internet():
+    """kaleido's page would load MathJax from a CDN; the export turns it off and uses
+    plotly.js from the installed package."""
+    from kaleido._page_generator import PageGenerator
+
+    page = PageGenerator(mathjax=exports.KALEIDO_OPTIONS["mathjax"]).generate_index()
+    assert "http://" not in page and "https://" not in page, page
