@@ -172,7 +172,9 @@ async def drive(
                 widgets = result.widgets or widgets
                 await asyncio.sleep(pause)
             await rebuilt.wait()
-            session.widget_values.clear()  # a fresh view of everything
+            # clear the filters (as "Clear all filters" does) and look at the Overview
+            session.choose(widgets["ILO region"], [])
+            session.choose(widgets["Decent Work pillar"], [])
             final = await session.run(page="")
             report.exceptions += final.exceptions
             report.final_projects = final.metrics.get(PROJECT_METRIC)

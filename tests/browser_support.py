@@ -167,7 +167,9 @@ def browser_page(browser, width: int = 1600, height: int = 1000):
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Streamlit scrolls inside its own container: a "full page" shot is the viewport
+    # anyway, and costs seconds more with a WebGL map under software GL.
+    page.screenshot(path=str(path))
     return path
 
 

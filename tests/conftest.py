@@ -82,3 +82,14 @@ def app_url(atlas_warehouse: Path):
 
     with running_app(atlas_warehouse) as base:
         yield base
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Longest first (the load test, then the browser tests): the two xdist workers
+    start on them and the many short tests fill in at the end, instead of one worker
+    finishing a long test alone."""
+
+    def weight(item) -> int:
+        return 0 if "load" in item.keywords else 1 if "browser" in item.keywords else 2
+
+    items.sort(key=weight)  # stable: the order within each group is kept

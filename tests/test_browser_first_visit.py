@@ -22,7 +22,6 @@ new MutationObserver(() => {
   if (nav) window.__legacyNav.push(nav.innerText.slice(0, 200));
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-HAZELNUT = "tur-hazelnut-child-labour"
 
 
 @pytest.mark.parametrize(
@@ -30,9 +29,8 @@ HAZELNUT = "tur-hazelnut-child-labour"
     [
         ("/", "Projects and programmes"),
         ("/timeline?region=Africa", "Filtered by ILO region: Africa"),
-        (f"/projects?project={HAZELNUT}", "Elimination of Worst Forms of Child Labour"),
     ],
-    ids=["home", "timeline-deep-link", "project-deep-link"],
+    ids=["home", "timeline-deep-link"],
 )
 def test_first_visit_to_a_fresh_server_is_clean(atlas_warehouse, browser, path, expect_text):
     with running_app(atlas_warehouse) as base, browser_page(browser) as (page, log):
