@@ -70,6 +70,10 @@ CASES = [
     ("reported_figures.csv", 2, "value", "NaN", "not a number", None),
     ("reported_figures.csv", 2, "dimension", "region:", "region is empty", None),
     ("reported_figures.csv", 3, "dimension", "continent:Asia", "unknown dimension", None),
+    ("projects.csv", 2, "source_url", "javascript:alert(1)", "must start with http", None),
+    ("projects.csv", 2, "source_url", "www.ilo.org/x", "not a full web address", "https://"),
+    ("projects.csv", 2, "source_url", "https://ilo.org/a b", "cannot contain a space", "%20"),
+    ("exchanges.csv", 2, "source_url", "data:text/html,hello", "must start with http", None),
 ]
 
 
@@ -254,3 +258,104 @@ def test_build_refuses_to_replace_a_directory_that_is_not_a_warehouse(mini_catal
     assert result.returncode == 1
     assert "refusing to replace it" in result.stderr
     assert (precious / "chapter1.txt").read_text(encoding="utf-8") == "years of work"
+
+
+# --- reading limits: checked before parsing; the warehouse stays byte-identical ----------
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "projects"
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+MINI_HEADER = ["project_id", "title", "countries", "pillar", "source_ref"]
+MINI_ROW = ["moz-leda", "LEDAs", "Mozambique", "employment", "Section 3"]
+
+
+def _refused(source: Path, warehouse: Path, *args: str) -> str:
+    before = tree_digest(warehouse)
+    result = run_cli("build", "--source", str(source), "--warehouse", str(warehouse), *args)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(warehouse) == before  # the warehouse is exactly as it was
+    return result.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused(mini_catalogue, mini_warehouse):
+    message = _refused(mini_catalogue, mini_warehouse, "--max-size-mb", "0.0005")
+    assert "projects.csv: file is" in message and "over the" in message
+    assert "--max-size-mb" in message  # the fix, when the file is genuine
+
+
+def test_the_size_limit_comes_from_the_environment(mini_catalogue, monkeypatch):
+    monkeypatch.setenv("ATLAS_MAX_CATALOGUE_MB", "0.0005")
+    _, report = load(mini_catalogue)
+    assert any("over the" in p.message for p in report.problems), report.render()
+    monkeypatch.setenv("ATLAS_MAX_CATALOGUE_MB", "50")
+    _, report = load(mini_catalogue)
+    assert report.ok, report.render()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_parsing(tmp_path, mini_warehouse):
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    good = _workbook(tmp_path / "good.xlsx", [MINI_HEADER, MINI_ROW])
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item))
+        # 60 MB of zeros: a few dozen kilobytes stored, 1000:1
+        out.writestr("xl/media/padding.bin", b"\0" * (60 * 1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    message = _refused(bomb, mini_warehouse)
+    assert "refused before reading" in message and "zip bomb" in message
+
+
+def test_a_macro_workbook_is_refused(tmp_path, mini_warehouse):
+    import shutil
+    import zipfile
+
+    xlsm = tmp_path / "catalogue.xlsm"
+    shutil.copy(_workbook(tmp_path / "c.xlsx", [MINI_HEADER, MINI_ROW]), xlsm)
+    assert "macro workbooks are refused" in _refused(xlsm, mini_warehouse)
+    # the same macros in a workbook named .xlsx
+    disguised = tmp_path / "disguised.xlsx"
+    shutil.copy(tmp_path / "c.xlsx", disguised)
+    with zipfile.ZipFile(disguised, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\x00macro")
+    assert "workbook contains macros" in _refused(disguised, mini_warehouse)
+
+
+def test_formula_cells_are_refused_with_their_row_and_column(tmp_path, mini_warehouse):
+    workbook = _workbook(
+        tmp_path / "formulas.xlsx",
+        [MINI_HEADER, ["moz-leda", '=HYPERLINK("http://evil.example","x")', "Mozambique",
+                       "employment", "Section 3"]],
+    )  # fmt: skip
+    message = _refused(workbook, mini_warehouse)
+    assert "[sheet projects], row 2, column title" in message
+    assert "a formula; the catalogue takes values" in message
+    assert "Paste Special > Values" in message
+
+
+def test_text_typed_with_a_leading_apostrophe_is_read_as_text(tmp_path):
+    """Excel stores '=x typed in a cell as the text =x (a string cell, not a formula)."""
+    import openpyxl
+
+    path = _workbook(tmp_path / "text.xlsx", [MINI_HEADER, MINI_ROW])
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["projects"]["B2"]
+    cell.value = "=not a formula"
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    workbook.save(path)
+    catalogue, report = load(path)
+    assert report.ok, report.render()
+    assert catalogue.projects[0]["title"] == "=not a formula"
