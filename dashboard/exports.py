@@ -43,6 +43,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel in any locale opens accents correctly. Text that a
     spreadsheet would run as a formula gets a leading apostrophe (etl.formulas)."""
     safe = formulas.neutralise_frame(_export_frame(frame))
+    # column names too: some tables are pivoted, with catalogue text as headers
+    safe.columns = [formulas.neutralise(str(c)) for c in safe.columns]
     # CRLF (RFC 4180): a cell holding a bare CR or LF is then always quoted, so no
     # spreadsheet splits it into two rows.
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -25,8 +25,11 @@ from etl.normalise import BadValue, parse_http_url
 
 TOOLTIP_LIMIT = 300
 # ':' and '@' too: GFM turns "http://…", "www.…" and e-mail addresses into links.
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~$[]<>|#!:@"})
+# '&' so that "&amp;" reads as typed, not as "&".
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~$[]<>|#!:@&"})
 _WWW = re.compile(r"(?i)\b(www)\.")
+# A line starting with "- ", "+ ", "=", "1." would become a list item or a heading.
+_LINE_START = re.compile(r"(?m)^(\s*)([-+=]|\d+(?=[.)]))")
 
 
 def _text(value: Any) -> str:
@@ -50,7 +53,8 @@ def html(value: Any) -> str:
 def markdown(value: Any) -> str:
     """Text for st.markdown: markdown, HTML and LaTeX characters backslash-escaped, so
     '[x](javascript:…)', '![](http://…)', '<img …>' and 'R$300 (~US$83)' read as typed."""
-    return _WWW.sub(r"\1\\.", _text(value).translate(_MARKDOWN_SPECIAL))
+    text = _WWW.sub(r"\1\\.", _text(value).translate(_MARKDOWN_SPECIAL))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def plotly(value: Any) -> str:

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -41,13 +42,16 @@ def running_app_process(warehouse: Path):
     """Serve app.py on a free localhost port; yield (base URL, server pid)."""
     port = free_port()
     env = {**os.environ, "ATLAS_WAREHOUSE": str(warehouse)}
+    # A file, not a pipe: nobody reads the server's output while it runs, and a full
+    # pipe would block the server.
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -61,7 +65,8 @@ def running_app_process(warehouse: Path):
                 time.sleep(0.3)
         else:
             proc.kill()
-            raise RuntimeError("streamlit did not start:\n" + (proc.stdout.read() or ""))
+            log.seek(0)
+            raise RuntimeError("streamlit did not start:\n" + log.read()[-5000:])
         yield base, proc.pid
     finally:
         proc.terminate()
@@ -69,6 +74,7 @@ def running_app_process(warehouse: Path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextmanager

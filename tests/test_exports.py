@@ -203,3 +203,10 @@ def test_image_export_fetches_nothing_from_the_internet():
 
     page = PageGenerator(mathjax=exports.KALEIDO_OPTIONS["mathjax"]).generate_index()
     assert "http://" not in page and "https://" not in page, page
+
+
+def test_csv_headers_are_neutralised_too():
+    """Pivoted tables use catalogue text (a host city) as column names."""
+    frame = pd.DataFrame({'=HYPERLINK("http://evil.example") 2015': ["host"], "Country": ["X"]})
+    header = _csv_rows(exports.csv_bytes(frame))[0]
+    assert header == ['\'=HYPERLINK("http://evil.example") 2015', "Country"]

@@ -58,11 +58,16 @@ def test_plotly_text_reads_back_as_typed(value):
     assert html.unescape(shown) == value
 
 
+def test_markdown_text_keeps_entities_and_line_starts_as_typed():
+    assert inert.markdown("&amp; x") == "\\&amp; x"
+    assert inert.markdown("- a\n1. b\n= c") == "\\- a\n\\1. b\n\\= c"
+
+
 @given(st.text())
 def test_markdown_text_has_no_live_link_image_or_html(value):
     shown = inert.markdown(value)
     # every markdown/HTML-special character is escaped by a backslash
-    for match in re.finditer(r"[\[\]<>`*_~$|#!]", shown):
+    for match in re.finditer(r"[\[\]<>`*_~$|#!:@&]", shown):
         backslashes = len(shown[: match.start()]) - len(shown[: match.start()].rstrip("\\"))
         assert backslashes % 2 == 1, (value, shown)
 

@@ -56,11 +56,16 @@ def reported_vs_documented(
     return base_layout(fig, height=380), table
 
 
-def qualified(figure: pd.Series) -> str:
+def qualified_text(figure: pd.Series) -> str:
     """'over 70 projects' — the reported value with the publication's own qualifier."""
     word = theme.QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
     value = f"{float(figure['value']):g}"
-    return f"**{(word + ' ') if word else ''}{value} {inert.markdown(figure['unit'])}**"
+    return f"{(word + ' ') if word else ''}{value} {figure['unit']}"
+
+
+def qualified(figure: pd.Series) -> str:
+    """qualified_text in bold, for st.markdown (the unit is catalogue text)."""
+    return f"**{inert.markdown(qualified_text(figure))}**"
 
 
 def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:
@@ -93,7 +98,7 @@ def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
         reported_text = (
             f"{float(figure['value']):g}"
             if figure.get("unit") == "year"
-            else qualified(pd.Series(figure)).strip("*")
+            else qualified_text(pd.Series(figure))
         )
         rows.append(
             {

@@ -217,7 +217,7 @@ def per_year(
     fig = go.Figure()
     verb = "active" if measure == "active" else "starting"
     for name in series:
-        shown_name = inert.plotly(name).replace("%", "%%")
+        shown_name = inert.plotly(name)
         fig.add_bar(
             name=inert.plotly(name),
             x=counts.index.to_list(),
