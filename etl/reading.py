@@ -382,7 +382,8 @@ def read_catalogue(
             )
         )
         return {}
-    if "projects" not in sheets and not any(
+    refused = any(p.file == str(source) and p.sheet is None for p in report.problems)
+    if not refused and "projects" not in sheets and not any(
         p.file.lower().endswith("projects.csv") or p.sheet == "projects" for p in report.problems
     ):
         report.add(

@@ -324,7 +324,9 @@ def test_a_macro_workbook_is_refused(tmp_path, mini_warehouse):
 
     xlsm = tmp_path / "catalogue.xlsm"
     shutil.copy(_workbook(tmp_path / "c.xlsx", [MINI_HEADER, MINI_ROW]), xlsm)
-    assert "macro workbooks are refused" in _refused(xlsm, mini_warehouse)
+    message = _refused(xlsm, mini_warehouse)
+    assert "macro workbooks are refused" in message
+    assert "'projects' sheet is missing" not in message  # one clear reason, not two
     # the same macros in a workbook named .xlsx
     disguised = tmp_path / "disguised.xlsx"
     shutil.copy(tmp_path / "c.xlsx", disguised)
