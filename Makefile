@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 warehouse: install
-	@test -f $(WAREHOUSE)/atlas.duckdb || $(PY) -m etl build --warehouse $(WAREHOUSE)
+	$(PY) -m etl build --if-outdated --warehouse $(WAREHOUSE)
 
 rebuild: install
 	$(PY) -m etl build --warehouse $(WAREHOUSE)

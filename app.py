@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import pages, ui
 from dashboard.pages import PAGES
 
 HERE = Path(__file__).resolve().parent
@@ -48,9 +48,10 @@ with st.sidebar:
     st.markdown("## Local Decent Work Atlas")
     st.caption("ILO projects with local authorities · ILO–UCLG City-to-City exchanges")
 
+current = pages.by_path(navigation.url_path)
 ui.version()  # stops with build instructions when there is no warehouse
 ui.synthetic_banner()
-ui.sidebar_filters()
+ui.sidebar_filters(current)
 ui.presentation_toggle()
-with ui.shell():  # the page knows it runs inside this shell (ui.ensure_shell)
+with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
     navigation.run()

@@ -1,9 +1,23 @@
-"""The app's pages: file, title, icon and URL path — one list, used by the navigation
-(app.py) and by every link between pages (`pages.PROJECTS.path`)."""
+"""The app's pages: file, title, icon, URL path and the URL parameters each one reads —
+one list, used by the navigation (app.py), by the URL parser (an undeclared parameter
+is reported as ignored) and by every link between pages (dashboard/links.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dashboard.figures.timeline import MEASURES, STACKS
+
+
+@dataclass(frozen=True)
+class PageParam:
+    """A page's own URL parameter (not a filter): its key, and for a fixed set of
+    choices, code → label (the URL carries the code; older links the label)."""
+
+    key: str
+    choices: Mapping[str, str] = field(default_factory=dict)
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -12,14 +26,48 @@ class PageSpec:
     title: str
     icon: str
     path: str  # URL path; "" for the default page (served at "/")
+    params: tuple[PageParam, ...] = ()
 
+    def param(self, key: str) -> PageParam:
+        for param in self.params:
+            if param.key == key:
+                return param
+        raise KeyError(f"the {self.title} page declares no URL parameter {key!r}")
+
+
+# Parameters every page reads (presentation mode is app-wide).
+PRESENT = PageParam("present")
+APP_PARAMS: tuple[PageParam, ...] = (PRESENT,)
 
 OVERVIEW = PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "")
-MAP = PageSpec("pages/map.py", "Map", ":material/public:", "map")
-TIMELINE = PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "timeline")
+MAP = PageSpec("pages/map.py", "Map", ":material/public:", "map", (PageParam("country_focus"),))
+TIMELINE = PageSpec(
+    "pages/timeline.py",
+    "Timeline",
+    ":material/timeline:",
+    "timeline",
+    (
+        PageParam("measure", MEASURES, default="active"),
+        PageParam("stack", STACKS, default="pillar"),
+    ),
+)
 PILLARS = PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars")
-PROJECTS = PageSpec("pages/projects.py", "Projects", ":material/list_alt:", "projects")
-EXCHANGES = PageSpec("pages/exchanges.py", "City-to-City exchanges", ":material/hub:", "exchanges")
+PROJECTS = PageSpec(
+    "pages/projects.py", "Projects", ":material/list_alt:", "projects", (PageParam("project"),)
+)
+EXCHANGES = PageSpec(
+    "pages/exchanges.py",
+    "City-to-City exchanges",
+    ":material/hub:",
+    "exchanges",
+    (PageParam("exchange"),),
+)
 DATA = PageSpec("pages/data.py", "Data", ":material/database:", "data")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, MAP, TIMELINE, PILLARS, PROJECTS, EXCHANGES, DATA)
+
+
+def by_path(path: str) -> PageSpec | None:
+    """The page served at a URL path ('' or 'overview' is the Overview)."""
+    path = path.strip("/")
+    return next((p for p in PAGES if p.path == path or (p.path == "" and path == "overview")), None)

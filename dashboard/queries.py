@@ -1,133 +1,32 @@
 """Every query the dashboard runs. Pure: (warehouse version, filters) in, DataFrame out.
 
-Filters combine as AND across facets and OR within one facet. A project matches a
-region when any of its countries is in it (so multi-region projects are found from
-each of their regions). A year range keeps projects active in at least one of its
+The WHERE clauses come from the filter registry (dashboard/filters.py): AND across
+filters, OR within one. A year range keeps projects active in at least one of its
 years; records without years are then left out (pages say how many).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from dashboard import theme
+from dashboard import filters as registry
 from dashboard.db import WarehouseVersion, run_query
-from dashboard.state import FilterOptions, Filters, search_terms
+from dashboard.filters import Choice, FilterOptions, Filters
 
-# Status as of the year the source describes (meta.as_of_year): a project whose stated
-# end lies after it was still running then ("ongoing"), not "completed".
 AS_OF_SQL = "(select try_cast(value as integer) from meta where key = 'as_of_year')"
-STATUS_SQL = (
-    "case when p.ongoing then 'ongoing' "
-    f"when p.end_year > {AS_OF_SQL} and p.start_year <= {AS_OF_SQL} then 'ongoing' "
-    "when p.end_year is not null then 'completed' else 'unknown' end"
-)
-_PROJECT_TEXT = (
-    "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, p.outcomes, "
-    "p.countries, (select string_agg(pp.partner, ' ') from project_partners pp "
-    "where pp.project_id = p.project_id))))"
-)
-_EXCHANGE_TEXT = (
-    "strip_accents(lower(concat_ws(' ', e.title, e.summary, e.outcome, e.host_city, "
-    "e.host_country, e.organisers, (select string_agg(concat_ws(' ', ep.city, ep.country), ' ') "
-    "from exchange_participants ep where ep.exchange_id = e.exchange_id))))"
-)
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def project_where(f: Filters) -> tuple[str, list]:
     """SQL condition on `projects p` for the filters, with its parameters."""
-    clauses: list[str] = []
-    params: list = []
-
-    def add(sql: str, *values) -> None:
-        clauses.append(sql)
-        params.extend(values)
-
-    if f.region:
-        add(
-            "(list_contains(?::VARCHAR[], p.region) or exists (select 1 from project_countries c "
-            "where c.project_id = p.project_id and list_contains(?::VARCHAR[], c.region)))",
-            list(f.region),
-            list(f.region),
-        )
-    if f.country:
-        add(
-            "exists (select 1 from project_countries c where c.project_id = p.project_id "
-            "and list_contains(?::VARCHAR[], c.iso3))",
-            list(f.country),
-        )
-    if f.pillar:
-        add("list_contains(?::VARCHAR[], p.pillar)", list(f.pillar))
-    if f.topic:
-        add(
-            "exists (select 1 from project_topics t where t.project_id = p.project_id "
-            "and list_contains(?::VARCHAR[], t.topic))",
-            list(f.topic),
-        )
-    if f.group:
-        add(
-            "exists (select 1 from project_beneficiaries b where b.project_id = p.project_id "
-            "and list_contains(?::VARCHAR[], b.beneficiary_group))",
-            list(f.group),
-        )
-    if f.status:
-        add(f"list_contains(?::VARCHAR[], {STATUS_SQL})", list(f.status))
-    if f.type:
-        add("list_contains(?::VARCHAR[], p.record_type)", list(f.type))
-    if f.years:
-        add(
-            "exists (select 1 from project_years y where y.project_id = p.project_id "
-            "and y.year between ? and ?)",
-            f.years[0],
-            f.years[1],
-        )
-    for term in search_terms(f.q):
-        add(f"{_PROJECT_TEXT} like ? escape '\\'", _like(term))
-    return (" and ".join(clauses) or "true"), params
+    return registry.where(f, "projects")
 
 
 def exchange_where(f: Filters) -> tuple[str, list]:
-    """SQL condition on `exchanges e`: region, country, topic, years and search apply."""
-    clauses: list[str] = []
-    params: list = []
-    if f.region:
-        clauses.append(
-            "(list_contains(?::VARCHAR[], e.host_region) or exists (select 1 from "
-            "exchange_participants ep where ep.exchange_id = e.exchange_id "
-            "and list_contains(?::VARCHAR[], ep.region)))"
-        )
-        params += [list(f.region), list(f.region)]
-    if f.country:
-        clauses.append(
-            "(list_contains(?::VARCHAR[], e.host_iso3) or exists (select 1 from "
-            "exchange_participants ep where ep.exchange_id = e.exchange_id "
-            "and list_contains(?::VARCHAR[], ep.iso3)))"
-        )
-        params += [list(f.country), list(f.country)]
-    if f.topic:
-        clauses.append(
-            "exists (select 1 from exchange_topics t where t.exchange_id = e.exchange_id "
-            "and list_contains(?::VARCHAR[], t.topic))"
-        )
-        params.append(list(f.topic))
-    if f.years:
-        clauses.append("e.year between ? and ?")
-        params += [f.years[0], f.years[1]]
-    for term in search_terms(f.q):
-        clauses.append(f"{_EXCHANGE_TEXT} like ? escape '\\'")
-        params.append(_like(term))
-    return (" and ".join(clauses) or "true"), params
-
-
-# Filters that exchanges cannot be narrowed by (they have no pillar, group, status, type).
-PROJECT_ONLY_FILTERS = ("pillar", "group", "status", "type")
+    """SQL condition on `exchanges e`: the filters that apply to exchanges."""
+    return registry.where(f, "exchanges")
 
 
 def _ids(f: Filters) -> tuple[str, list]:
@@ -136,41 +35,31 @@ def _ids(f: Filters) -> tuple[str, list]:
 
 
 def filter_options(v: WarehouseVersion) -> FilterOptions:
-    """Every value each filter can take in this warehouse."""
-
-    def column(sql: str) -> tuple[str, ...]:
-        return tuple(run_query(v, sql).iloc[:, 0].dropna().astype(str))
-
-    countries = run_query(
-        v,
-        "select distinct iso3, country from (select iso3, country from project_countries "
-        "union all select host_iso3, host_country from exchanges "
-        "union all select iso3, country from exchange_participants) order by country",
-    )
-    years = run_query(
-        v,
-        "select min(y) as lo, max(y) as hi from (select year as y from project_years "
-        "union all select year from exchanges)",
-    ).iloc[0]
-    regions = set(column("select distinct region from project_countries")) | set(
-        column("select distinct region from projects")
-    )
-    pillars = set(column("select distinct pillar from projects"))
-    statuses = set(column(f"select distinct {STATUS_SQL} from projects p"))
+    """Every value each filter can take in this warehouse, with its label and code."""
+    choices, labels, codes = {}, {}, {}
+    for entry in registry.REGISTRY:
+        if isinstance(entry, Choice):
+            frame = run_query(v, entry.options_sql)
+            named = frame["label"] if "label" in frame else [None] * len(frame)
+            rows = [
+                (str(value), None if pd.isna(label) else str(label))
+                for value, label in zip(frame["value"], named, strict=True)
+                if pd.notna(value)
+            ]
+            choices[entry.key], labels[entry.key], codes[entry.key] = registry.choice_options(
+                entry, rows
+            )
+    years = run_query(v, registry.BY_KEY["years"].options_sql).iloc[0]
     if pd.notna(years["lo"]):
         year_min, year_max = int(years["lo"]), int(years["hi"])
     else:  # a catalogue with no years at all: a one-year range ending at its as-of year
-        as_of = column(f"select {AS_OF_SQL}")
-        year_max = int(as_of[0]) if as_of else date.today().year
+        as_of = run_query(v, f"select {AS_OF_SQL} as y")["y"].dropna()
+        year_max = int(as_of.iloc[0]) if len(as_of) else date.today().year
         year_min = year_max - 1
     return FilterOptions(
-        region=tuple(r for r in theme.REGION_ORDER if r in regions),
-        country=dict(zip(countries["iso3"], countries["country"], strict=True)),
-        pillar=tuple(p for p in theme.PILLAR_ORDER if p in pillars),
-        topic=column("select distinct topic from project_topics order by topic"),
-        group=column("select distinct beneficiary_group from project_beneficiaries order by 1"),
-        status=tuple(s for s in theme.STATUS_LABELS if s in statuses),
-        type=column("select distinct record_type from projects order by 1"),
+        choices=choices,
+        labels=labels,
+        codes=codes,
         year_min=year_min,
         year_max=max(year_max, year_min + 1),  # a slider needs two distinct ends
     )
@@ -182,7 +71,7 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     return run_query(
         v,
         f"""
-        select p.*, {STATUS_SQL} as status,
+        select p.*,
           (select string_agg(t.topic, '; ' order by t.topic) from project_topics t
              where t.project_id = p.project_id) as topics,
           (select string_agg(b.beneficiary_group, '; ') from project_beneficiaries b
@@ -200,9 +89,7 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
 
 def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:
     """How many projects match the other filters but have no years (hidden by a year range)."""
-    from dataclasses import replace
-
-    where, params = project_where(replace(f, years=None))
+    where, params = project_where(f.replace(years=None))
     sql = (
         f"select count(*) as n from projects p where {where} and not exists "
         "(select 1 from project_years y where y.project_id = p.project_id)"
@@ -267,7 +154,9 @@ def spans(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
                coalesce(ph.start_year, p.start_year) as start_year,
                coalesce(ph.end_year, case when ph.phase_no is null then p.end_year end)
                  as end_year,
-               coalesce(ph.ongoing, p.ongoing) as ongoing
+               coalesce(ph.ongoing, p.ongoing) as ongoing,
+               case when ph.phase_no is null then p.drawn_to_year else ph.drawn_to_year end
+                 as drawn_to_year
         from projects p left join project_phases ph using (project_id)
         where p.project_id in ({ids})
         order by p.start_year nulls last, p.title, phase_no
@@ -465,77 +354,53 @@ def project_by_id(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
     """One project (0 or 1 row) with its status, whatever the filters."""
     return run_query(
         v,
-        f"select p.*, {STATUS_SQL} as status from projects p where p.project_id = ?",
+        "select p.* from projects p where p.project_id = ?",
         (project_id,),
     )
 
 
-def project_detail_countries(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select iso3, country, region from project_countries where project_id = ? order by country",
-        (project_id,),
-    )
+@dataclass(frozen=True)
+class ProjectRecord:
+    """Everything the catalogue records about one project, whatever the filters."""
+
+    project: dict  # the `projects` row (status included)
+    countries: pd.DataFrame  # iso3, country, region
+    localities: pd.DataFrame  # named places, with the title and pillar map tooltips show
+    beneficiaries: pd.DataFrame  # group, count (NULL when the source gives none), qualifier
+    counts: pd.DataFrame  # other stated counts: label, value, qualifier
+    partners: pd.DataFrame  # partner, partner_type
+    phases: pd.DataFrame  # phase_no, label, start_year, end_year, ongoing
+    topics: list[str]
 
 
-def project_detail_localities(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    """The project's named places, with the title and pillar the map's tooltips show."""
-    return run_query(
-        v,
-        """
+_RECORD_PARTS = {
+    "countries": "select iso3, country, region from project_countries where project_id = ? "
+    "order by country",
+    "localities": """
         select l.*, c.country, p.title, p.pillar, p.start_year, p.end_year, p.ongoing
         from project_localities l join projects p using (project_id)
         left join countries c on c.iso3 = l.iso3
-        where l.project_id = ? order by l.name
-        """,
-        (project_id,),
-    )
+        where l.project_id = ? order by l.name""",
+    "beneficiaries": "select beneficiary_group, count, count_qualifier from "
+    "project_beneficiaries where project_id = ? order by beneficiary_group",
+    "counts": "select label, value, qualifier, is_beneficiary_group from project_counts "
+    "where project_id = ? order by is_beneficiary_group desc, label",
+    "partners": "select partner, partner_type from project_partners where project_id = ? "
+    "order by partner",
+    "phases": "select phase_no, label, start_year, end_year, ongoing from project_phases "
+    "where project_id = ? order by phase_no",
+    "topics": "select topic from project_topics where project_id = ? order by topic",
+}
 
 
-def project_detail_beneficiaries(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    """Beneficiary groups; `count` stays NULL when the source gives none."""
-    return run_query(
-        v,
-        "select beneficiary_group, count, count_qualifier from project_beneficiaries "
-        "where project_id = ? "
-        "order by beneficiary_group",
-        (project_id,),
-    )
-
-
-def project_detail_counts(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select label, value, qualifier, is_beneficiary_group from project_counts "
-        "where project_id = ? "
-        "order by is_beneficiary_group desc, label",
-        (project_id,),
-    )
-
-
-def project_detail_partners(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select partner, partner_type from project_partners where project_id = ? order by partner",
-        (project_id,),
-    )
-
-
-def project_detail_phases(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select phase_no, label, start_year, end_year, ongoing from project_phases "
-        "where project_id = ? order by phase_no",
-        (project_id,),
-    )
-
-
-def project_detail_topics(v: WarehouseVersion, project_id: str) -> pd.DataFrame:
-    return run_query(
-        v,
-        "select topic from project_topics where project_id = ? order by topic",
-        (project_id,),
-    )
+def project_record(v: WarehouseVersion, project_id: str) -> ProjectRecord | None:
+    """One project and all its parts (None when the catalogue has no such id)."""
+    row = project_by_id(v, project_id)
+    if row.empty:
+        return None
+    parts = {name: run_query(v, sql, (project_id,)) for name, sql in _RECORD_PARTS.items()}
+    topics = list(parts.pop("topics")["topic"])
+    return ProjectRecord(project=row.iloc[0].to_dict(), topics=topics, **parts)
 
 
 def exchange_by_id(v: WarehouseVersion, exchange_id: str) -> pd.DataFrame:

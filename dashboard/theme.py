@@ -24,6 +24,16 @@ PILLAR_COLOURS: dict[str, str] = {
 }
 
 REGION_ORDER: tuple[str, ...] = (*ILO_REGIONS, MULTI_REGION)
+# Stable codes of the regions in links (?region=asia_pacific): never the label, so a
+# renamed or translated label keeps every shared link working.
+REGION_CODES: dict[str, str] = {
+    "Africa": "africa",
+    "Americas": "americas",
+    "Arab States": "arab_states",
+    "Asia and the Pacific": "asia_pacific",
+    "Europe and Central Asia": "europe_central_asia",
+    MULTI_REGION: "multi_region",
+}
 REGION_COLOURS: dict[str, str] = {
     "Africa": "#EE6677",  # red
     "Americas": "#4477AA",  # blue

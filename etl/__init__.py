@@ -5,4 +5,7 @@ validates every cell, and writes the DuckDB + Parquet warehouse atomically. This
 package knows nothing of Streamlit; the dashboard only reads what it writes.
 """
 
-SCHEMA_VERSION = "1"
+# Bumped whenever the warehouse gains or changes columns: the app refuses an older
+# warehouse with rebuild instructions, and `make run` rebuilds it.
+# 2: projects.status, projects.drawn_to_year, project_phases.drawn_to_year.
+SCHEMA_VERSION = "2"

@@ -8,10 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from etl import SCHEMA_VERSION
 from etl.build import DEFAULT_SOURCE, build, load
 from etl.problems import CatalogueError
 from etl.reading import DEFAULT_SIZE_LIMIT_MB, SIZE_LIMIT_ENV
-from etl.warehouse import NotAWarehouse, default_warehouse
+from etl.warehouse import NotAWarehouse, default_warehouse, schema_version
 
 
 def _progress(message: str) -> None:
@@ -20,6 +21,13 @@ def _progress(message: str) -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     warehouse = args.warehouse or default_warehouse()
+    if args.if_outdated:
+        found = schema_version(warehouse)
+        if found == SCHEMA_VERSION:
+            print(f"The warehouse at {warehouse} is up to date (schema {found}).")
+            return 0
+        if found is not None:
+            print(f"Rebuilding {warehouse}: schema {found}, this version needs {SCHEMA_VERSION}.")
     try:
         tables = build(args.source, warehouse, synthetic=args.synthetic, progress=_progress)
     except CatalogueError as exc:
@@ -91,6 +99,11 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--synthetic", action="store_true", help="mark the warehouse as built from synthetic data"
+    )
+    b.add_argument(
+        "--if-outdated",
+        action="store_true",
+        help="do nothing when the warehouse exists and has this version's schema",
     )
     b.set_defaults(func=_cmd_build)
     v = sub.add_parser("validate", help="report every problem in a catalogue; write nothing")

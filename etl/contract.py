@@ -12,6 +12,7 @@ from etl import vocab
 
 _ID = pa.Column("string", nullable=False)
 _REGIONS = [*vocab.ILO_REGIONS, vocab.MULTI_REGION]
+_PROJECT_STATUSES = ["ongoing", "completed", "unknown"]  # transform.project_status
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "projects": pa.DataFrameSchema(
@@ -23,12 +24,32 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "start_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
             "end_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
             "ongoing": pa.Column("boolean", nullable=False),
+            "drawn_to_year": pa.Column("Int64", nullable=True),
+            "status": pa.Column("string", pa.Check.isin(_PROJECT_STATUSES), nullable=False),
             "region": pa.Column("string", pa.Check.isin(_REGIONS), nullable=False),
             "source_ref": pa.Column("string", nullable=False),
         },
+        checks=[
+            pa.Check(
+                lambda df: (
+                    df.end_year.isna() | df.start_year.isna() | (df.end_year >= df.start_year)
+                ),
+                error="end_year before start_year",
+            ),
+            pa.Check(
+                lambda df: df.drawn_to_year.isna() == df.start_year.isna(),
+                error="drawn_to_year set exactly when start_year is",
+            ),
+        ],
+    ),
+    "project_phases": pa.DataFrameSchema(
+        {
+            "project_id": _ID,
+            "start_year": pa.Column("Int64", nullable=False),
+            "drawn_to_year": pa.Column("Int64", nullable=False),
+        },
         checks=pa.Check(
-            lambda df: df.end_year.isna() | df.start_year.isna() | (df.end_year >= df.start_year),
-            error="end_year before start_year",
+            lambda df: df.drawn_to_year >= df.start_year, error="drawn_to_year before start_year"
         ),
     ),
     "project_countries": pa.DataFrameSchema(

@@ -18,18 +18,54 @@ def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     return frame.astype(columns)
 
 
+def drawn_to_year(
+    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
+) -> int | None:
+    """The last year a span (a phase, or a project) is active, i.e. where its bar is drawn to.
+
+    An ongoing span runs to the catalogue's as-of year (or its start, if later); a closed
+    span to its end year; a start year alone counts that year only. None without a start.
+    """
+    if start_year is None:
+        return None
+    if ongoing:
+        return max(start_year, as_of_year)
+    return max(start_year, end_year) if end_year is not None else start_year
+
+
+def project_status(
+    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
+) -> str:
+    """'ongoing', 'completed' or 'unknown', as of the year the source describes.
+
+    A project whose stated end lies after the as-of year, and which had started by then,
+    was still running ("ongoing"), not "completed".
+    """
+    if ongoing:
+        return "ongoing"
+    if (
+        end_year is not None
+        and start_year is not None
+        and end_year > as_of_year
+        and start_year <= as_of_year
+    ):
+        return "ongoing"
+    return "completed" if end_year is not None else "unknown"
+
+
 def active_years(project: dict, as_of_year: int) -> list[tuple[int, str | None]]:
     """(year, phase label) for every year a project is active.
 
     Phases give the years (gaps stay gaps). Without phases: start..end; an ongoing
-    project runs to the catalogue's as-of year; a start year alone counts that year only.
+    project runs to the catalogue's as-of year; a start year alone counts that year only
+    (`drawn_to_year`).
     """
     spans = [(p.start_year, p.end_year, p.ongoing, p.label) for p in project["phases"]]
     if not spans and project["start_year"] is not None:
         spans = [(project["start_year"], project["end_year"], project["ongoing"], None)]
     years: dict[int, str | None] = {}
     for start, end, ongoing, label in spans:
-        last = max(start, as_of_year) if ongoing else (end if end is not None else start)
+        last = drawn_to_year(start, end, ongoing, as_of_year)
         for year in range(start, last + 1):
             years.setdefault(year, label)
     return sorted(years.items())
@@ -61,6 +97,10 @@ def build_tables(
                 "start_year": p["start_year"],
                 "end_year": p["end_year"],
                 "ongoing": p["ongoing"],
+                "drawn_to_year": drawn_to_year(
+                    p["start_year"], p["end_year"], p["ongoing"], as_of_year
+                ),
+                "status": project_status(p["start_year"], p["end_year"], p["ongoing"], as_of_year),
                 "region": p["region"],
                 "countries": "; ".join(country_name(c) for c in p["countries"]) or None,
                 **{
@@ -93,6 +133,7 @@ def build_tables(
                 "start_year": ph.start_year,
                 "end_year": ph.end_year,
                 "ongoing": ph.ongoing,
+                "drawn_to_year": drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
             }
             for n, ph in enumerate(p["phases"], start=1)
         ]
@@ -180,6 +221,8 @@ def build_tables(
                 "start_year": INT,
                 "end_year": INT,
                 "ongoing": BOOL,
+                "drawn_to_year": INT,
+                "status": STR,
                 "region": STR,
                 "countries": STR,
                 "summary": STR,
@@ -236,6 +279,7 @@ def build_tables(
                 "start_year": INT,
                 "end_year": INT,
                 "ongoing": BOOL,
+                "drawn_to_year": INT,
             },
         ),
         "exchanges": _frame(

@@ -35,6 +35,22 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("ATLAS_WAREHOUSE") or "data/warehouse")
 
 
+def schema_version(warehouse: Path) -> str | None:
+    """The schema version a warehouse was built with (None: no warehouse, or unreadable)."""
+    path = warehouse / DUCKDB_FILE
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
 def write_tables(tables: dict, directory: Path, progress: Callable[[str], None]) -> None:
     """Write every table into a fresh DuckDB file and Parquet files under `directory`."""
     parquet_dir = directory / PARQUET_DIR

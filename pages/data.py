@@ -9,13 +9,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import detail, exports, pages, ui
+from dashboard import exports, formatting, queries, ui
 from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures.overview import reported_vs_documented
 
 ui.ensure_shell()
-PATH = pages.DATA.path
 
 st.title("Data")
 st.markdown(
@@ -23,10 +22,10 @@ st.markdown(
     "catalogue. Take it whole — as CSV, Parquet or the DuckDB file — or bring your own "
     "inventory with the catalogue template."
 )
-meta = ui.load("meta")
+meta = ui.load(queries.meta)
 
 st.header("Downloads")
-tables = ui.load("table_names")
+tables = ui.load(queries.table_names)
 cols = st.columns(4)
 readme_text = (
     f"Local Decent Work Atlas — warehouse export\nSource: {meta.get('catalogue_source', '')}\n"
@@ -35,7 +34,7 @@ readme_text = (
 )
 cols[0].download_button(
     "Whole dataset (CSV zip)",
-    data=lambda: exports.csv_zip({t: ui.load("table", t) for t in tables}, readme_text),
+    data=lambda: exports.csv_zip({t: ui.load(queries.table, t) for t in tables}, readme_text),
     file_name="local-decent-work-atlas-csv.zip",
     mime="application/zip",
     icon=":material/folder_zip:",
@@ -93,10 +92,10 @@ st.header("Provenance")
 left, right = st.columns(2)
 with left:
     st.markdown(
-        f"- **Source:** {detail.md(meta.get('catalogue_source'), 'not recorded')}\n"
-        f"- **Curation:** {detail.md(meta.get('catalogue_curation'), 'not recorded')}\n"
-        f"- **As of:** {detail.md(meta.get('as_of_year'), '?')} — "
-        f"{detail.md(meta.get('catalogue_as_of_year_note'), '')}\n"
+        f"- **Source:** {formatting.md(meta.get('catalogue_source'), 'not recorded')}\n"
+        f"- **Curation:** {formatting.md(meta.get('catalogue_curation'), 'not recorded')}\n"
+        f"- **As of:** {formatting.md(meta.get('as_of_year'), '?')} — "
+        f"{formatting.md(meta.get('catalogue_as_of_year_note'), '')}\n"
         "- **Coordinates:** GeoNames (CC-BY) via each place's GeoNames id; administrative "
         "areas at their seat.\n"
         "- **Countries and regions:** ISO 3166 (pycountry), UN M49 + the ILO rule for Arab "
@@ -113,21 +112,20 @@ st.header("Coverage")
 filters = ui.current_filters()
 ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
 figure, table = reported_vs_documented(
-    ui.load("reported_figures"), ui.load("documented_counts", filters)
+    ui.load(queries.reported_figures), ui.load(queries.documented_counts, filters)
 )
 ui.chart_block(
     title="What the catalogue documents against the reported figures",
     key="data_coverage",
-    page_path=PATH,
     figure=figure,
     data=table,
 )
-counts = ui.load("table_counts")
+counts = ui.load(queries.table_counts)
 st.dataframe(counts.rename(columns={"table_name": "table"}), hide_index=True)
 
 st.header("Data dictionary")
 docs = readme_dictionary()
-columns = ui.load("columns")
+columns = ui.load(queries.columns)
 for name in tables:
     doc = docs.get(name)
     subset = columns[columns["table_name"] == name][["column_name", "data_type"]].copy()

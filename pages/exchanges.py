@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import detail, map_data, pages, theme, ui
+from dashboard import formatting, pages, queries, ui
 from dashboard.figures import exchanges as fx
-from dashboard.maps import exchange_deck
+from dashboard.maps import layers
+from dashboard.maps.decks import exchange_deck
 
 ui.ensure_shell()
 
-PATH = pages.EXCHANGES.path
-PARAM = "exchange"  # URL key (state.PAGE_PARAMS) and the picker's widget key
+PAGE = pages.EXCHANGES
+PARAM = PAGE.param("exchange").key  # the URL key and the picker's widget key
 
 st.title("City-to-City exchanges")
 st.markdown(
@@ -25,8 +26,8 @@ filters = ui.current_filters()
 ui.filters_caption(filters)
 ui.project_only_filters_note(filters, what="exchanges")
 
-exchanges = ui.load("exchanges", filters)
-participants = ui.load("participants", filters)
+exchanges = ui.load(queries.exchanges, filters)
+participants = ui.load(queries.participants, filters)
 
 if exchanges.empty:
     ui.empty_state("exchanges")
@@ -46,31 +47,27 @@ else:
     network_table = participants[
         ["title", "host_city", "year", "status", "country", "city", "role", "exchange_id"]
     ].assign(
-        status=lambda d: d["status"].map(detail.exchange_status_label),
-        role=lambda d: d["role"].map(detail.role_label),
+        status=lambda d: d["status"].map(formatting.exchange_status_label),
+        role=lambda d: d["role"].map(formatting.role_label),
     )
 
     def _network_map() -> None:
         try:
             deck = exchange_deck(participants)
-        except map_data.ShapesUnavailable as exc:  # the Table and CSV still work
+        except layers.ShapesUnavailable as exc:  # the Table and CSV still work
             st.warning(f"Map unavailable: {exc}", icon=":material/map:")
             return
         st.pydeck_chart(deck, height=480, key="exchange_map")
         st.markdown(
             "Arcs run from each host city to its participants — to the city when the "
             "source names it, otherwise to the country. Hover for the exchanges.  \n"
-            + " &nbsp; ".join(
-                detail.chip_html(theme.ROLE_LABELS[r], theme.ROLE_COLOURS[r])
-                for r in detail.ROLE_PRIORITY
-            ),
+            + formatting.role_chips(),
             unsafe_allow_html=True,
         )
 
     ui.chart_block(
         title="Network of host and participating cities and countries",
         key="exchanges_network",
-        page_path=PATH,
         figure=lambda: fx.network_figure(participants),  # built on download only
         data=network_table,
         render=_network_map,
@@ -81,7 +78,6 @@ else:
     ui.chart_block(
         title="The exchanges in time",
         key="exchanges_time",
-        page_path=PATH,
         figure=in_time,
         data=in_time_table,
     )
@@ -96,7 +92,6 @@ else:
     ui.chart_block(
         title="Who took part in which exchange",
         key="exchanges_matrix",
-        page_path=PATH,
         figure=matrix_figure,
         data=matrix,
     )
@@ -107,8 +102,8 @@ else:
     )
 
 # --- details of one exchange ----------------------------------------------------------------
-index = ui.load("exchange_index")
-labels = {r["exchange_id"]: detail.exchange_label(r) for r in index.to_dict("records")}
+index = ui.load(queries.exchange_index)
+labels = {r["exchange_id"]: formatting.exchange_label(r) for r in index.to_dict("records")}
 
 
 def _exists(exchange_id: str) -> bool:
@@ -126,53 +121,56 @@ chosen = ui.record_picker(
 )
 if chosen is None:
     st.stop()
-exchange = ui.load("exchange_by_id", chosen).iloc[0].to_dict()
-people = ui.load("exchange_detail_participants", chosen)
-follows, followed_by = detail.follow_ups(chosen, index)
+exchange = ui.load(queries.exchange_by_id, chosen).iloc[0].to_dict()
+people = ui.load(queries.exchange_detail_participants, chosen)
+follows, followed_by = formatting.follow_ups(chosen, index)
 
-st.header(detail.md(exchange.get("title")))
-when = detail.date_display(
+st.header(formatting.md(exchange.get("title")))
+when = formatting.date_display(
     exchange.get("start_date"),
     exchange.get("end_date"),
     exchange.get("date_precision"),
     exchange.get("date_text"),
 )
 st.markdown(
-    f"**{detail.md(detail.kind_label(exchange.get('kind')))}** · "
-    f"{detail.md(detail.exchange_status_label(exchange.get('status')))} · {detail.md(when)}"
+    f"**{formatting.md(formatting.kind_label(exchange.get('kind')))}** · "
+    f"{formatting.md(formatting.exchange_status_label(exchange.get('status')))} · "
+    f"{formatting.md(when)}"
 )
 facts = st.columns(4)
 facts[0].markdown(
     "**Host**  \n"
-    + detail.md(exchange.get("host_city"))
-    + f", {detail.md(exchange.get('host_country'))}"
+    + formatting.md(exchange.get("host_city"))
+    + f", {formatting.md(exchange.get('host_country'))}"
 )
-facts[1].markdown("**Dates**  \n" + detail.md(when))
+facts[1].markdown("**Dates**  \n" + formatting.md(when))
 facts[2].markdown(
     "**Organisers**  \n"
-    + detail.md(
-        detail.join_or_not_reported(detail.split_list(exchange.get("organisers")), sep=", ")
+    + formatting.md(
+        formatting.join_or_not_reported(formatting.split_list(exchange.get("organisers")), sep=", ")
     )
 )
 facts[3].markdown(
     "**Topics**  \n"
-    + detail.md(detail.join_or_not_reported(detail.split_list(exchange.get("topics")), sep=", "))
+    + formatting.md(
+        formatting.join_or_not_reported(formatting.split_list(exchange.get("topics")), sep=", ")
+    )
 )
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown("#### Summary")
-    st.markdown(detail.md(exchange.get("summary")))
+    st.markdown(formatting.md(exchange.get("summary")))
     st.markdown("#### Outcome")
-    kinds = detail.outcome_types(exchange.get("outcome_types"))
+    kinds = formatting.outcome_types(exchange.get("outcome_types"))
     if kinds:
         badges = st.container(horizontal=True)
         for _, label, colour in kinds:
             badges.badge(label, color=colour)
-    st.markdown(detail.md(exchange.get("outcome")))
+    st.markdown(formatting.md(exchange.get("outcome")))
     st.markdown("#### Follow-ups")
-    earlier = [detail.md(labels[r["exchange_id"]]) for r in follows]
-    later = [detail.md(labels[r["exchange_id"]]) for r in followed_by]
+    earlier = [formatting.md(labels[r["exchange_id"]]) for r in follows]
+    later = [formatting.md(labels[r["exchange_id"]]) for r in followed_by]
     for heading, items, none in (
         ("Follows", earlier, "no earlier exchange recorded"),
         ("Followed by", later, "no later exchange recorded"),
@@ -180,9 +178,9 @@ with left:
         listed = "\n" + "\n".join(f"- {item}" for item in items) if items else none
         st.markdown(f"**{heading}:** {listed}")
 with right:
-    names = detail.exchange_countries(people)
+    names = formatting.exchange_countries(people)
     st.markdown(f"#### Participants — {len(names)} countr{'y' if len(names) == 1 else 'ies'}")
-    st.markdown(detail.md(", ".join(names)))
-    st.dataframe(detail.participants_table(people), hide_index=True, width="stretch")
+    st.markdown(formatting.md(", ".join(names)))
+    st.dataframe(formatting.participants_table(people), hide_index=True, width="stretch")
 
-ui.record_source(exchange, what="exchange", page_path=PATH, param=PARAM, record_id=chosen)
+ui.record_source(exchange, what="exchange", link=ui.urls().exchange(chosen, with_filters=False))

@@ -4,17 +4,15 @@ in the chooser or by clicking the map, narrows the list of projects beside the m
 
 from __future__ import annotations
 
-import html
-import re
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import detail, map_data, maps, maps_static, pages, theme, ui
+from dashboard import formatting, pages, queries, theme, ui
+from dashboard.maps import decks, export, layers
 
 ui.ensure_shell()
-PATH = pages.MAP.path
 FOCUS_KEY = "country_focus"  # in the URL as an ISO3 code (?country_focus=BRA)
 ALL = "all"  # the "All countries" option
 NOTE_KEY = "map_click_note"
@@ -28,11 +26,11 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-counts = ui.load("project_countries", filters)
-localities = ui.load("localities", filters)
-participants = ui.load("participants", filters)
-projects = ui.load("projects", filters)
-links = ui.load("project_country_links", filters)
+counts = ui.load(queries.project_countries, filters)
+localities = ui.load(queries.localities, filters)
+participants = ui.load(queries.participants, filters)
+projects = ui.load(queries.projects, filters)
+links = ui.load(queries.project_country_links, filters)
 
 if projects.empty and participants.empty:
     ui.empty_state("projects or exchanges")
@@ -42,25 +40,15 @@ if projects.empty and participants.empty:
 with_projects = dict(zip(counts["iso3"], counts["country"], strict=True))
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
 # The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
-names = {**map_data.country_names(), **ui.options().country}
+names = {**layers.country_names(), **ui.options().labels["country"]}
 choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 
 def focus_label(value: str) -> str:
     if value == ALL:
-        return f"All countries ({map_data.plural(len(projects), 'project')})"
+        return f"All countries ({layers.plural(len(projects), 'project')})"
     n = country_projects.get(value, 0)
-    return f"{with_projects.get(value, value)} ({map_data.plural(n, 'project')})"
-
-
-def resolve_focus(raw: str) -> str | None:
-    """The country a link names: its ISO3 code (what this page writes), its name, or an
-    older link's label, whose count came from other filters ("Brazil (2 projects)")."""
-    value = raw.strip()
-    if value.upper() in names:
-        return value.upper()
-    name = re.sub(r"\s*\(\d+ projects?\)$", "", value).casefold()
-    return next((iso3 for iso3, c in names.items() if c.casefold() == name), None)
+    return f"{with_projects.get(value, value)} ({layers.plural(n, 'project')})"
 
 
 def on_map_select(map_key: str) -> None:
@@ -72,21 +60,21 @@ def on_map_select(map_key: str) -> None:
     objects = (selection or {}).get("objects") or {}
     if not any(objects.values()):  # a click that cleared the selection: keep the focus
         return
-    exchange_hits = objects.get(maps.ARCS_LAYER) or objects.get(maps.EXCHANGE_CITIES_LAYER)
+    exchange_hits = objects.get(decks.ARCS_LAYER) or objects.get(decks.EXCHANGE_CITIES_LAYER)
     note: dict | str | None = None
     if exchange_hits:
         note = {"exchanges": list(exchange_hits[0].get("exchange_ids") or [])}
-    iso3 = maps.selected_iso3(selection)
+    iso3 = decks.selected_iso3(selection)
     if iso3 in with_projects:
         st.session_state[FOCUS_KEY] = iso3  # ui.code_picker writes it to the URL
     elif iso3 and note is None:
-        note = f"{detail.md(names.get(iso3, iso3))}: no project under the current filters."
+        note = f"{formatting.md(names.get(iso3, iso3))}: no project under the current filters."
     if note is not None:
         st.session_state[NOTE_KEY] = note
 
 
 # --- headline counts ------------------------------------------------------------------
-located, unlocated = map_data.split_localities(localities)
+located, unlocated = layers.split_localities(localities)
 cols = st.columns(4)
 cols[0].metric("Countries with projects", len(counts))
 cols[1].metric(
@@ -110,16 +98,16 @@ map_col, list_col = st.columns([2.4, 1], gap="medium")
 with list_col:
     focus, dropped = ui.code_picker(
         "Focus country",
+        page=pages.MAP,
         param=FOCUS_KEY,
         options=choices,
         format_func=focus_label,
-        resolve=resolve_focus,
         help="Narrows the list below and outlines the country on the map. You can also "
         "click a country, a locality or an exchange city on the map.",
     )
     if dropped:
         st.info(
-            f"{detail.md(names.get(dropped, dropped))}: no project under the current filters; "
+            f"{formatting.md(names.get(dropped, dropped))}: no project under the current filters; "
             "showing all countries."
         )
     note = st.session_state.pop(NOTE_KEY, None)
@@ -131,10 +119,7 @@ with list_col:
             .itertuples(index=False)
         )
         lines = [
-            "- "
-            + detail.md_link(
-                ui.page_link(pages.EXCHANGES.path, {"exchange": row.exchange_id}), row.title
-            )
+            "- " + formatting.md_link(ui.urls().exchange(row.exchange_id), row.title)
             for row in titles
         ]
         if lines:
@@ -144,40 +129,22 @@ with list_col:
 
     if focus == ALL:
         shown = projects
-        heading = f"{map_data.plural(len(shown), 'project')} in this view"
+        heading = f"{layers.plural(len(shown), 'project')} in this view"
     else:
         ids = set(links.loc[links["iso3"] == focus, "project_id"])
         shown = projects[projects["project_id"].isin(ids)]
-        heading = f"{map_data.plural(len(shown), 'project')} in {with_projects[focus]}"
-    st.markdown(f"**{detail.md(heading)}**")
+        heading = f"{layers.plural(len(shown), 'project')} in {with_projects[focus]}"
+    st.markdown(f"**{formatting.md(heading)}**")
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
             st.caption("No project matches the current filters.")
         for row in shown.to_dict("records"):
-            pillar = detail.text(row.get("pillar"), "")
-            colour = theme.PILLAR_COLOURS.get(pillar, "#777777")
-            years = detail.years_text(
-                row.get("start_year"),
-                row.get("end_year"),
-                row.get("ongoing"),
-                missing="years not reported",
-            )
-            where = detail.text(row.get("countries"), "country not reported")
-            link = ui.page_link(pages.PROJECTS.path, {"project": row["project_id"]})
-            title = html.escape(str(row["title"]))
-            st.markdown(
-                f"<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
-                f"<a href='{html.escape(link)}' target='_self' "
-                f"style='font-weight:600;text-decoration:none'>{title}</a><br>"
-                f"<span style='color:{colour};font-size:1.1em'>●</span> "
-                f"<span style='color:#444'>{html.escape(theme.PILLAR_SHORT.get(pillar, pillar))}"
-                f" · {html.escape(years)} · {html.escape(where)}</span></div>",
-                unsafe_allow_html=True,
-            )
+            link = ui.urls().project(row["project_id"])
+            st.markdown(formatting.map_list_item(row, link), unsafe_allow_html=True)
 
 # --- the map --------------------------------------------------------------------------
 with map_col:
-    deck = maps.world_deck(counts, localities, participants, focus=None if focus == ALL else focus)
+    deck = decks.world_deck(counts, localities, participants, focus=None if focus == ALL else focus)
     map_key = f"world_map_{focus}"  # a new chart per focus: clears its click selection
 
     def draw_map() -> None:
@@ -193,47 +160,20 @@ with map_col:
     ui.chart_block(
         title="Projects per country, localities and City-to-City exchanges",
         key="map_world",
-        page_path=PATH,
-        figure=lambda: maps_static.static_map_figure(  # built only when an image is downloaded
+        figure=lambda: export.static_map_figure(  # built only when an image is downloaded
             counts, localities, participants, "Projects per country, localities and exchanges"
         ),
-        data=maps_static.map_table(counts, localities, participants),
+        data=export.map_table(counts, localities, participants),
         render=draw_map,
     )
 
     max_count = int(counts["projects"].max()) if not counts.empty else 0
-    ramp = "".join(
-        f"<span style='display:inline-block;width:14px;height:14px;background:{colour};"
-        f"border:1px solid #ccc;vertical-align:middle;margin:0 4px 0 10px'></span>"
-        f"{html.escape(label)}"
-        for label, colour in map_data.count_legend(max_count)
-    )
-    pillars = "".join(
-        f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
-        f"background:{theme.PILLAR_COLOURS[p]};vertical-align:middle;margin:0 4px 0 10px'>"
-        f"</span>{html.escape(theme.PILLAR_SHORT[p])}"
-        for p in theme.PILLAR_ORDER
-    )
-    roles = "".join(
-        f"<span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
-        f"background:white;border:3px solid {theme.ROLE_COLOURS[r]};vertical-align:middle;"
-        f"margin:0 4px 0 10px'></span>{html.escape(theme.ROLE_LABELS[r])}"
-        for r in theme.ROLE_COLOURS
-    )
-    st.markdown(
-        "<div style='line-height:1.9;font-size:0.95rem'>"
-        f"<div><b>Countries</b> — projects in this view:{ramp}</div>"
-        f"<div><b>Localities</b> (filled dots) by pillar:{pillars}</div>"
-        f"<div><b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city "
-        "(dark end) to each participant; a participant whose city the source does not "
-        "name is drawn at its country.</div></div>",
-        unsafe_allow_html=True,
-    )
-    missing_shapes = map_data.countries_without_shape(counts)
+    st.markdown(layers.legend_html(max_count), unsafe_allow_html=True)
+    missing_shapes = layers.countries_without_shape(counts)
     if missing_shapes:
         st.caption(
             "Too small to draw at this scale (counted, not shaded): "
-            + detail.md(", ".join(missing_shapes))
+            + formatting.md(", ".join(missing_shapes))
             + "."
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import pages, ui
+from dashboard import queries, ui
 from dashboard.figures.overview import (
     overview_sentence,
     qualified,
@@ -14,7 +14,6 @@ from dashboard.figures.overview import (
 )
 
 ui.ensure_shell()
-PATH = pages.OVERVIEW.path
 
 st.title("Local Decent Work Atlas")
 st.markdown(
@@ -26,12 +25,12 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-projects = ui.load("projects", filters)
-exchanges = ui.load("exchanges", filters)
-countries = ui.load("project_countries", filters)
-localities = ui.load("localities", filters)
-years = ui.load("active_years", filters)
-counts = ui.load("beneficiary_counts", filters)
+projects = ui.load(queries.projects, filters)
+exchanges = ui.load(queries.exchanges, filters)
+countries = ui.load(queries.project_countries, filters)
+localities = ui.load(queries.localities, filters)
+years = ui.load(queries.active_years, filters)
+counts = ui.load(queries.beneficiary_counts, filters)
 
 if projects.empty and exchanges.empty:
     ui.empty_state("projects or exchanges")
@@ -57,19 +56,18 @@ cols[5].metric(
     "different units.",
 )
 ui.project_only_filters_note(filters, what="exchanges")
-hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
+hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
     st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
 
 st.divider()
-reported = ui.load("reported_figures")
-documented = ui.load("documented_counts", filters)
+reported = ui.load(queries.reported_figures)
+documented = ui.load(queries.documented_counts, filters)
 figure, table = reported_vs_documented(reported, documented)
 st.markdown(overview_sentence(reported, len(projects), filters.is_default()))
 ui.chart_block(
     title="Reported in the publication vs documented here",
     key="overview_reported",
-    page_path=PATH,
     figure=figure,
     data=table,
 )
@@ -99,7 +97,7 @@ with right:
     if not cities.empty:
         st.markdown(
             f"Cities in ILO–UCLG exchanges: {qualified(cities.iloc[0])} reported; this catalogue "
-            f"names **{ui.load('documented_cities', filters)}** (host and participating cities "
-            "the text names; many participants are named only by country)."
+            f"names **{ui.load(queries.documented_cities, filters)}** (host and participating "
+            "cities the text names; many participants are named only by country)."
         )
     st.dataframe(reported_table(reported), hide_index=True, width="stretch")

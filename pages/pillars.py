@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import pages, ui
+from dashboard import queries, ui
 from dashboard.figures import pillars as pf
 
 ui.ensure_shell()
-PATH = pages.PILLARS.path
 
 st.title("Pillars, topics and partners")
 st.markdown(
@@ -19,7 +18,7 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-by_pillar_region = ui.load("pillar_region", filters)
+by_pillar_region = ui.load(queries.pillar_region, filters)
 if by_pillar_region.empty:
     ui.empty_state("projects")
     st.stop()
@@ -30,7 +29,6 @@ crosstab = pf.crosstab(by_pillar_region)
 ui.chart_block(
     title="Projects by pillar and region",
     key="pillars_region",
-    page_path=PATH,
     figure=figure,
     data=crosstab,
 )
@@ -46,23 +44,21 @@ st.dataframe(crosstab, hide_index=True, width="stretch", key="pillars_crosstab")
 left, right = st.columns(2)
 with left:
     topics, topic_table = pf.facet_bars(
-        ui.load("facet_counts", filters, "topic"), what="Topic", top=15
+        ui.load(queries.facet_counts, filters, "topic"), what="Topic", top=15
     )
     ui.chart_block(
         title="Topics",
         key="pillars_topics",
-        page_path=PATH,
         figure=topics,
         data=topic_table,
     )
 with right:
     groups, group_table = pf.facet_bars(
-        ui.load("facet_counts", filters, "group"), what="Beneficiary group"
+        ui.load(queries.facet_counts, filters, "group"), what="Beneficiary group"
     )
     ui.chart_block(
         title="Beneficiary groups",
         key="pillars_groups",
-        page_path=PATH,
         figure=groups,
         data=group_table,
     )
@@ -75,26 +71,24 @@ st.caption(
 left, right = st.columns(2)
 with left:
     types, type_table = pf.facet_bars(
-        ui.load("facet_counts", filters, "partner_type"),
+        ui.load(queries.facet_counts, filters, "partner_type"),
         what="Partner type",
         labels=pf.PARTNER_TYPE_LABELS,
     )
     ui.chart_block(
         title="Partners by type",
         key="pillars_partner_types",
-        page_path=PATH,
         figure=types,
         data=type_table,
     )
 with right:
     partners, _ = pf.facet_bars(  # its Table tab shows the partner list
-        ui.load("facet_counts", filters, "partner"), what="Partner"
+        ui.load(queries.facet_counts, filters, "partner"), what="Partner"
     )
-    partner_list = pf.partner_table(ui.load("partner_list", filters))
+    partner_list = pf.partner_table(ui.load(queries.partner_list, filters))
     ui.chart_block(
         title="Partners",
         key="pillars_partners",
-        page_path=PATH,
         figure=partners,
         data=partner_list,
     )

@@ -4,15 +4,12 @@ City-to-City exchanges — all on one time axis."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from dashboard import detail, pages, ui
+from dashboard import formatting, pages, queries, ui
 from dashboard.figures import timeline as tl
 
 ui.ensure_shell()
-PATH = pages.TIMELINE.path
 
 st.title("Timeline")
 st.markdown(
@@ -22,11 +19,11 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-active = ui.load("active_years", filters)
-spans = ui.load("spans", filters)
-exchanges = ui.load("exchanges", filters)
-reported = ui.load("reported_figures")
-meta = ui.load("meta")
+active = ui.load(queries.active_years, filters)
+spans = ui.load(queries.spans, filters)
+exchanges = ui.load(queries.exchanges, filters)
+reported = ui.load(queries.reported_figures)
+meta = ui.load(queries.meta)
 as_of_year = int(meta["as_of_year"])  # always written by the ETL (default: build year)
 
 if spans.empty and exchanges.empty:
@@ -37,29 +34,31 @@ x_range = tl.shared_range(active, spans, exchanges, as_of_year=as_of_year, years
 
 # --- projects per year --------------------------------------------------------------------
 left, right, _ = st.columns([2, 2, 3])
-measure = left.segmented_control(
-    "Count projects",
-    options=list(tl.MEASURES),
-    format_func=tl.MEASURES.get,
-    default="active",
-    required=True,
-    key="measure",
-    bind="query-params",
-    help="Active: every year a project runs. Starting: the year it begins.",
-)
-stack = right.segmented_control(
-    "Colour by",
-    options=list(tl.STACKS),
-    format_func=tl.STACKS.get,
-    default="pillar",
-    required=True,
-    key="stack",
-    bind="query-params",
-    help="Region is the project's ILO region (Multi-region when it spans several).",
-)
+with left:
+    measure, _ = ui.code_picker(
+        "Count projects",
+        page=pages.TIMELINE,
+        param="measure",
+        options=list(tl.MEASURES),
+        format_func=tl.MEASURES.get,
+        widget=st.segmented_control,
+        required=True,
+        help="Active: every year a project runs. Starting: the year it begins.",
+    )
+with right:
+    stack, _ = ui.code_picker(
+        "Colour by",
+        page=pages.TIMELINE,
+        param="stack",
+        options=list(tl.STACKS),
+        format_func=tl.STACKS.get,
+        widget=st.segmented_control,
+        required=True,
+        help="Region is the project's ILO region (Multi-region when it spans several).",
+    )
 # The publication's per-year counts are of ALL its projects active in a year: shown only
 # where the chart counts the same thing (active projects, no filter but years).
-comparable = measure == "active" and replace(filters, years=None).is_default()
+comparable = measure == "active" and filters.replace(years=None).is_default()
 per_year, per_year_table = tl.per_year(
     active,
     measure=measure,
@@ -70,7 +69,6 @@ per_year, per_year_table = tl.per_year(
 ui.chart_block(
     title=f"Projects {'active' if measure == 'active' else 'starting'} per year",
     key="timeline_per_year",
-    page_path=PATH,
     figure=per_year,
     data=per_year_table,
 )
@@ -90,7 +88,6 @@ gantt, gantt_table, undated = tl.gantt(spans, as_of_year=as_of_year, x_range=x_r
 ui.chart_block(
     title="Project spans",
     key="timeline_gantt",
-    page_path=PATH,
     figure=gantt,
     data=gantt_table,
 )
@@ -101,8 +98,11 @@ st.caption(
 if not undated.empty:
     st.markdown(f"**Years not reported** ({len(undated)}): not drawn on the time axis.")
     for row in undated.itertuples():
-        st.markdown(f"- {detail.md(row.title)} — {detail.md(row.pillar)} · {detail.md(row.region)}")
-hidden = ui.load("project_ids_without_years", filters) if filters.years else 0
+        st.markdown(
+            f"- {formatting.md(row.title)} — {formatting.md(row.pillar)} · "
+            f"{formatting.md(row.region)}"
+        )
+hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
     st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
 
@@ -111,7 +111,6 @@ markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
 ui.chart_block(
     title="City-to-City exchanges",
     key="timeline_exchanges",
-    page_path=PATH,
     figure=markers,
     data=exchange_table,
 )

@@ -18,7 +18,7 @@ from browser_support import (
 from conftest import quiet
 from hostile_catalogue import BRACES, IMG, MD_IMAGE, write_hostile_catalogue
 
-from dashboard import maps
+from dashboard.maps import decks
 from dashboard.pages import PAGES
 from etl.build import build
 
@@ -85,7 +85,7 @@ def test_map_tooltip_shows_hostile_place_names_as_text(hostile_url, browser):
             ((-48.50444, -1.45583), IMG),  # Belém, named with an <img> tag
             ((36.81667, -1.28333), BRACES),  # Nairobi, named "{title} {name} {projects}"
         ):
-            x, y = to_screen(box, lon, lat, maps.WORLD_VIEW)
+            x, y = to_screen(box, lon, lat, decks.WORLD_VIEW)
             page.mouse.move(x - 3, y - 3)  # a first move, so the next one is a hover
             next_frames(page)
             page.mouse.move(x, y)

@@ -21,7 +21,8 @@ from browser_support import (
 from PIL import Image
 from playwright.sync_api import expect
 
-from dashboard import map_data, maps, theme
+from dashboard import theme
+from dashboard.maps import decks, layers
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +43,13 @@ def canvas_box(page) -> dict:
 
 def map_point(page, lon: float, lat: float) -> tuple[float, float]:
     """Where (lon, lat) is drawn in the world map's initial view."""
-    return to_screen(canvas_box(page), lon, lat, maps.WORLD_VIEW)
+    return to_screen(canvas_box(page), lon, lat, decks.WORLD_VIEW)
 
 
 def colour_counts(png: bytes, colours: dict[str, str], tolerance: int = 10) -> dict[str, int]:
     """How many pixels of the image are (close to) each named colour."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    targets = {name: map_data.rgba(hex_)[:3] for name, hex_ in colours.items()}
+    targets = {name: layers.rgba(hex_)[:3] for name, hex_ in colours.items()}
     counts = dict.fromkeys(colours, 0)
     for n, (r, g, b) in image.getcolors(maxcolors=1 << 24):
         for name, (tr, tg, tb) in targets.items():
@@ -71,8 +72,8 @@ def test_map_draws_offline_and_narrows_by_country(app_url, browser):
         assert page.get_by_text("21 projects in this view").count() == 1
         assert page.locator('[data-testid="stSidebar"]').get_by_text("ILO region").count() == 1
         palette = {
-            "no project": map_data.NO_PROJECT_FILL,
-            **{f"ramp {i}": c for i, c in enumerate(map_data.COUNT_RAMP)},
+            "no project": layers.NO_PROJECT_FILL,
+            **{f"ramp {i}": c for i, c in enumerate(layers.COUNT_RAMP)},
             **{p: theme.PILLAR_COLOURS[p] for p in theme.PILLAR_ORDER},
             "host": theme.ROLE_COLOURS["host"],
         }
@@ -133,7 +134,7 @@ def test_map_link_with_filters_and_country(app_url, browser):
         assert "country_focus=KEN" in page.url
         screenshot(page, "map_africa_kenya")
         canvas_png = page.locator('[data-testid="stDeckGlJsonChart"]').first.screenshot()
-        found = colour_counts(canvas_png, {"brazil shade": map_data.count_colour(3, 3)})
+        found = colour_counts(canvas_png, {"brazil shade": layers.count_colour(3, 3)})
         assert found["brazil shade"] < 200  # Brazil is not shaded under region=Africa
     assert log.external_requests == []
     assert log.console_errors == []

@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import detail, theme
+from dashboard import formatting, theme
 from dashboard.figures import pillars as pf
 
 LABEL = theme.PILLAR_LABELS
@@ -165,8 +165,8 @@ def test_partner_types_read_as_words():
     fig, table = pf.facet_bars(frame, what="Partner type", labels=pf.PARTNER_TYPE_LABELS)
     assert table["Partner type"].tolist() == ["UN agency", "Donor", "Type not stated"]
     # the same words as the Projects page's partner list (detail owns the formatting)
-    assert detail.partner_type_label(None) == theme.PARTNER_TYPE_NOT_STATED == "Type not stated"
-    assert detail.partner_type_label("city_network") == "City network"
+    assert formatting.partner_type_label(None) == theme.PARTNER_TYPE_NOT_STATED == "Type not stated"
+    assert formatting.partner_type_label("city_network") == "City network"
 
 
 def test_facet_bars_with_nothing_say_why():

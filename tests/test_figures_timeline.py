@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import detail, theme
+from dashboard import formatting, theme
 from dashboard.figures import SHORT_TITLE_LIMIT, short_title, unique_labels
 from dashboard.figures import timeline as tl
+from etl.transform import drawn_to_year
 
 AS_OF = 2015
 
@@ -109,6 +110,14 @@ def test_reported_counts_are_black_diamonds_at_2000_and_2014():
     assert len(marker.x) == 2
 
 
+def test_reported_counts_use_the_one_qualifier_wording():
+    more_than = REPORTED.assign(qualifier="more_than")
+    fig, _ = tl.per_year(SMALL, reported=more_than)
+    (marker,) = [t for t in fig.data if t.name == tl.REPORTED_NAME]
+    word = theme.QUALIFIER_WORDS["more_than"]
+    assert f"reports {word} 3 projects" in marker.hovertext[0]
+
+
 def test_reported_markers_need_no_catalogue_row_in_that_year():
     only_2010 = active_rows([("a", "rights", "Africa", [2010])])
     fig, _ = tl.per_year(only_2010, reported=REPORTED)
@@ -166,14 +175,20 @@ def test_stacked_totals_equal_distinct_projects_active_each_year(projects, stack
 
 
 def span_rows(rows: list[dict]) -> pd.DataFrame:
+    """Rows as queries.spans returns them; drawn_to_year by the ETL's one rule."""
     columns = ["project_id", "title", "pillar", "region", "record_type", "phase_no", "phase",
-               "start_year", "end_year", "ongoing"]  # fmt: skip
+               "start_year", "end_year", "ongoing", "drawn_to_year"]  # fmt: skip
+    rows = [
+        {"drawn_to_year": drawn_to_year(r.get("start_year"), r.get("end_year"),
+                                        r.get("ongoing"), AS_OF), **r}
+        for r in rows
+    ]  # fmt: skip
     frame = pd.DataFrame(rows)
     for column in columns:
         if column not in frame:
             frame[column] = None
-    frame["start_year"] = frame["start_year"].astype("Int64")
-    frame["end_year"] = frame["end_year"].astype("Int64")
+    for column in ("start_year", "end_year", "drawn_to_year"):
+        frame[column] = frame[column].astype("Int64")
     return frame[columns]
 
 
@@ -412,8 +427,8 @@ def test_exchange_dates_and_status_read_as_on_the_exchanges_page():
     )
     fig, _ = tl.exchange_markers(two_months)
     (held,) = fig.data
-    # one date formatter (detail.date_display): "June–July 2013", not "June 2013 – July 2013"
-    assert detail.date_display("2013-06-01", "2013-07-31", "month") == "June–July 2013"
+    # one date formatter (formatting.date_display): "June–July 2013", not "June 2013 – July 2013"
+    assert formatting.date_display("2013-06-01", "2013-07-31", "month") == "June–July 2013"
     assert "June–July 2013" in held.hovertext[0]
     assert held.name == theme.EXCHANGE_STATUS_LABELS["held"]
     assert held.hovertext[0].endswith(theme.EXCHANGE_STATUS_LABELS["held"])

@@ -17,7 +17,8 @@ from hostile_catalogue import write_hostile_catalogue as write_catalogue
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import inert, maps
+from dashboard import inert
+from dashboard.maps import decks
 from dashboard.pages import PAGES
 from etl.build import build
 
@@ -45,7 +46,7 @@ def test_tooltip_text_never_holds_a_template_field(value):
 
 
 def test_map_tooltips_are_text_never_html():
-    for tooltip in (maps.WORLD_TOOLTIP, maps.EXCHANGE_TOOLTIP):
+    for tooltip in (decks.WORLD_TOOLTIP, decks.EXCHANGE_TOOLTIP):
         assert "html" not in tooltip and "{name}" in tooltip["text"]
 
 
@@ -95,7 +96,7 @@ def test_tooltip_rows_escape_every_tooltip_field():
         {"name": IMG, "projects": SCRIPT, "title": BRACES, "country": JS_LINK, "position": [1, 2]},
         {"type": "Feature", "properties": {"name": LONG, "iso3": "BRA"}, "geometry": None},
     ]
-    safe = maps.tooltip_rows(rows)
+    safe = decks.tooltip_rows(rows)
     joiner = inert.WORD_JOINER
     assert safe[0]["name"] == IMG  # shown as typed by a text tooltip
     assert safe[0]["title"] == f"{{{joiner}title}} {{{joiner}name}} {{{joiner}projects}}"
@@ -149,7 +150,7 @@ def _check_charts(at) -> None:
         for layer in spec["layers"]:
             for row in layer.get("data") or []:
                 fields = row.get("properties", row)
-                for field in maps.TOOLTIP_FIELDS:
+                for field in decks.TOOLTIP_FIELDS:
                     value = str(fields.get(field, ""))
                     assert not re.search(r"\{[A-Za-z_]", value), (layer["id"], field, value)
         tooltip = json.loads(element.proto.tooltip)

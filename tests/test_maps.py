@@ -1,4 +1,4 @@
-"""The map builders (dashboard.map_data rows, dashboard.maps decks, dashboard.maps_static
+"""The map builders (dashboard.maps.layers rows, dashboard.maps decks, dashboard.maps.export
 export figure and table) are pure and offline: data in, pydeck Deck / Plotly figure out,
 no basemap, no URL, nothing plotted without coordinates, the warehouse's country names."""
 
@@ -11,7 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import map_data, maps, maps_static, theme
+from dashboard import theme
+from dashboard.maps import decks, export, layers
 
 NAN = float("nan")
 
@@ -21,7 +22,7 @@ def counts_frame(**counts: int) -> pd.DataFrame:
         [
             {
                 "iso3": iso3,
-                "country": map_data.country_names()[iso3],
+                "country": layers.country_names()[iso3],
                 "region": "",
                 "projects": n,
                 "titles": " · ".join(f"{iso3} project {i}" for i in range(n)),
@@ -119,17 +120,17 @@ def assert_offline(deck) -> None:
 
 @pytest.fixture
 def world():
-    return maps.world_deck(counts_frame(BRA=3, KEN=1, PHL=4), LOCALITIES, PARTICIPANTS)
+    return decks.world_deck(counts_frame(BRA=3, KEN=1, PHL=4), LOCALITIES, PARTICIPANTS)
 
 
 def test_world_deck_is_offline_with_identified_layers(world):
     assert_offline(world)
     spec = spec_of(world)
     assert [layer["id"] for layer in spec["layers"]] == [
-        maps.COUNTRIES_LAYER,
-        maps.ARCS_LAYER,
-        maps.EXCHANGE_CITIES_LAYER,
-        maps.LOCALITIES_LAYER,
+        decks.COUNTRIES_LAYER,
+        decks.ARCS_LAYER,
+        decks.EXCHANGE_CITIES_LAYER,
+        decks.LOCALITIES_LAYER,
     ]
     # string props that are not accessors are quoted, never '@@=' expressions
     for item in spec["layers"]:
@@ -141,7 +142,7 @@ def test_world_deck_is_offline_with_identified_layers(world):
 
 
 def test_choropleth_carries_the_counts_passed(world):
-    features = layer(spec_of(world), maps.COUNTRIES_LAYER)["data"]
+    features = layer(spec_of(world), decks.COUNTRIES_LAYER)["data"]
     by_iso3 = {f["properties"]["iso3"]: f["properties"] for f in features}
     assert {i: p["count"] for i, p in by_iso3.items() if p["count"]} == {
         "BRA": 3,
@@ -152,7 +153,7 @@ def test_choropleth_carries_the_counts_passed(world):
     assert by_iso3["KEN"]["projects"] == "1 project"
     assert "BRA project 2" in by_iso3["BRA"]["title"]
     # every other country is drawn, light grey, so the outline shows without a basemap
-    grey = map_data.rgba(map_data.NO_PROJECT_FILL, 235)
+    grey = layers.rgba(layers.NO_PROJECT_FILL, 235)
     assert by_iso3["FRA"]["fill"] == grey and by_iso3["FRA"]["count"] == 0
     assert "ATA" not in by_iso3
     assert len(by_iso3) > 150
@@ -174,37 +175,37 @@ def test_every_layer_carries_the_tooltip_fields(world):
 
 
 def test_localities_without_coordinates_are_not_plotted(world):
-    points = layer(spec_of(world), maps.LOCALITIES_LAYER)["data"]
+    points = layer(spec_of(world), decks.LOCALITIES_LAYER)["data"]
     assert [p["place"] for p in points] == ["Maputo"]
     assert points[0]["position"] == [32.58322, -25.96553]
-    assert points[0]["colour"][:3] == map_data.rgba(theme.PILLAR_COLOURS["employment"])[:3]
+    assert points[0]["colour"][:3] == layers.rgba(theme.PILLAR_COLOURS["employment"])[:3]
     assert all(p["position"] != [0, 0] for p in points)
-    located, unlocated = map_data.split_localities(LOCALITIES)
+    located, unlocated = layers.split_localities(LOCALITIES)
     assert list(located["name"]) == ["Maputo"]
     assert list(unlocated["name"]) == ["Nowhere known", "Half known"]
 
 
 def test_arcs_run_from_host_to_participant_city_or_country_label_point(world):
-    arcs = layer(spec_of(world), maps.ARCS_LAYER)["data"]
+    arcs = layer(spec_of(world), decks.ARCS_LAYER)["data"]
     by_iso3 = {a["iso3"]: a for a in arcs}
     assert set(by_iso3) == {"SEN", "BEN"}  # the host's own row is not an arc
     host = [-5.2636, 35.16878]
     assert all(a["source"] == host for a in arcs)
     assert by_iso3["BEN"]["target"] == [2.72094, 9.8636]  # the participant city
-    label = map_data.label_points()["SEN"]  # no city named: the country's label point
+    label = layers.label_points()["SEN"]  # no city named: the country's label point
     assert by_iso3["SEN"]["target"] == list(label)
-    assert by_iso3["BEN"]["target_colour"][:3] == map_data.rgba(theme.ROLE_COLOURS["learner"])[:3]
-    assert by_iso3["SEN"]["source_colour"][:3] == map_data.rgba(theme.ROLE_COLOURS["host"])[:3]
+    assert by_iso3["BEN"]["target_colour"][:3] == layers.rgba(theme.ROLE_COLOURS["learner"])[:3]
+    assert by_iso3["SEN"]["source_colour"][:3] == layers.rgba(theme.ROLE_COLOURS["host"])[:3]
     assert "Urban-rural policies" in by_iso3["SEN"]["title"]
 
 
 def test_arcs_without_a_known_end_are_left_out():
     rows = PARTICIPANTS.copy()
     rows.loc[:, ["host_lat", "host_lon"]] = NAN
-    assert map_data.arc_rows(rows) == []
+    assert layers.arc_rows(rows) == []
     unknown = PARTICIPANTS.copy()
     unknown.loc[1, "iso3"] = "SGP"  # no shape at 1:110m, so no label point
-    assert {a["iso3"] for a in map_data.arc_rows(unknown)} == {"BEN"}
+    assert {a["iso3"] for a in layers.arc_rows(unknown)} == {"BEN"}
 
 
 def test_same_pair_over_several_exchanges_is_one_arc():
@@ -212,7 +213,7 @@ def test_same_pair_over_several_exchanges_is_one_arc():
     second["exchange_id"] = "x2"
     second["title"] = "Follow-up"
     second["year"] = 2015
-    arcs = map_data.arc_rows(pd.concat([PARTICIPANTS, second], ignore_index=True))
+    arcs = layers.arc_rows(pd.concat([PARTICIPANTS, second], ignore_index=True))
     assert len(arcs) == 2
     sen = next(a for a in arcs if a["iso3"] == "SEN")
     assert sen["exchange_ids"] == ["x1", "x2"]
@@ -220,86 +221,86 @@ def test_same_pair_over_several_exchanges_is_one_arc():
 
 
 def test_focus_outlines_one_country():
-    deck = maps.world_deck(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS, focus="BRA")
-    features = layer(spec_of(deck), maps.COUNTRIES_LAYER)["data"]
+    deck = decks.world_deck(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS, focus="BRA")
+    features = layer(spec_of(deck), decks.COUNTRIES_LAYER)["data"]
     widths = {f["properties"]["iso3"]: f["properties"]["line_width"] for f in features}
     assert widths["BRA"] > widths["ARG"]
 
 
 def test_empty_inputs_still_draw_the_world():
     empty = pd.DataFrame()
-    deck = maps.world_deck(empty, empty, empty)
+    deck = decks.world_deck(empty, empty, empty)
     assert_offline(deck)
     spec = spec_of(deck)
-    assert len(layer(spec, maps.COUNTRIES_LAYER)["data"]) > 150
-    assert layer(spec, maps.LOCALITIES_LAYER)["data"] == []
-    assert layer(spec, maps.ARCS_LAYER)["data"] == []
+    assert len(layer(spec, decks.COUNTRIES_LAYER)["data"]) > 150
+    assert layer(spec, decks.LOCALITIES_LAYER)["data"] == []
+    assert layer(spec, decks.ARCS_LAYER)["data"] == []
 
 
 def test_project_deck_zooms_to_its_localities():
-    deck = maps.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ"))
+    deck = decks.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ"))
     assert_offline(deck)
     spec = spec_of(deck)
     view = spec["initialViewState"]
     assert view["zoom"] >= 4
     assert math.isclose(view["longitude"], 32.58322, abs_tol=0.01)
-    features = layer(spec, maps.COUNTRIES_LAYER)["data"]
+    features = layer(spec, decks.COUNTRIES_LAYER)["data"]
     fills = {f["properties"]["iso3"]: f["properties"]["fill"] for f in features}
     assert fills["MOZ"] != fills["ZAF"]  # its country highlighted
-    points = layer(spec, maps.LOCALITIES_LAYER)["data"]
+    points = layer(spec, decks.LOCALITIES_LAYER)["data"]
     assert [p["place"] for p in points] == ["Maputo"]
     fields = tooltip_fields(deck)
     assert all(fields <= set(p) for p in points)
 
 
 def test_project_deck_falls_back_to_country_label_points():
-    deck = maps.project_deck(LOCALITIES.iloc[1:2], countries_frame("PHL"))  # no coordinates
+    deck = decks.project_deck(LOCALITIES.iloc[1:2], countries_frame("PHL"))  # no coordinates
     spec = spec_of(deck)
-    assert layer(spec, maps.LOCALITIES_LAYER)["data"] == []
+    assert layer(spec, decks.LOCALITIES_LAYER)["data"] == []
     view = spec["initialViewState"]
-    lon, lat = map_data.label_points()["PHL"]
+    lon, lat = layers.label_points()["PHL"]
     assert math.isclose(view["longitude"], lon, abs_tol=0.01)
     assert math.isclose(view["latitude"], lat, abs_tol=0.01)
     assert 2 <= view["zoom"] <= 4
     # several countries: the view spans them
-    wide = spec_of(maps.project_deck(pd.DataFrame(), countries_frame("BRA", "PHL")))[
+    wide = spec_of(decks.project_deck(pd.DataFrame(), countries_frame("BRA", "PHL")))[
         "initialViewState"
     ]
     assert wide["zoom"] < view["zoom"]
 
 
 def test_exchange_deck_colours_roles_and_shows_exchange_tooltips():
-    deck = maps.exchange_deck(PARTICIPANTS)
+    deck = decks.exchange_deck(PARTICIPANTS)
     assert_offline(deck)
     spec = spec_of(deck)
     fields = tooltip_fields(deck)
     assert {"title", "name", "country", "role"} <= fields
-    cities = layer(spec, maps.EXCHANGE_CITIES_LAYER)["data"]
+    cities = layer(spec, decks.EXCHANGE_CITIES_LAYER)["data"]
     roles = {c["role_code"]: c for c in cities}
     assert set(roles) == {"host", "participant", "learner"}
     for role, city in roles.items():
-        assert city["colour"][:3] == map_data.rgba(theme.ROLE_COLOURS[role])[:3]
+        assert city["colour"][:3] == layers.rgba(theme.ROLE_COLOURS[role])[:3]
         assert fields <= set(city)
         assert city["title"] == "Urban-rural policies"
     assert roles["host"]["name"] == "Chefchaouen"
     assert roles["participant"]["country"] == "Senegal"
-    arcs = layer(spec, maps.ARCS_LAYER)["data"]
+    arcs = layer(spec, decks.ARCS_LAYER)["data"]
     assert len(arcs) == 2 and all(fields <= set(a) for a in arcs)
-    countries = layer(spec, maps.COUNTRIES_LAYER)
+    countries = layer(spec, decks.COUNTRIES_LAYER)
     assert countries["pickable"] is False
 
 
 def test_selected_iso3_reads_streamlit_selections():
     feature = {"type": "Feature", "properties": {"iso3": "BRA", "name": "Brazil"}}
-    assert maps.selected_iso3({"objects": {maps.COUNTRIES_LAYER: [feature]}}) == "BRA"
+    assert decks.selected_iso3({"objects": {decks.COUNTRIES_LAYER: [feature]}}) == "BRA"
     point = {"name": "Maputo (Mozambique)", "iso3": "MOZ"}
-    assert maps.selected_iso3({"objects": {maps.LOCALITIES_LAYER: [point]}}) == "MOZ"
-    assert maps.selected_iso3({"indices": {}, "objects": {}}) is None
-    assert maps.selected_iso3(None) is None
+    assert decks.selected_iso3({"objects": {decks.LOCALITIES_LAYER: [point]}}) == "MOZ"
+    assert decks.selected_iso3({"indices": {}, "objects": {}}) is None
+    assert decks.selected_iso3(None) is None
 
 
 def test_static_map_figure_has_no_geo_subplot_and_draws_the_localities():
-    fig = maps_static.static_map_figure(counts_frame(BRA=3, KEN=1), LOCALITIES, PARTICIPANTS, "Map")
+    fig = export.static_map_figure(counts_frame(BRA=3, KEN=1), LOCALITIES, PARTICIPANTS, "Map")
     data = fig.to_plotly_json()
     assert "geo" not in data["layout"] and "mapbox" not in data["layout"]
     assert {trace.type for trace in fig.data} == {"scatter"}
@@ -320,7 +321,7 @@ def test_static_map_figure_has_no_geo_subplot_and_draws_the_localities():
 
 
 def test_map_table_lists_everything_including_unplotted_places():
-    table = maps_static.map_table(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS)
+    table = export.map_table(counts_frame(BRA=3), LOCALITIES, PARTICIPANTS)
     assert set(table["layer"]) == {"country", "locality", "exchange participant"}
     unlocated = table[(table["layer"] == "locality") & table["lat"].isna()]
     assert set(unlocated["name"]) == {"Nowhere known", "Half known"}
@@ -328,20 +329,20 @@ def test_map_table_lists_everything_including_unplotted_places():
 
 
 def test_count_legend_matches_the_ramp():
-    legend = map_data.count_legend(4)
-    assert legend[0] == ("No project", map_data.NO_PROJECT_FILL)
+    legend = layers.count_legend(4)
+    assert legend[0] == ("No project", layers.NO_PROJECT_FILL)
     assert [label for label, _ in legend[1:]] == [
         "1 project",
         "2 projects",
         "3 projects",
         "4 projects",
     ]
-    assert legend[-1][1] == map_data.count_colour(4, 4)
-    assert len(map_data.count_legend(40)) <= 7
+    assert legend[-1][1] == layers.count_colour(4, 4)
+    assert len(layers.count_legend(40)) <= 7
 
 
 def test_country_names_are_the_warehouses_natural_earths_only_without_a_project():
-    assert map_data.country_names()["TUR"] == "Turkey"  # Natural Earth's spelling
+    assert layers.country_names()["TUR"] == "Turkey"  # Natural Earth's spelling
     counts = pd.DataFrame(
         [{"iso3": "TUR", "country": "Türkiye", "region": "Europe and Central Asia",
           "projects": 1, "titles": "Hazelnut harvest"}]
@@ -351,15 +352,15 @@ def test_country_names_are_the_warehouses_natural_earths_only_without_a_project(
         [{"project_id": "p1", "name": "Ordu", "iso3": "TUR", "lat": 40.97782, "lon": 37.89047,
           "admin_level": "province", "title": "Hazelnut harvest", "pillar": "rights"}]
     )  # fmt: skip
-    spec = spec_of(maps.world_deck(counts, ordu, PARTICIPANTS))
+    spec = spec_of(decks.world_deck(counts, ordu, PARTICIPANTS))
     features = {
-        f["properties"]["iso3"]: f["properties"] for f in layer(spec, maps.COUNTRIES_LAYER)["data"]
+        f["properties"]["iso3"]: f["properties"] for f in layer(spec, decks.COUNTRIES_LAYER)["data"]
     }
     assert features["TUR"]["name"] == features["TUR"]["country"] == "Türkiye"
     assert features["FRA"]["name"] == "France"  # no project: Natural Earth's name
-    (point,) = layer(spec, maps.LOCALITIES_LAYER)["data"]
+    (point,) = layer(spec, decks.LOCALITIES_LAYER)["data"]
     assert point["name"] == "Ordu (Türkiye)"
-    figure = maps_static.static_map_figure(counts, ordu, None, "")
+    figure = export.static_map_figure(counts, ordu, None, "")
     (marker,) = [t for t in figure.data if t.legendgroup == "localities"]
     assert "Ordu (Türkiye)" in marker.text[0]
 
@@ -367,35 +368,35 @@ def test_country_names_are_the_warehouses_natural_earths_only_without_a_project(
 def test_exchange_hosts_are_named_as_the_warehouse_names_their_country():
     hosted = PARTICIPANTS.assign(host_iso3="TUR", host_city="Ordu")
     hosted.loc[hosted["role"] == "host", ["iso3", "country"]] = ["TUR", "Türkiye"]
-    arcs = map_data.arc_rows(hosted)
+    arcs = layers.arc_rows(hosted)
     assert {a["host"] for a in arcs} == {"Ordu (Türkiye)"}
-    cities = layer(spec_of(maps.exchange_deck(hosted)), maps.EXCHANGE_CITIES_LAYER)["data"]
+    cities = layer(spec_of(decks.exchange_deck(hosted)), decks.EXCHANGE_CITIES_LAYER)["data"]
     (host,) = [c for c in cities if c["role_code"] == "host"]
     assert host["country"] == "Türkiye"
 
 
 def test_project_deck_names_its_countries_as_the_warehouse_does():
-    deck = maps.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ", "TUR"))
-    features = layer(spec_of(deck), maps.COUNTRIES_LAYER)["data"]
+    deck = decks.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ", "TUR"))
+    features = layer(spec_of(deck), decks.COUNTRIES_LAYER)["data"]
     names = {f["properties"]["iso3"]: f["properties"]["name"] for f in features}
     assert names["TUR"] == "TUR as the warehouse names it"
-    (point,) = layer(spec_of(deck), maps.LOCALITIES_LAYER)["data"]
+    (point,) = layer(spec_of(deck), decks.LOCALITIES_LAYER)["data"]
     assert point["name"] == "Maputo (MOZ as the warehouse names it)"
 
 
 def test_missing_country_shapes_say_so(monkeypatch, tmp_path):
     monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
-    with pytest.raises(map_data.ShapesUnavailable, match="cannot be read"):
-        maps.exchange_deck(PARTICIPANTS)
+    with pytest.raises(layers.ShapesUnavailable, match="cannot be read"):
+        decks.exchange_deck(PARTICIPANTS)
     damaged = tmp_path / "damaged.geojson"
     damaged.write_text("{not json", encoding="utf-8")
     monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", damaged)
-    with pytest.raises(map_data.ShapesUnavailable):
-        maps.project_deck(LOCALITIES, countries_frame("MOZ"))
+    with pytest.raises(layers.ShapesUnavailable):
+        decks.project_deck(LOCALITIES, countries_frame("MOZ"))
 
 
 def test_static_map_without_counts_draws_countries_as_a_backdrop():
-    fig = maps_static.static_map_figure(None, None, PARTICIPANTS, "")
+    fig = export.static_map_figure(None, None, PARTICIPANTS, "")
     countries = [t for t in fig.data if t.legendgroup == "countries"]
     assert countries and not any(t.showlegend for t in countries)
     assert [t for t in fig.data if t.legendgroup == "exchanges"]

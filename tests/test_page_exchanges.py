@@ -161,7 +161,7 @@ def test_the_export_figure_is_built_on_download_only(open_page, monkeypatch):
 
 
 def test_a_map_that_cannot_draw_says_why(open_page, monkeypatch, tmp_path):
-    from dashboard import map_data
+    from dashboard.maps import layers
 
     monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
     at = open_page()
@@ -173,7 +173,7 @@ def test_a_map_that_cannot_draw_says_why(open_page, monkeypatch, tmp_path):
 def test_a_bug_in_the_map_is_not_hidden(monkeypatch, atlas_warehouse):
     from conftest import ROOT
 
-    from dashboard import maps
+    from dashboard.maps import decks
 
     def broken(_participants):
         raise TypeError("a programming error")

@@ -13,7 +13,8 @@ import duckdb
 from apptest_support import metrics
 from streamlit.testing.v1 import AppTest
 
-from dashboard import detail, map_data, maps
+from dashboard import formatting
+from dashboard.maps import decks, layers
 from etl.build import build
 
 PAGE = "pages/map.py"
@@ -48,7 +49,7 @@ def shaded(spec: dict) -> dict[str, int]:
     """iso3 → projects of every country the choropleth colours."""
     return {
         f["properties"]["iso3"]: f["properties"]["count"]
-        for f in layer(spec, maps.COUNTRIES_LAYER)
+        for f in layer(spec, decks.COUNTRIES_LAYER)
         if f["properties"]["count"]
     }
 
@@ -64,7 +65,7 @@ def listed_projects(at: AppTest) -> list[str]:
 
 
 def with_shapes(iso3s) -> set[str]:
-    shapes = {f["properties"]["iso3"] for f in map_data.country_features()}
+    shapes = {f["properties"]["iso3"] for f in layers.country_features()}
     return {i for i in iso3s if i in shapes}
 
 
@@ -94,7 +95,7 @@ def test_localities_plotted_and_not_reported(monkeypatch, atlas_warehouse):
     shown = metrics(at)
     assert shown["Localities plotted"] == f"{located} of {total}"
     assert shown["Localities without coordinates"] == str(total - located)
-    points = layer(deck(at), maps.LOCALITIES_LAYER)
+    points = layer(deck(at), decks.LOCALITIES_LAYER)
     expected = {
         (round(lon, 5), round(lat, 5))
         for lon, lat in sql(
@@ -110,7 +111,7 @@ def test_localities_plotted_and_not_reported(monkeypatch, atlas_warehouse):
 
 def test_arcs_join_each_exchange_host_to_its_participants(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    arcs = layer(deck(at), maps.ARCS_LAYER)
+    arcs = layer(deck(at), decks.ARCS_LAYER)
     hosts = {
         (round(lon, 5), round(lat, 5))
         for lon, lat in sql(atlas_warehouse, "select host_lon, host_lat from exchanges")
@@ -144,7 +145,7 @@ def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
     assert expected and all(regions[i] == "Africa" for i in shaded(spec))
     project_ids = {r[0] for r in sql(atlas_warehouse, REGION_IDS, ("Africa", "Africa"))}
     assert set(listed_projects(at)) == project_ids
-    assert all(p["iso3"] for p in layer(spec, maps.LOCALITIES_LAYER))
+    assert all(p["iso3"] for p in layer(spec, decks.LOCALITIES_LAYER))
     countries = {
         r[0]
         for r in sql(
@@ -154,7 +155,7 @@ def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
             ("Africa", "Africa"),
         )
     }
-    assert {p["iso3"] for p in layer(spec, maps.LOCALITIES_LAYER)} == countries
+    assert {p["iso3"] for p in layer(spec, decks.LOCALITIES_LAYER)} == countries
 
 
 def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
@@ -174,7 +175,7 @@ def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
     assert any("projects in Philippines" in m.value for m in at.markdown)
     assert url_value(at, "country_focus") == "PHL"  # the code, not the label
     # the chosen country is outlined on the map
-    features = layer(deck(at), maps.COUNTRIES_LAYER)
+    features = layer(deck(at), decks.COUNTRIES_LAYER)
     widths = {f["properties"]["iso3"]: f["properties"]["line_width"] for f in features}
     assert widths["PHL"] > widths["IDN"]
     # back to all countries: the default stays out of the URL
@@ -237,7 +238,7 @@ def test_mini_warehouse_renders(monkeypatch, mini_warehouse):
     spec = deck(at)
     expected = dict(sql(mini_warehouse, "select iso3, count(*) from project_countries group by 1"))
     assert shaded(spec) == expected
-    points = layer(spec, maps.LOCALITIES_LAYER)
+    points = layer(spec, decks.LOCALITIES_LAYER)
     assert [p["place"] for p in points] == ["Sofala"]  # Antique has no coordinates
     assert metrics(at)["Localities without coordinates"] == "1"
 
@@ -257,7 +258,7 @@ def test_country_names_are_the_warehouses(monkeypatch, atlas_warehouse):
     assert warehouse["TUR"] == "Türkiye"  # Natural Earth says "Turkey"
     names = {
         f["properties"]["iso3"]: f["properties"]["name"]
-        for f in layer(deck(at), maps.COUNTRIES_LAYER)
+        for f in layer(deck(at), decks.COUNTRIES_LAYER)
     }
     assert {i: names[i] for i in with_shapes(warehouse)} == {
         i: warehouse[i] for i in with_shapes(warehouse)
@@ -275,7 +276,7 @@ def test_exchanges_clicked_on_the_map_are_listed_as_safe_links(monkeypatch, atla
         atlas_warehouse, "select title from exchanges where exchange_id = ?", (chefchaouen,)
     )[0]
     (note,) = [i.value for i in at.info if "clicked on the map" in i.value]
-    assert f"[{detail.md(title)}](" in note
+    assert f"[{formatting.md(title)}](" in note
     assert f"exchange={chefchaouen}" in note
 
 
@@ -318,9 +319,9 @@ def click_map(at: AppTest, objects: dict[str, list[dict]]) -> AppTest:
 def test_clicking_a_country_focuses_it_and_narrows_the_list(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
     (feature,) = [
-        f for f in layer(deck(at), maps.COUNTRIES_LAYER) if f["properties"]["iso3"] == "BRA"
+        f for f in layer(deck(at), decks.COUNTRIES_LAYER) if f["properties"]["iso3"] == "BRA"
     ]
-    click_map(at, {maps.COUNTRIES_LAYER: [feature]})
+    click_map(at, {decks.COUNTRIES_LAYER: [feature]})
     assert at.query_params["country_focus"] == "BRA"
     assert at.selectbox(key="country_focus").value == "BRA"
     expected = {
@@ -332,8 +333,8 @@ def test_clicking_a_country_focuses_it_and_narrows_the_list(monkeypatch, atlas_w
 
 def test_clicking_a_locality_focuses_its_country(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    point = next(p for p in layer(deck(at), maps.LOCALITIES_LAYER) if p["iso3"] == "PHL")
-    click_map(at, {maps.LOCALITIES_LAYER: [point]})
+    point = next(p for p in layer(deck(at), decks.LOCALITIES_LAYER) if p["iso3"] == "PHL")
+    click_map(at, {decks.LOCALITIES_LAYER: [point]})
     assert at.query_params["country_focus"] == "PHL"
 
 
@@ -341,8 +342,8 @@ def test_clicking_an_exchange_arc_lists_its_exchanges_and_keeps_the_focus(
     monkeypatch, atlas_warehouse
 ):
     at = open_page(monkeypatch, atlas_warehouse, country_focus="BRA")
-    arc = layer(deck(at), maps.ARCS_LAYER)[0]
-    click_map(at, {maps.ARCS_LAYER: [arc]})
+    arc = layer(deck(at), decks.ARCS_LAYER)[0]
+    click_map(at, {decks.ARCS_LAYER: [arc]})
     (note,) = [i.value for i in at.info if "clicked on the map" in i.value]
     for exchange_id in arc["exchange_ids"]:
         assert f"exchange={exchange_id}" in note

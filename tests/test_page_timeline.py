@@ -10,7 +10,7 @@ import duckdb
 from apptest_support import chart
 from streamlit.testing.v1 import AppTest
 
-from dashboard import detail, theme
+from dashboard import formatting, theme
 from dashboard.figures import short_title
 from dashboard.figures import timeline as tl
 
@@ -127,7 +127,7 @@ def test_projects_without_years_are_listed_not_drawn(monkeypatch, atlas_warehous
     gantt = chart(at, "timeline_gantt")
     rows = set(gantt["layout"]["yaxis"]["categoryarray"])
     for title in undated:
-        assert detail.md(title) in text  # catalogue text, made safe for markdown
+        assert formatting.md(title) in text  # catalogue text, made safe for markdown
         assert short_title(title) not in rows
 
 

@@ -12,13 +12,14 @@ from dashboard.dictionary import readme_dictionary
 # DESIGN.md's fixed names (more columns are welcome, these must exist).
 CONTRACT = {
     "projects": "project_id title record_type pillar start_year end_year ongoing region "
-    "summary beneficiaries source_ref source_url",
+    "summary beneficiaries source_ref source_url status drawn_to_year",
     "project_countries": "project_id iso3 country region",
     "project_localities": "project_id name iso3 lat lon admin_level",
     "project_topics": "project_id topic",
     "project_beneficiaries": "project_id beneficiary_group count",
     "project_partners": "project_id partner partner_type",
     "project_years": "project_id year",
+    "project_phases": "project_id phase_no start_year end_year ongoing drawn_to_year",
     "exchanges": "exchange_id title host_city host_iso3 start_date end_date kind status "
     "summary outcome source_ref",
     "exchange_participants": "exchange_id iso3 city role",

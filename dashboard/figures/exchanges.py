@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, inert, theme
+from dashboard import formatting, inert, theme
 from dashboard.figures import base_layout, empty_figure, plain, status_marker, status_name
-from dashboard.maps_static import static_map_figure
+from dashboard.maps.export import static_map_figure
 
 RANGE_COLOUR = "#C9C9DD"
 FOLLOW_COLOUR = "#777777"
@@ -27,10 +27,10 @@ def axis_labels(exchanges: pd.DataFrame) -> dict[str, str]:
     seen: dict[str, int] = {}
     for row in _ordered(exchanges).to_dict("records"):
         year = row.get("year")
-        year_text = "" if detail.is_missing(year) else f" {int(year)}"
+        year_text = "" if formatting.is_missing(year) else f" {int(year)}"
         base = (
-            f"{detail.text(row.get('host_city'), 'Host not reported')}{year_text}"
-            f" · {detail.kind_label(row.get('kind'))}"
+            f"{formatting.text(row.get('host_city'), 'Host not reported')}{year_text}"
+            f" · {formatting.kind_label(row.get('kind'))}"
         )
         seen[base] = seen.get(base, 0) + 1
         labels[row["exchange_id"]] = base if seen[base] == 1 else f"{base} ({seen[base]})"
@@ -38,10 +38,10 @@ def axis_labels(exchanges: pd.DataFrame) -> dict[str, str]:
 
 
 def _midpoint(start, end) -> pd.Timestamp | None:
-    if detail.is_missing(start):
+    if formatting.is_missing(start):
         return None
     first = pd.Timestamp(start)
-    last = pd.Timestamp(end) if not detail.is_missing(end) else first
+    last = pd.Timestamp(end) if not formatting.is_missing(end) else first
     return first + (last - first) / 2
 
 
@@ -50,29 +50,29 @@ def exchanges_table(exchanges: pd.DataFrame) -> pd.DataFrame:
     labels = axis_labels(exchanges)
     rows = []
     for row in _ordered(exchanges).to_dict("records"):
-        follows = detail.split_list(row.get("follows"))
+        follows = formatting.split_list(row.get("follows"))
         rows.append(
             {
                 "exchange": labels[row["exchange_id"]],
-                "title": detail.text(row.get("title")),
-                "host_city": detail.text(row.get("host_city")),
-                "host_country": detail.text(row.get("host_country")),
-                "dates": detail.date_display(
+                "title": formatting.text(row.get("title")),
+                "host_city": formatting.text(row.get("host_city")),
+                "host_country": formatting.text(row.get("host_country")),
+                "dates": formatting.date_display(
                     row.get("start_date"),
                     row.get("end_date"),
                     row.get("date_precision"),
                     row.get("date_text"),
                 ),
-                "date_text": detail.text(row.get("date_text")),
-                "status": detail.exchange_status_label(row.get("status")),
-                "kind": detail.kind_label(row.get("kind")),
+                "date_text": formatting.text(row.get("date_text")),
+                "status": formatting.exchange_status_label(row.get("status")),
+                "kind": formatting.kind_label(row.get("kind")),
                 "countries": row.get("countries"),
                 "outcome_types": "; ".join(
-                    label for _, label, _ in detail.outcome_types(row.get("outcome_types"))
+                    label for _, label, _ in formatting.outcome_types(row.get("outcome_types"))
                 ),
                 "follows": "; ".join(labels.get(f, f) for f in follows),
                 "exchange_id": row["exchange_id"],
-                "source_ref": detail.text(row.get("source_ref")),
+                "source_ref": formatting.text(row.get("source_ref")),
             }
         )
     return pd.DataFrame(rows)
@@ -98,7 +98,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     ys: list = []
     for row in ordered.to_dict("records"):
         start, end = row.get("start_date"), row.get("end_date")
-        if detail.is_missing(start) or detail.is_missing(end) or start == end:
+        if formatting.is_missing(start) or formatting.is_missing(end) or start == end:
             continue
         xs += [pd.Timestamp(start), pd.Timestamp(end), None]
         ys += [labels[row["exchange_id"]]] * 2 + [None]
@@ -126,7 +126,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     link_y: list = []
     arrows = []
     for row in ordered.to_dict("records"):
-        for earlier in detail.split_list(row.get("follows")):
+        for earlier in formatting.split_list(row.get("follows")):
             if earlier not in positions or positions[earlier][0] is None:
                 continue
             (x0, y0), (x1, y1) = positions[earlier], positions[row["exchange_id"]]
@@ -193,7 +193,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                             records.at[i, "dates"],
                             records.at[i, "host_city"],
                             records.at[i, "host_country"],
-                            records.at[i, "outcome_types"] or detail.NOT_REPORTED,
+                            records.at[i, "outcome_types"] or formatting.NOT_REPORTED,
                         ]
                     )
                     for i in ids
@@ -225,7 +225,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
 
 
 def _cell_role(roles: list[str]) -> str:
-    for role in detail.ROLE_PRIORITY:
+    for role in formatting.ROLE_PRIORITY:
         if role in roles:
             return role
     return roles[0] if roles else ""
@@ -242,9 +242,9 @@ def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> 
     for row in participants.to_dict("records"):
         if row["exchange_id"] not in labels:
             continue
-        country = detail.text(row.get("country"), detail.text(row.get("iso3")))
-        regions[country] = detail.text(row.get("region"), "")
-        role = detail.text(row.get("role"), "participant")
+        country = formatting.text(row.get("country"), formatting.text(row.get("iso3")))
+        regions[country] = formatting.text(row.get("region"), "")
+        role = formatting.text(row.get("role"), "participant")
         roles = cells.setdefault((country, labels[row["exchange_id"]]), [])
         if role not in roles:
             roles.append(role)
@@ -257,9 +257,11 @@ def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> 
             roles = cells.get((country, column), [])
             ordered = sorted(
                 roles,
-                key=lambda r: detail.ROLE_PRIORITY.index(r) if r in detail.ROLE_PRIORITY else 9,
+                key=lambda r: (
+                    formatting.ROLE_PRIORITY.index(r) if r in formatting.ROLE_PRIORITY else 9
+                ),
             )
-            row[column] = " + ".join(detail.role_label(r).split(" (")[0] for r in ordered)
+            row[column] = " + ".join(formatting.role_label(r).split(" (")[0] for r in ordered)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Country", "Region", *columns])
 
@@ -272,9 +274,9 @@ def participation_matrix(
     if table.empty:
         return empty_figure("No participants to show for the current filters."), table
     columns = [c for c in table.columns if c not in ("Country", "Region")]
-    roles = list(reversed(detail.ROLE_PRIORITY))  # host last: top of the colour bar
+    roles = list(reversed(formatting.ROLE_PRIORITY))  # host last: top of the colour bar
     rank = {role: i for i, role in enumerate(roles)}
-    label_to_role = {detail.role_label(r).split(" (")[0]: r for r in roles}
+    label_to_role = {formatting.role_label(r).split(" (")[0]: r for r in roles}
     z, texts, hovers = [], [], []
     for record in table.to_dict("records"):
         z_row, t_row, h_row = [], [], []
@@ -288,7 +290,7 @@ def participation_matrix(
             codes = [label_to_role.get(part, "participant") for part in cell.split(" + ")]
             main = _cell_role(codes)
             z_row.append(rank[main])
-            short = detail.role_label(main).split(" (")[0]
+            short = formatting.role_label(main).split(" (")[0]
             t_row.append(short + (" +" if len(codes) > 1 else ""))
             h_row.append(inert.plotly(cell))
         z.append(z_row)
@@ -317,7 +319,7 @@ def participation_matrix(
             colorbar={
                 "title": {"text": "Role"},
                 "tickvals": list(range(n)),
-                "ticktext": [detail.role_label(r) for r in roles],
+                "ticktext": [formatting.role_label(r) for r in roles],
                 "lenmode": "pixels",
                 "len": 160,
                 "yanchor": "top",

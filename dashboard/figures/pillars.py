@@ -10,14 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, inert, theme
+from dashboard import formatting, inert, theme
 from dashboard.figures import INK, base_layout, empty_figure, plain, readable, unique_labels
 
 TOTAL = "Total"
 ROW_PX = 30
 LABEL_LIMIT = 38
 # Partner types → what a reader sees, for facet_bars (queries.facet_counts names a
-# missing type "not stated"); the labels are theme's, as detail.partner_type_label's.
+# missing type "not stated"); the labels are theme's, as formatting.partner_type_label's.
 PARTNER_TYPE_LABELS: dict[str, str] = {
     **theme.PARTNER_TYPE_LABELS,
     "not stated": theme.PARTNER_TYPE_NOT_STATED,
@@ -216,7 +216,7 @@ def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The partner list for display: partner, type (readable), pillars, projects."""
     out = frame.copy()
     if "partner_type" in out:
-        out["partner_type"] = [detail.partner_type_label(t) for t in out["partner_type"]]
+        out["partner_type"] = [formatting.partner_type_label(t) for t in out["partner_type"]]
     if "pillars" in out:
         out["pillars"] = [
             "; ".join(theme.pillar_label(p.strip()) for p in v.split(";") if p.strip())

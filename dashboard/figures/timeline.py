@@ -14,7 +14,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import detail, inert, theme
+from dashboard import formatting, inert, theme
 from dashboard.figures import (
     base_layout,
     empty_figure,
@@ -30,7 +30,6 @@ STACKS: dict[str, str] = {"pillar": "Pillar", "region": "Region"}
 REPORTED_NAME = "Reported by the publication (PARDEV 2014)"
 REPORTED_COLOUR = "#000000"
 ONGOING_NAME = "Ongoing (open end)"
-QUALIFIER_TEXT = {"exactly": "", "more_than": "more than ", "about": "about "}
 GANTT_ROW_PX = 30
 EXCHANGE_ROW_PX = 34
 # The same plot-area margins on every timeline chart, so that a year sits at the same
@@ -62,17 +61,16 @@ def shared_range(
 ) -> tuple[float, float] | None:
     """The x range every timeline chart uses: the chosen years, else all years shown.
 
-    Ongoing spans count through `as_of_year`. None when there is no year at all.
+    Spans count through their `drawn_to_year` (the ETL's: an ongoing span runs to the
+    as-of year). `as_of_year` is not needed any more (kept for callers). None when there
+    is no year at all.
     """
     if years is not None:
         low, high = int(years[0]), int(years[1])
     else:
-        found = _years_of(active, "year") + _years_of(spans, "start_year", "end_year")
+        found = _years_of(active, "year")
+        found += _years_of(spans, "start_year", "end_year", "drawn_to_year")
         found += _years_of(exchanges, "year")
-        if spans is not None and not spans.empty and as_of_year is not None:
-            ongoing = spans["ongoing"].fillna(False).astype(bool)
-            if ongoing.any():
-                found.append(int(as_of_year))
         if not found:
             return None
         low, high = min(found), max(found)
@@ -228,7 +226,7 @@ def per_year(
         )
     if not reported_rows.empty:
         hover = [
-            f"{y}: the publication reports {QUALIFIER_TEXT.get(q, '')}{v:g} projects"
+            f"{y}: the publication reports {_qualified(q)}{v:g} projects"
             " (all regions and pillars, PARDEV 2014)"
             for y, v, q in zip(
                 reported_rows["year"],
@@ -270,20 +268,28 @@ def per_year(
     return _on_time_axis(fig, height=430, x_range=x_range), table
 
 
+def _qualified(qualifier: str) -> str:
+    """The qualifier's word before a number ("over "), in the one wording of theme."""
+    word = theme.QUALIFIER_WORDS.get(str(qualifier), "")
+    return f"{word} " if word else ""
+
+
 # --- the Gantt of project spans ---------------------------------------------------------
 
 
 def gantt(
     spans: pd.DataFrame,
     *,
-    as_of_year: int,
+    as_of_year: int | None = None,
     x_range: tuple[float, float] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
     """One row per project, one bar per phase, coloured by pillar.
 
-    Ongoing bars run through `as_of_year` and end in an arrow (open end). Projects with
-    no start year are not drawn (never at 0): they are returned as the third value, for
-    a "years not reported" list. The table has one row per bar.
+    Each bar runs to the span's `drawn_to_year`, computed once by the ETL
+    (`etl.transform.drawn_to_year`; `as_of_year` is not needed any more, kept for
+    callers): ongoing bars run through the as-of year and end in an arrow (open end).
+    Projects with no start year are not drawn (never at 0): they are returned as the
+    third value, for a "years not reported" list. The table has one row per bar.
     """
     frame = spans.copy()
     frame["start_year"] = pd.to_numeric(frame["start_year"], errors="coerce")
@@ -322,21 +328,11 @@ def gantt(
     projects = bars.drop_duplicates("project_id")
     labels = dict(zip(projects["project_id"], plain(unique_labels(projects["title"])), strict=True))
     bars["label"] = bars["project_id"].map(labels)
-    start = bars["start_year"].astype(int)
-    end_known = bars["end_year"]
-    drawn_to = []
-    for s, e, ongoing in zip(start, end_known, bars["ongoing"], strict=True):
-        if ongoing:
-            drawn_to.append(max(int(as_of_year), int(s), int(e) if pd.notna(e) else int(s)))
-        elif pd.notna(e):
-            drawn_to.append(max(int(e), int(s)))
-        else:
-            drawn_to.append(int(s))  # start year only: counted that year
-    bars["drawn_to"] = drawn_to
+    bars["drawn_to"] = pd.to_numeric(bars["drawn_to_year"]).astype(int)
     n_phases = bars.groupby("project_id")["phase_no"].transform("count")
 
     def years_text(row) -> str:
-        shown = detail.years_text(row.start_year, row.end_year, row.ongoing)
+        shown = formatting.years_text(row.start_year, row.end_year, row.ongoing)
         if row.ongoing:
             shown += f" (drawn to {row.drawn_to}, the year the source describes)"
         return shown
@@ -431,7 +427,7 @@ def exchange_markers(
     if dated.empty:
         return empty_figure("The matching exchanges have no dates."), table
     dated["when"] = [
-        detail.date_display(start, end, precision, text)
+        formatting.date_display(start, end, precision, text)
         for start, end, precision, text in zip(
             dated["start_date"],
             dated["end_date"],

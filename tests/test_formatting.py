@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import detail, theme
+from dashboard import formatting, theme
 
 
 @pytest.mark.parametrize(
@@ -28,15 +28,15 @@ from dashboard import detail, theme
     ],
 )
 def test_years_text(start, end, ongoing, shown):
-    assert detail.years_text(start, end, ongoing) == shown
+    assert formatting.years_text(start, end, ongoing) == shown
 
 
 def test_years_text_says_what_is_missing_as_asked():
-    assert detail.years_text(None, None, False, missing="years not reported") == (
+    assert formatting.years_text(None, None, False, missing="years not reported") == (
         "years not reported"
     )
     # a start year alone is not a one-year project
-    assert detail.years_text(2007, None, False, missing="years not reported") == (
+    assert formatting.years_text(2007, None, False, missing="years not reported") == (
         "2007–end not reported"
     )
 
@@ -51,12 +51,12 @@ def test_phases_keep_their_gaps_and_order():
             "ongoing": [False, False, True],
         }
     )
-    assert detail.phase_lines(phases) == [
+    assert formatting.phase_lines(phases) == [
         "Phase 1: 1997–2003",
         "Phase 2: 2006–2008",
         "Phase 3: 2014–ongoing",
     ]
-    assert detail.phase_lines(phases.iloc[0:0]) == []
+    assert formatting.phase_lines(phases.iloc[0:0]) == []
 
 
 @pytest.mark.parametrize(
@@ -74,14 +74,14 @@ def test_phases_keep_their_gaps_and_order():
     ],
 )
 def test_count_text_never_turns_missing_into_zero(value, shown):
-    assert detail.count_text(value) == shown
+    assert formatting.count_text(value) == shown
 
 
 def test_beneficiaries_table_says_not_reported_for_missing_counts():
     groups = pd.DataFrame(
         {"beneficiary_group": ["children", "youth", "families"], "count": [pd.NA, 10000, None]},
     ).astype({"count": "Int64"})
-    table = detail.beneficiaries_table(groups)
+    table = formatting.beneficiaries_table(groups)
     assert list(table["Count"]) == ["not reported", "10,000", "not reported"]
     assert "0" not in list(table["Count"])
 
@@ -94,7 +94,7 @@ def test_counts_table_labels_people_and_figures():
             "is_beneficiary_group": [True, False],
         }
     )
-    table = detail.counts_table(counts)
+    table = formatting.counts_table(counts)
     assert table.to_dict("records") == [
         {"What is counted": "youth", "Count": "10,000", "Kind": "people (beneficiary group)"},
         {"What is counted": "municipalities", "Count": "41", "Kind": "stated figure"},
@@ -114,12 +114,12 @@ def test_localities_without_coordinates_say_so():
             "notes": [None, "geographic region; no single seat"],
         }
     )
-    table = detail.localities_table(places)
+    table = formatting.localities_table(places)
     assert table["Location"].tolist() == ["40.978° N, 37.890° E", "location not reported"]
     assert table["Country"].tolist() == ["Türkiye", "EGY"]
     assert table["Note"].tolist() == ["seat of Ordu Province", "geographic region; no single seat"]
-    assert detail.location_text(-25.97, -89.19) == "25.970° S, 89.190° W"
-    assert detail.location_text(0.0, None) == "location not reported"
+    assert formatting.location_text(-25.97, -89.19) == "25.970° S, 89.190° W"
+    assert formatting.location_text(0.0, None) == "location not reported"
 
 
 def test_partner_types_are_labelled_and_missing_types_are_not_stated():
@@ -129,12 +129,12 @@ def test_partner_types_are_labelled_and_missing_types_are_not_stated():
             "partner_type": ["un_agency", "private_sector", None],
         }
     )
-    assert detail.partners_table(partners)["Type"].tolist() == [
+    assert formatting.partners_table(partners)["Type"].tolist() == [
         "UN agency",
         "Private sector",
         theme.PARTNER_TYPE_NOT_STATED,
     ]
-    assert detail.partner_type_label("research_body") == "Research body"  # not in the vocab
+    assert formatting.partner_type_label("research_body") == "Research body"  # not in the vocab
 
 
 @pytest.mark.parametrize(
@@ -151,21 +151,21 @@ def test_partner_types_are_labelled_and_missing_types_are_not_stated():
 def test_exchange_dates_keep_the_sources_precision(start, end, precision, shown):
     to_date = lambda v: None if v is None else date.fromisoformat(v)  # noqa: E731
     assert (
-        detail.date_display(to_date(start), pd.Timestamp(end) if end else None, precision) == shown
+        formatting.date_display(to_date(start), pd.Timestamp(end) if end else None, precision) == shown
     )
 
 
 def test_date_display_falls_back_to_the_source_text():
-    assert detail.date_display(None, None, None, "spring 2016") == "spring 2016"
+    assert formatting.date_display(None, None, None, "spring 2016") == "spring 2016"
 
 
 def test_outcome_types_become_labelled_badges():
-    assert detail.outcome_types("network; declaration; roadmap") == [
+    assert formatting.outcome_types("network; declaration; roadmap") == [
         ("network", "Network", "green"),
         ("declaration", "Declaration", "violet"),
         ("roadmap", "Roadmap", "blue"),
     ]
-    assert detail.outcome_types(None) == []
+    assert formatting.outcome_types(None) == []
 
 
 def test_participants_table_uses_role_labels_and_names_missing_cities():
@@ -178,10 +178,10 @@ def test_participants_table_uses_role_labels_and_names_missing_cities():
             "notes": [None, None],
         }
     )
-    table = detail.participants_table(people)
+    table = formatting.participants_table(people)
     assert table["Role"].tolist() == [theme.ROLE_LABELS["host"], theme.ROLE_LABELS["learner"]]
     assert table["City"].tolist() == ["Chefchaouen", "cities not named"]
-    assert detail.exchange_countries(people.iloc[::-1]) == ["Morocco", "Benin"]
+    assert formatting.exchange_countries(people.iloc[::-1]) == ["Morocco", "Benin"]
 
 
 def test_follow_ups_in_both_directions():
@@ -192,24 +192,24 @@ def test_follow_ups_in_both_directions():
             "title": ["A", "B", "C"],
         }
     )
-    follows, followed_by = detail.follow_ups("a", index)
+    follows, followed_by = formatting.follow_ups("a", index)
     assert follows == [] and [r["exchange_id"] for r in followed_by] == ["b", "c"]
-    follows, followed_by = detail.follow_ups("b", index)
+    follows, followed_by = formatting.follow_ups("b", index)
     assert [r["exchange_id"] for r in follows] == ["a"] and followed_by == []
 
 
 def test_resolve_choice_keeps_a_linked_project_hidden_by_filters():
     known = {"a", "b", "hidden"}.__contains__
-    assert detail.resolve_choice(None, ["a", "b"], known) == (["a", "b"], "a", False, False)
-    assert detail.resolve_choice("b", ["a", "b"], known) == (["a", "b"], "b", False, False)
-    assert detail.resolve_choice("hidden", ["a", "b"], known) == (
+    assert formatting.resolve_choice(None, ["a", "b"], known) == (["a", "b"], "a", False, False)
+    assert formatting.resolve_choice("b", ["a", "b"], known) == (["a", "b"], "b", False, False)
+    assert formatting.resolve_choice("hidden", ["a", "b"], known) == (
         ["hidden", "a", "b"],
         "hidden",
         True,
         False,
     )
-    assert detail.resolve_choice("nope", ["a", "b"], known) == (["a", "b"], "a", False, True)
-    assert detail.resolve_choice(None, [], known) == ([], None, False, False)
+    assert formatting.resolve_choice("nope", ["a", "b"], known) == (["a", "b"], "a", False, True)
+    assert formatting.resolve_choice(None, [], known) == ([], None, False, False)
 
 
 def test_projects_table_shows_labels_years_and_a_link_per_project():
@@ -227,7 +227,7 @@ def test_projects_table_shows_labels_years_and_a_link_per_project():
             "topics": ["child labour; agriculture", None],
         }
     )
-    table = detail.projects_table(projects, link=lambda pid: f"http://x/projects?project={pid}")
+    table = formatting.projects_table(projects, link=lambda pid: f"http://x/projects?project={pid}")
     assert table["Years"].tolist() == ["2012–2017", "not reported"]
     assert table["Pillar"].tolist() == ["Rights at work", "Social protection"]
     assert table["Status"].tolist() == ["Completed", "End not reported"]
@@ -239,25 +239,25 @@ def test_projects_table_shows_labels_years_and_a_link_per_project():
 
 
 def test_pillar_chip_is_readable_on_its_colour():
-    chip = detail.pillar_chip("employment")
+    chip = formatting.pillar_chip("employment")
     assert theme.PILLAR_COLOURS["employment"] in chip and "color:#111111" in chip  # dark on orange
-    assert "color:#FFFFFF" in detail.pillar_chip("rights")  # white on blue
-    assert "&lt;b&gt;" in detail.chip_html("<b>", "#000000")  # labels are escaped
+    assert "color:#FFFFFF" in formatting.pillar_chip("rights")  # white on blue
+    assert "&lt;b&gt;" in formatting.chip_html("<b>", "#000000")  # labels are escaped
 
 
 def test_catalogue_text_cannot_turn_into_latex_or_links():
-    shown = detail.md("entitled to R$300 (~US$83) every three months")
+    shown = formatting.md("entitled to R$300 (~US$83) every three months")
     assert shown == "entitled to R\\$300 (\\~US\\$83) every three months"
-    assert detail.md("[not a link](x) <b>") == "\\[not a link\\](x) \\<b\\>"
-    assert detail.md(None) == "not reported"
-    link = detail.md_link("http://www.ilo.org/a_(b).pdf")
+    assert formatting.md("[not a link](x) <b>") == "\\[not a link\\](x) \\<b\\>"
+    assert formatting.md(None) == "not reported"
+    link = formatting.md_link("http://www.ilo.org/a_(b).pdf")
     # the label is text (no autolink inside it); the target is the URL
     assert link == "[http\\://www\\.ilo.org/a\\_(b).pdf](http://www.ilo.org/a_%28b%29.pdf)"
-    assert detail.md_link("javascript:alert(1)") == "javascript\\:alert(1)"  # never a link
+    assert formatting.md_link("javascript:alert(1)") == "javascript\\:alert(1)"  # never a link
 
 
 def test_counts_keep_the_sources_qualifier():
-    assert detail.count_text(10000, "target") == "target 10,000"
-    assert detail.count_text(8, "at_least") == "at least 8"
-    assert detail.count_text(130_000_000, None) == "130,000,000"
-    assert detail.count_text(None, "about") == detail.NOT_REPORTED
+    assert formatting.count_text(10000, "target") == "target 10,000"
+    assert formatting.count_text(8, "at_least") == "at least 8"
+    assert formatting.count_text(130_000_000, None) == "130,000,000"
+    assert formatting.count_text(None, "about") == formatting.NOT_REPORTED

@@ -1,7 +1,7 @@
 """The world map as a Plotly figure, for PNG/SVG export, and the table behind the map.
 
 The figure is drawn in plain lon/lat axes (no geo subplot, so no geo CDN and nothing
-fetched) from the same rows as the pydeck maps (dashboard.map_data). The table lists
+fetched) from the same rows as the pydeck maps (dashboard.maps.layers). The table lists
 everything the map shows, one row per drawn (or undrawable) item, for the Table tab
 and the CSV/XLSX downloads.
 """
@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import inert, theme
-from dashboard.detail import text
-from dashboard.map_data import (
+from dashboard.formatting import text
+from dashboard.maps.layers import (
     BORDER,
     arc_rows,
     choropleth_features,

@@ -1,7 +1,7 @@
 """What the maps draw, whatever draws them: country shapes and names, colours, and the
 rows of each layer (countries, localities, City-to-City arcs and cities). Pure: the
 DataFrames of dashboard.queries in, plain dicts out. dashboard.maps turns these rows
-into pydeck decks, dashboard.maps_static into the Plotly figure for image export.
+into pydeck decks, dashboard.maps.export into the Plotly figure for image export.
 
 Country shapes come from data/reference/countries.geojson (Natural Earth, public
 domain). Country names are the warehouse's ("Türkiye", "Solomon Islands"), read from
@@ -15,6 +15,7 @@ host included — with the host's coordinates).
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,9 +26,9 @@ from typing import Any
 import pandas as pd
 
 from dashboard import theme
-from dashboard.detail import is_missing, text
+from dashboard.formatting import is_missing, text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COUNTRIES_GEOJSON = ROOT / "data" / "reference" / "countries.geojson"
 
 # Shapes never drawn: Antarctica takes a third of a Mercator world and has no projects.
@@ -463,3 +464,32 @@ def choropleth_features(
             }
         )
     return features
+
+
+def legend_html(max_count: int) -> str:
+    """The legend under the world map: the count ramp, pillar dots and role rings
+    (HTML; labels escaped)."""
+    swatch = "display:inline-block;vertical-align:middle;margin:0 4px 0 10px"
+    ramp = "".join(
+        f"<span style='{swatch};width:14px;height:14px;background:{colour};"
+        f"border:1px solid #ccc'></span>{html.escape(label)}"
+        for label, colour in count_legend(max_count)
+    )
+    pillars = "".join(
+        f"<span style='{swatch};width:12px;height:12px;border-radius:50%;"
+        f"background:{theme.PILLAR_COLOURS[p]}'></span>{html.escape(theme.PILLAR_SHORT[p])}"
+        for p in theme.PILLAR_ORDER
+    )
+    roles = "".join(
+        f"<span style='{swatch};width:10px;height:10px;border-radius:50%;background:white;"
+        f"border:3px solid {theme.ROLE_COLOURS[r]}'></span>{html.escape(theme.ROLE_LABELS[r])}"
+        for r in theme.ROLE_COLOURS
+    )
+    return (
+        "<div style='line-height:1.9;font-size:0.95rem'>"
+        f"<div><b>Countries</b> — projects in this view:{ramp}</div>"
+        f"<div><b>Localities</b> (filled dots) by pillar:{pillars}</div>"
+        f"<div><b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city "
+        "(dark end) to each participant; a participant whose city the source does not "
+        "name is drawn at its country.</div></div>"
+    )

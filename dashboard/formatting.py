@@ -1,4 +1,5 @@
-"""Display-ready values for the Projects and City-to-City pages. Pure: rows in, text out.
+"""Formatting shared by every page and figure: display-ready text (and small HTML
+snippets) from warehouse values. Pure: rows in, text out.
 
 Data honesty lives here: a value the source does not report is shown as "not reported"
 (never 0, never an empty cell that reads as zero), years keep "ongoing", and exchange
@@ -260,6 +261,41 @@ def pillar_chip(pillar: Any) -> str:
 
 
 # --- selection (which project or exchange the page shows) ----------------------------
+
+
+def role_chips() -> str:
+    """The legend of participant roles under the City-to-City map (HTML)."""
+    return " &nbsp; ".join(
+        chip_html(theme.ROLE_LABELS[r], theme.ROLE_COLOURS[r]) for r in ROLE_PRIORITY
+    )
+
+
+def map_list_item(row: Mapping[str, Any], link: str) -> str:
+    """One project in the list beside the map: its linked title, then a pillar dot,
+    the pillar, years and countries (HTML; every value escaped)."""
+    pillar = text(row.get("pillar"), "")
+    colour = theme.PILLAR_COLOURS.get(pillar, "#777777")
+    years = years_text(
+        row.get("start_year"), row.get("end_year"), row.get("ongoing"), missing="years not reported"
+    )
+    where = text(row.get("countries"), "country not reported")
+    return (
+        "<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
+        f"<a href='{inert.html(link)}' target='_self' "
+        f"style='font-weight:600;text-decoration:none'>{inert.html(str(row.get('title')))}</a><br>"
+        f"<span style='color:{colour};font-size:1.1em'>●</span> "
+        f"<span style='color:#444'>{inert.html(theme.PILLAR_SHORT.get(pillar, pillar))}"
+        f" · {inert.html(years)} · {inert.html(where)}</span></div>"
+    )
+
+
+def project_badges(project: Mapping[str, Any]) -> str:
+    """The line under a project's title: pillar chip, record type, status (HTML)."""
+    return (
+        pillar_chip(project.get("pillar"))
+        + f" &nbsp; **{inert.html(record_type_label(project.get('record_type')))}**"
+        + f" · {inert.html(status_label(project.get('status')))}"
+    )
 
 
 def resolve_choice(

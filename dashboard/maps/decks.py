@@ -1,7 +1,7 @@
 """Pure map builders (pydeck), fully offline: `map_provider=None` draws layers with no
 basemap, no tiles and no external request. What each layer shows (shapes, names,
-colours, rows) comes from dashboard.map_data; the Plotly rendering for image export
-and the table behind the map are in dashboard.maps_static.
+colours, rows) comes from dashboard.maps.layers; the Plotly rendering for image export
+and the table behind the map are in dashboard.maps.export.
 
 API used by the pages:
 - world_deck(country_counts, localities, participants) -> pdk.Deck   (Map page)
@@ -29,7 +29,7 @@ import pandas as pd
 import pydeck as pdk
 
 from dashboard import inert, theme
-from dashboard.map_data import (
+from dashboard.maps.layers import (
     arc_rows,
     choropleth_features,
     country_names,

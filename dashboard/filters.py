@@ -1,0 +1,378 @@
+"""The filter registry: every filter of the atlas, each defined once.
+
+An entry says everything about its filter: its URL key, its label and description (for
+the sidebar, captions and export `about` sheets), the query listing the values it can
+take, and its SQL on projects and on exchanges — or `None` when it does not apply to
+exchanges. The sidebar widgets, `Filters`, the WHERE clauses, captions and the
+"does not apply here" notes are all generated from `REGISTRY`; adding a filter is one
+entry here plus its test (see docs/architecture.md, "Adding a filter").
+
+Three kinds, one interface (as Datasette's facets): `Choice` (any of several values),
+`YearRange` (two years) and `Search` (words). Values in `Filters` are what the
+warehouse stores (ISO3, pillar codes, region names, topic text); the URL carries each
+value's stable *code* (see dashboard/links.py), never its display label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, make_dataclass, replace
+from typing import Any
+
+from dashboard import theme
+
+# Labels are plain English here; the languages issue passes them through gettext.
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how search and codes compare text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slug(text: str) -> str:
+    """A stable URL code for free text: 'Child labour' → 'child-labour'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "-"
+
+
+Clause = tuple[str, list]  # an SQL condition and its parameters
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Any of several values. Each `?` in the SQL receives the list of chosen values."""
+
+    key: str
+    label: str
+    description: str
+    options_sql: str  # columns `value` and, optionally, `label`
+    on_projects: str  # condition on `projects p`
+    on_exchanges: str | None  # condition on `exchanges e`; None: does not apply
+    label_of: Callable[[str], str] = str  # value → label, when options_sql gives none
+    code_of: Callable[[str], str] = str  # value → URL code
+    order: tuple[str, ...] = ()  # a fixed display order (values not in it follow)
+    default: tuple = ()
+
+    def clauses(self, value: tuple[str, ...], on: str) -> list[Clause]:
+        sql = self.on_projects if on == "projects" else self.on_exchanges
+        if not value or sql is None:
+            return []
+        return [(sql, [list(value)] * sql.count("?"))]
+
+    def describe(self, value: tuple[str, ...], options: FilterOptions) -> str:
+        return "; ".join(options.label(self.key, v) for v in value) if value else "all"
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """Projects active in at least one of the years; exchanges held in them."""
+
+    key: str
+    label: str
+    description: str
+    options_sql: str  # columns `lo` and `hi`
+    on_projects: str  # two `?`: first and last year
+    on_exchanges: str | None
+    default: tuple[int, int] | None = None
+
+    def clauses(self, value: tuple[int, int] | None, on: str) -> list[Clause]:
+        sql = self.on_projects if on == "projects" else self.on_exchanges
+        if value is None or sql is None:
+            return []
+        return [(sql, [int(value[0]), int(value[1])])]
+
+    def describe(self, value: tuple[int, int] | None, options: FilterOptions) -> str:
+        low, high = value or (options.year_min, options.year_max)
+        return f"{low}–{high}" + ("" if value else " (all)")
+
+
+MAX_SEARCH_TERMS = 8
+
+
+def search_terms(q: str) -> list[str]:
+    """Words of a search, case- and accent-folded; each must match somewhere. Quotes
+    and hyphens separate words; at most MAX_SEARCH_TERMS words are used (each adds a
+    scan of the text)."""
+    words = [w for w in re.split(r"[\s\"'“”‘’\-]+", fold(q).strip()) if w]
+    return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Search:
+    """Every word must appear somewhere in the record's text (case and accents ignored)."""
+
+    key: str
+    label: str
+    description: str
+    on_projects: str  # the searched text of `projects p`
+    on_exchanges: str | None
+    max_chars: int = 200
+    default: str = ""
+
+    def clauses(self, value: str, on: str) -> list[Clause]:
+        text = self.on_projects if on == "projects" else self.on_exchanges
+        if not value or text is None:
+            return []
+        return [(f"{text} like ? escape '\\'", [_like(term)]) for term in search_terms(value)]
+
+    def describe(self, value: str, options: FilterOptions) -> str:
+        return value or "none"
+
+
+Filter = Choice | YearRange | Search
+
+
+def _in_table(table: str, of: str, column: str) -> str:
+    """Any row of `table` belonging to the project (of='projects') or the exchange has
+    its `column` among the chosen values."""
+    owner = "x.project_id = p.project_id" if of == "projects" else "x.exchange_id = e.exchange_id"
+    chosen = f"list_contains(?::VARCHAR[], x.{column})"
+    return f"exists (select 1 from {table} x where {owner} and {chosen})"
+
+
+REGISTRY: tuple[Filter, ...] = (
+    Search(
+        key="q",
+        label="Search",
+        description="Every word must appear; case and accents are ignored.",
+        on_projects=(
+            "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, "
+            "p.outcomes, p.countries, (select string_agg(pp.partner, ' ') from "
+            "project_partners pp where pp.project_id = p.project_id))))"
+        ),
+        on_exchanges=(
+            "strip_accents(lower(concat_ws(' ', e.title, e.summary, e.outcome, e.host_city, "
+            "e.host_country, e.organisers, (select string_agg(concat_ws(' ', ep.city, "
+            "ep.country), ' ') from exchange_participants ep "
+            "where ep.exchange_id = e.exchange_id))))"
+        ),
+    ),
+    Choice(
+        key="region",
+        label="ILO region",
+        description="Projects with at least one country in the region.",
+        options_sql=(
+            "select distinct region as value from project_countries "
+            "union select distinct region from projects"
+        ),
+        # A project matches a region through any of its countries (or its own region,
+        # for a programme without countries); an exchange through its host or any
+        # participant.
+        on_projects=(
+            "(list_contains(?::VARCHAR[], p.region) or "
+            + _in_table("project_countries", "projects", "region")
+            + ")"
+        ),
+        on_exchanges=(
+            "(list_contains(?::VARCHAR[], e.host_region) or "
+            + _in_table("exchange_participants", "exchanges", "region")
+            + ")"
+        ),
+        code_of=lambda region: theme.REGION_CODES.get(region) or slug(region),
+        order=theme.REGION_ORDER,
+    ),
+    Choice(
+        key="country",
+        label="Country",
+        description="Projects in any of these countries.",
+        options_sql=(
+            "select distinct iso3 as value, country as label from (select iso3, country from "
+            "project_countries union all select host_iso3, host_country from exchanges "
+            "union all select iso3, country from exchange_participants) order by country"
+        ),
+        on_projects=_in_table("project_countries", "projects", "iso3"),
+        on_exchanges=(
+            "(list_contains(?::VARCHAR[], e.host_iso3) or "
+            + _in_table("exchange_participants", "exchanges", "iso3")
+            + ")"
+        ),
+    ),
+    Choice(
+        key="pillar",
+        label="Decent Work pillar",
+        description="The pillar the publication files the project under.",
+        options_sql="select distinct pillar as value from projects",
+        on_projects="list_contains(?::VARCHAR[], p.pillar)",
+        on_exchanges=None,
+        label_of=theme.pillar_label,
+        order=theme.PILLAR_ORDER,
+    ),
+    Choice(
+        key="topic",
+        label="Topic",
+        description="Projects with any of these topics.",
+        options_sql="select distinct topic as value from project_topics order by 1",
+        on_projects=_in_table("project_topics", "projects", "topic"),
+        on_exchanges=_in_table("exchange_topics", "exchanges", "topic"),
+        code_of=slug,
+    ),
+    Choice(
+        key="group",
+        label="Beneficiary group",
+        description="Projects naming any of these beneficiary groups.",
+        options_sql=(
+            "select distinct beneficiary_group as value from project_beneficiaries order by 1"
+        ),
+        on_projects=_in_table("project_beneficiaries", "projects", "beneficiary_group"),
+        on_exchanges=None,
+        code_of=slug,
+    ),
+    Choice(
+        key="status",
+        label="Status",
+        description=(
+            "Ongoing in the year the source describes (2015 for the publication), completed "
+            "by then, or end year not reported."
+        ),
+        options_sql="select distinct status as value from projects",
+        on_projects="list_contains(?::VARCHAR[], p.status)",
+        on_exchanges=None,
+        label_of=lambda status: theme.STATUS_LABELS.get(status, status),
+        order=tuple(theme.STATUS_LABELS),
+    ),
+    Choice(
+        key="type",
+        label="Record type",
+        description="Projects, or programmes described in the publication's boxes.",
+        options_sql="select distinct record_type as value from projects order by 1",
+        on_projects="list_contains(?::VARCHAR[], p.record_type)",
+        on_exchanges=None,
+        label_of=lambda kind: theme.RECORD_TYPE_LABELS.get(kind, kind),
+    ),
+    YearRange(
+        key="years",
+        label="Years active",
+        description="Projects active in at least one of these years; exchanges held in them.",
+        options_sql=(
+            "select min(y) as lo, max(y) as hi from (select year as y from project_years "
+            "union all select year from exchanges)"
+        ),
+        on_projects=(
+            "exists (select 1 from project_years y where y.project_id = p.project_id "
+            "and y.year between ? and ?)"
+        ),
+        on_exchanges="e.year between ? and ?",
+    ),
+)
+BY_KEY: dict[str, Filter] = {f.key: f for f in REGISTRY}
+CHOICES: tuple[Choice, ...] = tuple(f for f in REGISTRY if isinstance(f, Choice))
+
+
+def _is_default(self) -> bool:
+    return self == type(self)()
+
+
+def _values(self, key: str) -> Any:
+    return getattr(self, key)
+
+
+def _changed(self, **changes: Any) -> Filters:
+    return replace(self, **changes)
+
+
+def _active(self) -> list[tuple[Filter, Any]]:
+    """The filters set away from their default, in registry order."""
+    return [(f, getattr(self, f.key)) for f in REGISTRY if getattr(self, f.key) != f.default]
+
+
+# What the user has chosen: one field per registry entry, named by its URL key, whose
+# default means "no restriction". Generated, so a new entry needs no edit here.
+Filters = make_dataclass(
+    "Filters",
+    [(f.key, Any, field(default=f.default)) for f in REGISTRY],
+    frozen=True,
+    namespace={
+        "__doc__": "What the user has chosen (warehouse values); defaults = no restriction.",
+        "is_default": _is_default,
+        "values": _values,
+        "replace": _changed,
+        "active": _active,
+    },
+)
+Filters.__module__ = __name__
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values each choice filter can take in this warehouse, with labels and codes."""
+
+    choices: Mapping[str, tuple[str, ...]]  # key → values, in display order
+    labels: Mapping[str, Mapping[str, str]]  # key → value → label
+    codes: Mapping[str, Mapping[str, str]]  # key → value → URL code
+    year_min: int
+    year_max: int
+
+    def values(self, key: str) -> tuple[str, ...]:
+        return self.choices.get(key, ())
+
+    def label(self, key: str, value: str) -> str:
+        return self.labels.get(key, {}).get(value, value)
+
+    def code(self, key: str, value: str) -> str:
+        return self.codes.get(key, {}).get(value, value)
+
+    def value_of(self, key: str, code: str) -> str | None:
+        """The value a URL code stands for, or None."""
+        for value, known in self.codes.get(key, {}).items():
+            if known == code:
+                return value
+        return None
+
+
+def choice_options(
+    entry: Choice, rows: Sequence[tuple[str, str | None]]
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    """(values in order, labels, codes) of one choice filter from its options query.
+
+    Two values whose codes collide (say 'Child labour' and 'child-labour') get '-2',
+    '-3' in value order, so every code names one value.
+    """
+    labels = {value: (label or entry.label_of(value)) for value, label in rows if value}
+    values = list(labels)
+    if entry.order:
+        rank = {v: i for i, v in enumerate(entry.order)}
+        values.sort(key=lambda v: (rank.get(v, len(rank)), v))
+    codes: dict[str, str] = {}
+    taken: set[str] = set()
+    for value in sorted(values):
+        base = entry.code_of(value)
+        code, n = base, 1
+        while code in taken:
+            n += 1
+            code = f"{base}-{n}"
+        codes[value] = code
+        taken.add(code)
+    return tuple(values), labels, codes
+
+
+def where(filters: Filters, on: str) -> tuple[str, list]:
+    """SQL condition on `projects p` (on='projects') or `exchanges e` (on='exchanges'):
+    AND across filters, OR within one. Filters that do not apply are left out."""
+    sql: list[str] = []
+    params: list = []
+    for entry in REGISTRY:
+        for clause, values in entry.clauses(filters.values(entry.key), on):
+            sql.append(clause)
+            params.extend(values)
+    return (" and ".join(sql) or "true"), params
+
+
+def not_applying(filters: Filters, on: str = "exchanges") -> list[Filter]:
+    """The chosen filters that do not narrow `on` (exchanges have no pillar, …)."""
+    return [f for f, _ in filters.active() if getattr(f, f"on_{on}") is None]
+
+
+def applying_to(on: str = "exchanges") -> list[Filter]:
+    return [f for f in REGISTRY if getattr(f, f"on_{on}") is not None]
+
+
+def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str]]:
+    """(filter, value) lines a reader understands — for exports and captions."""
+    return [(f.label, f.describe(filters.values(f.key), options)) for f in REGISTRY]

@@ -1,0 +1,64 @@
+"""The Streamlit layer shared by every page, by concern:
+
+- `data`: the warehouse version and cached queries (`load(queries.projects, filters)`);
+- `sidebar`: the filter sidebar generated from the registry, the URL it keeps in step,
+  captions, the "does not apply" note, presentation mode, the link builder (`urls()`);
+- `blocks`: chart blocks (Chart / Table / Sources / Download), downloads, empty states;
+- `pickers`: choosers whose choice lives in the URL as a code or an id;
+- `shell`: the page app.py is running, and the guard for deep links on a fresh server.
+
+Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
+lives.
+"""
+
+from dashboard.ui.blocks import (
+    PLOTLY_CONFIG,
+    chart_block,
+    downloads,
+    empty_state,
+    record_source,
+    synthetic_banner,
+)
+from dashboard.ui.data import load, meta, options, version
+from dashboard.ui.pickers import code_picker, record_picker
+from dashboard.ui.shell import current_page, ensure_shell, shell
+from dashboard.ui.sidebar import (
+    clear_filters,
+    current_filters,
+    filters_caption,
+    filters_markdown,
+    filters_text,
+    presentation_mode_requested,
+    presentation_toggle,
+    project_only_filters_note,
+    sidebar_filters,
+    urls,
+)
+
+__all__ = [
+    "PLOTLY_CONFIG",
+    "chart_block",
+    "clear_filters",
+    "code_picker",
+    "current_filters",
+    "current_page",
+    "downloads",
+    "empty_state",
+    "ensure_shell",
+    "filters_caption",
+    "filters_markdown",
+    "filters_text",
+    "load",
+    "meta",
+    "options",
+    "presentation_mode_requested",
+    "presentation_toggle",
+    "project_only_filters_note",
+    "record_picker",
+    "record_source",
+    "shell",
+    "sidebar_filters",
+    "synthetic_banner",
+    "urls",
+    "version",
+]

@@ -1,0 +1,62 @@
+"""Reading the warehouse from a page: the current version and cached queries.
+
+`load(queries.projects, filters)` runs a function of dashboard/queries.py, cached until
+the warehouse file changes; its arguments and result keep their types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
+from dashboard.filters import FilterOptions
+from etl import SCHEMA_VERSION
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def version() -> WarehouseVersion:
+    """The current warehouse; stops the page with build instructions when it is missing
+    or was built by an older version of the atlas (its columns would not match)."""
+    try:
+        v = warehouse_version()
+    except WarehouseMissing as exc:
+        st.error(f"**The warehouse is missing.** {exc}")
+        st.code("make run        # builds the warehouse if missing, then serves the app")
+        st.stop()
+        raise  # unreachable: st.stop() raises
+    found = _cached("meta", v, ()).get("schema_version")
+    if found != SCHEMA_VERSION:
+        st.error(
+            f"**The warehouse was built by another version of the atlas** (schema {found}; "
+            f"this version reads schema {SCHEMA_VERSION}). Rebuild it from the catalogue:"
+        )
+        st.code("make run        # rebuilds an outdated warehouse, then serves the app")
+        st.stop()
+    return v
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(name: str, v: WarehouseVersion, args: tuple) -> object:
+    return getattr(queries, name)(v, *args)
+
+
+def load(query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args) -> R:
+    """`query(version, *args)` — a function of dashboard/queries.py — cached per
+    warehouse version. (Cached by name: the cache key stays small and stable.)"""
+    if getattr(queries, query.__name__, None) is not query:
+        raise ValueError(f"{query!r} is not a function of dashboard.queries")
+    return _cached(query.__name__, version(), args)  # type: ignore[return-value]
+
+
+def options() -> FilterOptions:
+    return load(queries.filter_options)
+
+
+def meta() -> dict[str, str]:
+    return load(queries.meta)

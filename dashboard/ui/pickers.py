@@ -1,0 +1,117 @@
+"""Choosers whose choice lives in the URL as a code or an id (`?project=<id>`,
+`?country_focus=BRA`, `?measure=starting`), never as the label they display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard import inert, links
+from dashboard.formatting import resolve_choice
+from dashboard.pages import PageSpec
+from dashboard.ui import data
+from dashboard.ui.sidebar import raw_params
+
+
+def record_picker(
+    *,
+    param: str,
+    what: str,
+    visible: list[str],
+    label_of: Callable[[str], str],
+    exists: Callable[[str], bool],
+    help: str,
+) -> str | None:
+    """A selectbox of records whose choice lives in the URL as `?<param>=<id>`.
+
+    Not bound with `bind=`: a bound selectbox writes its display label to the URL,
+    while these links carry ids. A linked record hidden by the filters is still shown
+    (first, marked); an unknown id gets a warning. Returns the chosen id, or None.
+    """
+    requested = st.query_params.get(param)
+    options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
+    if unknown:
+        article = "an" if what[:1] in "aeiou" else "a"
+        st.warning(
+            f"The link names {article} {what} “{inert.markdown(requested)}” that is not "
+            "in the catalogue."
+        )
+    if chosen is None:
+        return None
+    if st.session_state.get(param) not in options or (
+        requested in options and st.session_state.get(param) != requested
+    ):
+        st.session_state[param] = chosen
+
+    def to_url() -> None:
+        value = st.session_state.get(param)
+        if value:
+            st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+
+    chosen = st.selectbox(
+        f"{what.capitalize()} details",
+        options,
+        format_func=lambda rid: (
+            label_of(rid)
+            + (" (outside the current filters)" if outside and rid == options[0] else "")
+        ),
+        key=param,
+        on_change=to_url,
+        help=help,
+    )
+    if outside and chosen == options[0]:
+        st.info(
+            f"**This {what} is outside the current filters.** It is shown because the link "
+            f"names it; the lists above keep only what the filters match.",
+            icon=":material/filter_alt_off:",
+        )
+    return chosen
+
+
+def code_picker(
+    label: str,
+    *,
+    page: PageSpec,
+    param: str,
+    options: list[str],
+    format_func: Callable[[str], str],
+    widget: Callable[..., Any] = st.selectbox,
+    help: str | None = None,
+    **widget_args: Any,
+) -> tuple[str, str | None]:
+    """A chooser (a selectbox, or e.g. st.segmented_control) whose choice lives in the
+    URL as its code (`?country_focus=BRA`, `?measure=starting`). `param` must be one
+    the page declares (dashboard/pages.py).
+
+    `options[0]` is the default and stays out of the URL. On the page's first run the
+    link decides, after the URL migrations (an older link's label becomes its code).
+    Code may set `st.session_state[param]` (a map click's callback does); the URL follows.
+
+    Returns (the chosen option, what was dropped): a link's value that is no option, or
+    the previous choice when the filters removed it from the options; else None.
+    """
+    page.param(param)  # raises for an undeclared parameter
+    dropped = None
+    if param not in st.session_state:  # first run on this page: read the link
+        raw = links.page_param_value(page, param, raw_params(), data.options())
+        if raw:
+            if raw in options:
+                st.session_state[param] = raw
+            else:
+                dropped = raw
+        st.session_state.setdefault(param, options[0])
+    elif st.session_state[param] not in options:
+        dropped = st.session_state[param]
+        st.session_state[param] = options[0]
+    chosen = widget(label, options, format_func=format_func, key=param, help=help, **widget_args)
+    if chosen is None or chosen == options[0]:
+        chosen = options[0]
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != chosen:
+        st.query_params[param] = chosen
+    return chosen, dropped

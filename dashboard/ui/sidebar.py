@@ -1,0 +1,251 @@
+"""The filter sidebar, generated from the filter registry, and the URL it keeps in step.
+
+The link decides once, on a session's first run: `links.parse` (with the URL
+migrations) gives the `Filters`, and the widgets are seeded from them. From then on the
+widgets decide, and every run writes the filters back to the URL as codes. (Streamlit's
+own `bind="query-params"` would write each option's display label.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import inert, links
+from dashboard.filters import (
+    REGISTRY,
+    Choice,
+    Filter,
+    Filters,
+    Search,
+    YearRange,
+    applying_to,
+    describe,
+    not_applying,
+)
+from dashboard.pages import PRESENT, PageSpec
+from dashboard.ui.data import options
+
+NOTES_KEY = "url_notes"
+_SEEDED_KEY = "_filters_seeded_from_url"
+FILTERS_KEY = "filters"
+
+
+def raw_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _widget_value(entry: Filter, value, opts) -> object:
+    if isinstance(entry, YearRange):
+        return value or (opts.year_min, opts.year_max)
+    if isinstance(entry, Choice):
+        return [v for v in value if v in opts.values(entry.key)]
+    return value
+
+
+def seed_from_url(page: PageSpec | None) -> None:
+    """The link's filters into the widgets, and its notes for the user."""
+    opts = options()
+    filters, notes = links.parse(raw_params(), opts, page)
+    for entry in REGISTRY:
+        st.session_state[entry.key] = _widget_value(entry, filters.values(entry.key), opts)
+    if notes:
+        st.session_state[NOTES_KEY] = notes
+    st.session_state[_SEEDED_KEY] = True
+
+
+def clear_filters() -> None:
+    opts = options()
+    for entry in REGISTRY:
+        st.session_state[entry.key] = _widget_value(entry, entry.default, opts)
+
+
+def _widget(entry: Filter, opts) -> object:
+    """The sidebar widget of one registry entry; returns its value as a filter value."""
+    if isinstance(entry, Search):
+        return st.text_input(
+            entry.label,
+            key=entry.key,
+            placeholder="title, summary, beneficiaries, partners",
+            max_chars=100,
+            help=entry.description,
+        ).strip()
+    if isinstance(entry, Choice):
+        return tuple(
+            st.multiselect(
+                entry.label,
+                options=list(opts.values(entry.key)),
+                format_func=lambda value, key=entry.key: opts.label(key, value),
+                key=entry.key,
+                help=entry.description,
+                placeholder="All",
+            )
+        )
+    years = tuple(
+        sorted(
+            st.slider(
+                entry.label,
+                min_value=opts.year_min,
+                max_value=opts.year_max,
+                key=entry.key,
+                help=entry.description,
+            )
+        )
+    )
+    return None if years == (opts.year_min, opts.year_max) else years
+
+
+def write_url(filters: Filters) -> None:
+    """The filters into the URL as codes; other parameters (the page's) stay."""
+    wanted = links.encode(filters, options())
+    for entry in REGISTRY:
+        values = wanted.get(entry.key)
+        if values:
+            if st.query_params.get_all(entry.key) != values:
+                st.query_params[entry.key] = values
+        elif entry.key in st.query_params:
+            del st.query_params[entry.key]
+
+
+def sidebar_filters(page: PageSpec | None = None) -> Filters:
+    """Render the shared filters and return the current Filters (also kept in the
+    session for the page: `current_filters()`)."""
+    if _SEEDED_KEY not in st.session_state:
+        seed_from_url(page)
+    opts = options()
+    with st.sidebar:
+        st.markdown("### Filters")
+        filters = Filters(**{entry.key: _widget(entry, opts) for entry in REGISTRY})
+        if not filters.is_default():
+            st.button("Clear all filters", on_click=clear_filters, width="stretch")
+    write_url(filters)
+    notes = st.session_state.get(NOTES_KEY)
+    if notes:
+        with st.container(border=True):
+            st.markdown("**Some of the link's settings were ignored:**")
+            for note in notes:
+                st.markdown(f"- {inert.markdown(note)}")
+            if st.button("Dismiss", key="dismiss_url_notes"):
+                st.session_state.pop(NOTES_KEY, None)
+                st.rerun()
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    return st.session_state.get(FILTERS_KEY, Filters())
+
+
+def filters_text(filters: Filters, shown: Callable[[str], str] = str) -> str:
+    """'Filtered by ILO region: Africa · Years active: 2000–2005', or what 'no filter'
+    means. `shown` makes each value safe where the text goes (e.g. inert.markdown)."""
+    return describe_active(filters, describe(filters, options()), shown)
+
+
+def describe_active(
+    filters: Filters, lines: list[tuple[str, str]], shown: Callable[[str], str] = str
+) -> str:
+    """The sentence of `filters_text` from `describe` lines (pure, for tests)."""
+    if filters.is_default():
+        return "Everything in the catalogue (no filters)"
+    active_labels = {entry.label for entry, _ in filters.active()}
+    active = [f"{label}: {shown(value)}" for label, value in lines if label in active_labels]
+    return "Filtered by " + " · ".join(active)
+
+
+def filters_markdown(filters: Filters) -> str:
+    """filters_text for st.markdown/captions: a search or a topic is text, not markup."""
+    return filters_text(filters, inert.markdown)
+
+
+def filters_caption(filters: Filters) -> None:
+    if filters.is_default():
+        st.caption("Showing everything in the catalogue (no filters).")
+    else:
+        st.caption(filters_markdown(filters))
+
+
+def not_applying_sentence(filters: Filters, what: str = "exchanges") -> str | None:
+    """'Decent Work pillar and Status: do not apply to exchanges — …', generated from
+    the registry; None when every chosen filter applies (pure, for tests)."""
+    ignored = [f.label for f in not_applying(filters, "exchanges")]
+    if not ignored:
+        return None
+    still = [f.label for f in applying_to("exchanges")]
+    one = len(ignored) == 1
+    names = _and(ignored)
+    missing = _and([f.label.lower() for f in REGISTRY if f.on_exchanges is None])
+    return (
+        f"**{names}: {'does' if one else 'do'} not apply to {what}** — {what} have no "
+        f"{missing}, so " + ("this filter does" if one else "these filters do") + " not "
+        f"narrow them. {_and(still)} still apply."
+    )
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def project_only_filters_note(filters: Filters, what: str = "exchanges") -> None:
+    """Names the chosen filters that do not narrow `what` — the same words on every page."""
+    sentence = not_applying_sentence(filters, what)
+    if sentence:
+        st.info(sentence, icon=":material/filter_alt_off:")
+
+
+# --- presentation mode ------------------------------------------------------------------
+
+_PRESENTATION_CSS = """
+<style>
+  html { font-size: 19px; }
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
+    display: none;
+  }
+  .block-container { padding-top: 1.5rem; }
+  [data-testid="stMetricValue"] { font-size: 2.2rem; }
+</style>
+"""
+
+
+def presentation_mode_requested() -> bool:
+    """True when the URL asks for presentation mode (read before the page config)."""
+    return st.query_params.get(PRESENT.key, "").lower() in ("1", "true")
+
+
+def presentation_toggle() -> None:
+    """Presentation mode: larger type, no Streamlit chrome, sidebar collapsed on load.
+
+    Its state is in the URL (`?present=true`), so a speaker can bookmark the view.
+    """
+    with st.sidebar:
+        st.divider()
+        on = st.toggle(
+            "Presentation mode",
+            key=PRESENT.key,
+            bind="query-params",
+            help="Larger type and no app chrome, for a conference screen. "
+            "The sidebar stays available from its arrow.",
+        )
+    if on:
+        st.html(_PRESENTATION_CSS)
+
+
+def base_url() -> str:
+    url = st.context.url or "http://localhost:8501"
+    match = re.match(r"^(https?://[^/]+)", url)
+    return match.group(1) if match else "http://localhost:8501"
+
+
+def urls(filters: Filters | None = None) -> links.Urls:
+    """The link builder for this server, with the current filters (or `filters`)."""
+    return links.Urls(base_url(), current_filters() if filters is None else filters, options())
+
+
+def current_page_params(page: PageSpec | None) -> dict[str, str]:
+    """The page's own URL parameters as they are in the URL now, so an export's
+    permalink reproduces the exact view."""
+    if page is None:
+        return {}
+    return {p.key: st.query_params[p.key] for p in page.params if p.key in st.query_params}
