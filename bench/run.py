@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard import queries  # noqa: E402
 from dashboard.db import WarehouseVersion  # noqa: E402
-from dashboard.state import Filters  # noqa: E402
+from dashboard.filters import Filters  # noqa: E402
 from etl.build import build  # noqa: E402
 from etl.vocab import PILLARS  # noqa: E402
 

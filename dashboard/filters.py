@@ -158,9 +158,10 @@ REGISTRY: tuple[Filter, ...] = (
         key="region",
         label="ILO region",
         description="Projects with at least one country in the region.",
-        options_sql=(
-            "select distinct region as value from project_countries "
-            "union select distinct region from projects"
+        options_sql=(  # the regions of projects and of exchanges (hosts, participants)
+            "select region as value from project_countries union select region from projects "
+            "union select host_region from exchanges union select region from "
+            "exchange_participants"
         ),
         # A project matches a region through any of its countries (or its own region,
         # for a programme without countries); an exchange through its host or any
@@ -208,7 +209,10 @@ REGISTRY: tuple[Filter, ...] = (
         key="topic",
         label="Topic",
         description="Projects with any of these topics.",
-        options_sql="select distinct topic as value from project_topics order by 1",
+        options_sql=(  # the topics of projects and of exchanges
+            "select topic as value from project_topics union select topic from exchange_topics "
+            "order by 1"
+        ),
         on_projects=_in_table("project_topics", "projects", "topic"),
         on_exchanges=_in_table("exchange_topics", "exchanges", "topic"),
         code_of=slug,

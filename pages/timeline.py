@@ -30,7 +30,7 @@ if spans.empty and exchanges.empty:
     ui.empty_state("projects or exchanges")
     st.stop()
 
-x_range = tl.shared_range(active, spans, exchanges, as_of_year=as_of_year, years=filters.years)
+x_range = tl.shared_range(active, spans, exchanges, years=filters.years)
 
 # --- projects per year --------------------------------------------------------------------
 left, right, _ = st.columns([2, 2, 3])
@@ -84,7 +84,7 @@ notes = [
 st.caption(" ".join(notes))
 
 # --- Gantt of project spans -----------------------------------------------------------
-gantt, gantt_table, undated = tl.gantt(spans, as_of_year=as_of_year, x_range=x_range)
+gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
 ui.chart_block(
     title="Project spans",
     key="timeline_gantt",

@@ -72,3 +72,8 @@ def page_opener(monkeypatch, default_warehouse, page: str, title: str):
         return at
 
     return _open
+
+
+def bars(spec: dict) -> list[dict]:
+    """The bar traces of a Plotly JSON figure."""
+    return [t for t in spec["data"] if t.get("type") == "bar"]

@@ -6,6 +6,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.build import build
@@ -13,6 +14,8 @@ from etl.build import build
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
 CATALOGUE = ROOT / "data" / "catalogue"
+# Projects in the mini catalogue (one row each in its projects.csv).
+MINI_PROJECTS = len((MINI / "projects.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
 
 
 def tree_digest(directory: Path) -> dict[str, str]:
@@ -26,6 +29,29 @@ def tree_digest(directory: Path) -> dict[str, str]:
 
 def quiet(_message: str) -> None:
     pass
+
+
+def sql_rows(warehouse: Path, query: str, params: tuple = ()) -> list[tuple]:
+    """Rows of `query` on a built warehouse, read-only: the independent answer a page
+    test compares with."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        return con.execute(query, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def sql_frame(warehouse: Path, query: str) -> pd.DataFrame:
+    """`sql_rows` as a DataFrame."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        return con.execute(query).df()
+    finally:
+        con.close()
 
 
 @pytest.fixture

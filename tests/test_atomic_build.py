@@ -12,7 +12,7 @@ import time
 
 import duckdb
 import pytest
-from conftest import ROOT, quiet, tree_digest
+from conftest import MINI_PROJECTS, ROOT, quiet, tree_digest
 
 from etl import warehouse as warehouse_module
 from etl.build import build
@@ -136,6 +136,6 @@ def test_concurrent_builds_of_one_or_sibling_warehouses_all_succeed(mini_catalog
     assert all(code == 0 for code, _ in results), results
     for name in ("a", "b"):
         con = duckdb.connect(str(tmp_path / name / "atlas.duckdb"), read_only=True)
-        assert con.execute("select count(*) from projects").fetchone()[0] == 5
+        assert con.execute("select count(*) from projects").fetchone()[0] == MINI_PROJECTS
         con.close()
     assert not list(tmp_path.glob(".atlas-build-*"))

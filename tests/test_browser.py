@@ -27,7 +27,7 @@ def test_overview_renders_offline(app_url, browser):
 
 def test_filters_from_a_link_and_clear_all(app_url, browser):
     with browser_page(browser) as (page, log):
-        page.goto(app_url + "/?q=zzzz&region=Africa", wait_until="domcontentloaded")
+        page.goto(app_url + "/?q=zzzz&region=africa", wait_until="domcontentloaded")
         page.get_by_text("No projects or exchanges match").wait_for(timeout=30_000)
         screenshot(page, "overview_no_match")
         page.get_by_role("button", name="Clear all filters").first.click()

@@ -28,7 +28,7 @@ new MutationObserver(() => {
     ("path", "expect_text"),
     [
         ("/", "Projects and programmes"),
-        ("/timeline?region=Africa", "Filtered by ILO region: Africa"),
+        ("/timeline?region=africa", "Filtered by ILO region: Africa"),
     ],
     ids=["home", "timeline-deep-link"],
 )

@@ -226,7 +226,7 @@ def bars_by_label(fig) -> dict[str, list[tuple[float, float, str]]]:
 
 
 def test_gantt_draws_one_bar_per_phase_on_one_row_per_project():
-    fig, table, missing = tl.gantt(SPANS, as_of_year=AS_OF)
+    fig, table, missing = tl.gantt(SPANS)
     bars = bars_by_label(fig)
     assert sum(len(b) for b in bars.values()) == 5 == len(table)
     assert bars["LEDAs in Mozambique"] == [
@@ -247,14 +247,14 @@ def test_gantt_draws_one_bar_per_phase_on_one_row_per_project():
 
 
 def test_gantt_colours_every_bar_by_its_pillar():
-    fig, _, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    fig, _, _ = tl.gantt(SPANS)
     for trace in bar_traces(fig):
         code = next(c for c, label in theme.PILLAR_LABELS.items() if label == trace.name)
         assert trace.marker.color == theme.PILLAR_COLOURS[code]
 
 
 def test_ongoing_bars_end_at_as_of_year_with_an_open_end_marker():
-    fig, table, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    fig, table, _ = tl.gantt(SPANS)
     assert bars_by_label(fig)["Decent work in the FIFA World Cup"] == [
         (2012.5, AS_OF + 0.5, theme.PILLAR_COLOURS["rights"])
     ]
@@ -272,7 +272,7 @@ def test_ongoing_bars_end_at_as_of_year_with_an_open_end_marker():
 
 
 def test_projects_without_years_are_listed_not_drawn():
-    fig, table, missing = tl.gantt(SPANS, as_of_year=AS_OF)
+    fig, table, missing = tl.gantt(SPANS)
     assert missing["title"].tolist() == ["LAC Free of Child Labour"]
     assert missing["pillar"].tolist() == [theme.PILLAR_LABELS["rights"]]
     drawn = {y for t in fig.data for y in t.y}
@@ -283,17 +283,17 @@ def test_projects_without_years_are_listed_not_drawn():
 
 
 def test_a_start_year_alone_draws_that_one_year():
-    fig, _, _ = tl.gantt(SPANS, as_of_year=AS_OF)
+    fig, _, _ = tl.gantt(SPANS)
     assert bars_by_label(fig)["Started, end not reported"] == [
         (2010.5, 2011.5, theme.PILLAR_COLOURS["employment"])
     ]
 
 
 def test_gantt_with_no_dated_project_says_why():
-    fig, table, missing = tl.gantt(SPANS[SPANS["project_id"] == "lac"], as_of_year=AS_OF)
+    fig, table, missing = tl.gantt(SPANS[SPANS["project_id"] == "lac"])
     assert "reports its years" in fig.layout.annotations[0].text
     assert table.empty and len(missing) == 1
-    fig, _, missing = tl.gantt(SPANS.iloc[0:0], as_of_year=AS_OF)
+    fig, _, missing = tl.gantt(SPANS.iloc[0:0])
     assert "No project matches" in fig.layout.annotations[0].text and missing.empty
 
 
@@ -312,7 +312,7 @@ def test_gantt_has_exactly_one_bar_per_dated_phase(phases):
          "end_year": None if ongoing else start + length, "ongoing": ongoing}
         for i, (start, length, ongoing) in enumerate(phases)
     ]  # fmt: skip
-    fig, table, _ = tl.gantt(span_rows(rows), as_of_year=AS_OF)
+    fig, table, _ = tl.gantt(span_rows(rows))
     assert sum(len(t.y) for t in bar_traces(fig)) == len(phases) == len(table)
     arrows = [t for t in fig.data if t.name == tl.ONGOING_NAME]
     assert sum(len(t.y) for t in arrows) == sum(ongoing for _, _, ongoing in phases)
@@ -396,11 +396,11 @@ def test_no_exchange_says_why():
 
 
 def test_all_time_charts_share_one_x_range():
-    x_range = tl.shared_range(SMALL, SPANS, EXCHANGES, as_of_year=AS_OF)
+    x_range = tl.shared_range(SMALL, SPANS, EXCHANGES)
     assert x_range == (1997 - 0.6, 2015 + 0.8)
     figures = [
         tl.per_year(SMALL, reported=REPORTED, x_range=x_range)[0],
-        tl.gantt(SPANS, as_of_year=AS_OF, x_range=x_range)[0],
+        tl.gantt(SPANS, x_range=x_range)[0],
         tl.exchange_markers(EXCHANGES, x_range=x_range)[0],
     ]
     for fig in figures:
@@ -409,7 +409,7 @@ def test_all_time_charts_share_one_x_range():
     # A chosen year range wins; ongoing projects stretch the range to as_of_year.
     assert tl.shared_range(SMALL, SPANS, years=(2005, 2010)) == (2005 - 0.6, 2010 + 0.8)
     ongoing_only = SPANS[SPANS["project_id"] == "fifa"]
-    assert tl.shared_range(None, ongoing_only, None, as_of_year=AS_OF) == (2012.4, 2015.8)
+    assert tl.shared_range(None, ongoing_only, None) == (2012.4, 2015.8)
     assert tl.shared_range(None, SPANS.iloc[0:0], EXCHANGES.iloc[0:0]) is None
 
 

@@ -151,7 +151,8 @@ def test_partner_types_are_labelled_and_missing_types_are_not_stated():
 def test_exchange_dates_keep_the_sources_precision(start, end, precision, shown):
     to_date = lambda v: None if v is None else date.fromisoformat(v)  # noqa: E731
     assert (
-        formatting.date_display(to_date(start), pd.Timestamp(end) if end else None, precision) == shown
+        formatting.date_display(to_date(start), pd.Timestamp(end) if end else None, precision)
+        == shown
     )
 
 

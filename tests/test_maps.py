@@ -385,12 +385,12 @@ def test_project_deck_names_its_countries_as_the_warehouse_does():
 
 
 def test_missing_country_shapes_say_so(monkeypatch, tmp_path):
-    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
+    monkeypatch.setattr(layers, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
     with pytest.raises(layers.ShapesUnavailable, match="cannot be read"):
         decks.exchange_deck(PARTICIPANTS)
     damaged = tmp_path / "damaged.geojson"
     damaged.write_text("{not json", encoding="utf-8")
-    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", damaged)
+    monkeypatch.setattr(layers, "COUNTRIES_GEOJSON", damaged)
     with pytest.raises(layers.ShapesUnavailable):
         decks.project_deck(LOCALITIES, countries_frame("MOZ"))
 

@@ -9,6 +9,7 @@ import json
 import apptest_support
 import duckdb
 import pytest
+from apptest_support import metrics
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/exchanges.py"
@@ -19,10 +20,6 @@ NOTE = "does not apply to exchanges"
 @pytest.fixture
 def open_page(monkeypatch, atlas_warehouse):
     return apptest_support.page_opener(monkeypatch, atlas_warehouse, PAGE, "City-to-City exchanges")
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def figures(at: AppTest) -> dict[str, dict]:
@@ -112,7 +109,7 @@ def test_project_only_filters_are_named_as_not_applying(open_page, sql):
 
 
 def test_exchange_hidden_by_filters_is_still_shown_from_its_link(open_page):
-    at = open_page(exchange=CHEFCHAOUEN, region="Americas")
+    at = open_page(exchange=CHEFCHAOUEN, region="americas")
     assert at.selectbox(key="exchange").value == CHEFCHAOUEN
     assert any("outside the current filters" in i.value for i in at.info)
 
@@ -131,7 +128,7 @@ def test_no_matching_exchange_offers_to_clear_filters(open_page):
 
 
 def test_country_filter_from_the_url(open_page, sql):
-    at = open_page(country="Morocco")  # the URL carries labels, as the sidebar writes them
+    at = open_page(country="MAR")  # the URL carries codes (ISO3 for countries)
     involving = sql(
         "select count(distinct exchange_id) from exchange_participants where iso3 = 'MAR'"
     )[0][0]
@@ -163,7 +160,7 @@ def test_the_export_figure_is_built_on_download_only(open_page, monkeypatch):
 def test_a_map_that_cannot_draw_says_why(open_page, monkeypatch, tmp_path):
     from dashboard.maps import layers
 
-    monkeypatch.setattr(map_data, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
+    monkeypatch.setattr(layers, "COUNTRIES_GEOJSON", tmp_path / "missing.geojson")
     at = open_page()
     assert any("Map unavailable" in w.value and "cannot be read" in w.value for w in at.warning)
     assert not at.get("deck_gl_json_chart")
@@ -178,7 +175,7 @@ def test_a_bug_in_the_map_is_not_hidden(monkeypatch, atlas_warehouse):
     def broken(_participants):
         raise TypeError("a programming error")
 
-    monkeypatch.setattr(maps, "exchange_deck", broken)
+    monkeypatch.setattr(decks, "exchange_deck", broken)
     monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.switch_page(PAGE)

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import apptest_support
-import duckdb
 from apptest_support import metrics
+from conftest import sql_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboard import formatting
@@ -22,17 +22,7 @@ PAGE = "pages/map.py"
 
 def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
     """The page as app.py runs it (sidebar filters included; see ui.ensure_shell)."""
-    at = apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
-    assert at.multiselect(key="region") is not None  # the shared sidebar ran
-    return at
-
-
-def sql(warehouse: Path, query: str, params: tuple = ()) -> list[tuple]:
-    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
-    try:
-        return con.execute(query, list(params)).fetchall()
-    finally:
-        con.close()
+    return apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
 
 
 def deck(at: AppTest) -> dict:
@@ -78,7 +68,9 @@ REGION_IDS = (
 def test_choropleth_has_exactly_the_countries_of_the_warehouse(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
     spec = deck(at)
-    expected = dict(sql(atlas_warehouse, "select iso3, count(*) from project_countries group by 1"))
+    expected = dict(
+        sql_rows(atlas_warehouse, "select iso3, count(*) from project_countries group by 1")
+    )
     assert shaded(spec) == {i: n for i, n in expected.items() if i in with_shapes(expected)}
     assert with_shapes(expected) == set(expected)  # every catalogue country can be drawn
     assert spec.get("mapProvider") is None and spec["mapStyle"] == "__MAP_STYLE__"
@@ -87,7 +79,7 @@ def test_choropleth_has_exactly_the_countries_of_the_warehouse(monkeypatch, atla
 
 def test_localities_plotted_and_not_reported(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    total, located = sql(
+    total, located = sql_rows(
         atlas_warehouse,
         "select count(*), count(*) filter (where lat is not null and lon is not null) "
         "from project_localities",
@@ -98,7 +90,7 @@ def test_localities_plotted_and_not_reported(monkeypatch, atlas_warehouse):
     points = layer(deck(at), decks.LOCALITIES_LAYER)
     expected = {
         (round(lon, 5), round(lat, 5))
-        for lon, lat in sql(
+        for lon, lat in sql_rows(
             atlas_warehouse,
             "select lon, lat from project_localities where lat is not null and lon is not null",
         )
@@ -114,14 +106,14 @@ def test_arcs_join_each_exchange_host_to_its_participants(monkeypatch, atlas_war
     arcs = layer(deck(at), decks.ARCS_LAYER)
     hosts = {
         (round(lon, 5), round(lat, 5))
-        for lon, lat in sql(atlas_warehouse, "select host_lon, host_lat from exchanges")
+        for lon, lat in sql_rows(atlas_warehouse, "select host_lon, host_lat from exchanges")
     }
     assert arcs
     assert {(round(a["source"][0], 5), round(a["source"][1], 5)) for a in arcs} <= hosts
     ids = {i for a in arcs for i in a["exchange_ids"]}
     with_participants = {
         r[0]
-        for r in sql(
+        for r in sql_rows(
             atlas_warehouse, "select distinct exchange_id from exchange_participants "
             "where role <> 'host'"
         )
@@ -130,9 +122,9 @@ def test_arcs_join_each_exchange_host_to_its_participants(monkeypatch, atlas_war
 
 
 def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
-    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    at = open_page(monkeypatch, atlas_warehouse, region="africa")
     expected = dict(
-        sql(
+        sql_rows(
             atlas_warehouse,
             f"select iso3, count(*) from project_countries where project_id in ({REGION_IDS}) "
             "group by 1",
@@ -143,12 +135,12 @@ def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
     assert shaded(spec) == expected
     regions = {f["properties"]["iso3"]: f["properties"]["region"] for f in layer(spec, "countries")}
     assert expected and all(regions[i] == "Africa" for i in shaded(spec))
-    project_ids = {r[0] for r in sql(atlas_warehouse, REGION_IDS, ("Africa", "Africa"))}
+    project_ids = {r[0] for r in sql_rows(atlas_warehouse, REGION_IDS, ("Africa", "Africa"))}
     assert set(listed_projects(at)) == project_ids
     assert all(p["iso3"] for p in layer(spec, decks.LOCALITIES_LAYER))
     countries = {
         r[0]
-        for r in sql(
+        for r in sql_rows(
             atlas_warehouse,
             f"select iso3 from project_localities where project_id in ({REGION_IDS}) "
             "and lat is not null",
@@ -160,7 +152,7 @@ def test_region_filter_keeps_only_its_countries(monkeypatch, atlas_warehouse):
 
 def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    everything = {r[0] for r in sql(atlas_warehouse, "select project_id from projects")}
+    everything = {r[0] for r in sql_rows(atlas_warehouse, "select project_id from projects")}
     assert set(listed_projects(at)) == everything
     chooser = at.selectbox(key="country_focus")
     assert chooser.value == "all"
@@ -169,7 +161,9 @@ def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
     assert not at.exception
     expected = {
         r[0]
-        for r in sql(atlas_warehouse, "select project_id from project_countries where iso3 = 'PHL'")
+        for r in sql_rows(
+            atlas_warehouse, "select project_id from project_countries where iso3 = 'PHL'"
+        )
     }
     assert sorted(listed_projects(at)) == sorted(expected)
     assert any("projects in Philippines" in m.value for m in at.markdown)
@@ -186,13 +180,11 @@ def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
 
 def test_country_and_filters_combine(monkeypatch, atlas_warehouse):
     # bound multiselects keep their labels in the URL
-    at = open_page(
-        monkeypatch, atlas_warehouse, pillar="Employment creation and sustainable enterprises"
-    )
+    at = open_page(monkeypatch, atlas_warehouse, pillar="employment")
     at.selectbox(key="country_focus").set_value("PHL").run()
     expected = {
         r[0]
-        for r in sql(
+        for r in sql_rows(
             atlas_warehouse,
             "select project_id from project_countries join projects using (project_id) "
             "where iso3 = 'PHL' and pillar = 'employment'",
@@ -217,7 +209,7 @@ def test_country_in_the_link_is_read(monkeypatch, atlas_warehouse):
         assert url_value(at, "country_focus") == "BRA", value  # the link is rewritten
         expected = {
             r[0]
-            for r in sql(
+            for r in sql_rows(
                 atlas_warehouse, "select project_id from project_countries where iso3 = 'BRA'"
             )
         }
@@ -236,7 +228,9 @@ def test_no_match_says_so(monkeypatch, atlas_warehouse):
 def test_mini_warehouse_renders(monkeypatch, mini_warehouse):
     at = open_page(monkeypatch, mini_warehouse)
     spec = deck(at)
-    expected = dict(sql(mini_warehouse, "select iso3, count(*) from project_countries group by 1"))
+    expected = dict(
+        sql_rows(mini_warehouse, "select iso3, count(*) from project_countries group by 1")
+    )
     assert shaded(spec) == expected
     points = layer(spec, decks.LOCALITIES_LAYER)
     assert [p["place"] for p in points] == ["Sofala"]  # Antique has no coordinates
@@ -254,7 +248,9 @@ def test_a_filter_that_removes_the_focus_country_says_so(monkeypatch, atlas_ware
 
 def test_country_names_are_the_warehouses(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    warehouse = dict(sql(atlas_warehouse, "select distinct iso3, country from project_countries"))
+    warehouse = dict(
+        sql_rows(atlas_warehouse, "select distinct iso3, country from project_countries")
+    )
     assert warehouse["TUR"] == "Türkiye"  # Natural Earth says "Turkey"
     names = {
         f["properties"]["iso3"]: f["properties"]["name"]
@@ -272,7 +268,7 @@ def test_exchanges_clicked_on_the_map_are_listed_as_safe_links(monkeypatch, atla
     chefchaouen = "mar-chefchaouen-2014-09-peer-learning"
     at.session_state["map_click_note"] = {"exchanges": [chefchaouen]}  # as a click leaves it
     at.run()
-    (title,) = sql(
+    (title,) = sql_rows(
         atlas_warehouse, "select title from exchanges where exchange_id = ?", (chefchaouen,)
     )[0]
     (note,) = [i.value for i in at.info if "clicked on the map" in i.value]
@@ -326,7 +322,9 @@ def test_clicking_a_country_focuses_it_and_narrows_the_list(monkeypatch, atlas_w
     assert at.selectbox(key="country_focus").value == "BRA"
     expected = {
         r[0]
-        for r in sql(atlas_warehouse, "select project_id from project_countries where iso3='BRA'")
+        for r in sql_rows(
+            atlas_warehouse, "select project_id from project_countries where iso3='BRA'"
+        )
     }
     assert set(listed_projects(at)) == expected and expected
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import apptest_support
-import duckdb
 import pandas as pd
-from apptest_support import chart
+from apptest_support import bars, chart
+from conftest import sql_frame
 from streamlit.testing.v1 import AppTest
 
 from dashboard import theme
@@ -27,10 +27,6 @@ def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
     return apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
 
 
-def bars(spec: dict) -> list[dict]:
-    return [t for t in spec["data"] if t.get("type") == "bar"]
-
-
 def stacked(spec: dict) -> dict[str, int]:
     out: dict[str, int] = {}
     for trace in bars(spec):
@@ -38,14 +34,6 @@ def stacked(spec: dict) -> dict[str, int]:
         for label, x in zip(labels, trace["x"], strict=True):
             out[label] = out.get(label, 0) + int(x)
     return out
-
-
-def frame(warehouse: Path, query: str) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse / "atlas.duckdb"), read_only=True)
-    try:
-        return con.execute(query).df()
-    finally:
-        con.close()
 
 
 def shown_crosstab(at: AppTest) -> pd.DataFrame:
@@ -61,7 +49,7 @@ AFRICA = (
 
 
 def expected_crosstab(warehouse: Path, where: str = "true") -> dict[tuple[str, str], int]:
-    rows = frame(
+    rows = sql_frame(
         warehouse,
         f"select pillar_label, region, count(*) as n from projects p where {where} group by all",
     )
@@ -83,14 +71,14 @@ def test_crosstab_equals_the_warehouse_group_by(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
     check_crosstab(shown_crosstab(at), expected_crosstab(atlas_warehouse))
     spec = chart(at, "pillars_region")
-    by_region = frame(atlas_warehouse, "select region, count(*) as n from projects group by 1")
+    by_region = sql_frame(atlas_warehouse, "select region, count(*) as n from projects group by 1")
     assert stacked(spec) == dict(zip(by_region["region"], by_region["n"], strict=True))
 
 
 def test_region_filter_narrows_the_crosstab_and_the_charts(monkeypatch, atlas_warehouse):
-    at = open_page(monkeypatch, atlas_warehouse, region="Africa")
+    at = open_page(monkeypatch, atlas_warehouse, region="africa")
     check_crosstab(shown_crosstab(at), expected_crosstab(atlas_warehouse, AFRICA))
-    topics = frame(
+    topics = sql_frame(
         atlas_warehouse,
         f"select topic, count(distinct project_id) as n from project_topics where project_id in "
         f"(select project_id from projects p where {AFRICA}) group by 1",
@@ -113,7 +101,7 @@ def test_every_chart_colours_bars_by_pillar(monkeypatch, atlas_warehouse):
 
 def test_topics_are_the_most_frequent_sorted_by_count(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    counts = frame(
+    counts = sql_frame(
         atlas_warehouse,
         "select topic, count(distinct project_id) as n from project_topics group by 1 "
         "order by n desc, topic",
@@ -131,13 +119,13 @@ def test_topics_are_the_most_frequent_sorted_by_count(monkeypatch, atlas_warehou
 
 def test_groups_and_partners_equal_the_warehouse(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    groups = frame(
+    groups = sql_frame(
         atlas_warehouse,
         "select beneficiary_group as g, count(distinct project_id) as n "
         "from project_beneficiaries group by 1",
     )
     assert stacked(chart(at, "pillars_groups")) == dict(zip(groups["g"], groups["n"], strict=True))
-    partners = frame(
+    partners = sql_frame(
         atlas_warehouse,
         "select partner, count(distinct project_id) as n from project_partners group by 1",
     )

@@ -10,6 +10,7 @@ import apptest_support
 import duckdb
 import pandas as pd
 import pytest
+from apptest_support import markdown_text
 from streamlit.testing.v1 import AppTest
 
 from dashboard import theme, ui
@@ -26,10 +27,6 @@ def open_page(monkeypatch, atlas_warehouse):
 def table(at: AppTest):
     (frame,) = [d.value for d in at.dataframe if "Link" in d.value.columns]
     return frame
-
-
-def text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def test_table_lists_every_project(open_page, sql):
@@ -51,7 +48,7 @@ def test_table_lists_every_project(open_page, sql):
 
 
 def test_table_follows_search_and_region_from_the_url(open_page, sql):
-    at = open_page(q="child labour", region="Africa")
+    at = open_page(q="child labour", region="africa")
     expected = sql(
         """
         select p.project_id from projects p
@@ -76,7 +73,7 @@ def test_project_link_shows_its_detail(open_page, sql):
     title, url = sql("select title, source_url from projects where project_id = ?", HAZELNUT)[0]
     assert at.header[0].value == title
     assert at.selectbox(key="project").value == HAZELNUT
-    shown = text(at)
+    shown = markdown_text(at)
     assert "**Years**  \n2012–2017" in shown
     assert url in shown
     places = [d.value for d in at.dataframe if "Place" in d.value.columns][0]
@@ -88,7 +85,7 @@ def test_project_link_shows_its_detail(open_page, sql):
 
 
 def test_project_hidden_by_filters_is_still_shown_and_says_so(open_page):
-    at = open_page(project=HAZELNUT, region="Africa")
+    at = open_page(project=HAZELNUT, region="africa")
     assert HAZELNUT not in set(table(at)["project_id"])
     assert at.selectbox(key="project").value == HAZELNUT
     assert "Hazelnut" in at.header[0].value
@@ -178,7 +175,7 @@ def test_every_project_of_the_small_catalogue_opens(open_page, mini_warehouse):
     # a record with neither years nor countries says so, field by field
     (project_id,) = undated[0]
     at = open_page(warehouse=mini_warehouse, project=project_id)
-    shown = text(at)
+    shown = markdown_text(at)
     assert "**Years**  \nnot reported" in shown
     assert "**Countries**  \nnot reported" in shown
     assert table(at).set_index("project_id").at[project_id, "Years"] == "not reported"

@@ -56,14 +56,12 @@ def shared_range(
     spans: pd.DataFrame | None = None,
     exchanges: pd.DataFrame | None = None,
     *,
-    as_of_year: int | None = None,
     years: tuple[int, int] | None = None,
 ) -> tuple[float, float] | None:
     """The x range every timeline chart uses: the chosen years, else all years shown.
 
     Spans count through their `drawn_to_year` (the ETL's: an ongoing span runs to the
-    as-of year). `as_of_year` is not needed any more (kept for callers). None when there
-    is no year at all.
+    as-of year). None when there is no year at all.
     """
     if years is not None:
         low, high = int(years[0]), int(years[1])
@@ -280,14 +278,13 @@ def _qualified(qualifier: str) -> str:
 def gantt(
     spans: pd.DataFrame,
     *,
-    as_of_year: int | None = None,
     x_range: tuple[float, float] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
     """One row per project, one bar per phase, coloured by pillar.
 
     Each bar runs to the span's `drawn_to_year`, computed once by the ETL
-    (`etl.transform.drawn_to_year`; `as_of_year` is not needed any more, kept for
-    callers): ongoing bars run through the as-of year and end in an arrow (open end).
+    (`etl.transform.drawn_to_year`): ongoing bars run through the as-of year and end
+    in an arrow (open end).
     Projects with no start year are not drawn (never at 0): they are returned as the
     third value, for a "years not reported" list. The table has one row per bar.
     """

@@ -1,0 +1,247 @@
+"""Links: filters ↔ URL as codes (defaults stay out, everything round-trips), older links
+through the dated URL migrations, the one link builder, notes for what is ignored."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import links, pages
+from dashboard.filters import (
+    CHOICES,
+    MAX_SEARCH_TERMS,
+    FilterOptions,
+    Filters,
+    choice_options,
+    describe,
+    search_terms,
+)
+
+ROWS = {
+    "region": [(r, None) for r in ("Africa", "Americas", "Arab States", "Multi-region")],
+    "country": [
+        ("MAR", "Morocco"),
+        ("BRA", "Brazil"),
+        ("CIV", "Côte d'Ivoire"),
+        ("TUR", "Türkiye"),
+    ],
+    "pillar": [(p, None) for p in ("rights", "employment", "social_protection", "social_dialogue")],
+    "topic": [(t, None) for t in ("child labour", "Child-labour", "informal economy", "tourism")],
+    "group": [(g, None) for g in ("youth", "children", "employers' organizations", "NGOs")],
+    "status": [(s, None) for s in ("ongoing", "completed", "unknown")],
+    "type": [(t, None) for t in ("programme", "project")],
+}
+
+
+def make_options() -> FilterOptions:
+    choices, labels, codes = {}, {}, {}
+    for entry in CHOICES:
+        choices[entry.key], labels[entry.key], codes[entry.key] = choice_options(
+            entry, ROWS[entry.key]
+        )
+    return FilterOptions(choices, labels, codes, year_min=1997, year_max=2017)
+
+
+OPTIONS = make_options()
+
+
+def subsets(values):
+    return st.lists(st.sampled_from(list(values)), unique=True, max_size=len(values)).map(tuple)
+
+
+filters_strategy = st.builds(
+    Filters,
+    **{entry.key: subsets(OPTIONS.values(entry.key)) for entry in CHOICES},
+    years=st.one_of(
+        st.none(),
+        st.tuples(st.integers(1997, 2017), st.integers(1997, 2017))
+        .map(sorted)
+        .map(tuple)
+        .filter(lambda y: y != (1997, 2017)),
+    ),
+    q=st.text(alphabet="abcdéxyz -", max_size=20).map(str.strip),
+)
+
+
+@given(filters_strategy)
+def test_parse_of_encode_is_the_identity(filters):
+    parsed, notes = links.parse(links.encode(filters, OPTIONS), OPTIONS)
+    assert notes == []
+    assert parsed == filters
+
+
+@given(filters_strategy)
+def test_links_carry_codes_never_labels(filters):
+    """Every value in a link is a code: language-independent, survives a renamed label."""
+    for key, values in links.encode(filters, OPTIONS).items():
+        if key in OPTIONS.codes:
+            assert set(values) <= set(OPTIONS.codes[key].values())
+
+
+def test_the_codes_of_each_filter():
+    filters = Filters(
+        region=("Arab States", "Multi-region"),
+        country=("CIV",),
+        pillar=("social_dialogue",),
+        topic=("child labour", "Child-labour"),
+        group=("employers' organizations",),
+        status=("unknown",),
+        type=("programme",),
+    )
+    assert links.encode(filters, OPTIONS) == {
+        "region": ["arab_states", "multi_region"],
+        "country": ["CIV"],
+        "pillar": ["social_dialogue"],
+        # two values with one slug: the second (in value order) gets '-2'
+        "topic": ["child-labour-2", "child-labour"],
+        "group": ["employers-organizations"],
+        "status": ["unknown"],
+        "type": ["programme"],
+    }
+
+
+def test_defaults_stay_out_of_the_url():
+    assert links.encode(Filters(), OPTIONS) == {}
+    urls = links.Urls("http://localhost:8501", Filters(), OPTIONS)
+    assert urls.page(pages.MAP) == "http://localhost:8501/map"
+    assert urls.page(pages.OVERVIEW) == "http://localhost:8501/"
+
+
+def test_the_link_builder_writes_codes_and_the_page_parameters():
+    urls = links.Urls("http://h:8501", Filters(region=("Africa", "Americas")), OPTIONS)
+    assert urls.project("x-1") == "http://h:8501/projects?region=africa&region=americas&project=x-1"
+    assert urls.exchange("e-1", with_filters=False) == "http://h:8501/exchanges?exchange=e-1"
+    assert urls.page(pages.TIMELINE, measure="starting") == (
+        "http://h:8501/timeline?region=africa&region=americas&measure=starting"
+    )
+
+
+def test_a_page_parameter_the_page_does_not_declare_is_refused():
+    urls = links.Urls("http://h", Filters(), OPTIONS)
+    with pytest.raises(ValueError, match="declares no parameter"):
+        urls.page(pages.MAP, project="x")
+
+
+def test_unknown_and_malformed_parameters_are_ignored_with_notes():
+    params = {
+        "region": ["africa", "atlantis"],
+        "pillar": ["Rights"],
+        "years": ["20x0", "2010"],
+        "colour": ["red"],
+        "project": ["kept-as-page-param"],
+    }
+    filters, notes = links.parse(params, OPTIONS)
+    assert filters == Filters(region=("Africa",))
+    text = " ".join(notes)
+    assert "atlantis" in text
+    assert "did you mean “Fundamental principles and rights at work”" in text
+    assert "colour" in text
+    assert "20x0" in text
+    assert "project" not in text  # a page parameter (of the Projects page)
+
+
+def test_a_parameter_of_another_page_is_noted_on_this_page():
+    _, notes = links.parse({"measure": ["starting"]}, OPTIONS, pages.MAP)
+    assert notes == ["Ignored unknown URL parameter “measure” on the Map page."]
+    for page in pages.PAGES:
+        for param in page.params:
+            assert links.parse({param.key: ["x"]}, OPTIONS, page)[1] == []
+
+
+def test_years_as_the_slider_takes_them():
+    assert links.parse({"years": ["1997", "2017"]}, OPTIONS) == (Filters(), [])
+    assert links.parse({"years": ["2000", "2005"]}, OPTIONS) == (Filters(years=(2000, 2005)), [])
+    # What the slider drops (out of range, one year, reversed) is dropped with a note.
+    assert links.parse({"years": ["2005", "2000"]}, OPTIONS)[0] == Filters(years=(2000, 2005))
+    for bad in (["1990", "2005"], ["2010"], ["x", "2000"]):
+        filters, notes = links.parse({"years": bad}, OPTIONS)
+        assert filters == Filters() and len(notes) == 1 and "Ignored years" in notes[0]
+
+
+def test_describe_names_every_filter_for_exports():
+    lines = dict(describe(Filters(country=("CIV",), years=(2000, 2005)), OPTIONS))
+    assert lines["Country"] == "Côte d'Ivoire"
+    assert lines["ILO region"] == "all"
+    assert lines["Years active"] == "2000–2005"
+    assert lines["Search"] == "none"
+
+
+def test_search_terms_split_quotes_and_hyphens_and_are_capped():
+    assert search_terms('"Child-Labour" in  Côte') == ["child", "labour", "in", "cote"]
+    assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == MAX_SEARCH_TERMS
+
+
+# --- links written by earlier versions ---------------------------------------------------
+# Written by the app before codes (commit abbcc51): its permalink builder, which wrote
+# what its URL-bound sidebar widgets wrote (display labels), run on the curated catalogue;
+# the Timeline's measure/stack as its bound segmented controls wrote them (labels).
+LABEL_LINKS = {
+    "http://localhost:8501/timeline?region=Africa&pillar=Social+dialogue&measure=Starting"
+    "&stack=Region": (
+        Filters(region=("Africa",), pillar=("social_dialogue",)),
+        {"measure": "starting", "stack": "region"},
+    ),
+    "http://localhost:8501/map?country=C%C3%B4te+d%27Ivoire&status=End+not+reported"
+    "&country_focus=CIV": (
+        Filters(country=("CIV",), status=("unknown",)),
+        {"country_focus": "CIV"},
+    ),
+    "http://localhost:8501/pillars?region=Arab+States&region=Americas"
+    "&pillar=Fundamental+principles+and+rights+at+work"
+    "&pillar=Employment+creation+and+sustainable+enterprises&pillar=Social+protection": (
+        Filters(
+            region=("Arab States", "Americas"),
+            pillar=("rights", "employment", "social_protection"),
+        ),
+        {},
+    ),
+    "http://localhost:8501/exchanges?country=Morocco&country=Brazil&country=T%C3%BCrkiye"
+    "&exchange=chefchaouen-2014": (
+        Filters(country=("MAR", "BRA", "TUR")),
+        {"exchange": "chefchaouen-2014"},
+    ),
+    "http://localhost:8501/?topic=child+labour&group=NGOs&type=Programme&years=2000&years=2010": (
+        Filters(topic=("child labour",), group=("NGOs",), type=("programme",), years=(2000, 2010)),
+        {},
+    ),
+    "http://localhost:8501/projects?region=Africa&q=child+labour&project=x": (
+        Filters(region=("Africa",), q="child labour"),
+        {"project": "x"},
+    ),
+    # the Map's focus chooser wrote its label in its first days
+    "http://localhost:8501/map?country_focus=Brazil+%282+projects%29": (
+        Filters(),
+        {"country_focus": "BRA"},
+    ),
+}
+
+
+@pytest.mark.parametrize("url", list(LABEL_LINKS))
+def test_links_of_earlier_versions_open_the_same_view(url):
+    expected_filters, expected_page = LABEL_LINKS[url]
+    parts = urlsplit(url)
+    page = pages.by_path(parts.path)
+    params = parse_qs(parts.query)
+    filters, notes = links.parse(params, OPTIONS, page)
+    assert notes == []
+    assert filters == expected_filters
+    for key, value in expected_page.items():
+        assert links.page_param_value(page, key, params, OPTIONS) == value
+    # and the link written today for that view carries codes only
+    today = links.Urls("http://localhost:8501", filters, OPTIONS).page(page, **expected_page)
+    assert links.parse(parse_qs(urlsplit(today).query), OPTIONS, page) == (filters, [])
+    for key, values in parse_qs(urlsplit(today).query).items():
+        if key in OPTIONS.codes:
+            assert set(values) <= set(OPTIONS.codes[key].values())
+
+
+def test_migrations_are_dated_and_leave_todays_links_alone():
+    assert [m.since for m in links.URL_MIGRATIONS] == sorted(m.since for m in links.URL_MIGRATIONS)
+    today = links.encode(
+        Filters(region=("Africa",), topic=("child labour", "Child-labour"), status=("unknown",)),
+        OPTIONS,
+    ) | {"measure": ["starting"], "country_focus": ["BRA"]}
+    assert links.migrate(today, OPTIONS) == today
