@@ -17,6 +17,8 @@ bench/RESULTS.md, by `python bench/sessions.py`.
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -105,6 +107,8 @@ class Session:
                 kinds[which] = kinds.get(which, 0) + 1
                 if which == "exception":
                     exceptions.append(f"{element.exception.type}: {element.exception.message}")
+                    if os.environ.get("ATLAS_SESSIONS_TRACE"):
+                        print("\n".join(element.exception.stack_trace), file=sys.stderr)
                 elif which == "metric":
                     metrics[element.metric.label] = element.metric.body
                 elif which == "multiselect":

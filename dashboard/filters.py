@@ -229,6 +229,16 @@ REGISTRY: tuple[Filter, ...] = (
         code_of=slug,
     ),
     Choice(
+        key="partner_type",
+        label="Partner type",
+        description="Projects with at least one partner of these types, as the source names them.",
+        options_sql="select distinct partner_type as value from project_partners",
+        on_projects=_in_table("project_partners", "projects", "partner_type"),
+        on_exchanges=None,
+        label_of=lambda kind: theme.PARTNER_TYPE_LABELS.get(kind, kind),
+        order=tuple(theme.PARTNER_TYPE_LABELS),
+    ),
+    Choice(
         key="status",
         label="Status",
         description=(

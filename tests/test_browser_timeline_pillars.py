@@ -69,7 +69,7 @@ def test_timeline_renders_offline(app_url, browser):
         shot = whole_page_screenshot(page, "timeline")
         # "Colour by: Region" redraws the per-year chart by region and goes into the URL.
         page.get_by_role("radio", name="Region", exact=True).click()
-        page.wait_for_url(re.compile(r"stack=Region"), timeout=20_000)
+        page.wait_for_url(re.compile(r"stack=region"), timeout=20_000)
         page.wait_for_function(
             f"document.querySelector('{PLOT}').innerText.includes('Asia and the Pacific')",
             timeout=20_000,

@@ -32,6 +32,7 @@ PROJECT_CASES = {
     "pillar": (Filters(pillar=("employment",)), {"phl-youth", "moz-bra-ssc"}),
     "topic": (Filters(topic=("child labour", "cooperatives")), {"lac-initiative", "arab-coops"}),
     "group": (Filters(group=("women",)), {"moz-bra-ssc"}),
+    "partner_type": (Filters(partner_type=("donor",)), {"phl-youth"}),
     "status ongoing": (Filters(status=("ongoing",)), {"bra-fifa"}),
     "status unknown": (Filters(status=("unknown",)), {"lac-initiative"}),
     "type": (Filters(type=("programme",)), {"lac-initiative"}),
@@ -57,8 +58,10 @@ EXCHANGE_CASES = {
     "search": (Filters(q="seminar"), {"odienne-2015"}),
     # filters that do not apply to exchanges leave them all
     "pillar does not apply": (Filters(pillar=("employment",)), ALL_EXCHANGES),
-    "group, status and type do not apply": (
-        Filters(group=("women",), status=("ongoing",), type=("programme",)),
+    "group, partner type, status and type do not apply": (
+        Filters(
+            group=("women",), status=("ongoing",), type=("programme",), partner_type=("donor",)
+        ),
         ALL_EXCHANGES,
     ),
 }

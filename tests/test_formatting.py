@@ -262,3 +262,45 @@ def test_counts_keep_the_sources_qualifier():
     assert formatting.count_text(8, "at_least") == "at least 8"
     assert formatting.count_text(130_000_000, None) == "130,000,000"
     assert formatting.count_text(None, "about") == formatting.NOT_REPORTED
+
+
+# --- the HTML snippets pages show (every value escaped) ---------------------------------
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_map_list_item_links_the_title_and_escapes_every_value():
+    row = {
+        "title": HOSTILE,
+        "pillar": "employment",
+        "start_year": 2009,
+        "end_year": None,
+        "ongoing": True,
+        "countries": "Côte d'Ivoire & <b>Ghana</b>",
+    }
+    item = formatting.map_list_item(row, "http://h/projects?project=a&x='b'")
+    assert "<img" not in item and "<b>" not in item
+    assert "&lt;img src=x onerror=alert(1)&gt;" in item
+    assert "href='http://h/projects?project=a&amp;x=&#x27;b&#x27;'" in item
+    assert theme.PILLAR_COLOURS["employment"] in item and "Employment" in item
+    assert "2009–ongoing" in item
+
+
+def test_map_list_item_says_what_is_not_reported():
+    item = formatting.map_list_item({"title": "T", "pillar": None, "countries": None}, "u")
+    assert "years not reported" in item and "country not reported" in item
+    assert "#777777" in item  # no pillar: a neutral dot, not a pillar's colour
+
+
+def test_project_badges_escape_the_record_type_and_status():
+    badges = formatting.project_badges(
+        {"pillar": "rights", "record_type": HOSTILE, "status": "ongoing"}
+    )
+    assert "<img" not in badges and "&lt;img" in badges
+    assert "Ongoing" in badges and theme.PILLAR_COLOURS["rights"] in badges
+
+
+def test_role_chips_name_every_role_in_its_colour():
+    chips = formatting.role_chips()
+    for role in formatting.ROLE_PRIORITY:
+        assert theme.ROLE_LABELS[role] in chips and theme.ROLE_COLOURS[role] in chips

@@ -31,6 +31,7 @@ ROWS = {
     "pillar": [(p, None) for p in ("rights", "employment", "social_protection", "social_dialogue")],
     "topic": [(t, None) for t in ("child labour", "Child-labour", "informal economy", "tourism")],
     "group": [(g, None) for g in ("youth", "children", "employers' organizations", "NGOs")],
+    "partner_type": [(t, None) for t in ("donor", "un_agency", "workers")],
     "status": [(s, None) for s in ("ongoing", "completed", "unknown")],
     "type": [(t, None) for t in ("programme", "project")],
 }

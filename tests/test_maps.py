@@ -401,3 +401,13 @@ def test_static_map_without_counts_draws_countries_as_a_backdrop():
     assert countries and not any(t.showlegend for t in countries)
     assert [t for t in fig.data if t.legendgroup == "exchanges"]
     assert not [t for t in fig.data if t.legendgroup == "localities"]
+
+
+def test_the_legend_names_each_count_pillar_and_role_in_its_colour():
+    legend = layers.legend_html(12)
+    for label, colour in layers.count_legend(12):
+        assert colour in legend and label in legend
+    for pillar in theme.PILLAR_ORDER:
+        assert theme.PILLAR_COLOURS[pillar] in legend and theme.PILLAR_SHORT[pillar] in legend
+    for role, colour in theme.ROLE_COLOURS.items():
+        assert colour in legend and theme.ROLE_LABELS[role] in legend

@@ -35,6 +35,7 @@ MUTATIONS = {
     "topic": "entry('topic', on_projects='true')",
     "topic on exchanges": "entry('topic', on_exchanges='true')",
     "group": "entry('group', on_projects='true')",
+    "partner_type": "entry('partner_type', on_projects='true')",
     "status": "entry('status', on_projects='true')",
     "type": "entry('type', on_projects='true')",
     "years": "entry('years', on_projects='? <= ?')",  # keeps both parameters, matches all

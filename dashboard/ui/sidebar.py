@@ -89,6 +89,7 @@ def _widget(entry: Filter, opts) -> object:
                 entry.label,
                 min_value=opts.year_min,
                 max_value=opts.year_max,
+                value=(opts.year_min, opts.year_max),  # a range slider; the link seeds it
                 key=entry.key,
                 help=entry.description,
             )
