@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 
