@@ -383,8 +383,13 @@ def read_catalogue(
         )
         return {}
     refused = any(p.file == str(source) and p.sheet is None for p in report.problems)
-    if not refused and "projects" not in sheets and not any(
-        p.file.lower().endswith("projects.csv") or p.sheet == "projects" for p in report.problems
+    if (
+        not refused
+        and "projects" not in sheets
+        and not any(
+            p.file.lower().endswith("projects.csv") or p.sheet == "projects"
+            for p in report.problems
+        )
     ):
         report.add(
             Where(str(source)).problem(
