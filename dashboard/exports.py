@@ -54,11 +54,14 @@ def xlsx_bytes(
     frame: pd.DataFrame,
     *,
     title: str,
-    filters: Sequence[tuple[str, str]],
+    filters: Sequence[tuple[str, ...]],
     permalink: str,
     exported_at: datetime | None = None,
 ) -> bytes:
-    """Workbook: 'data' (the rows) and 'about' (title, filters, link, source, date)."""
+    """Workbook: 'data' (the rows) and 'about' (title, filters, link, source, date).
+
+    `filters` are (filter, value) or (filter, value, what it means) lines
+    (`dashboard.filters.describe`)."""
     exported_at = exported_at or datetime.now(UTC)
     about = [
         ("Export", title),
@@ -67,18 +70,19 @@ def xlsx_bytes(
         ("Source", CITATION),
         ("Rows", str(len(frame))),
         ("", ""),
-        ("Filters", ""),
+        ("Filters", "", "What the filter keeps"),
         *filters,
         ("", ""),
         ("Note", "Empty cells mean the source does not report the value (never zero)."),
     ]
+    about = [(*line, "", "")[:3] for line in about]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _export_frame(frame).to_excel(writer, sheet_name="data", index=False)
-        pd.DataFrame(about, columns=["item", "value"]).to_excel(
+        pd.DataFrame(about, columns=["item", "value", "meaning"]).to_excel(
             writer, sheet_name="about", index=False
         )
-        for name, width in (("data", 24), ("about", 60)):
+        for name, width in (("data", 24), ("about", 50)):
             sheet = writer.sheets[name]
             formulas.text_cells(sheet)  # text stays text: never a live formula
             for column in sheet.columns:

@@ -22,19 +22,15 @@ from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
 from dashboard import theme
+from etl.normalise import slug  # the ETL keeps one spelling per slug
 
 # Labels are plain English here; the languages issue passes them through gettext.
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: how search and codes compare text."""
+    """Lower case without accents: how search compares text."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def slug(text: str) -> str:
-    """A stable URL code for free text: 'Child labour' → 'child-labour'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "-"
 
 
 Clause = tuple[str, list]  # an SQL condition and its parameters
@@ -113,7 +109,7 @@ class Search:
     description: str
     on_projects: str  # the searched text of `projects p`
     on_exchanges: str | None
-    max_chars: int = 200
+    max_chars: int = 100  # the search box's limit, and a link's
     default: str = ""
 
     def clauses(self, value: str, on: str) -> list[Clause]:
@@ -345,8 +341,9 @@ def choice_options(
 ) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
     """(values in order, labels, codes) of one choice filter from its options query.
 
-    Two values whose codes collide (say 'Child labour' and 'child-labour') get '-2',
-    '-3' in value order, so every code names one value.
+    The ETL keeps one spelling per slug, so topic and group codes are stable. Should two
+    values still share a code (a warehouse built otherwise), the later ones in value
+    order get '-2', '-3', so that every code names one value.
     """
     labels = {value: (label or entry.label_of(value)) for value, label in rows if value}
     values = list(labels)
@@ -387,6 +384,7 @@ def applying_to(on: str = "exchanges") -> list[Filter]:
     return [f for f in REGISTRY if getattr(f, f"on_{on}") is not None]
 
 
-def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str]]:
-    """(filter, value) lines a reader understands — for exports and captions."""
-    return [(f.label, f.describe(filters.values(f.key), options)) for f in REGISTRY]
+def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str, str]]:
+    """(filter, value, what the filter means) lines a reader understands — for captions
+    and the `about` sheet of exports."""
+    return [(f.label, f.describe(filters.values(f.key), options), f.description) for f in REGISTRY]

@@ -163,7 +163,10 @@ def parse(
         elif isinstance(entry, YearRange):
             chosen[entry.key] = _parse_years(entry, raw, options, notes)
         elif isinstance(entry, Search):
-            chosen[entry.key] = " ".join(raw).strip()[: entry.max_chars]
+            text = " ".join(raw).strip()
+            if len(text) > entry.max_chars:
+                notes.append(f"Search shortened to its first {entry.max_chars} characters.")
+            chosen[entry.key] = text[: entry.max_chars].strip()
     return Filters(**chosen), notes
 
 

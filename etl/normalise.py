@@ -35,6 +35,12 @@ def fold(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", lowered).strip()
 
 
+def slug(text: str) -> str:
+    """A stable code for free text in links: 'Child labour' → 'child-labour'. Spellings
+    with one slug are one value in the warehouse (`etl.transform.one_spelling`)."""
+    return fold(text).replace(" ", "-") or "-"
+
+
 def suggest(value: str, choices, cutoff: float = 0.75) -> str | None:
     """The closest choice to `value`, if any is close enough to be a likely typo."""
     by_key: dict[str, str] = {}

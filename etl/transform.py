@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from etl import SCHEMA_VERSION, vocab
 from etl.countries import country_name, country_region, country_table
-from etl.normalise import fold
+from etl.normalise import fold, slug
 from etl.validate import Catalogue
+
+
+def one_spelling(values: Iterable[str]) -> dict[str, str]:
+    """Spellings that differ only in case, accents or punctuation ('child labour',
+    'Child-labour') → one spelling, so a topic or a beneficiary group is one value with
+    one link code (its slug). The most used spelling wins, then the first in sort order."""
+    by_slug: dict[str, Counter] = {}
+    for value in values:
+        by_slug.setdefault(slug(value), Counter())[value] += 1
+    return {
+        value: min(spellings, key=lambda s, c=spellings: (-c[s], s))
+        for spellings in by_slug.values()
+        for value in spellings
+    }
+
+
+def _respelled(rows: list[dict], column: str, spelling: dict[str, str], key: str) -> list[dict]:
+    """`rows` with `column` in its one spelling; a record naming two spellings keeps one."""
+    seen: set[tuple] = set()
+    out = []
+    for row in rows:
+        row = {**row, column: spelling[row[column]]}
+        if (row[key], row[column]) not in seen:
+            seen.add((row[key], row[column]))
+            out.append(row)
+    return out
 
 
 def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
@@ -189,6 +217,12 @@ def build_tables(
             }
         )
         exchange_topics += [{"exchange_id": e["exchange_id"], "topic": t} for t in e["topics"]]
+
+    topic_spelling = one_spelling([t["topic"] for t in topics + exchange_topics])
+    topics = _respelled(topics, "topic", topic_spelling, "project_id")
+    exchange_topics = _respelled(exchange_topics, "topic", topic_spelling, "exchange_id")
+    group_spelling = one_spelling([b["beneficiary_group"] for b in beneficiaries])
+    beneficiaries = _respelled(beneficiaries, "beneficiary_group", group_spelling, "project_id")
 
     participants = [
         {

@@ -37,8 +37,11 @@ def test_xlsx_states_filters_permalink_source_and_date():
     data = exports.xlsx_bytes(
         FRAME,
         title="Projects per country",
-        filters=[("ILO region", "Africa"), ("Years", "2000–2005")],
-        permalink="http://localhost:8501/map?region=Africa",
+        filters=[
+            ("ILO region", "Africa", "Projects with a country in it."),
+            ("Years", "2000–2005"),
+        ],
+        permalink="http://localhost:8501/map?region=africa",
         exported_at=datetime(2026, 11, 29, 10, 30, tzinfo=UTC),
     )
     workbook = openpyxl.load_workbook(io.BytesIO(data))
@@ -46,8 +49,11 @@ def test_xlsx_states_filters_permalink_source_and_date():
     rows = list(workbook["data"].iter_rows(values_only=True))
     assert rows[0] == ("country", "count", "start_date")
     assert rows[1][0] == "Côte d'Ivoire" and rows[2][1] is None
-    about = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
-    assert about["Permalink"] == "http://localhost:8501/map?region=Africa"
+    rows = list(workbook["about"].iter_rows(min_row=2, values_only=True))
+    about = {item: value for item, value, _ in rows}
+    assert about["Permalink"] == "http://localhost:8501/map?region=africa"
+    meaning = {item: what for item, _, what in rows}
+    assert meaning["ILO region"] == "Projects with a country in it."  # what the filter keeps
     assert about["ILO region"] == "Africa"
     assert about["Years"] == "2000–2005"
     assert about["Exported at (UTC)"] == "2026-11-29 10:30"
@@ -157,7 +163,7 @@ def test_xlsx_cells_are_strings_as_typed_never_formulas():
     assert all(c.quotePrefix for c in data_sheet["A"][1:3])  # Excel keeps them text on edit
     assert [c.value for c in data_sheet["B"][1:3]] == [1.5, -2]  # numbers stay numbers
     assert data_sheet["B"][2].data_type == "n"
-    about = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
+    about = {row[0]: row[1] for row in workbook["about"].iter_rows(min_row=2, values_only=True)}
     assert about["Export"] == '=HYPERLINK("http://evil.example")' and about["Search"] == "=1+1"
     raw = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in raw  # no formula element anywhere in the file

@@ -13,6 +13,7 @@ from dashboard import links, pages
 from dashboard.filters import (
     CHOICES,
     MAX_SEARCH_TERMS,
+    REGISTRY,
     FilterOptions,
     Filters,
     choice_options,
@@ -163,7 +164,10 @@ def test_years_as_the_slider_takes_them():
 
 
 def test_describe_names_every_filter_for_exports():
-    lines = dict(describe(Filters(country=("CIV",), years=(2000, 2005)), OPTIONS))
+    described = describe(Filters(country=("CIV",), years=(2000, 2005)), OPTIONS)
+    lines = {label: value for label, value, _ in described}
+    assert {label for label, _, _ in described} == {f.label for f in REGISTRY}
+    assert all(meaning for _, _, meaning in described)  # each says what it keeps
     assert lines["Country"] == "Côte d'Ivoire"
     assert lines["ILO region"] == "all"
     assert lines["Years active"] == "2000–2005"

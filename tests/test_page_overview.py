@@ -6,6 +6,7 @@ from __future__ import annotations
 from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
 from conftest import quiet
 
+from dashboard.filters import Filters
 from etl.build import build
 
 
@@ -56,12 +57,16 @@ def test_reported_beside_documented(monkeypatch, atlas_warehouse, sql):
     assert "Why they differ" in markdown_text(at)
 
 
-def test_no_match_says_so_and_offers_to_clear_filters(monkeypatch, atlas_warehouse):
-    # Clicking it is tested in the browser (AppTest does not replay URL-bound widgets).
-    at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
+def test_no_match_says_so_and_clear_all_filters_starts_again(monkeypatch, atlas_warehouse, sql):
+    at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word", region="africa")
     assert "No projects or exchanges match the current filters" in markdown_text(at)
-    assert [b for b in at.button if b.label == "Clear all filters"]
     assert "Projects and programmes" not in metrics(at)
+    (clear,) = [b for b in at.button if b.label == "Clear all filters" and b.key]
+    clear.click().run()
+    assert at.session_state["filters"] == Filters()
+    assert at.text_input(key="q").value == "" and at.multiselect(key="region").value == []
+    assert not {"q", "region"} & set(at.query_params)  # the link is cleared too
+    assert metrics(at)["Projects and programmes"] == str(sql("select count(*) from projects")[0][0])
 
 
 def test_bad_url_parameters_are_noted_not_fatal(monkeypatch, atlas_warehouse):

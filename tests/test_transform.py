@@ -1,14 +1,18 @@
-"""The rules computed once in the ETL: a project's status and a span's drawn-to year."""
+"""The rules computed once in the ETL: a project's status, a span's drawn-to year, and
+one spelling (so one link code) per topic and beneficiary group."""
 
 from __future__ import annotations
 
-import duckdb
+import csv
+
 import pytest
+from conftest import quiet, sql_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.normalise import Phase
-from etl.transform import active_years, drawn_to_year, project_status
+from etl.build import build
+from etl.normalise import Phase, slug
+from etl.transform import active_years, drawn_to_year, one_spelling, project_status
 
 AS_OF = 2015
 
@@ -63,19 +67,17 @@ def test_active_years_end_at_the_drawn_to_year(start, length, ongoing):
 
 
 def test_warehouse_status_and_drawn_to_year(mini_warehouse):
-    con = duckdb.connect(str(mini_warehouse / "atlas.duckdb"), read_only=True)
-    as_of = int(con.execute("select value from meta where key = 'as_of_year'").fetchone()[0])
-    projects = con.execute(
-        "select start_year, end_year, ongoing, status, drawn_to_year from projects"
-    ).fetchall()
-    phases = con.execute(
-        "select start_year, end_year, ongoing, drawn_to_year from project_phases"
-    ).fetchall()
-    last_years = dict(
-        con.execute("select project_id, max(year) from project_years group by 1").fetchall()
+    as_of = int(sql_rows(mini_warehouse, "select value from meta where key = 'as_of_year'")[0][0])
+    projects = sql_rows(
+        mini_warehouse, "select start_year, end_year, ongoing, status, drawn_to_year from projects"
     )
-    drawn = dict(con.execute("select project_id, drawn_to_year from projects").fetchall())
-    con.close()
+    phases = sql_rows(
+        mini_warehouse, "select start_year, end_year, ongoing, drawn_to_year from project_phases"
+    )
+    last_years = dict(
+        sql_rows(mini_warehouse, "select project_id, max(year) from project_years group by 1")
+    )
+    drawn = dict(sql_rows(mini_warehouse, "select project_id, drawn_to_year from projects"))
     assert projects
     for start, end, ongoing, status, drawn_to in projects:
         assert status == project_status(start, end, ongoing, as_of)
@@ -84,3 +86,50 @@ def test_warehouse_status_and_drawn_to_year(mini_warehouse):
         assert drawn_to == drawn_to_year(start, end, ongoing, as_of)
     # A project's drawn-to year is its last active year.
     assert {pid: y for pid, y in drawn.items() if y is not None} == last_years
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Child labour",
+                "child-labour",
+                "CHILD LABOUR",
+                "tourism",
+                "Tourisme",
+                "employers' organizations",
+                "Employers organizations",
+            ]
+        ),
+        min_size=1,
+    )
+)
+def test_one_spelling_per_slug(values):
+    spelling = one_spelling(values)
+    assert set(spelling) == set(values)
+    by_slug = {}
+    for value, chosen in spelling.items():
+        assert slug(chosen) == slug(value) and chosen in values
+        by_slug.setdefault(slug(value), set()).add(chosen)
+    assert all(len(chosen) == 1 for chosen in by_slug.values())  # one spelling per code
+    # the most used spelling wins
+    for chosen in spelling.values():
+        same = [v for v in values if slug(v) == slug(chosen)]
+        assert same.count(chosen) == max(same.count(v) for v in same)
+
+
+def test_two_spellings_of_a_topic_are_one_value_in_the_warehouse(tmp_path, mini_catalogue):
+    """A link code names one topic whatever spellings the catalogue uses."""
+    path = mini_catalogue / "projects.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[1]["topics"] = "Local-economic development; youth employment"  # phl-youth, spelt apart
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    build(mini_catalogue, tmp_path / "wh", progress=quiet)
+    topics = sql_rows(tmp_path / "wh", "select topic, count(*) from project_topics group by 1")
+    spellings = [t for t, _ in topics if slug(t) == "local-economic-development"]
+    assert spellings == ["local economic development"]  # the spelling moz-leda and an exchange use
+    assert dict(topics)["local economic development"] == 2

@@ -1,9 +1,11 @@
 """The filter sidebar, generated from the filter registry, and the URL it keeps in step.
 
 The link decides once, on a session's first run: `links.parse` (with the URL
-migrations) gives the `Filters`, and the widgets are seeded from them. From then on the
+migrations) gives the `Filters`, which become the widgets' defaults. From then on the
 widgets decide, and every run writes the filters back to the URL as codes. (Streamlit's
-own `bind="query-params"` would write each option's display label.)
+own `bind="query-params"` would write each option's display label.) The widgets are
+never written through `st.session_state`: "Clear all filters" removes their state, so
+they start again from "no restriction".
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dashboard.pages import PRESENT, PageSpec
 from dashboard.ui.data import options
 
 NOTES_KEY = "url_notes"
-_SEEDED_KEY = "_filters_seeded_from_url"
+_FROM_LINK_KEY = "_filters_from_link"  # what the link asked for: the widgets' defaults
 FILTERS_KEY = "filters"
 
 
@@ -46,30 +48,31 @@ def _widget_value(entry: Filter, value, opts) -> object:
 
 
 def seed_from_url(page: PageSpec | None) -> None:
-    """The link's filters into the widgets, and its notes for the user."""
-    opts = options()
-    filters, notes = links.parse(raw_params(), opts, page)
-    for entry in REGISTRY:
-        st.session_state[entry.key] = _widget_value(entry, filters.values(entry.key), opts)
+    """The link's filters become the widgets' defaults; its notes are kept for the user."""
+    filters, notes = links.parse(raw_params(), options(), page)
+    st.session_state[_FROM_LINK_KEY] = filters
     if notes:
         st.session_state[NOTES_KEY] = notes
-    st.session_state[_SEEDED_KEY] = True
 
 
 def clear_filters() -> None:
-    opts = options()
+    """Every widget back to 'no restriction' (a callback: runs before the rerun)."""
+    st.session_state[_FROM_LINK_KEY] = Filters()
     for entry in REGISTRY:
-        st.session_state[entry.key] = _widget_value(entry, entry.default, opts)
+        st.session_state.pop(entry.key, None)  # the widget starts again from its default
 
 
-def _widget(entry: Filter, opts) -> object:
-    """The sidebar widget of one registry entry; returns its value as a filter value."""
+def _widget(entry: Filter, default, opts) -> object:
+    """The sidebar widget of one registry entry, starting at `default` (the link's
+    value); returns its value as a filter value."""
+    start = _widget_value(entry, default, opts)
     if isinstance(entry, Search):
         return st.text_input(
             entry.label,
+            value=start,
             key=entry.key,
             placeholder="title, summary, beneficiaries, partners",
-            max_chars=100,
+            max_chars=entry.max_chars,
             help=entry.description,
         ).strip()
     if isinstance(entry, Choice):
@@ -77,6 +80,7 @@ def _widget(entry: Filter, opts) -> object:
             st.multiselect(
                 entry.label,
                 options=list(opts.values(entry.key)),
+                default=start,
                 format_func=lambda value, key=entry.key: opts.label(key, value),
                 key=entry.key,
                 help=entry.description,
@@ -89,7 +93,7 @@ def _widget(entry: Filter, opts) -> object:
                 entry.label,
                 min_value=opts.year_min,
                 max_value=opts.year_max,
-                value=(opts.year_min, opts.year_max),  # a range slider; the link seeds it
+                value=start,
                 key=entry.key,
                 help=entry.description,
             )
@@ -113,12 +117,13 @@ def write_url(filters: Filters) -> None:
 def sidebar_filters(page: PageSpec | None = None) -> Filters:
     """Render the shared filters and return the current Filters (also kept in the
     session for the page: `current_filters()`)."""
-    if _SEEDED_KEY not in st.session_state:
+    if _FROM_LINK_KEY not in st.session_state:  # a session's first run: the link decides
         seed_from_url(page)
+    from_link = st.session_state[_FROM_LINK_KEY]
     opts = options()
     with st.sidebar:
         st.markdown("### Filters")
-        filters = Filters(**{entry.key: _widget(entry, opts) for entry in REGISTRY})
+        filters = Filters(**{e.key: _widget(e, from_link.values(e.key), opts) for e in REGISTRY})
         if not filters.is_default():
             st.button("Clear all filters", on_click=clear_filters, width="stretch")
     write_url(filters)
@@ -146,13 +151,13 @@ def filters_text(filters: Filters, shown: Callable[[str], str] = str) -> str:
 
 
 def describe_active(
-    filters: Filters, lines: list[tuple[str, str]], shown: Callable[[str], str] = str
+    filters: Filters, lines: list[tuple[str, str, str]], shown: Callable[[str], str] = str
 ) -> str:
     """The sentence of `filters_text` from `describe` lines (pure, for tests)."""
     if filters.is_default():
         return "Everything in the catalogue (no filters)"
     active_labels = {entry.label for entry, _ in filters.active()}
-    active = [f"{label}: {shown(value)}" for label, value in lines if label in active_labels]
+    active = [f"{label}: {shown(value)}" for label, value, _ in lines if label in active_labels]
     return "Filtered by " + " · ".join(active)
 
 
