@@ -3,7 +3,7 @@
 A warehouse *version* is the DuckDB file's path, modification time and size: a rebuilt
 warehouse (swapped in atomically by `python -m etl build`) is a new version, opened
 afresh on the next query without restarting the app. (The Streamlit layer caches
-query results keyed by version: see dashboard/ui.py.)
+query results keyed by version: see dashboard/ui/data.py.)
 """
 
 from __future__ import annotations

@@ -13,11 +13,11 @@ from dashboard.figures.timeline import MEASURES, STACKS
 @dataclass(frozen=True)
 class PageParam:
     """A page's own URL parameter (not a filter): its key, and for a fixed set of
-    choices, code → label (the URL carries the code; older links the label)."""
+    choices, code → label (the URL carries the code; older links the label). The first
+    choice is the default, which stays out of the URL."""
 
     key: str
     choices: Mapping[str, str] = field(default_factory=dict)
-    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ TIMELINE = PageSpec(
     ":material/timeline:",
     "timeline",
     (
-        PageParam("measure", MEASURES, default="active"),
-        PageParam("stack", STACKS, default="pillar"),
+        PageParam("measure", MEASURES),
+        PageParam("stack", STACKS),
     ),
 )
 PILLARS = PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars")

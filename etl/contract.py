@@ -12,7 +12,6 @@ from etl import vocab
 
 _ID = pa.Column("string", nullable=False)
 _REGIONS = [*vocab.ILO_REGIONS, vocab.MULTI_REGION]
-_PROJECT_STATUSES = ["ongoing", "completed", "unknown"]  # transform.project_status
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "projects": pa.DataFrameSchema(
@@ -25,7 +24,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "end_year": pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True),
             "ongoing": pa.Column("boolean", nullable=False),
             "drawn_to_year": pa.Column("Int64", nullable=True),
-            "status": pa.Column("string", pa.Check.isin(_PROJECT_STATUSES), nullable=False),
+            "status": pa.Column(
+                "string", pa.Check.isin(list(vocab.PROJECT_STATUSES)), nullable=False
+            ),
             "region": pa.Column("string", pa.Check.isin(_REGIONS), nullable=False),
             "source_ref": pa.Column("string", nullable=False),
         },

@@ -57,6 +57,8 @@ REGION_HINTS: dict[str, str] = {
 }
 
 RECORD_TYPES: tuple[str, ...] = ("project", "programme")
+# A project's status as of the year the source describes (etl.transform.project_status).
+PROJECT_STATUSES: tuple[str, ...] = ("ongoing", "completed", "unknown")
 
 PARTNER_TYPES: tuple[str, ...] = (
     "government",

@@ -250,3 +250,33 @@ def test_migrations_are_dated_and_leave_todays_links_alone():
         OPTIONS,
     ) | {"measure": ["starting"], "country_focus": ["BRA"]}
     assert links.migrate(today, OPTIONS) == today
+
+
+def test_captions_name_only_the_chosen_filters():
+    from dashboard.ui.sidebar import describe_active
+
+    filters = Filters(region=("Africa",), years=(2000, 2005), q="<b>x</b>")
+    text = describe_active(filters, describe(filters, OPTIONS), shown=lambda v: v.upper())
+    assert text == "Filtered by Search: <B>X</B> · ILO region: AFRICA · Years active: 2000–2005"
+    assert describe_active(Filters(), describe(Filters(), OPTIONS)) == (
+        "Everything in the catalogue (no filters)"
+    )
+
+
+def test_the_does_not_apply_note_is_generated_from_the_registry():
+    from dashboard.ui.sidebar import not_applying_sentence
+
+    assert not_applying_sentence(Filters(region=("Africa",), q="x")) is None
+    one = not_applying_sentence(Filters(pillar=("rights",), region=("Africa",)))
+    assert one.startswith("**Decent Work pillar: does not apply to exchanges**")
+    assert "this filter does not narrow them" in one
+    applying = [f.label for f in REGISTRY if f.on_exchanges is not None]
+    assert ", ".join(applying[:-1]) + " and " + applying[-1] + " still apply." in one
+    several = not_applying_sentence(
+        Filters(group=("youth",), status=("ongoing",), type=("programme",)),
+        what="City-to-City exchanges",
+    )
+    assert several.startswith(
+        "**Beneficiary group, Status and Record type: do not apply to City-to-City exchanges**"
+    )
+    assert "these filters do not narrow them" in several

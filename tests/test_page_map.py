@@ -179,7 +179,7 @@ def test_choosing_a_country_narrows_the_list(monkeypatch, atlas_warehouse):
 
 
 def test_country_and_filters_combine(monkeypatch, atlas_warehouse):
-    # bound multiselects keep their labels in the URL
+    # the sidebar's filters and the page's own focus country, both codes in the URL
     at = open_page(monkeypatch, atlas_warehouse, pillar="employment")
     at.selectbox(key="country_focus").set_value("PHL").run()
     expected = {

@@ -1,7 +1,7 @@
 """What the maps draw, whatever draws them: country shapes and names, colours, and the
 rows of each layer (countries, localities, City-to-City arcs and cities). Pure: the
-DataFrames of dashboard.queries in, plain dicts out. dashboard.maps turns these rows
-into pydeck decks, dashboard.maps.export into the Plotly figure for image export.
+DataFrames of dashboard.queries in, plain dicts out. dashboard.maps.decks turns these
+rows into pydeck decks, dashboard.maps.export into the Plotly figure for image export.
 
 Country shapes come from data/reference/countries.geojson (Natural Earth, public
 domain). Country names are the warehouse's ("Türkiye", "Solomon Islands"), read from

@@ -19,7 +19,7 @@ from dashboard.ui.blocks import (
     record_source,
     synthetic_banner,
 )
-from dashboard.ui.data import load, meta, options, version
+from dashboard.ui.data import load, options, version
 from dashboard.ui.pickers import code_picker, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
@@ -49,7 +49,6 @@ __all__ = [
     "filters_markdown",
     "filters_text",
     "load",
-    "meta",
     "options",
     "presentation_mode_requested",
     "presentation_toggle",

@@ -30,7 +30,7 @@ def version() -> WarehouseVersion:
         st.code("make run        # builds the warehouse if missing, then serves the app")
         st.stop()
         raise  # unreachable: st.stop() raises
-    found = _cached("meta", v, ()).get("schema_version")
+    found = _cached(queries.meta.__name__, v, ()).get("schema_version")
     if found != SCHEMA_VERSION:
         st.error(
             f"**The warehouse was built by another version of the atlas** (schema {found}; "
@@ -56,7 +56,3 @@ def load(query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args) ->
 
 def options() -> FilterOptions:
     return load(queries.filter_options)
-
-
-def meta() -> dict[str, str]:
-    return load(queries.meta)

@@ -27,7 +27,7 @@ from dashboard.filters import (
     describe,
     not_applying,
 )
-from dashboard.pages import PRESENT, PageSpec
+from dashboard.pages import APP_PARAMS, PRESENT, PageSpec
 from dashboard.ui.data import options
 
 NOTES_KEY = "url_notes"
@@ -181,17 +181,16 @@ def not_applying_sentence(filters: Filters, what: str = "exchanges") -> str | No
         return None
     still = [f.label for f in applying_to("exchanges")]
     one = len(ignored) == 1
-    names = _and(ignored)
-    missing = _and([f.label.lower() for f in REGISTRY if f.on_exchanges is None])
     return (
-        f"**{names}: {'does' if one else 'do'} not apply to {what}** — {what} have no "
-        f"{missing}, so " + ("this filter does" if one else "these filters do") + " not "
-        f"narrow them. {_and(still)} still apply."
+        f"**{_joined(ignored, 'and')}: {'does' if one else 'do'} not apply to {what}** — "
+        f"{what} have no such {'field' if one else 'fields'}, so "
+        + ("this filter does" if one else "these filters do")
+        + f" not narrow them. {_joined(still, 'and')} still apply."
     )
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _joined(words: list[str], last: str) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def project_only_filters_note(filters: Filters, what: str = "exchanges") -> None:
@@ -254,4 +253,5 @@ def current_page_params(page: PageSpec | None) -> dict[str, str]:
     permalink reproduces the exact view."""
     if page is None:
         return {}
-    return {p.key: st.query_params[p.key] for p in page.params if p.key in st.query_params}
+    own = page.params + APP_PARAMS  # presentation mode too: the link shows the same view
+    return {p.key: st.query_params[p.key] for p in own if p.key in st.query_params}
