@@ -22,9 +22,11 @@ from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
 from dashboard import theme
+from dashboard.i18n import N_
 from etl.normalise import slug  # the ETL keeps one spelling per slug
 
-# Labels are plain English here; the languages issue passes them through gettext.
+# Labels and descriptions are marked for translation (N_): shown through gettext once
+# the interface speaks more than English.
 
 
 def fold(text: str) -> str:
@@ -136,8 +138,8 @@ def _in_table(table: str, of: str, column: str) -> str:
 REGISTRY: tuple[Filter, ...] = (
     Search(
         key="q",
-        label="Search",
-        description="Every word must appear; case and accents are ignored.",
+        label=N_("Search"),
+        description=N_("Every word must appear; case and accents are ignored."),
         on_projects=(
             "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, "
             "p.outcomes, p.countries, (select string_agg(pp.partner, ' ') from "
@@ -152,8 +154,11 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="region",
-        label="ILO region",
-        description="Projects with at least one country in the region.",
+        label=N_("ILO region"),
+        description=N_(
+            "Projects with a country in the region (or filed under it); exchanges hosted "
+            "there or with a participant from there."
+        ),
         options_sql=(  # the regions of projects and of exchanges (hosts, participants)
             "select region as value from project_countries union select region from projects "
             "union select host_region from exchanges union select region from "
@@ -177,8 +182,10 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="country",
-        label="Country",
-        description="Projects in any of these countries.",
+        label=N_("Country"),
+        description=N_(
+            "Projects in any of these countries; exchanges hosted in or joined from them."
+        ),
         options_sql=(
             "select distinct iso3 as value, country as label from (select iso3, country from "
             "project_countries union all select host_iso3, host_country from exchanges "
@@ -193,8 +200,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="pillar",
-        label="Decent Work pillar",
-        description="The pillar the publication files the project under.",
+        label=N_("Decent Work pillar"),
+        description=N_("The pillar the publication files the project under."),
         options_sql="select distinct pillar as value from projects",
         on_projects="list_contains(?::VARCHAR[], p.pillar)",
         on_exchanges=None,
@@ -203,8 +210,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="topic",
-        label="Topic",
-        description="Projects with any of these topics.",
+        label=N_("Topic"),
+        description=N_("Projects and exchanges with any of these topics."),
         options_sql=(  # the topics of projects and of exchanges
             "select topic as value from project_topics union select topic from exchange_topics "
             "order by 1"
@@ -215,8 +222,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="group",
-        label="Beneficiary group",
-        description="Projects naming any of these beneficiary groups.",
+        label=N_("Beneficiary group"),
+        description=N_("Projects naming any of these beneficiary groups."),
         options_sql=(
             "select distinct beneficiary_group as value from project_beneficiaries order by 1"
         ),
@@ -226,8 +233,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="partner_type",
-        label="Partner type",
-        description="Projects with at least one partner of these types, as the source names them.",
+        label=N_("Partner type"),
+        description=N_("Projects with a partner of any of these types, as the source names it."),
         options_sql="select distinct partner_type as value from project_partners",
         on_projects=_in_table("project_partners", "projects", "partner_type"),
         on_exchanges=None,
@@ -236,8 +243,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="status",
-        label="Status",
-        description=(
+        label=N_("Status"),
+        description=N_(
             "Ongoing in the year the source describes (2015 for the publication), completed "
             "by then, or end year not reported."
         ),
@@ -249,8 +256,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     Choice(
         key="type",
-        label="Record type",
-        description="Projects, or programmes described in the publication's boxes.",
+        label=N_("Record type"),
+        description=N_("Projects, or programmes described in the publication's boxes."),
         options_sql="select distinct record_type as value from projects order by 1",
         on_projects="list_contains(?::VARCHAR[], p.record_type)",
         on_exchanges=None,
@@ -258,8 +265,8 @@ REGISTRY: tuple[Filter, ...] = (
     ),
     YearRange(
         key="years",
-        label="Years active",
-        description="Projects active in at least one of these years; exchanges held in them.",
+        label=N_("Years active"),
+        description=N_("Projects active in at least one of these years; exchanges held in them."),
         options_sql=(
             "select min(y) as lo, max(y) as hi from (select year as y from project_years "
             "union all select year from exchanges)"
