@@ -41,17 +41,27 @@ page_list = [
 navigation = st.navigation(page_list, position="hidden")
 
 with st.sidebar:
-    with st.container(key="atlas_nav"):
-        for page in page_list:
-            st.page_link(page, label=page.title, icon=page.icon)
+    nav = st.container(key="atlas_nav")  # filled below, once the filters are known
     st.divider()
     st.markdown("## Local Decent Work Atlas")
     st.caption("ILO projects with local authorities · ILO–UCLG City-to-City exchanges")
 
+
+def draw_navigation(carried: dict[str, list[str]]) -> None:
+    """The page list; each link carries the filters (so "open in a new tab" keeps them)."""
+    with nav:
+        for page in page_list:
+            st.page_link(page, label=page.title, icon=page.icon, query_params=carried)
+
+
 current = pages.by_path(navigation.url_path)
-ui.version()  # stops with build instructions when there is no warehouse
-ui.synthetic_banner()
-ui.sidebar_filters(current)
+carried: dict[str, list[str]] = {}
+try:
+    ui.version()  # stops with build instructions when there is no warehouse
+    ui.synthetic_banner()
+    carried = ui.filter_params(ui.sidebar_filters(current))
+finally:  # the page list is drawn even when the app stops here
+    draw_navigation(carried)
 ui.presentation_toggle()
 with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
     navigation.run()

@@ -336,11 +336,13 @@ class FilterOptions:
         return self.codes.get(key, {}).get(value, value)
 
     def value_of(self, key: str, code: str) -> str | None:
-        """The value a URL code stands for, or None."""
-        for value, known in self.codes.get(key, {}).items():
+        """The value a URL code stands for (in any case: `bra`, `AFRICA`), or None."""
+        codes = self.codes.get(key, {})
+        for value, known in codes.items():
             if known == code:
                 return value
-        return None
+        folded = [value for value, known in codes.items() if known.casefold() == code.casefold()]
+        return folded[0] if len(folded) == 1 else None
 
 
 def choice_options(

@@ -29,7 +29,7 @@ from dashboard.filters import (
     YearRange,
     fold,
 )
-from dashboard.pages import APP_PARAMS, PAGES, PageSpec
+from dashboard.pages import APP_PARAMS, PAGES, PageParam, PageSpec
 
 Params = Mapping[str, Sequence[str]]
 
@@ -147,12 +147,17 @@ def parse(
     ignored. With `page`, a parameter that page does not declare is noted too."""
     params = migrate(params, options)
     notes: list[str] = []
-    own = (page.params if page else tuple(p for s in PAGES for p in s.params)) + APP_PARAMS
-    known = {f.key for f in REGISTRY} | {p.key for p in own}
-    for name in params:
-        if name not in known:
-            where = f" on the {page.title} page" if page else ""
-            notes.append(f"Ignored unknown URL parameter “{name}”{where}.")
+    for name in unknown_params(params, page):
+        where = f" on the {page.title} page" if page else ""
+        notes.append(f"Ignored unknown URL parameter “{name}”{where}.")
+    for param in _own_params(page):
+        value = (params.get(param.key) or [""])[0]
+        if param.choices and value and value not in param.choices:
+            notes.append(
+                f"Ignored {param.key} “{value}”: use one of "
+                + ", ".join(f"{param.key}={code}" for code in param.choices)
+                + "."
+            )
     chosen: dict[str, object] = {}
     for entry in REGISTRY:
         raw = [v for v in params.get(entry.key, []) if v != ""]
@@ -168,6 +173,16 @@ def parse(
                 notes.append(f"Search shortened to its first {entry.max_chars} characters.")
             chosen[entry.key] = text[: entry.max_chars].strip()
     return Filters(**chosen), notes
+
+
+def _own_params(page: PageSpec | None) -> tuple[PageParam, ...]:
+    return (page.params if page else tuple(p for s in PAGES for p in s.params)) + APP_PARAMS
+
+
+def unknown_params(params: Params, page: PageSpec | None = None) -> list[str]:
+    """The parameters of a URL that are neither a filter nor one of the page's own."""
+    known = {f.key for f in REGISTRY} | {p.key for p in _own_params(page)}
+    return [name for name in params if name not in known]
 
 
 def encode(filters: Filters, options: FilterOptions) -> dict[str, list[str]]:

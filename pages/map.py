@@ -105,10 +105,15 @@ with list_col:
         help="Narrows the list below and outlines the country on the map. You can also "
         "click a country, a locality or an exchange city on the map.",
     )
-    if dropped:
+    if dropped in names:
         st.info(
-            f"{formatting.md(names.get(dropped, dropped))}: no project under the current filters; "
+            f"{formatting.md(names[dropped])}: no project under the current filters; "
             "showing all countries."
+        )
+    elif dropped:
+        st.warning(
+            f"The link names a focus country “{formatting.md(dropped)}” that is not a "
+            "country code (ISO3, e.g. BRA); showing all countries."
         )
     note = st.session_state.pop(NOTE_KEY, None)
     if isinstance(note, dict):

@@ -130,7 +130,7 @@ def test_a_page_parameter_the_page_does_not_declare_is_refused():
 def test_unknown_and_malformed_parameters_are_ignored_with_notes():
     params = {
         "region": ["africa", "atlantis"],
-        "pillar": ["Rights"],
+        "pillar": ["fundamental principles and rights at work"],  # a label in other case
         "years": ["20x0", "2010"],
         "colour": ["red"],
         "project": ["kept-as-page-param"],
@@ -150,7 +150,8 @@ def test_a_parameter_of_another_page_is_noted_on_this_page():
     assert notes == ["Ignored unknown URL parameter “measure” on the Map page."]
     for page in pages.PAGES:
         for param in page.params:
-            assert links.parse({param.key: ["x"]}, OPTIONS, page)[1] == []
+            value = next(iter(param.choices), "x")
+            assert links.parse({param.key: [value]}, OPTIONS, page)[1] == []
 
 
 def test_years_as_the_slider_takes_them():
@@ -280,3 +281,22 @@ def test_the_does_not_apply_note_is_generated_from_the_registry():
         "**Beneficiary group, Status and Record type: do not apply to City-to-City exchanges**"
     )
     assert "these filters do not narrow them" in several
+
+
+def test_codes_are_read_in_any_case():
+    filters, notes = links.parse(
+        {"region": ["AFRICA"], "country": ["bra"], "pillar": ["SOCIAL_DIALOGUE"]}, OPTIONS
+    )
+    assert notes == []
+    assert filters == Filters(region=("Africa",), country=("BRA",), pillar=("social_dialogue",))
+
+
+def test_a_page_choice_that_is_not_one_is_noted():
+    _, notes = links.parse({"measure": ["sideways"], "stack": ["region"]}, OPTIONS, pages.TIMELINE)
+    assert notes == ["Ignored measure “sideways”: use one of measure=active, measure=starting."]
+
+
+def test_unknown_parameters_are_named_for_removal():
+    params = {"colour": ["red"], "region": ["africa"], "measure": ["active"], "present": ["true"]}
+    assert links.unknown_params(params, pages.TIMELINE) == ["colour"]
+    assert links.unknown_params(params, pages.MAP) == ["colour", "measure"]

@@ -216,7 +216,9 @@ def test_country_in_the_link_is_read(monkeypatch, atlas_warehouse):
         assert set(listed_projects(at)) == expected
     at = open_page(monkeypatch, atlas_warehouse, country_focus="Atlantis")
     assert at.selectbox(key="country_focus").value == "all"
-    assert any("Atlantis" in i.value for i in at.info)
+    # not "no project under the current filters": there is no such country at all
+    assert any("Atlantis" in w.value and "not a country code" in w.value for w in at.warning)
+    assert not any("Atlantis" in i.value for i in at.info)
 
 
 def test_no_match_says_so(monkeypatch, atlas_warehouse):

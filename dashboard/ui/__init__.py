@@ -25,6 +25,7 @@ from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
     clear_filters,
     current_filters,
+    filter_params,
     filters_caption,
     filters_markdown,
     filters_text,
@@ -45,6 +46,7 @@ __all__ = [
     "downloads",
     "empty_state",
     "ensure_shell",
+    "filter_params",
     "filters_caption",
     "filters_markdown",
     "filters_text",

@@ -3,9 +3,9 @@
 The link decides once, on a session's first run: `links.parse` (with the URL
 migrations) gives the `Filters`, which become the widgets' defaults. From then on the
 widgets decide, and every run writes the filters back to the URL as codes. (Streamlit's
-own `bind="query-params"` would write each option's display label.) The widgets are
-never written through `st.session_state`: "Clear all filters" removes their state, so
-they start again from "no restriction".
+own `bind="query-params"` would write each option's display label.) A widget takes the
+link's value as its default only while it has no state of its own; "Clear all filters"
+sets every widget's state (the way the browser's widgets are updated too).
 """
 
 from __future__ import annotations
@@ -49,31 +49,39 @@ def _widget_value(entry: Filter, value, opts) -> object:
 
 def seed_from_url(page: PageSpec | None) -> None:
     """The link's filters become the widgets' defaults; its notes are kept for the user."""
-    filters, notes = links.parse(raw_params(), options(), page)
+    params = raw_params()
+    filters, notes = links.parse(params, options(), page)
     st.session_state[_FROM_LINK_KEY] = filters
     if notes:
         st.session_state[NOTES_KEY] = notes
+    for name in links.unknown_params(params, page):  # noted once; a copied link is clean
+        del st.query_params[name]
 
 
 def clear_filters() -> None:
     """Every widget back to 'no restriction' (a callback: runs before the rerun)."""
+    opts = options()
     st.session_state[_FROM_LINK_KEY] = Filters()
     for entry in REGISTRY:
-        st.session_state.pop(entry.key, None)  # the widget starts again from its default
+        st.session_state[entry.key] = _widget_value(entry, entry.default, opts)
 
 
 def _widget(entry: Filter, default, opts) -> object:
     """The sidebar widget of one registry entry, starting at `default` (the link's
-    value); returns its value as a filter value."""
-    start = _widget_value(entry, default, opts)
+    value) unless it has a state already; returns its value as a filter value."""
+    # A default beside a state would be ignored (and Streamlit warns of it).
+    start = None if entry.key in st.session_state else _widget_value(entry, default, opts)
     if isinstance(entry, Search):
-        return st.text_input(
-            entry.label,
-            value=start,
-            key=entry.key,
-            placeholder="title, summary, beneficiaries, partners",
-            max_chars=entry.max_chars,
-            help=entry.description,
+        return (
+            st.text_input(
+                entry.label,
+                value=start,
+                key=entry.key,
+                placeholder="title, summary, beneficiaries, partners",
+                max_chars=entry.max_chars,
+                help=entry.description,
+            )
+            or ""
         ).strip()
     if isinstance(entry, Choice):
         return tuple(
@@ -100,6 +108,11 @@ def _widget(entry: Filter, default, opts) -> object:
         )
     )
     return None if years == (opts.year_min, opts.year_max) else years
+
+
+def filter_params(filters: Filters) -> dict[str, list[str]]:
+    """The URL parameters (codes) of `filters`, for links that keep them."""
+    return links.encode(filters, options())
 
 
 def write_url(filters: Filters) -> None:
