@@ -45,6 +45,16 @@ def test_one_marker_per_exchange():
     assert len(table) == len(exchanges)
 
 
+def test_one_exchange_is_shown_on_a_year_not_an_axis_of_hours():
+    one = _exchanges().iloc[[3]]  # three days in January 2015
+    fig, _ = fx.exchanges_in_time(one)
+    low, high = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert high - low >= pd.Timedelta(days=365)
+    assert low < pd.Timestamp("2015-01-28") and pd.Timestamp("2015-01-30") < high
+    # a longer span keeps Plotly's own fit
+    assert fx.exchanges_in_time(_exchanges())[0].layout.xaxis.range is None
+
+
 def test_planned_and_held_have_their_own_colour_and_symbol():
     fig, _ = fx.exchanges_in_time(_exchanges())
     by_name = {t.name: t for t in _markers(fig)}

@@ -78,6 +78,18 @@ def exchanges_table(exchanges: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _at_least_a_year(exchanges: pd.DataFrame) -> list[pd.Timestamp] | None:
+    """A date range of a year around exchanges that span less (one exchange would
+    otherwise be drawn on an axis of hours); None lets Plotly fit a longer span."""
+    dates = pd.to_datetime(
+        pd.concat([exchanges["start_date"], exchanges["end_date"]]), errors="coerce"
+    ).dropna()
+    if dates.empty or dates.max() - dates.min() >= pd.Timedelta(days=365):
+        return None
+    middle = dates.min() + (dates.max() - dates.min()) / 2
+    return [middle - pd.Timedelta(days=183), middle + pd.Timedelta(days=183)]
+
+
 def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """One marker per exchange on a date axis (a row each), coloured held/planned.
 
@@ -214,7 +226,12 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
         tickfont=TICK_FONT,
     )
     fig.update_xaxes(
-        type="date", title=None, showgrid=True, gridcolor="#EEEEEE", tickfont=TICK_FONT
+        type="date",
+        title=None,
+        showgrid=True,
+        gridcolor="#EEEEEE",
+        tickfont=TICK_FONT,
+        range=_at_least_a_year(ordered),
     )
     base_layout(fig, height=max(300, 120 + ROW_HEIGHT * len(order)))
     fig.update_layout(margin={"l": 10, "r": 30})
