@@ -51,6 +51,8 @@ def build(
         f"validated {len(catalogue.projects)} projects, {len(catalogue.exchanges)} exchanges, "
         f"{len(catalogue.figures)} reported figures"
     )
+    # a generated inventory says so itself (etl synth writes `synthetic,true` in about)
+    synthetic = synthetic or catalogue.about.get("synthetic", "").strip().lower() == "true"
     tables = build_tables(
         catalogue,
         source=str(source),

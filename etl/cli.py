@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from etl import SCHEMA_VERSION
@@ -51,6 +52,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 2
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
     print(f"Built {warehouse}: {counts}")
+    return 0
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from etl.synth import synthesize
+
+    out: Path = args.out
+    if out.exists() and any(out.iterdir()) and not (out / "about.csv").is_file():
+        print(f"{out} is not empty and holds no catalogue: choose another --out.", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    counts = synthesize(args.projects, out, seed=args.seed, progress=_progress)
+    rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    print(f"Wrote a synthetic catalogue to {out} in {time.perf_counter() - started:.1f} s: {rows}")
+    print(f"Build it with: python -m etl build --source {out} --warehouse <DIR>")
     return 0
 
 
@@ -106,6 +122,13 @@ def parser() -> argparse.ArgumentParser:
         help="do nothing when the warehouse exists and has this version's schema",
     )
     b.set_defaults(func=_cmd_build)
+    s = sub.add_parser(
+        "synth", help="write a generated inventory in the template format (benchmarks)"
+    )
+    s.add_argument("projects", type=int, help="how many projects, e.g. 1000000")
+    s.add_argument("--out", type=Path, required=True, help="directory for the CSV files")
+    s.add_argument("--seed", type=int, default=1, help="the same seed gives the same files")
+    s.set_defaults(func=_cmd_synth)
     v = sub.add_parser("validate", help="report every problem in a catalogue; write nothing")
     v.add_argument("source", type=Path, nargs="?", default=DEFAULT_SOURCE)
     v.set_defaults(func=_cmd_validate)
