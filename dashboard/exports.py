@@ -50,6 +50,24 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+EXCEL_MAX_ROWS = 1_048_576  # a worksheet's rows, the header included
+
+
+def excel_problem(rows: int) -> str | None:
+    """Why `rows` rows cannot go into an Excel sheet (with the fix), or None."""
+    if rows + 1 <= EXCEL_MAX_ROWS:
+        return None
+    return (
+        f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this selection "
+        f"has {rows:,}. Download CSV instead (any size), or narrow the filters; the Data "
+        "page also offers the whole warehouse as Parquet."
+    )
+
+
+class TooManyRowsForExcel(ValueError):
+    """The frame does not fit in one worksheet; the message says what to do instead."""
+
+
 def xlsx_bytes(
     frame: pd.DataFrame,
     *,
@@ -61,7 +79,11 @@ def xlsx_bytes(
     """Workbook: 'data' (the rows) and 'about' (title, filters, link, source, date).
 
     `filters` are (filter, value) or (filter, value, what it means) lines
-    (`dashboard.filters.describe`)."""
+    (`dashboard.filters.describe`). A frame over Excel's row limit is refused
+    (`TooManyRowsForExcel`): a truncated sheet would silently lose rows."""
+    problem = excel_problem(len(frame))
+    if problem:
+        raise TooManyRowsForExcel(problem)
     exported_at = exported_at or datetime.now(UTC)
     about = [
         ("Export", title),

@@ -216,3 +216,13 @@ def test_csv_headers_are_neutralised_too():
     frame = pd.DataFrame({'=HYPERLINK("http://evil.example") 2015': ["host"], "Country": ["X"]})
     header = _csv_rows(exports.csv_bytes(frame))[0]
     assert header == ['\'=HYPERLINK("http://evil.example") 2015', "Country"]
+
+
+def test_excel_refuses_more_rows_than_a_sheet_holds_and_offers_csv():
+    assert exports.excel_problem(exports.EXCEL_MAX_ROWS - 1) is None  # header + rows fit
+    problem = exports.excel_problem(exports.EXCEL_MAX_ROWS)
+    assert "1,048,576" in problem and "CSV" in problem and "Parquet" in problem
+    big = pd.DataFrame({"n": range(exports.EXCEL_MAX_ROWS)})
+    with pytest.raises(exports.TooManyRowsForExcel, match="Download CSV instead"):
+        exports.xlsx_bytes(big, title="Big", filters=[], permalink="http://h/")
+    assert exports.csv_bytes(big).count(b"\n") == exports.EXCEL_MAX_ROWS + 1  # CSV has no limit

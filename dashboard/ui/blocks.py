@@ -64,17 +64,26 @@ def downloads(
         icon=":material/download:",
         on_click="ignore",
     )
+    too_big = exports.excel_problem(len(frame))
     cols[1].download_button(
         "Excel",
-        data=lambda: exports.xlsx_bytes(
-            frame, title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
+        data=(
+            b""
+            if too_big
+            else lambda: exports.xlsx_bytes(
+                frame, title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
+            )
         ),
         file_name=f"{slug}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         icon=":material/download:",
         on_click="ignore",
+        disabled=bool(too_big),
+        help=too_big,
     )
+    if too_big:  # said before the click, with the fix
+        st.info(f"**Excel is unavailable for this selection.** {too_big}", icon=":material/table:")
     if figure is not None:
         problem = exports.image_export_problem()
         for column, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
