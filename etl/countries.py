@@ -37,14 +37,22 @@ def country_table() -> pd.DataFrame:
 
 
 @cache
+def iso_translations() -> tuple[gettext.NullTranslations, ...]:
+    """pycountry's French and Spanish translations of ISO country names."""
+    import pycountry
+
+    return tuple(
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in ("fr", "es")
+    )
+
+
+@cache
 def _aliases() -> dict[str, str]:
     """Folded name → ISO3, from ISO names and their fr/es translations."""
     import pycountry
 
-    translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in ("fr", "es")
-    ]
+    translations = iso_translations()
     countries = list(pycountry.countries)
 
     def names_of(country) -> list[str]:

@@ -12,7 +12,6 @@ follow-ups. The same seed gives the same files, byte for byte; its `about.csv` s
 from __future__ import annotations
 
 import csv
-import gettext
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -21,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from etl import vocab
-from etl.countries import REFERENCE_DIR, country_table, resolve_country
+from etl.countries import REFERENCE_DIR, country_table, iso_translations, resolve_country
 from etl.normalise import BadValue
 
 AS_OF_YEAR = 2024
@@ -73,10 +72,7 @@ def country_pool() -> tuple[tuple[str, tuple[str, ...], tuple[float, float] | No
     names — each kept only when the ETL reads it back as that country."""
     import pycountry
 
-    translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in ("fr", "es")
-    ]
+    translations = iso_translations()
     points = _country_points()
     table = country_table()
     pool = []

@@ -224,7 +224,7 @@ def per_year(
         )
     if not reported_rows.empty:
         hover = [
-            f"{y}: the publication reports {_qualified(q)}{v:g} projects"
+            f"{y}: the publication reports {formatting.count_text(v, q)} projects"
             " (all regions and pillars, PARDEV 2014)"
             for y, v, q in zip(
                 reported_rows["year"],
@@ -264,12 +264,6 @@ def per_year(
         dtick=max(1, math.ceil(top / 8)),  # whole projects: no 0.5 ticks
     )
     return _on_time_axis(fig, height=430, x_range=x_range), table
-
-
-def _qualified(qualifier: str) -> str:
-    """The qualifier's word before a number ("over "), in the one wording of theme."""
-    word = theme.QUALIFIER_WORDS.get(str(qualifier), "")
-    return f"{word} " if word else ""
 
 
 # --- the Gantt of project spans ---------------------------------------------------------

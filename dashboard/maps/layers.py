@@ -15,7 +15,6 @@ host included — with the host's coordinates).
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import theme
+from dashboard import inert, theme
 from dashboard.formatting import is_missing, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -472,17 +471,17 @@ def legend_html(max_count: int) -> str:
     swatch = "display:inline-block;vertical-align:middle;margin:0 4px 0 10px"
     ramp = "".join(
         f"<span style='{swatch};width:14px;height:14px;background:{colour};"
-        f"border:1px solid #ccc'></span>{html.escape(label)}"
+        f"border:1px solid #ccc'></span>{inert.html(label)}"
         for label, colour in count_legend(max_count)
     )
     pillars = "".join(
         f"<span style='{swatch};width:12px;height:12px;border-radius:50%;"
-        f"background:{theme.PILLAR_COLOURS[p]}'></span>{html.escape(theme.PILLAR_SHORT[p])}"
+        f"background:{theme.PILLAR_COLOURS[p]}'></span>{inert.html(theme.PILLAR_SHORT[p])}"
         for p in theme.PILLAR_ORDER
     )
     roles = "".join(
         f"<span style='{swatch};width:10px;height:10px;border-radius:50%;background:white;"
-        f"border:3px solid {theme.ROLE_COLOURS[r]}'></span>{html.escape(theme.ROLE_LABELS[r])}"
+        f"border:3px solid {theme.ROLE_COLOURS[r]}'></span>{inert.html(theme.ROLE_LABELS[r])}"
         for r in theme.ROLE_COLOURS
     )
     return (

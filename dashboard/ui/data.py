@@ -20,16 +20,21 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def version() -> WarehouseVersion:
-    """The current warehouse; stops the page with build instructions when it is missing
-    or was built by an older version of the atlas (its columns would not match)."""
+def _current() -> WarehouseVersion:
+    """The current warehouse; stops the page with build instructions when missing."""
     try:
-        v = warehouse_version()
+        return warehouse_version()
     except WarehouseMissing as exc:
         st.error(f"**The warehouse is missing.** {exc}")
         st.code("make run        # builds the warehouse if missing, then serves the app")
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+def version() -> WarehouseVersion:
+    """The current warehouse, checked once per run by app.py: stops the page when it is
+    missing or was built by another version of the atlas (its columns would not match)."""
+    v = _current()
     found = _cached(queries.meta.__name__, v, ()).get("schema_version")
     if found != SCHEMA_VERSION:
         st.error(
@@ -51,7 +56,7 @@ def load(query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args) ->
     warehouse version. (Cached by name: the cache key stays small and stable.)"""
     if getattr(queries, query.__name__, None) is not query:
         raise ValueError(f"{query!r} is not a function of dashboard.queries")
-    return _cached(query.__name__, version(), args)  # type: ignore[return-value]
+    return _cached(query.__name__, _current(), args)  # type: ignore[return-value]
 
 
 def options() -> FilterOptions:
