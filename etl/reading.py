@@ -8,6 +8,7 @@ CSV files saved by Excel in any locale are accepted: UTF-8 with or without BOM,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -15,6 +16,12 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pv
 
 from etl.formulas import restore
 from etl.normalise import suggest
@@ -108,12 +115,44 @@ def _zip_problem(path: Path, where: Where, limits: Limits) -> Problem | None:
 
 @dataclass
 class RawSheet:
-    """One sheet as read: canonical column names and rows of strings."""
+    """One sheet as read: canonical column names and a column of strings per name.
+
+    `frame` has one string column per named column ("" when empty) and `_row`, the
+    spreadsheet row number of each record; blank rows are already dropped. Columns are
+    whole arrays so that validation works on columns, not on cells one by one.
+    """
 
     name: str
     where: Where
     columns: list[str]
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({ROW: []}))
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        """(row number, {column: value}) per record: for small sheets and tests."""
+        named = [c for c in self.frame.columns if c != ROW]
+        return [
+            (int(number), dict(zip(named, values, strict=True)))
+            for number, *values in self.frame[[ROW, *named]].itertuples(index=False)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+ROW = "_row"
+
+
+def _frame(columns: list[str], rows: list[tuple[int, dict[str, str]]]) -> pd.DataFrame:
+    """The sheet frame from (row number, values) records (the record-by-record readers)."""
+    named = list(dict.fromkeys(c for c in columns if not c.startswith("__blank_")))
+    data = {ROW: np.array([n for n, _ in rows], dtype=np.int64)}
+    for column in named:
+        data[column] = pd.array([values[column] for _, values in rows], dtype=TEXT)
+    return pd.DataFrame(data)
+
+
+TEXT = pd.ArrowDtype(pa.string())
 
 
 def _cell_text(value: object) -> str:
@@ -218,9 +257,7 @@ def _records(
     columns = _canonical_columns(records[0], where, report)
     if columns is None:
         return None
-    sheet = RawSheet(
-        name=where.sheet or Path(where.file).stem.lower(), where=where, columns=columns
-    )
+    rows: list[tuple[int, dict[str, str]]] = []
     for offset, record in enumerate(records[1:], start=1):
         row_number = first_row + offset
         cells = [restore(_cell_text(c)) for c in record]
@@ -249,11 +286,13 @@ def _records(
             for i, col in enumerate(columns)
             if not col.startswith("__blank_")
         }
-        sheet.rows.append((row_number, values))
-    return sheet
+        rows.append((row_number, values))
+    name = where.sheet or Path(where.file).stem.lower()
+    return RawSheet(name=name, where=where, columns=columns, frame=_frame(columns, rows))
 
 
 def read_csv_text(text: str, where: Where, report: Report) -> RawSheet | None:
+    """Read CSV text record by record (any shape: short rows, ragged rows, blank lines)."""
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
     try:
@@ -262,6 +301,114 @@ def read_csv_text(text: str, where: Where, report: Report) -> RawSheet | None:
         report.add(where.problem(f"not a readable CSV file: {exc}"))
         return None
     return _records(records, where, report)
+
+
+def _clean_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`restore(cell.strip())` for a whole column: Python only for the few cells that
+    start or end with white space or start with an apostrophe."""
+    # Arrow trims every character str.strip() does (tests/test_reading.py checks it)
+    touched = pc.or_(
+        pc.not_equal(pc.utf8_trim_whitespace(column), column), pc.starts_with(column, "'")
+    )
+    if not pc.any(touched).as_py():
+        return column
+    values = column.to_pylist()
+    for index in np.flatnonzero(touched.to_numpy(zero_copy_only=False)):
+        values[index] = restore(values[index].strip())
+    return pa.chunked_array([pa.array(values, pa.string())])
+
+
+def _arrow_csv(
+    body: bytes, delimiter: str, width: int, *, newlines_in_values: bool
+) -> pa.Table | None:
+    """Every record as a row of `width` strings; None when a record is not that wide
+    (short, long or blank lines) or the text is not CSV as Arrow reads it."""
+    irregular: list[object] = []
+
+    def refuse(row: object) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        table = pv.read_csv(
+            pa.py_buffer(body),
+            read_options=pv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=newlines_in_values,
+                ignore_empty_lines=False,
+                invalid_row_handler=refuse,
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return None if irregular or table.num_columns != width else table
+
+
+class NotAHeader:
+    """`read_csv_columns` read the file and found row 1 is not a header (reported)."""
+
+
+def read_csv_columns(data: bytes, where: Where, report: Report) -> RawSheet | NotAHeader | None:
+    """Read a regular CSV (UTF-8, every record as wide as the header) whole columns at
+    a time with Arrow's multithreaded reader. None when the file is anything else: the
+    caller then reads it record by record, which gives the same rows and problems."""
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    head = body[: 1 << 20].decode("utf-8", errors="replace")
+    delimiter = sniff_delimiter(head.split("\n", 1)[0])
+    try:
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return None
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    # Arrow reads in parallel blocks only when no value spans lines: try that first, and
+    # keep it only if every line was one record (so no value held a line break)
+    table = _arrow_csv(body, delimiter, len(header), newlines_in_values=False)
+    if table is None or table.num_rows != lines:
+        table = _arrow_csv(body, delimiter, len(header), newlines_in_values=True)
+    if (
+        table is None
+        or table.num_rows == 0
+        or table.slice(0, 1).to_pylist()[0] != {f"f{i}": cell for i, cell in enumerate(header)}
+    ):
+        return None
+    columns = _canonical_columns(header, where, report)
+    if columns is None:
+        return NotAHeader()
+    body = table.slice(1)
+    cells = [_clean_column(body.column(i)) for i in range(body.num_columns)]
+    filled = np.zeros(body.num_rows, dtype=bool)
+    for column in cells:
+        filled |= pc.binary_length(column).to_numpy() > 0
+    keep = None if filled.all() else pa.array(filled)
+    rows = np.arange(2, body.num_rows + 2, dtype=np.int64)
+    under_blank = sorted(  # (row, column) as the record-by-record reader reports them
+        (int(number), index)
+        for index, name in enumerate(columns)
+        if name.startswith("__blank_")
+        for number in np.flatnonzero(pc.binary_length(cells[index]).to_numpy() > 0)
+    )
+    for number, index in under_blank:
+        report.add(
+            where.problem(
+                f"value under a blank header cell (column {index + 1})",
+                row=int(rows[number]),
+                value=cells[index][number].as_py(),
+                suggestion="give the column a name in row 1, or move the value",
+            )
+        )
+    data_columns: dict[str, object] = {ROW: rows[filled]}
+    for index, name in enumerate(columns):  # a name given twice: its last column wins
+        if not name.startswith("__blank_"):
+            kept = cells[index] if keep is None else cells[index].filter(keep)
+            data_columns[name] = pd.Series(kept, dtype=TEXT)
+    name = where.sheet or Path(where.file).stem.lower()
+    return RawSheet(name=name, where=where, columns=columns, frame=pd.DataFrame(data_columns))
 
 
 def read_csv_dir(
@@ -279,14 +426,24 @@ def read_csv_dir(
         if too_large:
             report.add(too_large)
             continue
-        text, problem = decode_csv_bytes(path.read_bytes(), where)
-        if problem:
-            report.add(problem)
-            continue
-        sheet = read_csv_text(text, where, report)
+        sheet = read_csv_bytes(path.read_bytes(), where, report)
         if sheet is not None:
             sheets[sheet.name] = sheet
     return sheets
+
+
+def read_csv_bytes(data: bytes, where: Where, report: Report) -> RawSheet | None:
+    """A CSV file's sheet: whole columns at once when the file is regular UTF-8 CSV,
+    else record by record, which also explains what is wrong with the bytes."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data:
+        sheet = read_csv_columns(data, where, report)
+        if sheet is not None:
+            return sheet if isinstance(sheet, RawSheet) else None
+    text, problem = decode_csv_bytes(data, where)
+    if problem:
+        report.add(problem)
+        return None
+    return read_csv_text(text, where, report)
 
 
 def _formula_problems(

@@ -262,3 +262,61 @@ def test_utf16_without_bom_is_one_clear_problem(tmp_path):
     assert len(report.problems) == 1
     assert "NUL bytes" in report.problems[0].render()
     assert "CSV UTF-8" in report.problems[0].render()
+
+
+# -- the column-at-a-time reader (Arrow) must read exactly what the record reader reads --
+
+WILD_CELL = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    | st.sampled_from(["'", "=", " ", "\u00a0", "\u3000", "\n", "\r", '"', ",", ";", "\t"]),
+    max_size=10,
+)
+WILD_HEADER = st.lists(
+    st.sampled_from([*COLUMNS[:6], "", "Title", " countries ", "nonsense"]), min_size=1, max_size=7
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    WILD_HEADER,
+    st.lists(st.lists(WILD_CELL, min_size=1, max_size=8), max_size=5),
+    st.sampled_from(VARIANTS),
+)
+def test_the_column_reader_and_the_record_reader_agree(header, table, variant):
+    from etl.problems import Where
+    from etl.reading import RawSheet, read_csv_bytes, read_csv_text
+
+    data = csv_bytes(header, table, *variant)
+    where = Where("projects.csv")
+    fast_report, slow_report = Report(), Report()
+    fast = read_csv_bytes(data, where, fast_report)
+    slow = read_csv_text(data.decode("utf-8-sig"), where, slow_report)
+    assert fast_report.problems == slow_report.problems
+    assert (fast is None) == (slow is None)
+    if isinstance(fast, RawSheet):
+        assert fast.columns == slow.columns
+        assert fast.rows == slow.rows
+
+
+def test_a_regular_file_is_read_by_columns(tmp_path, monkeypatch):
+    """Guards the test above: regular files must really take the Arrow path."""
+    import etl.reading
+
+    def refuse(*args):
+        raise AssertionError("read record by record")
+
+    monkeypatch.setattr(etl.reading, "read_csv_text", refuse)
+    for variant in VARIANTS:
+        rows, report = read_projects_csv(
+            tmp_path / str(variant), csv_bytes(COLUMNS, ROWS, *variant)
+        )
+        assert report.problems == [] and rows == expected_rows(ROWS)
+
+
+def test_arrow_trims_every_character_python_strips():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    trimmed = pc.utf8_trim_whitespace(pa.array([f"{c}x{c}" for c in spaces])).to_pylist()
+    assert trimmed == ["x"] * len(spaces)
