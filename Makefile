@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
 
-.PHONY: run test install install-test warehouse rebuild lint format chromium bench clean
+.PHONY: run test install install-test warehouse rebuild lint format chromium bench bench-full bench-pages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,20 @@ test: install chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# Benchmarks side by side (bench/compare.py): the ETL against DuckDB's raw CSV read, and
+# the app's DuckDB queries against a pandas baseline, on generated inventories cached in
+# bench/.cache. `make bench` is the quick run (100k projects), `make bench-full` adds 10k
+# and 1M; `make bench-full BENCH_ARGS=--record` also writes the tables into bench/RESULTS.md.
+BENCH_ARGS ?=
+
 bench: install
+	$(PY) -m bench.compare --sizes 100000 $(BENCH_ARGS)
+
+bench-full: install
+	$(PY) -m bench.compare --sizes 10000 100000 1000000 $(BENCH_ARGS)
+
+# Every page's queries on the curated catalogue and 5,000 generated projects (bench/run.py)
+bench-pages: install
 	$(PY) bench/run.py
 
 clean:
