@@ -70,6 +70,8 @@ def inventory(projects: int, seed: int, cache: Path) -> Path:
     for kind in ("synth", "warehouse"):  # made by an older generator: never read again
         for stale in cache.glob(f"{kind}-{projects}-seed{seed}-*"):
             shutil.rmtree(stale)
+        for lock in cache.glob(f".{kind}-{projects}-seed{seed}-*.lock"):  # the build's
+            lock.unlink()
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     cache.mkdir(parents=True, exist_ok=True)
