@@ -48,7 +48,7 @@ def build(
     if not report.ok:
         raise CatalogueError(report)
     progress(
-        f"validated {len(catalogue.projects)} projects, {len(catalogue.exchanges)} exchanges, "
+        f"validated {len(catalogue.project_table)} projects, {len(catalogue.exchanges)} exchanges, "
         f"{len(catalogue.figures)} reported figures"
     )
     # a generated inventory says so itself (etl synth writes `synthetic,true` in about)

@@ -76,8 +76,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(report.render(written=False), file=sys.stderr)
         return 1
     print(
-        f"{args.source}: valid — {len(catalogue.projects)} projects, "
-        f"{len(catalogue.localities)} localities, {len(catalogue.exchanges)} exchanges, "
+        f"{args.source}: valid — {len(catalogue.project_table)} projects, "
+        f"{len(catalogue.locality_table)} localities, {len(catalogue.exchanges)} exchanges, "
         f"{len(catalogue.participants)} exchange participants, "
         f"{len(catalogue.figures)} reported figures."
     )

@@ -131,12 +131,20 @@ def resolve_country(text: str) -> str:
     )
 
 
-def country_name(iso3: str) -> str:
+@cache
+def _names_and_regions() -> tuple[dict[str, str], dict[str, str | None]]:
+    """iso3 → display name, iso3 → ILO region, as dicts (looked up per record)."""
     table = country_table()
-    return table.loc[iso3, "country"] if iso3 in table.index else iso3
+    names = dict(zip(table.index, table["country"], strict=True))
+    regions = {
+        iso3: region or None for iso3, region in zip(table.index, table["region"], strict=True)
+    }
+    return names, regions
+
+
+def country_name(iso3: str) -> str:
+    return _names_and_regions()[0].get(iso3, iso3)
 
 
 def country_region(iso3: str) -> str | None:
-    table = country_table()
-    region = table.loc[iso3, "region"] if iso3 in table.index else ""
-    return region or None
+    return _names_and_regions()[1].get(iso3)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from etl import vocab
 
@@ -26,8 +27,10 @@ class BadValue(ValueError):
         self.suggestion = suggestion
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key for matching names."""
+    """Case-, accent- and punctuation-insensitive key for matching names (cached: the
+    same names and labels recur across a large inventory)."""
     decomposed = unicodedata.normalize("NFKD", text)
     no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     lowered = no_accents.casefold().replace("&", " and ")
@@ -50,11 +53,14 @@ def suggest(value: str, choices, cutoff: float = 0.75) -> str | None:
     return by_key[match[0]] if match else None
 
 
+_SEPARATORS = re.compile(r"[;\n\r]+")
+
+
 def split_multi(cell: str) -> list[str]:
     """Split a multi-value cell on ';' (or line breaks); trim; drop empties and repeats."""
     seen: set[str] = set()
     values = []
-    for part in re.split(r"[;\n\r]+", cell or ""):
+    for part in _SEPARATORS.split(cell or ""):
         item = " ".join(part.split())
         if item and item.casefold() not in seen:
             seen.add(item.casefold())
@@ -199,25 +205,34 @@ COUNT_QUALIFIERS = {
 }
 
 
+_COUNT_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+_POINT_ZERO = re.compile(r"\.0+$")
+_DIGITS = re.compile(r"\d+")
+
+
 def parse_count(text: str) -> int:
     """'10,000', '10 000', '10.000' or '10000' → 10000."""
     raw = (text or "").strip()
-    compact = re.sub(r"[\s\u00a0\u202f]", "", raw)
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", compact):
+    compact = _COUNT_SPACES.sub("", raw)
+    if _THOUSANDS.fullmatch(compact):
         compact = re.sub(r"[.,]", "", compact)
-    compact = re.sub(r"\.0+$", "", compact)
-    if not re.fullmatch(r"\d+", compact):
+    compact = _POINT_ZERO.sub("", compact)
+    if not _DIGITS.fullmatch(compact):
         raise BadValue(f"{raw!r} is not a whole number", "write digits only, e.g. 10000")
     if len(compact) > 13 or int(compact) > MAX_COUNT:
         raise BadValue(f"{raw!r} is too large to be a count", "check for a typo")
     return int(compact)
 
 
+_LONGEST_QUALIFIER_FIRST = sorted(COUNT_QUALIFIERS.items(), key=lambda kv: -len(kv[0]))
+
+
 def parse_qualified_count(text: str) -> tuple[int, str | None]:
     """'about 130000000', 'at least 8', 'target 10000' → (number, qualifier)."""
     raw = " ".join((text or "").split())
     lowered = raw.casefold()
-    for words, qualifier in sorted(COUNT_QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+    for words, qualifier in _LONGEST_QUALIFIER_FIRST:
         if lowered.startswith(words):
             return parse_count(raw[len(words) :].strip(" .")), qualifier
     return parse_count(raw), None

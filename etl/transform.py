@@ -6,9 +6,11 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from etl import SCHEMA_VERSION, vocab
+from etl.columns import explode
 from etl.countries import country_name, country_region, country_table
 from etl.normalise import fold, slug
 from etl.validate import Catalogue
@@ -19,8 +21,8 @@ def one_spelling(values: Iterable[str]) -> dict[str, str]:
     'Child-labour') → one spelling, so a topic or a beneficiary group is one value with
     one link code (its slug). The most used spelling wins, then the first in sort order."""
     by_slug: dict[str, Counter] = {}
-    for value in values:
-        by_slug.setdefault(slug(value), Counter())[value] += 1
+    for value, count in Counter(values).items():
+        by_slug.setdefault(slug(value), Counter())[value] += count
     return {
         value: min(spellings, key=lambda s, c=spellings: (-c[s], s))
         for spellings in by_slug.values()
@@ -28,22 +30,17 @@ def one_spelling(values: Iterable[str]) -> dict[str, str]:
     }
 
 
-def _respelled(rows: list[dict], column: str, spelling: dict[str, str], key: str) -> list[dict]:
+def _respelled(rows: pd.DataFrame, column: str, spelling: dict[str, str], key: str) -> pd.DataFrame:
     """`rows` with `column` in its one spelling; a record naming two spellings keeps one."""
-    seen: set[tuple] = set()
-    out = []
-    for row in rows:
-        row = {**row, column: spelling[row[column]]}
-        if (row[key], row[column]) not in seen:
-            seen.add((row[key], row[column]))
-            out.append(row)
-    return out
+    rows = rows.assign(**{column: rows[column].map(spelling)})
+    return rows.drop_duplicates([key, column], keep="first").reset_index(drop=True)
 
 
-def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+def _frame(rows: list[dict] | pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly these columns and pandas nullable dtypes."""
-    frame = pd.DataFrame(rows, columns=list(columns))
-    return frame.astype(columns)
+    if isinstance(rows, pd.DataFrame):
+        return rows.reindex(columns=list(columns)).astype(columns)
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
 
 def drawn_to_year(
@@ -105,6 +102,162 @@ FLOAT = "Float64"
 BOOL = "boolean"
 
 
+def _years_of_spans(spans: pd.DataFrame) -> pd.DataFrame:
+    """(project_id, year, phase) for every year of every span; a year two spans share
+    keeps the first span's label. `spans` has project_id, order, start, last, label."""
+    spans = spans[spans["start"].notna()]
+    lengths = (spans["last"] - spans["start"] + 1).to_numpy(dtype=np.int64)
+    index = np.repeat(np.arange(len(spans)), lengths)
+    offsets = np.arange(len(index)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    years = pd.DataFrame(
+        {
+            "project_id": spans["project_id"].to_numpy()[index],
+            "order": spans["order"].to_numpy()[index],
+            "year": spans["start"].to_numpy(dtype=np.int64)[index] + offsets,
+            "phase": spans["label"].to_numpy()[index],
+        }
+    )
+    years = years.drop_duplicates(["project_id", "year"], keep="first")
+    return years.sort_values(["order", "year"], kind="stable").drop(columns="order")
+
+
+def _per_value(values, derive) -> list:
+    """derive(v) for each value, computed once per distinct value (values repeat)."""
+    seen: dict = {}
+    return [seen[v] if v in seen else seen.setdefault(v, derive(v)) for v in values]
+
+
+def _spans(project: tuple, as_of_year: int) -> tuple:
+    """(start, drawn-to year, label) of each phase, or of the whole project."""
+    start, end, ongoing, phases = project
+    spans = [(ph.start_year, ph.end_year, ph.ongoing, ph.label) for ph in phases]
+    if not spans and start is not None:
+        spans = [(start, end, ongoing, None)]
+    return tuple((s, drawn_to_year(s, e, o, as_of_year), label) for s, e, o, label in spans)
+
+
+def _group_counts(pair: tuple) -> tuple[tuple, tuple]:
+    """(beneficiary rows, count rows) of one (groups, counts) pair."""
+    groups, counts = pair
+    by_label = {fold(c.label): c for c in counts}
+    group_keys = {fold(g) for g in groups}
+    beneficiaries = tuple(
+        (g, by_label[fold(g)].value, by_label[fold(g)].qualifier)
+        if fold(g) in by_label
+        else (g, None, None)
+        for g in groups
+    )
+    rows = tuple((c.label, c.value, c.qualifier, fold(c.label) in group_keys) for c in counts)
+    return beneficiaries, rows
+
+
+def _long(ids: np.ndarray, lists, columns: list[str]) -> pd.DataFrame:
+    """One row per item of each project's list of tuples (or of values, one column)."""
+    keys, items = explode(ids, np.asarray(lists, dtype=object) if len(lists) else ids[:0])
+    if len(columns) == 1:
+        return pd.DataFrame({"project_id": keys, columns[0]: items})
+    fields = list(zip(*items, strict=True)) if items else [[] for _ in columns]
+    return pd.DataFrame({"project_id": keys, **dict(zip(columns, fields, strict=True))})
+
+
+TEXT_COLUMNS = (
+    "summary",
+    "outcomes",
+    "replication",
+    "beneficiaries",
+    "source_ref",
+    "source_url",
+    "notes",
+)
+VALIDATED_COLUMNS = (
+    "project_id",
+    "title",
+    "record_type",
+    "pillar",
+    "start_year",
+    "end_year",
+    "ongoing",
+    "region",
+    "countries",
+    "topics",
+    "phases",
+    "beneficiary_groups",
+    "counts",
+    "partners",
+    *TEXT_COLUMNS,
+)
+
+
+def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, list | pd.DataFrame]:
+    """The project tables, built a column at a time from the validated project table."""
+    p = catalogue.project_table
+    if p.empty:
+        p = pd.DataFrame(columns=[*VALIDATED_COLUMNS])
+    ids = p["project_id"].to_numpy(dtype=object)
+    years = list(zip(p["start_year"], p["end_year"], p["ongoing"], p["phases"], strict=True))
+    projects = pd.DataFrame(
+        {
+            **{
+                k: p[k].to_numpy(dtype=object)
+                for k in ("project_id", "title", "record_type", "pillar")
+            },
+            "pillar_label": [vocab.PILLARS[code] for code in p["pillar"]],
+            "start_year": p["start_year"].to_numpy(dtype=object),
+            "end_year": p["end_year"].to_numpy(dtype=object),
+            "ongoing": p["ongoing"].to_numpy(dtype=bool),
+            "drawn_to_year": [drawn_to_year(s, e, o, as_of_year) for s, e, o, _ in years],
+            "status": [project_status(s, e, o, as_of_year) for s, e, o, _ in years],
+            "region": p["region"].to_numpy(dtype=object),
+            "countries": _per_value(
+                p["countries"], lambda codes: "; ".join(map(country_name, codes)) or None
+            ),
+            **{k: p[k].to_numpy(dtype=object) for k in TEXT_COLUMNS},
+        }
+    )
+    countries = _long(ids, p["countries"], ["iso3"])
+    countries["country"] = countries["iso3"].map(country_name)
+    countries["region"] = countries["iso3"].map(country_region)
+    phases = _long(
+        ids,
+        [
+            tuple(
+                (
+                    n,
+                    ph.label,
+                    ph.start_year,
+                    ph.end_year,
+                    ph.ongoing,
+                    drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
+                )
+                for n, ph in enumerate(phase_list, start=1)
+            )
+            for phase_list in p["phases"]
+        ],
+        ["phase_no", "label", "start_year", "end_year", "ongoing", "drawn_to_year"],
+    )
+    spans = _long(
+        np.arange(len(ids)),
+        _per_value(years, lambda y: _spans(y, as_of_year)),
+        ["start", "last", "label"],
+    ).rename(columns={"project_id": "order"})
+    spans["project_id"] = ids[spans["order"].to_numpy(dtype=np.int64)] if len(spans) else []
+    pairs = _per_value(zip(p["beneficiary_groups"], p["counts"], strict=True), _group_counts)
+    return {
+        "projects": projects,
+        "project_countries": countries,
+        "project_years": _years_of_spans(spans),
+        "project_phases": phases,
+        "project_topics": _long(ids, p["topics"], ["topic"]),
+        "project_beneficiaries": _long(
+            ids, [b for b, _ in pairs], ["beneficiary_group", "count", "count_qualifier"]
+        ),
+        "project_counts": _long(
+            ids, [c for _, c in pairs], ["label", "value", "qualifier", "is_beneficiary_group"]
+        ),
+        "project_partners": _long(ids, p["partners"], ["partner", "partner_type"]),
+    }
+
+
 def build_tables(
     catalogue: Catalogue,
     *,
@@ -114,84 +267,7 @@ def build_tables(
 ) -> dict:
     """Every warehouse table as a DataFrame, keyed by table name."""
     as_of_year = int(catalogue.about.get("as_of_year") or datetime.now(UTC).year)
-    projects, countries, years, phases = [], [], [], []
-    topics, beneficiaries, counts, partners = [], [], [], []
-    for p in catalogue.projects:
-        pid = p["project_id"]
-        projects.append(
-            {
-                **{k: p[k] for k in ("project_id", "title", "record_type", "pillar")},
-                "pillar_label": vocab.PILLARS[p["pillar"]],
-                "start_year": p["start_year"],
-                "end_year": p["end_year"],
-                "ongoing": p["ongoing"],
-                "drawn_to_year": drawn_to_year(
-                    p["start_year"], p["end_year"], p["ongoing"], as_of_year
-                ),
-                "status": project_status(p["start_year"], p["end_year"], p["ongoing"], as_of_year),
-                "region": p["region"],
-                "countries": "; ".join(country_name(c) for c in p["countries"]) or None,
-                **{
-                    k: p[k]
-                    for k in (
-                        "summary",
-                        "outcomes",
-                        "replication",
-                        "beneficiaries",
-                        "source_ref",
-                        "source_url",
-                        "notes",
-                    )
-                },
-            }
-        )
-        countries += [
-            {"project_id": pid, "iso3": c, "country": country_name(c), "region": country_region(c)}
-            for c in p["countries"]
-        ]
-        years += [
-            {"project_id": pid, "year": y, "phase": label}
-            for y, label in active_years(p, as_of_year)
-        ]
-        phases += [
-            {
-                "project_id": pid,
-                "phase_no": n,
-                "label": ph.label,
-                "start_year": ph.start_year,
-                "end_year": ph.end_year,
-                "ongoing": ph.ongoing,
-                "drawn_to_year": drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
-            }
-            for n, ph in enumerate(p["phases"], start=1)
-        ]
-        topics += [{"project_id": pid, "topic": t} for t in p["topics"]]
-        by_label = {fold(c.label): c for c in p["counts"]}
-        beneficiaries += [
-            {
-                "project_id": pid,
-                "beneficiary_group": g,
-                "count": by_label[fold(g)].value if fold(g) in by_label else None,
-                "count_qualifier": by_label[fold(g)].qualifier if fold(g) in by_label else None,
-            }
-            for g in p["beneficiary_groups"]
-        ]
-        group_keys = {fold(g) for g in p["beneficiary_groups"]}
-        counts += [
-            {
-                "project_id": pid,
-                "label": c.label,
-                "value": c.value,
-                "qualifier": c.qualifier,
-                "is_beneficiary_group": fold(c.label) in group_keys,
-            }
-            for c in p["counts"]
-        ]
-        partners += [
-            {"project_id": pid, "partner": name, "partner_type": kind}
-            for name, kind in p["partners"]
-        ]
-
+    tables = _project_tables(catalogue, as_of_year)
     exchanges, exchange_topics = [], []
     for e in catalogue.exchanges:
         start, end = e["start"], e["end"]
@@ -218,10 +294,13 @@ def build_tables(
         )
         exchange_topics += [{"exchange_id": e["exchange_id"], "topic": t} for t in e["topics"]]
 
-    topic_spelling = one_spelling([t["topic"] for t in topics + exchange_topics])
+    exchange_topics = pd.DataFrame(exchange_topics, columns=["exchange_id", "topic"])
+    topics = tables["project_topics"]
+    topic_spelling = one_spelling([*topics["topic"], *exchange_topics["topic"]])
     topics = _respelled(topics, "topic", topic_spelling, "project_id")
     exchange_topics = _respelled(exchange_topics, "topic", topic_spelling, "exchange_id")
-    group_spelling = one_spelling([b["beneficiary_group"] for b in beneficiaries])
+    beneficiaries = tables["project_beneficiaries"]
+    group_spelling = one_spelling(beneficiaries["beneficiary_group"])
     beneficiaries = _respelled(beneficiaries, "beneficiary_group", group_spelling, "project_id")
 
     participants = [
@@ -245,7 +324,7 @@ def build_tables(
     }
     return {
         "projects": _frame(
-            projects,
+            tables["projects"],
             {
                 "project_id": STR,
                 "title": STR,
@@ -269,10 +348,11 @@ def build_tables(
             },
         ),
         "project_countries": _frame(
-            countries, {"project_id": STR, "iso3": STR, "country": STR, "region": STR}
+            tables["project_countries"],
+            {"project_id": STR, "iso3": STR, "country": STR, "region": STR},
         ),
         "project_localities": _frame(
-            catalogue.localities,
+            catalogue.locality_table,
             {
                 "project_id": STR,
                 "name": STR,
@@ -291,7 +371,7 @@ def build_tables(
             {"project_id": STR, "beneficiary_group": STR, "count": INT, "count_qualifier": STR},
         ),
         "project_counts": _frame(
-            counts,
+            tables["project_counts"],
             {
                 "project_id": STR,
                 "label": STR,
@@ -301,11 +381,14 @@ def build_tables(
             },
         ),
         "project_partners": _frame(
-            partners, {"project_id": STR, "partner": STR, "partner_type": STR}
+            tables["project_partners"],
+            {"project_id": STR, "partner": STR, "partner_type": STR},
         ),
-        "project_years": _frame(years, {"project_id": STR, "year": INT, "phase": STR}),
+        "project_years": _frame(
+            tables["project_years"], {"project_id": STR, "year": INT, "phase": STR}
+        ),
         "project_phases": _frame(
-            phases,
+            tables["project_phases"],
             {
                 "project_id": STR,
                 "phase_no": INT,

@@ -3,6 +3,12 @@
 `validate(sheets)` returns (Catalogue, Report). The catalogue holds typed, normalised
 records; the report holds every problem, each with file, sheet, row, column, value
 and a suggestion where one exists. Nothing here writes anything.
+
+The two sheets that grow with an inventory (projects, localities) are checked a column
+at a time (`etl.columns`): each distinct value is parsed once, and only the rows with
+a problem are visited one by one. The small sheets (exchanges, participants, reported
+figures, about) are checked record by record with `_RowChecker`. Either way the
+problems come out in reading order: by sheet, row, then column as documented.
 """
 
 from __future__ import annotations
@@ -11,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from etl import vocab
+from etl.columns import Checks, Found, IdSuggester, normalised_text, parsed
 from etl.countries import country_region, resolve_country
 from etl.normalise import (
     BadValue,
@@ -39,10 +51,10 @@ from etl.reading import RawSheet
 
 @dataclass
 class Catalogue:
-    """Validated, normalised records, one list of dicts per catalogue sheet."""
+    """Validated, normalised records: a table per large sheet, lists for the small."""
 
-    projects: list[dict[str, Any]] = field(default_factory=list)
-    localities: list[dict[str, Any]] = field(default_factory=list)
+    project_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    locality_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     participants: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
@@ -50,6 +62,15 @@ class Catalogue:
     # Ids present in the input, valid or not: references to a row that has its own
     # problem are not reported a second time.
     ids_seen: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def projects(self) -> list[dict[str, Any]]:
+        """One dict per project (for small catalogues and tests; the ETL uses the table)."""
+        return self.project_table.to_dict("records")
+
+    @property
+    def localities(self) -> list[dict[str, Any]]:
+        return self.locality_table.to_dict("records")
 
 
 class _RowChecker:
@@ -87,26 +108,6 @@ class _RowChecker:
         except BadValue as exc:
             self.problem(column, exc.message, exc.suggestion)
             return None
-
-    def countries(self, column: str) -> list[str]:
-        codes = []
-        names = split_multi(self.values.get(column, ""))
-        for name in names:
-            try:
-                codes.append(resolve_country(name))
-            except BadValue as exc:
-                exc = _better_country_hint(name, exc)
-                self.failed = True
-                self.report.add(
-                    self.sheet.where.problem(
-                        f"{name}: {exc.message}" if len(names) > 1 else exc.message,
-                        row=self.row,
-                        column=column,
-                        value=self.values.get(column, ""),
-                        suggestion=exc.suggestion,
-                    )
-                )
-        return list(dict.fromkeys(codes))
 
     def coordinates(self, lat_col: str, lon_col: str) -> tuple[float | None, float | None]:
         lat = self.parse(lat_col, lambda v: parse_coordinate(v, 90))
@@ -154,128 +155,283 @@ def _unique(checker: _RowChecker, column: str, seen: dict[str, int], value: str 
         seen[value] = checker.row
 
 
-def _years(c: _RowChecker) -> dict[str, Any]:
-    start = c.parse("start_year", parse_year)
-    end_result = c.parse("end_year", parse_end_year)
-    end, ongoing = end_result if end_result else (None, False)
-    phases: list[Phase] = c.parse("phases", parse_phases) or []
+def _years(start_cell: str, end_cell: str, phases_cell: str) -> tuple[tuple, list[Found]]:
+    """(start_year, end_year, ongoing, phases) of one combination of the three cells."""
+    found: list[Found] = []
+
+    def parse(column: str, parser, cell: str):
+        try:
+            return parser(cell)
+        except BadValue as exc:
+            found.append(Found(column, exc.message, exc.suggestion))
+            return None
+
+    start = parse("start_year", parse_year, start_cell)
+    end, ongoing = parse("end_year", parse_end_year, end_cell) or (None, False)
+    phases: list[Phase] = parse("phases", parse_phases, phases_cell) or []
     if start is not None and end is not None and end < start:
-        c.problem("end_year", f"ends before it starts ({start})", "check the two years")
+        found.append(Found("end_year", f"ends before it starts ({start})", "check the two years"))
     if phases:
         first, last = phases[0], phases[-1]
         if start is None:
             start = first.start_year
         elif start != first.start_year:
-            c.problem("phases", f"first phase starts in {first.start_year}, start_year is {start}")
+            found.append(
+                Found("phases", f"first phase starts in {first.start_year}, start_year is {start}")
+            )
         if end is None and not ongoing:
             end, ongoing = last.end_year, last.ongoing
         elif (end, ongoing) != (last.end_year, last.ongoing):
-            c.problem("phases", "last phase does not end with end_year")
-    elif end is not None and start is None and not c.values.get("start_year", "").strip():
-        c.problem("start_year", "end_year is given without start_year")
-    return {"start_year": start, "end_year": end, "ongoing": ongoing, "phases": phases}
+            found.append(Found("phases", "last phase does not end with end_year"))
+    elif end is not None and start is None and not start_cell.strip():
+        found.append(Found("start_year", "end_year is given without start_year"))
+    return (start, end, ongoing, tuple(phases)), found
 
 
-def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
-    seen: dict[str, int] = {}
-    for c in _rows(sheet, report):
-        project_id = c.parse("project_id", parse_slug, required=True)
-        _unique(c, "project_id", seen, project_id)
-        catalogue.ids_seen.setdefault("projects", set()).add(c.text("project_id"))
-        title = c.text("title") or None
-        if not title:
-            c.problem("title", "required value is empty")
-        record_type = c.parse(
-            "record_type", lambda v: parse_choice(v, vocab.RECORD_TYPES, default="project")
-        )
-        countries = c.countries("countries")
-        region = c.parse("region", parse_region)
-        if not countries and region is None and not c.failed:
-            c.problem("countries", "give the countries, or the ILO region when none are named")
-        without_region = [iso3 for iso3 in countries if country_region(iso3) is None]
-        if without_region:
-            c.problem(
+def _geography(countries_cell: str, region_cell: str) -> tuple[tuple, list[Found]]:
+    """(ISO3 codes, region, whether neither is named) of one combination of cells."""
+    found: list[Found] = []
+    codes = []
+    names = split_multi(countries_cell)
+    for name in names:
+        try:
+            codes.append(resolve_country(name))
+        except BadValue as exc:
+            exc = _better_country_hint(name, exc)
+            message = f"{name}: {exc.message}" if len(names) > 1 else exc.message
+            found.append(Found("countries", message, exc.suggestion))
+    codes = list(dict.fromkeys(codes))
+    region = None
+    try:
+        region = parse_region(region_cell)
+    except BadValue as exc:
+        found.append(Found("region", exc.message, exc.suggestion))
+    neither = not codes and region is None and not found
+    without_region = [iso3 for iso3 in codes if country_region(iso3) is None]
+    if without_region:
+        found.append(
+            Found(
                 "countries",
                 f"{', '.join(without_region)} belongs to no ILO region",
                 "check the country; territories such as Antarctica are not in ILO regions",
             )
-        elif countries:
-            regions = {country_region(iso3) for iso3 in countries}
-            derived = regions.pop() if len(regions) == 1 else vocab.MULTI_REGION
-            if region is not None and region != derived:
-                c.problem("region", f"the countries are in {derived}", "leave region empty")
-            region = derived
-        groups = split_multi(c.values.get("beneficiary_groups", ""))
-        counts = c.parse("beneficiaries_count", lambda v, g=groups: parse_counts(v, g)) or []
-        partners = []
-        for item in split_multi(c.values.get("partners", "")):
-            try:
-                partners.append(parse_partner(item))
-            except BadValue as exc:
-                c.problem("partners", f"{item}: {exc.message}", exc.suggestion)
-        record = {
-            "project_id": project_id,
-            "title": title,
-            "record_type": record_type,
-            "countries": countries,
-            "region": region,
-            "pillar": c.parse("pillar", parse_pillar, required=True),
-            "topics": [t.lower() for t in split_multi(c.values.get("topics", ""))],
-            "beneficiary_groups": groups,
-            "beneficiaries": c.long_text("beneficiaries"),
-            "counts": counts,
-            "partners": partners,
-            "summary": c.long_text("summary"),
-            "outcomes": c.long_text("outcomes"),
-            "replication": c.long_text("replication"),
-            "source_ref": c.text("source_ref") or None,
-            "source_url": c.parse("source_url", parse_http_url),
-            "notes": c.long_text("notes"),
-            "row": c.row,
-            **_years(c),
+        )
+    elif codes:
+        regions = {country_region(iso3) for iso3 in codes}
+        derived = regions.pop() if len(regions) == 1 else vocab.MULTI_REGION
+        if region is not None and region != derived:
+            found.append(Found("region", f"the countries are in {derived}", "leave region empty"))
+        region = derived
+    return (tuple(codes), region, neither), found
+
+
+def _beneficiaries(groups_cell: str, counts_cell: str) -> tuple[tuple, list[Found]]:
+    groups = split_multi(groups_cell)
+    try:
+        return (tuple(groups), tuple(parse_counts(counts_cell, groups))), []
+    except BadValue as exc:
+        return (tuple(groups), ()), [Found("beneficiaries_count", exc.message, exc.suggestion)]
+
+
+def _partners(cell: str) -> tuple[tuple, list[Found]]:
+    partners, found = [], []
+    for item in split_multi(cell):
+        try:
+            partners.append(parse_partner(item))
+        except BadValue as exc:
+            found.append(Found("partners", f"{item}: {exc.message}", exc.suggestion))
+    return tuple(partners), found
+
+
+def _duplicates(c: Checks, column: str, ids: np.ndarray) -> None:
+    """'duplicate id (first used on row N)' on every repeat of a valid id."""
+    c.step()
+    valid = np.flatnonzero(pd.notna(ids))
+    repeated = pd.Series(ids[valid]).duplicated(keep="first").to_numpy()
+    if repeated.any():
+        first_row = dict(zip(ids[valid][~repeated], c.rows[valid][~repeated], strict=True))
+        for position in valid[repeated]:
+            first = first_row[ids[position]]
+            c.add([position], Found(column, f"duplicate id (first used on row {first})"))
+
+
+def _required_text(c: Checks, column: str, message: str = "required value is empty") -> np.ndarray:
+    """The column with white space runs collapsed; a problem where it is empty."""
+    text = normalised_text(c.cells(column))
+    c.step()
+    c.add(np.flatnonzero(text == ""), Found(column, message))
+    return text
+
+
+def _optional(cells: np.ndarray) -> np.ndarray:
+    """Empty cells as None (reading has already stripped every cell)."""
+    out = cells.copy()
+    out[cells == ""] = None
+    return out
+
+
+def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
+    if sheet is None:
+        return
+    c = Checks(sheet)
+    ids = c.distinct(["project_id"], parsed(parse_slug, "project_id", required=True))
+    _duplicates(c, "project_id", ids)
+    catalogue.ids_seen.setdefault("projects", set()).update(normalised_text(c.cells("project_id")))
+    titles = _required_text(c, "title")
+    record_types = c.distinct(
+        ["record_type"],
+        parsed(lambda v: parse_choice(v, vocab.RECORD_TYPES, default="project"), "record_type"),
+    )
+    geography = c.distinct(["countries", "region"], _geography)
+    neither = np.fromiter((g[2] for g in geography), dtype=bool, count=len(c))
+    c.step()
+    c.add(
+        np.flatnonzero(neither & ~c.failed),
+        Found("countries", "give the countries, or the ILO region when none are named"),
+    )
+    beneficiaries = c.distinct(["beneficiary_groups", "beneficiaries_count"], _beneficiaries)
+    partners = c.distinct(["partners"], _partners)
+    pillars = c.distinct(["pillar"], parsed(parse_pillar, "pillar", required=True))
+    urls = c.distinct(["source_url"], parsed(parse_http_url, "source_url"))
+    years = c.distinct(["start_year", "end_year", "phases"], _years)
+    source_refs = normalised_text(c.cells("source_ref"))
+    c.step()
+    c.add(
+        np.flatnonzero(source_refs == ""),
+        Found("source_ref", "every record must say where in the source it comes from"),
+    )
+    c.report_to(report)
+    ok = ~c.failed
+    topics = c.distinct(["topics"], lambda v: (tuple(t.lower() for t in split_multi(v)), []))
+    catalogue.project_table = pd.DataFrame(
+        {
+            "project_id": ids[ok],
+            "title": titles[ok],
+            "record_type": record_types[ok],
+            "countries": [g[0] for g in geography[ok]],
+            "region": [g[1] for g in geography[ok]],
+            "pillar": pillars[ok],
+            "topics": topics[ok],
+            "beneficiary_groups": [b[0] for b in beneficiaries[ok]],
+            "beneficiaries": _optional(c.cells("beneficiaries"))[ok],
+            "counts": [b[1] for b in beneficiaries[ok]],
+            "partners": partners[ok],
+            **{
+                column: _optional(c.cells(column))[ok]
+                for column in ("summary", "outcomes", "replication")
+            },
+            "source_ref": source_refs[ok],
+            "source_url": urls[ok],
+            "notes": _optional(c.cells("notes"))[ok],
+            "row": c.rows[ok],
+            # object columns: None stays None (a list of ints and None would be float)
+            "start_year": pd.Series([y[0] for y in years[ok]], dtype=object),
+            "end_year": pd.Series([y[1] for y in years[ok]], dtype=object),
+            "ongoing": [y[2] for y in years[ok]],
+            "phases": [y[3] for y in years[ok]],
         }
-        if not record["source_ref"]:
-            c.problem("source_ref", "every record must say where in the source it comes from")
-        if not c.failed:
-            catalogue.projects.append(record)
+    )
 
 
 def _localities(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
-    projects = {p["project_id"]: p for p in catalogue.projects}
-    for c in _rows(sheet, report):
-        project_id = c.text("project_id")
-        if project_id not in catalogue.ids_seen.get("projects", set()):
-            hint = suggest(project_id, catalogue.ids_seen.get("projects", set()))
-            c.problem(
+    if sheet is None:
+        return
+    c = Checks(sheet)
+    known = catalogue.ids_seen.get("projects", set())
+    project_ids = normalised_text(c.cells("project_id"))
+    c.step()
+    unknown = np.flatnonzero(~pd.Series(project_ids).isin(known).to_numpy())
+    hint = IdSuggester(known)
+    c.add_each(
+        unknown,
+        [
+            Found(
                 "project_id",
                 "no project with this id in projects",
-                f"did you mean '{hint}'?" if hint else None,
+                f"did you mean '{h}'?" if (h := hint(project_ids[p])) else None,
             )
-        iso3 = c.parse("iso3", resolve_country, required=True)
-        name = c.text("name") or None
-        if not name:
-            c.problem("name", "required value is empty")
-        project = projects.get(project_id)
-        if project and iso3 and project["countries"] and iso3 not in project["countries"]:
-            c.problem(
-                "iso3",
-                f"{iso3} is not among the project's countries ({', '.join(project['countries'])})",
-                f"add {iso3} to the project's countries or correct the locality",
-            )
-        lat, lon = c.coordinates("lat", "lon")
-        record = {
-            "project_id": project_id,
-            "name": name,
-            "iso3": iso3,
-            "admin_level": c.parse("admin_level", lambda v: parse_choice(v, vocab.ADMIN_LEVELS)),
-            "lat": lat,
-            "lon": lon,
-            "geonames_id": c.text("geonames_id") or None,
-            "coord_note": c.text("coord_note") or None,
-            "notes": c.long_text("notes"),
+            for p in unknown
+        ],
+    )
+    iso3 = c.distinct(["iso3"], parsed(resolve_country, "iso3", required=True))
+    names = _required_text(c, "name")
+    _in_project_countries(c, project_ids, iso3, catalogue.project_table)
+    lat = _coordinate(c, "lat", 90)
+    lon = _coordinate(c, "lon", 180)
+    c.step()
+    one_missing = np.isnan(lat) != np.isnan(lon)
+    for position in np.flatnonzero(one_missing & ~c.failed):
+        missing = "lat" if np.isnan(lat[position]) else "lon"
+        c.add([position], Found(missing, "give both latitude and longitude, or neither"))
+    admin_levels = c.distinct(
+        ["admin_level"], parsed(lambda v: parse_choice(v, vocab.ADMIN_LEVELS), "admin_level")
+    )
+    c.report_to(report)
+    ok = ~c.failed
+    catalogue.locality_table = pd.DataFrame(
+        {
+            "project_id": project_ids[ok],
+            "name": names[ok],
+            "iso3": iso3[ok],
+            "admin_level": admin_levels[ok],
+            "lat": lat[ok],
+            "lon": lon[ok],
+            "geonames_id": _optional(normalised_text(c.cells("geonames_id")))[ok],
+            "coord_note": _optional(normalised_text(c.cells("coord_note")))[ok],
+            "notes": _optional(c.cells("notes"))[ok],
         }
-        if not c.failed:
-            catalogue.localities.append(record)
+    )
+
+
+def _in_project_countries(
+    c: Checks, project_ids: np.ndarray, iso3: np.ndarray, projects: pd.DataFrame
+) -> None:
+    """A locality lies in one of its (valid) project's countries, when it names any."""
+    c.step()
+    if projects.empty:
+        return
+    countries = pd.Series(projects["countries"].to_numpy(), index=projects["project_id"])
+    of_project = pd.Series(project_ids).map(countries).to_numpy()
+    for position in np.flatnonzero(pd.notna(iso3)):
+        named = of_project[position]
+        if isinstance(named, tuple) and named and iso3[position] not in named:
+            code = iso3[position]
+            c.add(
+                [position],
+                Found(
+                    "iso3",
+                    f"{code} is not among the project's countries ({', '.join(named)})",
+                    f"add {code} to the project's countries or correct the locality",
+                ),
+            )
+
+
+_PLAIN_DECIMAL = r"^-?[0-9]{1,3}(\.[0-9]{1,20})?$"
+
+
+def _coordinate(c: Checks, column: str, limit: float) -> np.ndarray:
+    """Decimal degrees (NaN when empty or wrong): plain decimals within ±limit are read
+    by Arrow in one pass; every other distinct value goes through `parse_coordinate`."""
+    values = np.full(len(c), np.nan)
+    if column not in c.frame:
+        c.step()
+        return values
+    arrow = pa.array(c.frame[column].array)
+    plain = pc.match_substring_regex(arrow, _PLAIN_DECIMAL).to_numpy(zero_copy_only=False)
+    numbers = pc.cast(pc.if_else(pa.array(plain), arrow, "0"), pa.float64()).to_numpy()
+    plain &= np.abs(numbers) <= limit
+    values[plain] = numbers[plain]
+    rest = np.flatnonzero(~plain & (c.cells(column) != ""))
+    c.step()
+    parse = parsed(lambda v: parse_coordinate(v, limit), column)
+    cells = c.cells(column)
+    for position in rest:
+        value, found = parse(cells[position])
+        if found:
+            c.add([position], found[0])
+        elif value is not None:
+            values[position] = value
+    return values
 
 
 def _exchanges(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
@@ -433,6 +589,6 @@ def validate(sheets: dict[str, RawSheet], report: Report) -> Catalogue:
     _participants(sheets.get("exchange_participants"), report, catalogue)
     _figures(sheets.get("reported_figures"), report, catalogue)
     _about(sheets.get("about"), report, catalogue)
-    if sheets.get("projects") is not None and not sheets["projects"].rows:
+    if sheets.get("projects") is not None and not len(sheets["projects"]):
         report.add(sheets["projects"].where.problem("no projects: the sheet has a header only"))
     return catalogue

@@ -1,0 +1,391 @@
+"""The row-by-row transform the ETL had until issue 8, kept as a test oracle.
+
+The ETL now works on whole columns (etl/validate.py, etl/transform.py); tests run both
+on the same catalogues and require the same problems and the same warehouse tables.
+Do not use it in the product.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from etl import SCHEMA_VERSION, vocab
+from etl.countries import country_name, country_region, country_table
+from etl.normalise import fold, slug
+from oracle_validate import Catalogue
+
+
+def one_spelling(values: Iterable[str]) -> dict[str, str]:
+    """Spellings that differ only in case, accents or punctuation ('child labour',
+    'Child-labour') → one spelling, so a topic or a beneficiary group is one value with
+    one link code (its slug). The most used spelling wins, then the first in sort order."""
+    by_slug: dict[str, Counter] = {}
+    for value in values:
+        by_slug.setdefault(slug(value), Counter())[value] += 1
+    return {
+        value: min(spellings, key=lambda s, c=spellings: (-c[s], s))
+        for spellings in by_slug.values()
+        for value in spellings
+    }
+
+
+def _respelled(rows: list[dict], column: str, spelling: dict[str, str], key: str) -> list[dict]:
+    """`rows` with `column` in its one spelling; a record naming two spellings keeps one."""
+    seen: set[tuple] = set()
+    out = []
+    for row in rows:
+        row = {**row, column: spelling[row[column]]}
+        if (row[key], row[column]) not in seen:
+            seen.add((row[key], row[column]))
+            out.append(row)
+    return out
+
+
+def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame with exactly these columns and pandas nullable dtypes."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype(columns)
+
+
+def drawn_to_year(
+    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
+) -> int | None:
+    """The last year a span (a phase, or a project) is active, i.e. where its bar is drawn to.
+
+    An ongoing span runs to the catalogue's as-of year (or its start, if later); a closed
+    span to its end year; a start year alone counts that year only. None without a start.
+    """
+    if start_year is None:
+        return None
+    if ongoing:
+        return max(start_year, as_of_year)
+    return max(start_year, end_year) if end_year is not None else start_year
+
+
+def project_status(
+    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
+) -> str:
+    """'ongoing', 'completed' or 'unknown', as of the year the source describes.
+
+    A project whose stated end lies after the as-of year, and which had started by then,
+    was still running ("ongoing"), not "completed".
+    """
+    if ongoing:
+        return "ongoing"
+    if (
+        end_year is not None
+        and start_year is not None
+        and end_year > as_of_year
+        and start_year <= as_of_year
+    ):
+        return "ongoing"
+    return "completed" if end_year is not None else "unknown"
+
+
+def active_years(project: dict, as_of_year: int) -> list[tuple[int, str | None]]:
+    """(year, phase label) for every year a project is active.
+
+    Phases give the years (gaps stay gaps). Without phases: start..end; an ongoing
+    project runs to the catalogue's as-of year; a start year alone counts that year only
+    (`drawn_to_year`).
+    """
+    spans = [(p.start_year, p.end_year, p.ongoing, p.label) for p in project["phases"]]
+    if not spans and project["start_year"] is not None:
+        spans = [(project["start_year"], project["end_year"], project["ongoing"], None)]
+    years: dict[int, str | None] = {}
+    for start, end, ongoing, label in spans:
+        last = drawn_to_year(start, end, ongoing, as_of_year)
+        for year in range(start, last + 1):
+            years.setdefault(year, label)
+    return sorted(years.items())
+
+
+STR = "string"
+INT = "Int64"
+FLOAT = "Float64"
+BOOL = "boolean"
+
+
+def build_tables(
+    catalogue: Catalogue,
+    *,
+    source: str,
+    synthetic: bool = False,
+    extra_meta: dict[str, str] | None = None,
+) -> dict:
+    """Every warehouse table as a DataFrame, keyed by table name."""
+    as_of_year = int(catalogue.about.get("as_of_year") or datetime.now(UTC).year)
+    projects, countries, years, phases = [], [], [], []
+    topics, beneficiaries, counts, partners = [], [], [], []
+    for p in catalogue.projects:
+        pid = p["project_id"]
+        projects.append(
+            {
+                **{k: p[k] for k in ("project_id", "title", "record_type", "pillar")},
+                "pillar_label": vocab.PILLARS[p["pillar"]],
+                "start_year": p["start_year"],
+                "end_year": p["end_year"],
+                "ongoing": p["ongoing"],
+                "drawn_to_year": drawn_to_year(
+                    p["start_year"], p["end_year"], p["ongoing"], as_of_year
+                ),
+                "status": project_status(p["start_year"], p["end_year"], p["ongoing"], as_of_year),
+                "region": p["region"],
+                "countries": "; ".join(country_name(c) for c in p["countries"]) or None,
+                **{
+                    k: p[k]
+                    for k in (
+                        "summary",
+                        "outcomes",
+                        "replication",
+                        "beneficiaries",
+                        "source_ref",
+                        "source_url",
+                        "notes",
+                    )
+                },
+            }
+        )
+        countries += [
+            {"project_id": pid, "iso3": c, "country": country_name(c), "region": country_region(c)}
+            for c in p["countries"]
+        ]
+        years += [
+            {"project_id": pid, "year": y, "phase": label}
+            for y, label in active_years(p, as_of_year)
+        ]
+        phases += [
+            {
+                "project_id": pid,
+                "phase_no": n,
+                "label": ph.label,
+                "start_year": ph.start_year,
+                "end_year": ph.end_year,
+                "ongoing": ph.ongoing,
+                "drawn_to_year": drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
+            }
+            for n, ph in enumerate(p["phases"], start=1)
+        ]
+        topics += [{"project_id": pid, "topic": t} for t in p["topics"]]
+        by_label = {fold(c.label): c for c in p["counts"]}
+        beneficiaries += [
+            {
+                "project_id": pid,
+                "beneficiary_group": g,
+                "count": by_label[fold(g)].value if fold(g) in by_label else None,
+                "count_qualifier": by_label[fold(g)].qualifier if fold(g) in by_label else None,
+            }
+            for g in p["beneficiary_groups"]
+        ]
+        group_keys = {fold(g) for g in p["beneficiary_groups"]}
+        counts += [
+            {
+                "project_id": pid,
+                "label": c.label,
+                "value": c.value,
+                "qualifier": c.qualifier,
+                "is_beneficiary_group": fold(c.label) in group_keys,
+            }
+            for c in p["counts"]
+        ]
+        partners += [
+            {"project_id": pid, "partner": name, "partner_type": kind}
+            for name, kind in p["partners"]
+        ]
+
+    exchanges, exchange_topics = [], []
+    for e in catalogue.exchanges:
+        start, end = e["start"], e["end"]
+        exchanges.append(
+            {
+                **{k: e[k] for k in ("exchange_id", "title", "host_city", "host_iso3")},
+                "host_country": country_name(e["host_iso3"]),
+                "host_region": country_region(e["host_iso3"]),
+                "host_lat": e["host_lat"],
+                "host_lon": e["host_lon"],
+                "start_date": start.first_day if start else None,
+                "end_date": (end.last_day if end else start.last_day) if start else None,
+                # (python dates in an object column become DuckDB DATE, not TIMESTAMP)
+                "date_precision": start.precision if start else None,
+                "date_text": " to ".join(d.text for d in (start, end) if d) or None,
+                "year": start.first_day.year if start else None,
+                **{k: e[k] for k in ("kind", "status", "follows")},
+                "organisers": "; ".join(e["organisers"]) or None,
+                "topics": "; ".join(e["topics"]) or None,
+                **{k: e[k] for k in ("summary", "outcome")},
+                "outcome_types": "; ".join(e["outcome_types"]) or None,
+                **{k: e[k] for k in ("source_ref", "source_url", "notes")},
+            }
+        )
+        exchange_topics += [{"exchange_id": e["exchange_id"], "topic": t} for t in e["topics"]]
+
+    topic_spelling = one_spelling([t["topic"] for t in topics + exchange_topics])
+    topics = _respelled(topics, "topic", topic_spelling, "project_id")
+    exchange_topics = _respelled(exchange_topics, "topic", topic_spelling, "exchange_id")
+    group_spelling = one_spelling([b["beneficiary_group"] for b in beneficiaries])
+    beneficiaries = _respelled(beneficiaries, "beneficiary_group", group_spelling, "project_id")
+
+    participants = [
+        {
+            **{k: r[k] for k in ("exchange_id", "iso3")},
+            "country": country_name(r["iso3"]),
+            "region": country_region(r["iso3"]),
+            **{k: r[k] for k in ("city", "role", "lat", "lon", "geonames_id", "notes")},
+        }
+        for r in catalogue.participants
+    ]
+    reference = country_table().reset_index()
+    meta = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "synthetic": "true" if synthetic else "false",
+        "schema_version": SCHEMA_VERSION,
+        "as_of_year": str(as_of_year),
+        **{f"catalogue_{k}": v for k, v in catalogue.about.items() if k != "as_of_year"},
+        **(extra_meta or {}),
+    }
+    return {
+        "projects": _frame(
+            projects,
+            {
+                "project_id": STR,
+                "title": STR,
+                "record_type": STR,
+                "pillar": STR,
+                "pillar_label": STR,
+                "start_year": INT,
+                "end_year": INT,
+                "ongoing": BOOL,
+                "drawn_to_year": INT,
+                "status": STR,
+                "region": STR,
+                "countries": STR,
+                "summary": STR,
+                "outcomes": STR,
+                "replication": STR,
+                "beneficiaries": STR,
+                "source_ref": STR,
+                "source_url": STR,
+                "notes": STR,
+            },
+        ),
+        "project_countries": _frame(
+            countries, {"project_id": STR, "iso3": STR, "country": STR, "region": STR}
+        ),
+        "project_localities": _frame(
+            catalogue.localities,
+            {
+                "project_id": STR,
+                "name": STR,
+                "iso3": STR,
+                "lat": FLOAT,
+                "lon": FLOAT,
+                "admin_level": STR,
+                "geonames_id": STR,
+                "coord_note": STR,
+                "notes": STR,
+            },
+        ),
+        "project_topics": _frame(topics, {"project_id": STR, "topic": STR}),
+        "project_beneficiaries": _frame(
+            beneficiaries,
+            {"project_id": STR, "beneficiary_group": STR, "count": INT, "count_qualifier": STR},
+        ),
+        "project_counts": _frame(
+            counts,
+            {
+                "project_id": STR,
+                "label": STR,
+                "value": INT,
+                "qualifier": STR,
+                "is_beneficiary_group": BOOL,
+            },
+        ),
+        "project_partners": _frame(
+            partners, {"project_id": STR, "partner": STR, "partner_type": STR}
+        ),
+        "project_years": _frame(years, {"project_id": STR, "year": INT, "phase": STR}),
+        "project_phases": _frame(
+            phases,
+            {
+                "project_id": STR,
+                "phase_no": INT,
+                "label": STR,
+                "start_year": INT,
+                "end_year": INT,
+                "ongoing": BOOL,
+                "drawn_to_year": INT,
+            },
+        ),
+        "exchanges": _frame(
+            exchanges,
+            {
+                "exchange_id": STR,
+                "title": STR,
+                "host_city": STR,
+                "host_iso3": STR,
+                "host_country": STR,
+                "host_region": STR,
+                "host_lat": FLOAT,
+                "host_lon": FLOAT,
+                "start_date": "object",
+                "end_date": "object",
+                "date_precision": STR,
+                "date_text": STR,
+                "year": INT,
+                "kind": STR,
+                "status": STR,
+                "follows": STR,
+                "organisers": STR,
+                "topics": STR,
+                "summary": STR,
+                "outcome": STR,
+                "outcome_types": STR,
+                "source_ref": STR,
+                "source_url": STR,
+                "notes": STR,
+            },
+        ),
+        "exchange_topics": _frame(exchange_topics, {"exchange_id": STR, "topic": STR}),
+        "exchange_participants": _frame(
+            participants,
+            {
+                "exchange_id": STR,
+                "iso3": STR,
+                "country": STR,
+                "region": STR,
+                "city": STR,
+                "role": STR,
+                "lat": FLOAT,
+                "lon": FLOAT,
+                "geonames_id": STR,
+                "notes": STR,
+            },
+        ),
+        "reported_figures": _frame(
+            catalogue.figures,
+            {
+                "figure_id": STR,
+                "metric": STR,
+                "dimension": STR,
+                "dimension_label": STR,
+                "value": FLOAT,
+                "qualifier": STR,
+                "unit": STR,
+                "period": STR,
+                "source_ref": STR,
+                "notes": STR,
+            },
+        ),
+        "countries": _frame(
+            reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
+            {"iso3": STR, "country": STR, "region": STR},
+        ),
+        "meta": _frame(
+            [{"key": k, "value": v} for k, v in meta.items()], {"key": STR, "value": STR}
+        ),
+    }
