@@ -58,6 +58,11 @@ _SEPARATORS = re.compile(r"[;\n\r]+")
 
 def split_multi(cell: str) -> list[str]:
     """Split a multi-value cell on ';' (or line breaks); trim; drop empties and repeats."""
+    return list(_split_multi(cell or ""))
+
+
+@lru_cache(maxsize=1 << 14)
+def _split_multi(cell: str) -> tuple[str, ...]:
     seen: set[str] = set()
     values = []
     for part in _SEPARATORS.split(cell or ""):
@@ -65,7 +70,7 @@ def split_multi(cell: str) -> list[str]:
         if item and item.casefold() not in seen:
             seen.add(item.casefold())
             values.append(item)
-    return values
+    return tuple(values)
 
 
 def parse_year(cell: str) -> int | None:
@@ -206,19 +211,29 @@ COUNT_QUALIFIERS = {
 
 
 _COUNT_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 _POINT_ZERO = re.compile(r"\.0+$")
-_DIGITS = re.compile(r"\d+")
+
+
+def _grouped_thousands(text: str) -> bool:
+    """'1,234', '1.234.567' (digits in groups of three after the first one to three)."""
+    groups = text.replace(".", ",").split(",")
+    return (
+        len(groups) > 1
+        and 1 <= len(groups[0]) <= 3
+        and all(g.isdecimal() for g in groups)
+        and all(len(g) == 3 for g in groups[1:])
+    )
 
 
 def parse_count(text: str) -> int:
     """'10,000', '10 000', '10.000' or '10000' → 10000."""
     raw = (text or "").strip()
-    compact = _COUNT_SPACES.sub("", raw)
-    if _THOUSANDS.fullmatch(compact):
-        compact = re.sub(r"[.,]", "", compact)
-    compact = _POINT_ZERO.sub("", compact)
-    if not _DIGITS.fullmatch(compact):
+    compact = raw if raw.isdecimal() else _COUNT_SPACES.sub("", raw)
+    if _grouped_thousands(compact):
+        compact = compact.replace(".", "").replace(",", "")
+    if "." in compact:
+        compact = _POINT_ZERO.sub("", compact)
+    if not compact.isdecimal():  # what the regex \d+ accepts: Unicode decimal digits
         raise BadValue(f"{raw!r} is not a whole number", "write digits only, e.g. 10000")
     if len(compact) > 13 or int(compact) > MAX_COUNT:
         raise BadValue(f"{raw!r} is too large to be a count", "check for a typo")
@@ -226,15 +241,17 @@ def parse_count(text: str) -> int:
 
 
 _LONGEST_QUALIFIER_FIRST = sorted(COUNT_QUALIFIERS.items(), key=lambda kv: -len(kv[0]))
+_QUALIFIER_WORDS = tuple(COUNT_QUALIFIERS)
 
 
 def parse_qualified_count(text: str) -> tuple[int, str | None]:
     """'about 130000000', 'at least 8', 'target 10000' → (number, qualifier)."""
     raw = " ".join((text or "").split())
     lowered = raw.casefold()
-    for words, qualifier in _LONGEST_QUALIFIER_FIRST:
-        if lowered.startswith(words):
-            return parse_count(raw[len(words) :].strip(" .")), qualifier
+    if lowered.startswith(_QUALIFIER_WORDS):
+        for words, qualifier in _LONGEST_QUALIFIER_FIRST:
+            if lowered.startswith(words):
+                return parse_count(raw[len(words) :].strip(" .")), qualifier
     return parse_count(raw), None
 
 

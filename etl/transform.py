@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl import SCHEMA_VERSION, vocab
-from etl.columns import explode
+from etl.columns import Distinct, explode, flat, frame, taken
 from etl.countries import country_name, country_region, country_table
 from etl.normalise import fold, slug
 from etl.validate import Catalogue
@@ -102,42 +103,51 @@ FLOAT = "Float64"
 BOOL = "boolean"
 
 
-def _years_of_spans(spans: pd.DataFrame) -> pd.DataFrame:
-    """(project_id, year, phase) for every year of every span; a year two spans share
-    keeps the first span's label. `spans` has project_id, order, start, last, label."""
-    spans = spans[spans["start"].notna()]
-    lengths = (spans["last"] - spans["start"] + 1).to_numpy(dtype=np.int64)
-    index = np.repeat(np.arange(len(spans)), lengths)
-    offsets = np.arange(len(index)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    years = pd.DataFrame(
-        {
-            "project_id": spans["project_id"].to_numpy()[index],
-            "order": spans["order"].to_numpy()[index],
-            "year": spans["start"].to_numpy(dtype=np.int64)[index] + offsets,
-            "phase": spans["label"].to_numpy()[index],
-        }
+TEXT_COLUMNS = (
+    "summary",
+    "outcomes",
+    "replication",
+    "beneficiaries",
+    "source_ref",
+    "source_url",
+    "notes",
+)
+SCALAR_COLUMNS = (
+    "project_id",
+    "title",
+    "record_type",
+    "pillar",
+    "start_year",
+    "end_year",
+    "ongoing",
+    "region",
+    *TEXT_COLUMNS,
+)
+
+
+def _years_active(years: tuple, as_of_year: int) -> tuple:
+    """`active_years` of one distinct (start, end, ongoing, phases)."""
+    start, end, ongoing, phases = years
+    project = {"start_year": start, "end_year": end, "ongoing": ongoing, "phases": phases}
+    return tuple(active_years(project, as_of_year))
+
+
+def _phase_rows(years: tuple, as_of_year: int) -> tuple:
+    return tuple(
+        (
+            n,
+            ph.label,
+            ph.start_year,
+            ph.end_year,
+            ph.ongoing,
+            drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
+        )
+        for n, ph in enumerate(years[3], start=1)
     )
-    years = years.drop_duplicates(["project_id", "year"], keep="first")
-    return years.sort_values(["order", "year"], kind="stable").drop(columns="order")
-
-
-def _per_value(values, derive) -> list:
-    """derive(v) for each value, computed once per distinct value (values repeat)."""
-    seen: dict = {}
-    return [seen[v] if v in seen else seen.setdefault(v, derive(v)) for v in values]
-
-
-def _spans(project: tuple, as_of_year: int) -> tuple:
-    """(start, drawn-to year, label) of each phase, or of the whole project."""
-    start, end, ongoing, phases = project
-    spans = [(ph.start_year, ph.end_year, ph.ongoing, ph.label) for ph in phases]
-    if not spans and start is not None:
-        spans = [(start, end, ongoing, None)]
-    return tuple((s, drawn_to_year(s, e, o, as_of_year), label) for s, e, o, label in spans)
 
 
 def _group_counts(pair: tuple) -> tuple[tuple, tuple]:
-    """(beneficiary rows, count rows) of one (groups, counts) pair."""
+    """(beneficiary rows, count rows) of one distinct (groups, counts) pair."""
     groups, counts = pair
     by_label = {fold(c.label): c for c in counts}
     group_keys = {fold(g) for g in groups}
@@ -151,110 +161,90 @@ def _group_counts(pair: tuple) -> tuple[tuple, tuple]:
     return beneficiaries, rows
 
 
-def _long(ids: np.ndarray, lists, columns: list[str]) -> pd.DataFrame:
-    """One row per item of each project's list of tuples (or of values, one column)."""
-    keys, items = explode(ids, np.asarray(lists, dtype=object) if len(lists) else ids[:0])
-    if len(columns) == 1:
-        return pd.DataFrame({"project_id": keys, columns[0]: items})
-    fields = list(zip(*items, strict=True)) if items else [[] for _ in columns]
-    return pd.DataFrame({"project_id": keys, **dict(zip(columns, fields, strict=True))})
+def _long(ids: pd.Series, lists: Distinct, columns: dict[str, pa.DataType]) -> pd.DataFrame:
+    """One row per item of each project's list: items are values (one column) or
+    tuples (one column per field). Python sees each distinct list once; Arrow gathers."""
+    keys, items = explode(np.arange(len(ids)), lists)
+    every = flat(lists)
+    fields = {"project_id": ids.iloc[keys].reset_index(drop=True)}
+    for index, (column, kind) in enumerate(columns.items()):
+        values = every if len(columns) == 1 else [item[index] for item in every]
+        fields[column] = taken(values, items, kind)
+    return pd.DataFrame(fields)
 
 
-TEXT_COLUMNS = (
-    "summary",
-    "outcomes",
-    "replication",
-    "beneficiaries",
-    "source_ref",
-    "source_url",
-    "notes",
-)
-VALIDATED_COLUMNS = (
-    "project_id",
-    "title",
-    "record_type",
-    "pillar",
-    "start_year",
-    "end_year",
-    "ongoing",
-    "region",
-    "countries",
-    "topics",
-    "phases",
-    "beneficiary_groups",
-    "counts",
-    "partners",
-    *TEXT_COLUMNS,
-)
+TEXT, NUMBER, FLAG = pa.string(), pa.int64(), pa.bool_()
 
 
-def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, list | pd.DataFrame]:
-    """The project tables, built a column at a time from the validated project table."""
+def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, pd.DataFrame]:
+    """The project tables, built a column at a time: Python runs once per distinct
+    value of a list-valued field, Arrow spreads the results over the projects."""
     p = catalogue.project_table
+    lists = catalogue.project_lists
     if p.empty:
-        p = pd.DataFrame(columns=[*VALIDATED_COLUMNS])
-    ids = p["project_id"].to_numpy(dtype=object)
-    years = list(zip(p["start_year"], p["end_year"], p["ongoing"], p["phases"], strict=True))
-    projects = pd.DataFrame(
+        p = pd.DataFrame({c: pd.Series([], dtype=object) for c in SCALAR_COLUMNS})
+        none = Distinct(np.zeros(0, dtype=np.int64), [])
+        lists = dict.fromkeys(("countries", "topics", "beneficiaries", "partners", "years"), none)
+    ids = p["project_id"]
+    years = lists["years"]
+    pairs = lists["beneficiaries"].derive(_group_counts)
+    codes, distinct = pd.factorize(p["pillar"])
+    pillars = Distinct(codes, list(distinct))
+    projects = frame(
         {
-            **{
-                k: p[k].to_numpy(dtype=object)
-                for k in ("project_id", "title", "record_type", "pillar")
-            },
-            "pillar_label": [vocab.PILLARS[code] for code in p["pillar"]],
-            "start_year": p["start_year"].to_numpy(dtype=object),
-            "end_year": p["end_year"].to_numpy(dtype=object),
-            "ongoing": p["ongoing"].to_numpy(dtype=bool),
-            "drawn_to_year": [drawn_to_year(s, e, o, as_of_year) for s, e, o, _ in years],
-            "status": [project_status(s, e, o, as_of_year) for s, e, o, _ in years],
-            "region": p["region"].to_numpy(dtype=object),
-            "countries": _per_value(
-                p["countries"], lambda codes: "; ".join(map(country_name, codes)) or None
+            **{k: p[k] for k in ("project_id", "title", "record_type", "pillar")},
+            "pillar_label": pillars.derive(lambda code: vocab.PILLARS[code]).arrow(TEXT),
+            "start_year": p["start_year"],
+            "end_year": p["end_year"],
+            "ongoing": p["ongoing"],
+            "drawn_to_year": years.derive(
+                lambda y: drawn_to_year(y[0], y[1], y[2], as_of_year)
+            ).arrow(NUMBER),
+            "status": years.derive(lambda y: project_status(y[0], y[1], y[2], as_of_year)).arrow(
+                TEXT
             ),
-            **{k: p[k].to_numpy(dtype=object) for k in TEXT_COLUMNS},
+            "region": p["region"],
+            "countries": lists["countries"]
+            .derive(lambda codes: "; ".join(map(country_name, codes)) or None)
+            .arrow(TEXT),
+            **{k: p[k] for k in TEXT_COLUMNS},
         }
     )
-    countries = _long(ids, p["countries"], ["iso3"])
-    countries["country"] = countries["iso3"].map(country_name)
-    countries["region"] = countries["iso3"].map(country_region)
-    phases = _long(
-        ids,
-        [
-            tuple(
-                (
-                    n,
-                    ph.label,
-                    ph.start_year,
-                    ph.end_year,
-                    ph.ongoing,
-                    drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year),
-                )
-                for n, ph in enumerate(phase_list, start=1)
-            )
-            for phase_list in p["phases"]
-        ],
-        ["phase_no", "label", "start_year", "end_year", "ongoing", "drawn_to_year"],
+    countries = lists["countries"].derive(
+        lambda codes: tuple((c, country_name(c), country_region(c)) for c in codes)
     )
-    spans = _long(
-        np.arange(len(ids)),
-        _per_value(years, lambda y: _spans(y, as_of_year)),
-        ["start", "last", "label"],
-    ).rename(columns={"project_id": "order"})
-    spans["project_id"] = ids[spans["order"].to_numpy(dtype=np.int64)] if len(spans) else []
-    pairs = _per_value(zip(p["beneficiary_groups"], p["counts"], strict=True), _group_counts)
     return {
         "projects": projects,
-        "project_countries": countries,
-        "project_years": _years_of_spans(spans),
-        "project_phases": phases,
-        "project_topics": _long(ids, p["topics"], ["topic"]),
+        "project_countries": _long(ids, countries, {"iso3": TEXT, "country": TEXT, "region": TEXT}),
+        "project_years": _long(
+            ids,
+            years.derive(lambda y: _years_active(y, as_of_year)),
+            {"year": NUMBER, "phase": TEXT},
+        ),
+        "project_phases": _long(
+            ids,
+            years.derive(lambda y: _phase_rows(y, as_of_year)),
+            {
+                "phase_no": NUMBER,
+                "label": TEXT,
+                "start_year": NUMBER,
+                "end_year": NUMBER,
+                "ongoing": FLAG,
+                "drawn_to_year": NUMBER,
+            },
+        ),
+        "project_topics": _long(ids, lists["topics"], {"topic": TEXT}),
         "project_beneficiaries": _long(
-            ids, [b for b, _ in pairs], ["beneficiary_group", "count", "count_qualifier"]
+            ids,
+            pairs.derive(lambda pair: pair[0]),
+            {"beneficiary_group": TEXT, "count": NUMBER, "count_qualifier": TEXT},
         ),
         "project_counts": _long(
-            ids, [c for _, c in pairs], ["label", "value", "qualifier", "is_beneficiary_group"]
+            ids,
+            pairs.derive(lambda pair: pair[1]),
+            {"label": TEXT, "value": NUMBER, "qualifier": TEXT, "is_beneficiary_group": FLAG},
         ),
-        "project_partners": _long(ids, p["partners"], ["partner", "partner_type"]),
+        "project_partners": _long(ids, lists["partners"], {"partner": TEXT, "partner_type": TEXT}),
     }
 
 

@@ -23,7 +23,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import vocab
-from etl.columns import Checks, Found, IdSuggester, normalised_text, parsed
+from etl.columns import (
+    Checks,
+    Distinct,
+    Found,
+    IdSuggester,
+    frame,
+    kept_text,
+    normalised_text,
+    parsed,
+)
 from etl.countries import country_region, resolve_country
 from etl.normalise import (
     BadValue,
@@ -54,6 +63,10 @@ class Catalogue:
     """Validated, normalised records: a table per large sheet, lists for the small."""
 
     project_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # per project, in project_table's order: the list-valued fields, each distinct value
+    # once (countries, topics, beneficiaries = (groups, counts), partners, years =
+    # (start, end, ongoing, phases))
+    project_lists: dict[str, Distinct] = field(default_factory=dict)
     locality_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     exchanges: list[dict[str, Any]] = field(default_factory=list)
     participants: list[dict[str, Any]] = field(default_factory=list)
@@ -66,7 +79,21 @@ class Catalogue:
     @property
     def projects(self) -> list[dict[str, Any]]:
         """One dict per project (for small catalogues and tests; the ETL uses the table)."""
-        return self.project_table.to_dict("records")
+        records = self.project_table.to_dict("records")
+        if not records:
+            return []
+        lists = {name: d.per_record() for name, d in self.project_lists.items()}
+        for index, record in enumerate(records):
+            groups, counts = lists["beneficiaries"][index]
+            record.update(
+                countries=list(lists["countries"][index]),
+                topics=list(lists["topics"][index]),
+                beneficiary_groups=list(groups),
+                counts=list(counts),
+                partners=list(lists["partners"][index]),
+                phases=list(lists["years"][index][3]),
+            )
+        return records
 
     @property
     def localities(self) -> list[dict[str, Any]]:
@@ -247,7 +274,7 @@ def _duplicates(c: Checks, column: str, ids: np.ndarray) -> None:
     """'duplicate id (first used on row N)' on every repeat of a valid id."""
     c.step()
     valid = np.flatnonzero(pd.notna(ids))
-    repeated = pd.Series(ids[valid]).duplicated(keep="first").to_numpy()
+    repeated = pd.Series(ids[valid], dtype=object).duplicated(keep="first").to_numpy()
     if repeated.any():
         first_row = dict(zip(ids[valid][~repeated], c.rows[valid][~repeated], strict=True))
         for position in valid[repeated]:
@@ -257,7 +284,7 @@ def _duplicates(c: Checks, column: str, ids: np.ndarray) -> None:
 
 def _required_text(c: Checks, column: str, message: str = "required value is empty") -> np.ndarray:
     """The column with white space runs collapsed; a problem where it is empty."""
-    text = normalised_text(c.cells(column))
+    text = normalised_text(c, column)
     c.step()
     c.add(np.flatnonzero(text == ""), Found(column, message))
     return text
@@ -270,23 +297,25 @@ def _optional(cells: np.ndarray) -> np.ndarray:
     return out
 
 
+SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*"  # etl.normalise.parse_slug's rule, for Arrow (RE2)
+
+
 def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
     if sheet is None:
         return
     c = Checks(sheet)
-    ids = c.distinct(["project_id"], parsed(parse_slug, "project_id", required=True))
+    ids = c.matching("project_id", SLUG, parsed(parse_slug, "project_id", required=True))
     _duplicates(c, "project_id", ids)
-    catalogue.ids_seen.setdefault("projects", set()).update(normalised_text(c.cells("project_id")))
-    titles = _required_text(c, "title")
+    catalogue.ids_seen.setdefault("projects", set()).update(normalised_text(c, "project_id"))
+    _required_text(c, "title")
     record_types = c.distinct(
         ["record_type"],
         parsed(lambda v: parse_choice(v, vocab.RECORD_TYPES, default="project"), "record_type"),
     )
     geography = c.distinct(["countries", "region"], _geography)
-    neither = np.fromiter((g[2] for g in geography), dtype=bool, count=len(c))
     c.step()
     c.add(
-        np.flatnonzero(neither & ~c.failed),
+        np.flatnonzero(geography.field(2) & ~c.failed),
         Found("countries", "give the countries, or the ILO region when none are named"),
     )
     beneficiaries = c.distinct(["beneficiary_groups", "beneficiaries_count"], _beneficiaries)
@@ -294,7 +323,7 @@ def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> N
     pillars = c.distinct(["pillar"], parsed(parse_pillar, "pillar", required=True))
     urls = c.distinct(["source_url"], parsed(parse_http_url, "source_url"))
     years = c.distinct(["start_year", "end_year", "phases"], _years)
-    source_refs = normalised_text(c.cells("source_ref"))
+    source_refs = normalised_text(c, "source_ref")
     c.step()
     c.add(
         np.flatnonzero(source_refs == ""),
@@ -303,34 +332,34 @@ def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> N
     c.report_to(report)
     ok = ~c.failed
     topics = c.distinct(["topics"], lambda v: (tuple(t.lower() for t in split_multi(v)), []))
+    kept = years.where(ok)
     catalogue.project_table = pd.DataFrame(
         {
-            "project_id": ids[ok],
-            "title": titles[ok],
-            "record_type": record_types[ok],
-            "countries": [g[0] for g in geography[ok]],
-            "region": [g[1] for g in geography[ok]],
-            "pillar": pillars[ok],
-            "topics": topics[ok],
-            "beneficiary_groups": [b[0] for b in beneficiaries[ok]],
-            "beneficiaries": _optional(c.cells("beneficiaries"))[ok],
-            "counts": [b[1] for b in beneficiaries[ok]],
-            "partners": partners[ok],
+            "project_id": kept_text(c, "project_id", ok),
+            "title": kept_text(c, "title", ok, normalise=True),
+            "record_type": record_types.where(ok).arrow(pa.string()),
+            "region": geography.where(ok).derive(lambda g: g[1]).arrow(pa.string()),
+            "pillar": pillars.where(ok).arrow(pa.string()),
             **{
-                column: _optional(c.cells(column))[ok]
-                for column in ("summary", "outcomes", "replication")
+                column: kept_text(c, column, ok)
+                for column in ("beneficiaries", "summary", "outcomes", "replication")
             },
-            "source_ref": source_refs[ok],
-            "source_url": urls[ok],
-            "notes": _optional(c.cells("notes"))[ok],
+            "source_ref": kept_text(c, "source_ref", ok, normalise=True),
+            "source_url": urls.where(ok).arrow(pa.string()),
+            "notes": kept_text(c, "notes", ok),
             "row": c.rows[ok],
-            # object columns: None stays None (a list of ints and None would be float)
-            "start_year": pd.Series([y[0] for y in years[ok]], dtype=object),
-            "end_year": pd.Series([y[1] for y in years[ok]], dtype=object),
-            "ongoing": [y[2] for y in years[ok]],
-            "phases": [y[3] for y in years[ok]],
+            "start_year": kept.derive(lambda y: y[0]).arrow(pa.int64()),
+            "end_year": kept.derive(lambda y: y[1]).arrow(pa.int64()),
+            "ongoing": kept.derive(lambda y: y[2]).arrow(pa.bool_()),
         }
     )
+    catalogue.project_lists = {
+        "countries": geography.derive(lambda g: g[0]).where(ok),
+        "topics": topics.where(ok),
+        "beneficiaries": beneficiaries.where(ok),
+        "partners": partners.where(ok),
+        "years": years.where(ok),
+    }
 
 
 def _localities(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
@@ -338,9 +367,9 @@ def _localities(sheet: RawSheet | None, report: Report, catalogue: Catalogue) ->
         return
     c = Checks(sheet)
     known = catalogue.ids_seen.get("projects", set())
-    project_ids = normalised_text(c.cells("project_id"))
+    project_ids = normalised_text(c, "project_id")
     c.step()
-    unknown = np.flatnonzero(~pd.Series(project_ids).isin(known).to_numpy())
+    unknown = np.flatnonzero([pid not in known for pid in project_ids])
     hint = IdSuggester(known)
     c.add_each(
         unknown,
@@ -353,9 +382,9 @@ def _localities(sheet: RawSheet | None, report: Report, catalogue: Catalogue) ->
             for p in unknown
         ],
     )
-    iso3 = c.distinct(["iso3"], parsed(resolve_country, "iso3", required=True))
+    iso3 = c.distinct(["iso3"], parsed(resolve_country, "iso3", required=True)).per_record()
     names = _required_text(c, "name")
-    _in_project_countries(c, project_ids, iso3, catalogue.project_table)
+    _in_project_countries(c, project_ids, iso3, catalogue)
     lat = _coordinate(c, "lat", 90)
     lon = _coordinate(c, "lon", 180)
     c.step()
@@ -368,42 +397,52 @@ def _localities(sheet: RawSheet | None, report: Report, catalogue: Catalogue) ->
     )
     c.report_to(report)
     ok = ~c.failed
-    catalogue.locality_table = pd.DataFrame(
+    catalogue.locality_table = frame(
         {
             "project_id": project_ids[ok],
             "name": names[ok],
             "iso3": iso3[ok],
-            "admin_level": admin_levels[ok],
+            "admin_level": admin_levels.per_record()[ok],
             "lat": lat[ok],
             "lon": lon[ok],
-            "geonames_id": _optional(normalised_text(c.cells("geonames_id")))[ok],
-            "coord_note": _optional(normalised_text(c.cells("coord_note")))[ok],
+            "geonames_id": _optional(normalised_text(c, "geonames_id"))[ok],
+            "coord_note": _optional(normalised_text(c, "coord_note"))[ok],
             "notes": _optional(c.cells("notes"))[ok],
         }
     )
 
 
 def _in_project_countries(
-    c: Checks, project_ids: np.ndarray, iso3: np.ndarray, projects: pd.DataFrame
+    c: Checks, project_ids: np.ndarray, iso3: np.ndarray, catalogue: Catalogue
 ) -> None:
-    """A locality lies in one of its (valid) project's countries, when it names any."""
+    """A locality lies in one of its (valid) project's countries, when it names any:
+    checked once per distinct (project's country list, ISO3) pair."""
     c.step()
-    if projects.empty:
+    if catalogue.project_table.empty:
         return
-    countries = pd.Series(projects["countries"].to_numpy(), index=projects["project_id"])
-    of_project = pd.Series(project_ids).map(countries).to_numpy()
-    for position in np.flatnonzero(pd.notna(iso3)):
-        named = of_project[position]
-        if isinstance(named, tuple) and named and iso3[position] not in named:
-            code = iso3[position]
-            c.add(
-                [position],
-                Found(
-                    "iso3",
-                    f"{code} is not among the project's countries ({', '.join(named)})",
-                    f"add {code} to the project's countries or correct the locality",
-                ),
-            )
+    countries = catalogue.project_lists["countries"]
+    at = pd.Index(catalogue.project_table["project_id"].to_numpy(dtype=object)).get_indexer(
+        project_ids
+    )
+    iso_codes, isos = pd.factorize(pd.Series(iso3, dtype=object))
+    known = np.flatnonzero((at >= 0) & (iso_codes >= 0))
+    pairs = countries.codes[at[known]] * (len(isos) + 1) + iso_codes[known]
+    distinct, first = np.unique(pairs, return_index=True)
+    outside = set()
+    for pair, position in zip(distinct, known[first], strict=True):
+        named = countries.values[countries.codes[at[position]]]
+        if named and iso3[position] not in named:
+            outside.add(pair)
+    for position in known[np.isin(pairs, list(outside))]:
+        code, named = iso3[position], countries.values[countries.codes[at[position]]]
+        c.add(
+            [position],
+            Found(
+                "iso3",
+                f"{code} is not among the project's countries ({', '.join(named)})",
+                f"add {code} to the project's countries or correct the locality",
+            ),
+        )
 
 
 _PLAIN_DECIMAL = r"^-?[0-9]{1,3}(\.[0-9]{1,20})?$"

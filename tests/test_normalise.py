@@ -496,3 +496,27 @@ def test_partner_with_type():
 def test_partner_with_unknown_or_broken_type_is_refused(item):
     error = bad_value(parse_partner, item)
     assert error.suggestion
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789١٢³.,  \u00a0\u202fx-"), max_size=16))
+def test_parse_count_keeps_the_rules_of_its_regular_expressions(text):
+    """parse_count was written with regular expressions; its faster form must accept
+    and refuse exactly the same text, with the same number."""
+    import re
+
+    def by_regex(raw: str) -> int | None:
+        raw = raw.strip()
+        compact = re.sub(r"[\s\u00a0\u202f]", "", raw)
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", compact):
+            compact = re.sub(r"[.,]", "", compact)
+        compact = re.sub(r"\.0+$", "", compact)
+        if not re.fullmatch(r"\d+", compact) or len(compact) > 13 or int(compact) > 10**12:
+            return None
+        return int(compact)
+
+    try:
+        got = parse_count(text)
+    except BadValue:
+        got = None
+    assert got == by_regex(text)
