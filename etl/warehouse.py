@@ -19,6 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+
+from etl.contract import check_relations
 
 DUCKDB_FILE = "atlas.duckdb"
 PARQUET_DIR = "parquet"
@@ -59,11 +62,13 @@ def write_tables(tables: dict, directory: Path, progress: Callable[[str], None])
     try:
         for name, frame in tables.items():
             progress(f"writing {name} ({len(frame)} rows)")
-            con.register("frame_view", frame)
+            # as Arrow: DuckDB scans it without a Python object per value
+            con.register("frame_view", pa.Table.from_pandas(frame, preserve_index=False))
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
             con.unregister("frame_view")
             target = str(parquet_dir / f"{name}.parquet").replace("'", "''")
             con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT parquet)")
+        check_relations(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

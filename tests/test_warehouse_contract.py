@@ -3,7 +3,10 @@ the same tables and columns in DuckDB and Parquet, and the documented meanings."
 
 from __future__ import annotations
 
+import re
+
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -75,3 +78,39 @@ def test_synthetic_flag_is_recorded(mini_catalogue, tmp_path):
     con = duckdb.connect(str(tmp_path / "wh" / "atlas.duckdb"), read_only=True)
     assert con.execute("select value from meta where key='synthetic'").fetchone() == ("true",)
     con.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "break_it", "message"),
+    [
+        ("projects", lambda t: pd.concat([t, t.iloc[:1]]), "key (project_id) repeats"),
+        (
+            "project_years",
+            lambda t: pd.concat([t, t.iloc[:1]]),
+            "key (project_id, year) repeats",
+        ),
+        (
+            "project_topics",
+            lambda t: t.assign(project_id=t["project_id"].str.upper()),
+            "refers to missing projects",
+        ),
+    ],
+)
+def test_a_build_that_breaks_keys_never_replaces_the_warehouse(
+    mini_catalogue, mini_warehouse, table, break_it, message
+):
+    """The key and foreign-key checks run in SQL on the staged warehouse: a table that
+    breaks them stops the build, and the published warehouse stays as it was."""
+    from conftest import tree_digest
+
+    from etl.build import load
+    from etl.transform import build_tables
+    from etl.warehouse import publish
+
+    before = tree_digest(mini_warehouse)
+    catalogue, _ = load(mini_catalogue)
+    tables = build_tables(catalogue, source="test")
+    tables[table] = break_it(tables[table])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        publish(tables, mini_warehouse, progress=lambda m: None)
+    assert tree_digest(mini_warehouse) == before
