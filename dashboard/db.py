@@ -4,12 +4,23 @@ A warehouse *version* is the DuckDB file's path, modification time and size: a r
 warehouse (swapped in atomically by `python -m etl build`) is a new version, opened
 afresh on the next query without restarting the app. (The Streamlit layer caches
 query results keyed by version: see dashboard/ui/data.py.)
+
+Two kinds of in-memory tables sit beside each opened version, so that a page's many
+queries at a million projects do not each redo the same work:
+- *derived* tables (`derive`): built from the warehouse the first time a query names
+  them, kept while the version is open (the search index of dashboard/filters.py);
+- *selections*: the ids a filter set keeps, computed once and shared by every query of
+  that filter set (`run_query(..., selection=...)`, the SQL naming `SELECTION`); the
+  least recently used are dropped beyond `MAX_SELECTIONS`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -18,7 +29,15 @@ import pandas as pd
 from etl.warehouse import DUCKDB_FILE
 from etl.warehouse import default_warehouse as warehouse_dir
 
-__all__ = ["DUCKDB_FILE", "WarehouseMissing", "run_query", "warehouse_dir", "warehouse_version"]
+__all__ = [
+    "DUCKDB_FILE",
+    "SELECTION",
+    "WarehouseMissing",
+    "derive",
+    "run_query",
+    "warehouse_dir",
+    "warehouse_version",
+]
 
 
 class WarehouseMissing(RuntimeError):
@@ -46,6 +65,22 @@ def warehouse_version() -> WarehouseVersion:
 
 _lock = threading.Lock()
 _ALIAS = "warehouse"
+MEMORY = "memory.main"  # the in-memory database each handle's tables live in
+
+# The token a query's SQL uses for the materialised selection it is given.
+SELECTION = "__selection__"
+MAX_SELECTIONS = 24  # filter sets kept per open version (each at most one id per project)
+
+Selection = tuple[str, tuple]  # SQL selecting one `id` column, and its parameters
+
+# name (in MEMORY) → SQL building it from the warehouse; registered by `derive`.
+_derived: dict[str, str] = {}
+
+
+def derive(tables: Mapping[str, str]) -> None:
+    """Register in-memory tables (name → SQL on the warehouse) built the first time a
+    query names them as `memory.main.<name>`, once per open version."""
+    _derived.update(tables)
 
 
 class _Handle:
@@ -63,6 +98,47 @@ class _Handle:
         self.con.execute(f"ATTACH '{path}' AS {_ALIAS} (READ_ONLY)")
         self.users = 0
         self.evicted = False
+        self.build_lock = threading.Lock()  # one derived table or selection built at a time
+        self.derived: set[str] = set()
+        self.selections: OrderedDict[str, int] = OrderedDict()  # name → queries using it
+
+    def ensure_derived(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
+        """Build the derived tables `sql` names that this version does not have yet."""
+        wanted = [n for n in _derived if f"{MEMORY}.{n}" in sql and n not in self.derived]
+        if not wanted:
+            return
+        with self.build_lock:
+            for name in wanted:
+                if name not in self.derived:
+                    cursor.execute(f"CREATE TABLE {MEMORY}.{name} AS {_derived[name]}")
+                    self.derived.add(name)
+
+    def acquire_selection(self, cursor: duckdb.DuckDBPyConnection, selection: Selection) -> str:
+        """The table holding `selection`'s ids, built on first use; counted as in use
+        until `release_selection`."""
+        sql, params = selection
+        self.ensure_derived(cursor, sql)
+        digest = hashlib.sha1(repr((sql, params)).encode()).hexdigest()[:20]
+        name = f"{MEMORY}.selection_{digest}"
+        with self.build_lock:
+            if name not in self.selections:
+                cursor.execute(f"CREATE TABLE {name} AS {sql}", list(params))
+                self.selections[name] = 0
+                self._evict(cursor)
+            self.selections[name] += 1
+            self.selections.move_to_end(name)
+        return name
+
+    def release_selection(self, name: str) -> None:
+        with self.build_lock:
+            self.selections[name] -= 1
+
+    def _evict(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Drop the least recently used selections beyond MAX_SELECTIONS (never one in use)."""
+        idle = [n for n, users in self.selections.items() if users == 0]
+        for name in idle[: max(0, len(self.selections) - MAX_SELECTIONS)]:
+            cursor.execute(f"DROP TABLE {name}")
+            del self.selections[name]
 
 
 _handles: dict[WarehouseVersion, _Handle] = {}
@@ -89,15 +165,31 @@ def _release(handle: _Handle) -> None:
             handle.con.close()
 
 
-def run_query(version: WarehouseVersion, sql: str, params: tuple = ()) -> pd.DataFrame:
+def run_query(
+    version: WarehouseVersion,
+    sql: str,
+    params: tuple = (),
+    *,
+    selection: Selection | None = None,
+) -> pd.DataFrame:
     """Run one read-only query against the warehouse file of `version`.
 
+    With `selection` (SQL returning an `id` column, and its parameters), `SELECTION` in
+    `sql` names a table of those ids, computed once per version and shared by every
+    query given the same selection. Derived tables `sql` names are built first.
     Each call uses its own cursor (DuckDB connections are not shared across threads).
     """
     handle = _acquire(version)
     try:
         with handle.con.cursor() as cursor:
             cursor.execute(f"USE {_ALIAS}")
-            return cursor.execute(sql, list(params)).df()
+            handle.ensure_derived(cursor, sql)
+            if selection is None:
+                return cursor.execute(sql, list(params)).df()
+            name = handle.acquire_selection(cursor, selection)
+            try:
+                return cursor.execute(sql.replace(SELECTION, name), list(params)).df()
+            finally:
+                handle.release_selection(name)
     finally:
         _release(handle)

@@ -102,6 +102,16 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
+# The searched text of every record, folded once per warehouse version into an in-memory
+# table (dashboard.db builds it the first time a search names it): a search then scans
+# one column instead of folding every record's text again in every query.
+SEARCH_TABLES = {"projects": "search_projects", "exchanges": "search_exchanges"}
+_RECORDS = {
+    "projects": ("projects p", "p.project_id"),
+    "exchanges": ("exchanges e", "e.exchange_id"),
+}
+
+
 @dataclass(frozen=True)
 class Search:
     """Every word must appear somewhere in the record's text (case and accents ignored)."""
@@ -116,9 +126,26 @@ class Search:
 
     def clauses(self, value: str, on: str) -> list[Clause]:
         text = self.on_projects if on == "projects" else self.on_exchanges
-        if not value or text is None:
+        terms = search_terms(value) if value else []
+        if not terms or text is None:
             return []
-        return [(f"{text} like ? escape '\\'", [_like(term)]) for term in search_terms(value)]
+        _, key = _RECORDS[on]
+        every = " and ".join(["s.text like ? escape '\\'"] * len(terms))
+        return [
+            (
+                f"{key} in (select s.id from memory.main.{SEARCH_TABLES[on]} s where {every})",
+                [_like(term) for term in terms],
+            )
+        ]
+
+    def index_sql(self) -> dict[str, str]:
+        """The search tables (name → SQL on the warehouse): each record's id and text."""
+        tables = {}
+        for on, text in (("projects", self.on_projects), ("exchanges", self.on_exchanges)):
+            if text is not None:
+                source, key = _RECORDS[on]
+                tables[SEARCH_TABLES[on]] = f"select {key} as id, {text} as text from {source}"
+        return tables
 
     def describe(self, value: str, options: FilterOptions) -> str:
         return value or "none"
@@ -280,6 +307,13 @@ REGISTRY: tuple[Filter, ...] = (
 )
 BY_KEY: dict[str, Filter] = {f.key: f for f in REGISTRY}
 CHOICES: tuple[Choice, ...] = tuple(f for f in REGISTRY if isinstance(f, Choice))
+
+
+def search_tables() -> dict[str, str]:
+    """The in-memory search tables the registry's searches read (name → SQL)."""
+    return {
+        name: sql for f in REGISTRY if isinstance(f, Search) for name, sql in f.index_sql().items()
+    }
 
 
 def _is_default(self) -> bool:

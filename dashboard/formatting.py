@@ -289,6 +289,18 @@ def map_list_item(row: Mapping[str, Any], link: str) -> str:
     )
 
 
+def exchanges_note(shown: int, total: int, what: str = "drawn") -> str | None:
+    """Says when only the most recent `shown` of `total` exchanges are drawn (listed),
+    and how to see the others; None when all of them are."""
+    if total <= shown:
+        return None
+    return (
+        f"**The {shown:,} most recent of {total:,} City-to-City exchanges are {what}.** "
+        "Narrow the filters in the sidebar (years, region, country, topic, search…) to see "
+        "the others."
+    )
+
+
 def project_badges(project: Mapping[str, Any]) -> str:
     """The line under a project's title: pillar chip, record type, status (HTML)."""
     return (
@@ -434,16 +446,20 @@ def exchange_label(row: Mapping[str, Any], limit: int = 70) -> str:
 
 
 def follow_ups(exchange_id: str, index: pd.DataFrame) -> tuple[list[dict], list[dict]]:
-    """(the exchange it follows, the exchanges that follow it), as index rows."""
+    """(the exchange it follows, the exchanges that follow it), as index rows. Only the
+    rows that can match are read one by one (the index may hold thousands)."""
     if index is None or index.empty:
         return [], []
-    rows = index.to_dict("records")
-    by_id = {r["exchange_id"]: r for r in rows}
-    me = by_id.get(exchange_id)
-    follows = []
-    if me is not None and not is_missing(me.get("follows")):
-        follows = [by_id[i] for i in split_list(me["follows"]) if i in by_id]
-    followed_by = [r for r in rows if exchange_id in split_list(r.get("follows"))]
+    me = index[index["exchange_id"] == exchange_id].to_dict("records")
+    wanted = split_list(me[0].get("follows")) if me else []
+    by_id = {
+        r["exchange_id"]: r for r in index[index["exchange_id"].isin(wanted)].to_dict("records")
+    }
+    follows = [by_id[i] for i in wanted if i in by_id]
+    naming = index["follows"].fillna("").astype(str).str.contains(exchange_id, regex=False)
+    followed_by = [
+        r for r in index[naming].to_dict("records") if exchange_id in split_list(r.get("follows"))
+    ]
     return follows, followed_by
 
 

@@ -56,7 +56,7 @@ def _focus_label_to_iso3(params: dict[str, list[str]], options: FilterOptions) -
     names = options.labels.get("country", {})
     if value.upper() in names:
         return {**params, "country_focus": [value.upper()]}
-    name = fold(re.sub(r"\s*\(\d+ projects?\)$", "", value))
+    name = fold(re.sub(r"\s*\(\d[\d,]* projects?\)$", "", value))
     iso3 = next((code for code, label in names.items() if fold(label) == name), None)
     return {**params, "country_focus": [iso3 or value]}
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard.figures.timeline import MEASURES, STACKS
+from dashboard.queries import PROJECT_SORTS
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,14 @@ TIMELINE = PageSpec(
 )
 PILLARS = PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars")
 PROJECTS = PageSpec(
-    "pages/projects.py", "Projects", ":material/list_alt:", "projects", (PageParam("project"),)
+    "pages/projects.py",
+    "Projects",
+    ":material/list_alt:",
+    "projects",
+    (
+        PageParam("project"),
+        PageParam("sort", {code: label for code, (label, _) in PROJECT_SORTS.items()}),
+    ),
 )
 EXCHANGES = PageSpec(
     "pages/exchanges.py",

@@ -3,6 +3,12 @@
 The WHERE clauses come from the filter registry (dashboard/filters.py): AND across
 filters, OR within one. A year range keeps projects active in at least one of its
 years; records without years are then left out (pages say how many).
+
+At a million projects the pages ask for aggregates, one page of rows or the first N —
+never a whole table to count or draw in Python — and lists of titles are cut
+(`_titles`). The projects a filter set keeps are computed once and shared by every
+query of that filter set (`_kept`: a dashboard.db selection); with no filter nothing is
+restricted at all.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import db, theme
 from dashboard import filters as registry
-from dashboard.db import WarehouseVersion, run_query
+from dashboard.db import SELECTION, Selection, WarehouseVersion, run_query
 from dashboard.filters import Choice, FilterOptions, Filters
 
 AS_OF_SQL = "(select try_cast(value as integer) from meta where key = 'as_of_year')"
+
+db.derive(registry.search_tables())  # built the first time a search needs them
 
 
 def project_where(f: Filters) -> tuple[str, list]:
@@ -29,9 +38,37 @@ def exchange_where(f: Filters) -> tuple[str, list]:
     return registry.where(f, "exchanges")
 
 
-def _ids(f: Filters) -> tuple[str, list]:
+def _selection(f: Filters) -> Selection | None:
+    """The ids of the projects the filters keep (None: no filter, every project)."""
+    if f.is_default():
+        return None
     where, params = project_where(f)
-    return f"select p.project_id from projects p where {where}", params
+    return f"select p.project_id as id from projects p where {where}", tuple(params)
+
+
+def _kept(column: str, f: Filters) -> str:
+    """SQL condition: the project id `column` is one the filters keep. Run the query
+    with `selection=_selection(f)`."""
+    return "true" if f.is_default() else f"{column} in (select id from {SELECTION})"
+
+
+def _run(v: WarehouseVersion, f: Filters, sql: str, params: tuple = ()) -> pd.DataFrame:
+    """`sql` whose `_kept(…, f)` conditions read the filter set's shared selection."""
+    return run_query(v, sql, params, selection=_selection(f))
+
+
+def _titles(expression: str, limit: int | None, *, distinct: bool = False) -> str:
+    """SQL aggregate: the titles of a group in order, joined with ' · ' — at most `limit`
+    of them, then '… (+N more)' (all of them when `limit` is None)."""
+    what = f"distinct {expression}" if distinct else expression
+    if limit is None:
+        return f"string_agg({what}, ' · ' order by {expression})"
+    n = int(limit)
+    first = f"list({what} order by {expression}) filter (where {expression} is not null)"
+    return (
+        f"array_to_string(list_slice({first}, 1, {n}), ' · ') || case when count({what}) > {n} "
+        f"then ' · … (+' || format('{{:,}}', count({what}) - {n}) || ' more)' else '' end"
+    )
 
 
 def filter_options(v: WarehouseVersion) -> FilterOptions:
@@ -65,104 +102,388 @@ def filter_options(v: WarehouseVersion) -> FilterOptions:
     )
 
 
+# --- projects: the table, a page of it, counts ---------------------------------------------
+
+_PROJECT_DETAILS = """p.*,
+  (select string_agg(t.topic, '; ' order by t.topic) from project_topics t
+     where t.project_id = p.project_id) as topics,
+  (select string_agg(b.beneficiary_group, '; ') from project_beneficiaries b
+     where b.project_id = p.project_id) as beneficiary_groups,
+  (select string_agg(pp.partner, '; ') from project_partners pp
+     where pp.project_id = p.project_id) as partners,
+  (select count(*) from project_localities l where l.project_id = p.project_id)
+     as localities"""
+
+
 def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """The filtered projects with everything a table or a detail view shows."""
-    where, params = project_where(f)
-    return run_query(
+    """The filtered projects with everything a table or a detail view shows (all rows:
+    for downloads and small catalogues; a page shows `project_page`)."""
+    return _run(
         v,
+        f,
         f"""
-        select p.*,
-          (select string_agg(t.topic, '; ' order by t.topic) from project_topics t
-             where t.project_id = p.project_id) as topics,
-          (select string_agg(b.beneficiary_group, '; ') from project_beneficiaries b
-             where b.project_id = p.project_id) as beneficiary_groups,
-          (select string_agg(pp.partner, '; ') from project_partners pp
-             where pp.project_id = p.project_id) as partners,
-          (select count(*) from project_localities l where l.project_id = p.project_id)
-             as localities
-        from projects p where {where}
+        select {_PROJECT_DETAILS}
+        from projects p where {_kept("p.project_id", f)}
         order by p.start_year nulls last, p.title
         """,
-        tuple(params),
+    )
+
+
+def project_count(v: WarehouseVersion, f: Filters) -> int:
+    """How many projects the filters keep."""
+    sql = f"select count(*) as n from projects p where {_kept('p.project_id', f)}"
+    return int(_run(v, f, sql)["n"].iloc[0])
+
+
+def project_kept(v: WarehouseVersion, f: Filters, project_id: str) -> bool:
+    """Whether the filters keep this project."""
+    sql = (
+        "select count(*) as n from projects p "
+        f"where p.project_id = ? and {_kept('p.project_id', f)}"
+    )
+    return bool(_run(v, f, sql, (project_id,))["n"].iloc[0])
+
+
+_PILLAR_RANK = (
+    "case p.pillar "
+    + " ".join(f"when '{code}' then {i}" for i, code in enumerate(theme.PILLAR_ORDER))
+    + " end"
+)
+# The orders the Projects table can be sorted in: URL code → (label, ORDER BY on `p`).
+# The first is the default (and the order of `projects`); the project id breaks ties, so
+# pages never overlap.
+PROJECT_SORTS: dict[str, tuple[str, str]] = {
+    "start": ("Start year, earliest first", "p.start_year nulls last, p.title"),
+    "start_desc": ("Start year, latest first", "p.start_year desc nulls last, p.title"),
+    "title": ("Title, A–Z", "p.title"),
+    "title_desc": ("Title, Z–A", "p.title desc"),
+    "countries": ("Countries, A–Z", "p.countries nulls last, p.title"),
+    "region": ("ILO region, A–Z", "p.region nulls last, p.title"),
+    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, p.title"),
+}
+
+
+def project_page(
+    v: WarehouseVersion, f: Filters, sort: str, offset: int, limit: int
+) -> pd.DataFrame:
+    """`limit` filtered projects from row `offset` (0-based) in the order `sort` (a key of
+    PROJECT_SORTS): what the Projects table shows (id, title, countries, region, pillar,
+    years, status, topics), sorted and cut in DuckDB, topics looked up for these rows."""
+    order = f"{PROJECT_SORTS[sort][1]}, p.project_id"
+    return _run(
+        v,
+        f,
+        f"""
+        with chosen as (
+          select p.project_id, p.title, p.countries, p.region, p.pillar, p.start_year,
+                 p.end_year, p.ongoing, p.status
+          from projects p where {_kept("p.project_id", f)}
+          order by {order} limit ? offset ?
+        ),
+        topics as (
+          select t.project_id, string_agg(t.topic, '; ' order by t.topic) as topics
+          from project_topics t where t.project_id in (select project_id from chosen)
+          group by t.project_id
+        )
+        select p.*, topics.topics from chosen p left join topics using (project_id)
+        order by {order}
+        """,
+        (int(limit), int(offset)),
     )
 
 
 def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:
     """How many projects match the other filters but have no years (hidden by a year range)."""
-    where, params = project_where(f.replace(years=None))
+    others = f.replace(years=None)
     sql = (
-        f"select count(*) as n from projects p where {where} and not exists "
-        "(select 1 from project_years y where y.project_id = p.project_id)"
+        f"select count(*) as n from projects p where {_kept('p.project_id', others)} "
+        "and not exists (select 1 from project_years y where y.project_id = p.project_id)"
     )
-    return int(run_query(v, sql, tuple(params))["n"].iloc[0])
+    return int(_run(v, others, sql)["n"].iloc[0])
 
 
-def project_countries(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """Projects per country (for the choropleth), with titles for tooltips."""
-    ids, params = _ids(f)
-    return run_query(
+# --- the map ---------------------------------------------------------------------------------
+
+
+def project_countries(
+    v: WarehouseVersion, f: Filters, max_titles: int | None = None
+) -> pd.DataFrame:
+    """Projects per country (for the choropleth), with their titles for tooltips — only
+    for countries with at most `max_titles` projects when given (else NULL)."""
+    if max_titles is None:
+        return _run(
+            v,
+            f,
+            f"""
+            select c.iso3, c.country, c.region, count(*) as projects,
+                   string_agg(p.title, ' · ' order by p.title) as titles
+            from project_countries c join projects p using (project_id)
+            where {_kept("c.project_id", f)}
+            group by all order by projects desc, c.country
+            """,
+        )
+    return _run(
         v,
+        f,
         f"""
-        select c.iso3, c.country, c.region, count(*) as projects,
-               string_agg(p.title, ' · ' order by p.title) as titles
-        from project_countries c join projects p using (project_id)
-        where c.project_id in ({ids})
-        group by all order by projects desc, c.country
+        with counts as (
+          select c.iso3, c.country, c.region, count(*) as projects
+          from project_countries c where {_kept("c.project_id", f)} group by all
+        ),
+        titled as (
+          select c.iso3, c.country, c.region, string_agg(p.title, ' · ' order by p.title) as titles
+          from project_countries c join projects p using (project_id)
+          where {_kept("c.project_id", f)}
+            and c.iso3 in (select iso3 from counts where projects <= ?)
+          group by all
+        )
+        select counts.*, titled.titles from counts left join titled using (iso3, country, region)
+        order by projects desc, counts.country
         """,
-        tuple(params),
+        (int(max_titles),),
     )
 
 
 def localities(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    ids, params = _ids(f)
-    return run_query(
+    return _run(
         v,
+        f,
         f"""
         select l.*, p.title, p.pillar, p.region as project_region
         from project_localities l join projects p using (project_id)
-        where l.project_id in ({ids}) order by l.name
+        where {_kept("l.project_id", f)} order by l.name
         """,
-        tuple(params),
     )
+
+
+_LOCATED = "l.lat is not null and l.lon is not null"
+
+
+def locality_summary(v: WarehouseVersion, f: Filters) -> dict[str, int]:
+    """Localities of the filtered projects: all of them, and those with coordinates."""
+    row = _run(
+        v,
+        f,
+        f"""
+        select count(*) as localities, count(*) filter (where {_LOCATED}) as located
+        from project_localities l where {_kept("l.project_id", f)}
+        """,
+    ).iloc[0]
+    return {key: int(row[key]) for key in ("localities", "located")}
+
+
+# Square cells localities are grouped in when there are too many to draw: multiples of
+# CLUSTER_STEP degrees, the finest giving at most the page's number of groups.
+CLUSTER_STEP = 0.25
+CLUSTER_CELLS: tuple[int, ...] = (1, 2, 4, 8, 20, 40)  # 0.25° … 10°
+
+
+def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.DataFrame:
+    """Located localities of the filtered projects grouped in square cells: the finest
+    size of CLUSTER_CELLS giving at most `max_groups` groups (else the coarsest). One row
+    per group, most localities first: the mean position of its localities (`lon`,
+    `lat`), the cell size in degrees (`cell`), its `localities`, the most frequent
+    country (`iso3`) and the number of `countries`.
+
+    Counted from the localities table alone (no join): a group is a place, not a pillar.
+    """
+    sizes = " ".join(
+        f"when count(distinct (gx // {k}, gy // {k})) <= ? then {k}" for k in CLUSTER_CELLS
+    )
+    return _run(
+        v,
+        f,
+        f"""
+        with fine as (
+          select floor(l.lon / {CLUSTER_STEP})::bigint as gx,
+                 floor(l.lat / {CLUSTER_STEP})::bigint as gy,
+                 count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy, mode(l.iso3) as iso3
+          from project_localities l where {_kept("l.project_id", f)} and {_LOCATED}
+          group by 1, 2
+        ),
+        size as (select case {sizes} else {CLUSTER_CELLS[-1]} end as k from fine)
+        select sum(sx) / sum(n) as lon, sum(sy) / sum(n) as lat,
+               (any_value(size.k) * {CLUSTER_STEP})::double as cell,
+               sum(n)::bigint as localities, arg_max(iso3, n) as iso3,
+               count(distinct iso3) as countries
+        from fine, size
+        group by gx // size.k, gy // size.k
+        order by localities desc, lat, lon
+        """,
+        (int(max_groups),) * len(CLUSTER_CELLS),
+    )
+
+
+def unlocated_localities(
+    v: WarehouseVersion, f: Filters, iso3: str | None, limit: int
+) -> pd.DataFrame:
+    """The first `limit` localities without coordinates (by name) of the filtered
+    projects, in one country when `iso3` is given: name, iso3, admin level, project title."""
+    country = "and l.iso3 = ?" if iso3 else ""
+    return _run(
+        v,
+        f,
+        f"""
+        with first as (
+          select l.name, l.iso3, l.admin_level, l.project_id from project_localities l
+          where {_kept("l.project_id", f)} and not ({_LOCATED}) {country}
+          order by l.name, l.project_id limit ?
+        )
+        select first.name, first.iso3, first.admin_level, p.title
+        from first join projects p using (project_id)
+        order by first.name, first.project_id
+        """,
+        ((iso3,) if iso3 else ()) + (int(limit),),
+    )
+
+
+def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
+    """How many localities of the filtered projects have no coordinates (in `iso3`)."""
+    country = "and l.iso3 = ?" if iso3 else ""
+    sql = (
+        f"select count(*) as n from project_localities l where {_kept('l.project_id', f)} "
+        f"and not ({_LOCATED}) {country}"
+    )
+    return int(_run(v, f, sql, (iso3,) if iso3 else ())["n"].iloc[0])
+
+
+def map_projects(v: WarehouseVersion, f: Filters, iso3: str | None, limit: int) -> pd.DataFrame:
+    """The first `limit` filtered projects (in the order of `projects`) for the list
+    beside the map — those in one country when `iso3` is given."""
+    country = (
+        "and exists (select 1 from project_countries c where c.project_id = p.project_id "
+        "and c.iso3 = ?)"
+        if iso3
+        else ""
+    )
+    return _run(
+        v,
+        f,
+        f"""
+        select p.project_id, p.title, p.pillar, p.start_year, p.end_year, p.ongoing, p.countries
+        from projects p where {_kept("p.project_id", f)} {country}
+        order by p.start_year nulls last, p.title, p.project_id limit ?
+        """,
+        ((iso3,) if iso3 else ()) + (int(limit),),
+    )
+
+
+# --- the timeline ------------------------------------------------------------------------------
 
 
 def active_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     """One row per project and year active, with pillar and region for stacking."""
-    ids, params = _ids(f)
     year_clause = "and y.year between ? and ?" if f.years else ""
-    extra = list(f.years) if f.years else []
-    return run_query(
+    return _run(
         v,
+        f,
         f"""
         select y.year, y.project_id, p.pillar, p.region, p.start_year = y.year as starts
         from project_years y join projects p using (project_id)
-        where y.project_id in ({ids}) {year_clause}
+        where {_kept("y.project_id", f)} {year_clause}
         order by y.year
         """,
-        tuple(params + extra),
+        tuple(f.years or ()),
     )
 
 
-def spans(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """One bar per project phase (or per project without phases) for the Gantt."""
-    ids, params = _ids(f)
-    return run_query(
+def year_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """Projects active and starting per year, pillar and region (the years of the year
+    filter only): `active_years` counted in SQL. `project_years` has one row per project
+    and year (the warehouse contract), so rows are projects."""
+    year_clause = "and y.year between ? and ?" if f.years else ""
+    return _run(
         v,
+        f,
         f"""
-        select p.project_id, p.title, p.pillar, p.region, p.record_type,
-               coalesce(ph.phase_no, 1) as phase_no, ph.label as phase,
-               coalesce(ph.start_year, p.start_year) as start_year,
-               coalesce(ph.end_year, case when ph.phase_no is null then p.end_year end)
-                 as end_year,
-               coalesce(ph.ongoing, p.ongoing) as ongoing,
-               case when ph.phase_no is null then p.drawn_to_year else ph.drawn_to_year end
-                 as drawn_to_year
-        from projects p left join project_phases ph using (project_id)
-        where p.project_id in ({ids})
+        select y.year, p.pillar, p.region, count(*) as active,
+               count(*) filter (where p.start_year = y.year) as starting
+        from project_years y join projects p using (project_id)
+        where {_kept("y.project_id", f)} {year_clause}
+        group by all order by y.year, p.pillar, p.region
+        """,
+        tuple(f.years or ()),
+    )
+
+
+# The bars of the Gantt: a project's phases, or the project itself when it has none.
+_SPANS = """
+    select p.project_id, p.title, p.pillar, p.region, p.record_type,
+           coalesce(ph.phase_no, 1) as phase_no, ph.label as phase,
+           coalesce(ph.start_year, p.start_year) as start_year,
+           coalesce(ph.end_year, case when ph.phase_no is null then p.end_year end)
+             as end_year,
+           coalesce(ph.ongoing, p.ongoing) as ongoing,
+           case when ph.phase_no is null then p.drawn_to_year else ph.drawn_to_year end
+             as drawn_to_year
+    from projects p left join project_phases ph using (project_id)"""
+
+
+# One row per project of the Gantt: where its bars start (`first_start`; NULL: no years,
+# not drawn) and the first and last year its bars name (`low`, `high`). A phase always
+# has a start year (etl.normalise), so a project with phases starts at its first phase.
+_GANTT_PROJECTS = """
+    select p.project_id, p.title, coalesce(ph.first_start, p.start_year) as first_start,
+      case when ph.project_id is null then least(p.start_year, p.end_year, p.drawn_to_year)
+           else ph.low end as low,
+      case when ph.project_id is null then greatest(p.start_year, p.end_year, p.drawn_to_year)
+           else ph.high end as high
+    from projects p left join (
+      select project_id, min(start_year) as first_start,
+             min(least(start_year, end_year, drawn_to_year)) as low,
+             max(greatest(start_year, end_year, drawn_to_year)) as high
+      from project_phases group by project_id
+    ) ph using (project_id)"""
+
+
+def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """One bar per project phase (or per project without phases) for the Gantt.
+
+    With `limit`: the bars of the `limit` projects with years that start first (then
+    by title), and at most `limit` projects without years (one row each).
+    """
+    if limit is None:
+        return _run(
+            v,
+            f,
+            f"{_SPANS} where {_kept('p.project_id', f)} "
+            "order by p.start_year nulls last, p.title, phase_no",
+        )
+    return _run(
+        v,
+        f,
+        f"""
+        with gantt as ({_GANTT_PROJECTS} where {_kept("p.project_id", f)}),
+        chosen as (
+          (select project_id from gantt where first_start is not null
+           order by first_start, title, project_id limit ?)
+          union all
+          (select project_id from gantt where first_start is null
+           order by title, project_id limit ?)
+        )
+        {_SPANS} where p.project_id in (select project_id from chosen)
         order by p.start_year nulls last, p.title, phase_no
         """,
-        tuple(params),
+        (int(limit), int(limit)),
     )
+
+
+def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
+    """The Gantt's projects: how many report years (`dated`, drawn) and how many do not
+    (`undated`), and the first and last year their bars name (None: no year at all)."""
+    row = _run(
+        v,
+        f,
+        f"""
+        select count(first_start) as dated, count(*) - count(first_start) as undated,
+               min(low) as first_year, max(high) as last_year
+        from ({_GANTT_PROJECTS} where {_kept("p.project_id", f)})
+        """,
+    ).iloc[0]
+    return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
+
+
+# --- pillars, overview -------------------------------------------------------------------
 
 
 def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
@@ -173,33 +494,80 @@ def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
         "partner": ("project_partners", "partner"),
         "partner_type": ("project_partners", "coalesce(partner_type, 'not stated')"),
     }[facet]
-    ids, params = _ids(f)
-    return run_query(
+    return _run(
         v,
+        f,
         f"""
         select {column} as value, p.pillar, count(distinct t.project_id) as projects
         from {table} t join projects p using (project_id)
-        where t.project_id in ({ids})
+        where {_kept("t.project_id", f)}
         group by all order by value
         """,
-        tuple(params),
     )
 
 
 def pillar_region(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    ids, params = _ids(f)
-    return run_query(
+    return _run(
         v,
+        f,
         f"""
         select p.pillar, p.region, count(*) as projects
-        from projects p where p.project_id in ({ids}) group by all
+        from projects p where {_kept("p.project_id", f)} group by all
         """,
-        tuple(params),
     )
 
 
-def exchanges(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+def overview_counts(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
+    """The Overview's headline figures for the filtered projects: projects, countries,
+    distinct places (name and country), the first and last year active (within the
+    year filter), and how many projects state a count."""
+    years = "and y.year between ? and ?" if f.years else ""
+    row = _run(
+        v,
+        f,
+        f"""
+        select
+          (select count(*) from projects p where {_kept("p.project_id", f)}) as projects,
+          (select count(distinct c.iso3) from project_countries c
+            where {_kept("c.project_id", f)}) as countries,
+          (select count(distinct (l.name, l.iso3)) from project_localities l
+            where {_kept("l.project_id", f)}) as places,
+          (select min(y.year) from project_years y
+            where {_kept("y.project_id", f)} {years}) as first_year,
+          (select max(y.year) from project_years y
+            where {_kept("y.project_id", f)} {years}) as last_year,
+          (select count(distinct c.project_id) from project_counts c
+            where {_kept("c.project_id", f)}) as with_counts
+        """,
+        tuple(f.years or ()) * 2,
+    ).iloc[0]
+    return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
+
+
+def _recent_exchanges(
+    f: Filters, limit: int | None, *, with_participants: bool = False
+) -> tuple[str, list]:
+    """SQL condition on `exchanges e`: the filters, and with `limit` only the `limit`
+    most recent of the exchanges they keep (by start date, then id) — of those with
+    participants when `with_participants`."""
     where, params = exchange_where(f)
+    if limit is None:
+        return where, params
+    listed = (
+        " and exists (select 1 from exchange_participants x where x.exchange_id = e.exchange_id)"
+        if with_participants
+        else ""
+    )
+    return (
+        f"e.exchange_id in (select e.exchange_id from exchanges e where {where}{listed} "
+        "order by e.start_date desc nulls last, e.exchange_id desc limit ?)",
+        [*params, int(limit)],
+    )
+
+
+def exchanges(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The filtered exchanges in date order (with `limit`: the most recent `limit`)."""
+    where, params = _recent_exchanges(f, limit)
     return run_query(
         v,
         f"""
@@ -212,9 +580,10 @@ def exchanges(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
-def participants(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """Participants of the filtered exchanges, with the host's coordinates for arcs."""
-    where, params = exchange_where(f)
+def participants(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Participants of the filtered exchanges (with `limit`: of the most recent `limit`),
+    with the host's coordinates for arcs."""
+    where, params = _recent_exchanges(f, limit, with_participants=True)
     return run_query(
         v,
         f"""
@@ -228,16 +597,44 @@ def participants(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
-def project_country_links(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """(project, country) pairs of the filtered projects — narrows a list to one country."""
-    ids, params = _ids(f)
-    return run_query(
+def exchange_summary(v: WarehouseVersion, f: Filters) -> dict[str, int]:
+    """The filtered exchanges counted: all, planned, distinct host cities, distinct
+    countries involved (hosts' and participants') and those with participants."""
+    where, params = exchange_where(f)
+    row = run_query(
         v,
         f"""
-        select c.project_id, c.iso3, c.country from project_countries c
-        where c.project_id in ({ids}) order by c.project_id, c.country
+        with chosen as (select * from exchanges e where {where})
+        select count(*) as exchanges,
+               count(*) filter (where status = 'planned') as planned,
+               count(distinct host_city) as host_cities,
+               (select count(distinct ep.iso3) from exchange_participants ep
+                 where ep.exchange_id in (select exchange_id from chosen)) as countries,
+               (select count(distinct ep.exchange_id) from exchange_participants ep
+                 where ep.exchange_id in (select exchange_id from chosen)) as with_participants
+        from chosen
         """,
         tuple(params),
+    ).iloc[0]
+    return {key: int(row[key]) for key in row.index}
+
+
+def exchange_kept(v: WarehouseVersion, f: Filters, exchange_id: str) -> bool:
+    """Whether the filters keep this exchange."""
+    where, params = exchange_where(f)
+    sql = f"select count(*) as n from exchanges e where e.exchange_id = ? and {where}"
+    return bool(run_query(v, sql, (exchange_id, *params))["n"].iloc[0])
+
+
+def project_country_links(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """(project, country) pairs of the filtered projects — narrows a list to one country."""
+    return _run(
+        v,
+        f,
+        f"""
+        select c.project_id, c.iso3, c.country from project_countries c
+        where {_kept("c.project_id", f)} order by c.project_id, c.country
+        """,
     )
 
 
@@ -245,28 +642,38 @@ def reported_figures(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(v, "select * from reported_figures order by figure_id")
 
 
-def documented_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """What the catalogue documents for each reported figure's dimension (filtered)."""
-    ids, params = _ids(f)
-    return run_query(
+def documented_counts(
+    v: WarehouseVersion, f: Filters, dimensions: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """What the catalogue documents for each reported figure's dimension (filtered):
+    `region:<ILO region>`, `year:<YYYY>` and `total`. Only the given `dimensions` (those
+    the publication reports a figure for) when given; all of them when None."""
+    regions = years = "true"
+    params: tuple = ()
+    if dimensions is not None:
+        wanted_regions = [d.split(":", 1)[1] for d in dimensions if d.startswith("region:")]
+        wanted_years = [int(d[5:]) for d in dimensions if d[5:].isdigit() and d[:5] == "year:"]
+        regions, years = "list_contains(?::VARCHAR[], region)", "list_contains(?::INT[], year)"
+        params = (wanted_regions, wanted_regions, wanted_years)
+    return _run(
         v,
+        f,
         f"""
-        with chosen as ({ids}),
-        regions as (
+        with regions as (
           select distinct c.region, c.project_id from project_countries c
-          where c.project_id in (select * from chosen)
+          where {regions} and {_kept("c.project_id", f)}
           union select p.region, p.project_id from projects p
-          where p.project_id in (select * from chosen) and p.region <> 'Multi-region'
+          where {regions} and {_kept("p.project_id", f)} and p.region <> 'Multi-region'
         )
         select 'region:' || region as dimension, count(distinct project_id) as documented
           from regions group by region
         union all
-        select 'year:' || year, count(distinct project_id) from project_years
-          where project_id in (select * from chosen) and year between ? and ? group by year
+        select 'year:' || year, count(distinct project_id) from project_years y
+          where {years} and {_kept("y.project_id", f)} and year between ? and ? group by year
         union all
-        select 'total', count(*) from chosen
+        select 'total', count(*) from projects p where {_kept("p.project_id", f)}
         """,
-        tuple(params) + (f.years or (0, 9999)),
+        params + tuple(f.years or (0, 9999)),
     )
 
 
@@ -283,17 +690,60 @@ def documented_cities(v: WarehouseVersion, f: Filters) -> int:
     return int(run_query(v, sql, tuple(params) * 2)["n"].iloc[0])
 
 
-def beneficiary_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    ids, params = _ids(f)
-    return run_query(
+def beneficiary_counts(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Counts the source states for the filtered projects, beneficiary groups first,
+    largest first (the first `limit` of them when given)."""
+    return _run(
         v,
+        f,
         f"""
         select c.project_id, p.title, c.label, c.value, c.qualifier, c.is_beneficiary_group
         from project_counts c join projects p using (project_id)
-        where c.project_id in ({ids}) order by c.is_beneficiary_group desc, c.value desc
+        where {_kept("c.project_id", f)} order by c.is_beneficiary_group desc, c.value desc
+        {"limit ?" if limit is not None else ""}
         """,
-        tuple(params),
+        () if limit is None else (int(limit),),
     )
+
+
+def beneficiary_count_rows(v: WarehouseVersion, f: Filters) -> int:
+    """How many counts the source states for the filtered projects."""
+    sql = f"select count(*) as n from project_counts c where {_kept('c.project_id', f)}"
+    return int(_run(v, f, sql)["n"].iloc[0])
+
+
+def partner_list(
+    v: WarehouseVersion, f: Filters, max_titles: int | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Partners of the filtered projects: type, pillars (codes, ';'), projects and titles
+    (the first `max_titles`, then how many more); the `limit` with most projects."""
+    return _run(
+        v,
+        f,
+        f"""
+        select pp.partner, pp.partner_type,
+               string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
+               count(distinct pp.project_id) as projects,
+               {_titles("p.title", max_titles, distinct=True)} as titles
+        from project_partners pp join projects p using (project_id)
+        where {_kept("pp.project_id", f)}
+        group by all order by projects desc, pp.partner
+        {"limit ?" if limit is not None else ""}
+        """,
+        () if limit is None else (int(limit),),
+    )
+
+
+def partner_count(v: WarehouseVersion, f: Filters) -> int:
+    """How many rows `partner_list` has without a limit (partner and type)."""
+    sql = (
+        "select count(*) as n from (select distinct partner, partner_type from "
+        f"project_partners pp where {_kept('pp.project_id', f)})"
+    )
+    return int(_run(v, f, sql)["n"].iloc[0])
+
+
+# --- the warehouse as a whole (Data page) -------------------------------------------------
 
 
 def meta(v: WarehouseVersion) -> dict[str, str]:
@@ -309,7 +759,11 @@ def table(v: WarehouseVersion, name: str) -> pd.DataFrame:
 
 
 def table_names(v: WarehouseVersion) -> list[str]:
-    frame = run_query(v, "select table_name from information_schema.tables order by table_name")
+    frame = run_query(
+        v,
+        "select table_name from information_schema.tables where table_catalog = current_database() "
+        "order by table_name",
+    )
     return list(frame["table_name"])
 
 
@@ -317,7 +771,7 @@ def columns(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(
         v,
         "select table_name, column_name, data_type from information_schema.columns "
-        "order by table_name, ordinal_position",
+        "where table_catalog = current_database() order by table_name, ordinal_position",
     )
 
 
@@ -327,24 +781,6 @@ def table_counts(v: WarehouseVersion) -> pd.DataFrame:
         f"select '{t}' as table_name, count(*) as rows from \"{t}\"" for t in names
     )
     return run_query(v, union)
-
-
-def partner_list(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """Partners of the filtered projects: type, pillars (codes, ';'), projects and titles."""
-    ids, params = _ids(f)
-    return run_query(
-        v,
-        f"""
-        select pp.partner, pp.partner_type,
-               string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
-               count(distinct pp.project_id) as projects,
-               string_agg(distinct p.title, ' · ' order by p.title) as titles
-        from project_partners pp join projects p using (project_id)
-        where pp.project_id in ({ids})
-        group by all order by projects desc, pp.partner
-        """,
-        tuple(params),
-    )
 
 
 # --- one project / one exchange, regardless of filters (Projects and Exchanges pages) ---
