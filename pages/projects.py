@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, theme, ui
+from dashboard import formatting, pages, queries, scale, theme, ui
 from dashboard.maps import layers
 from dashboard.maps.decks import project_deck
 
@@ -23,14 +23,45 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-projects = ui.load(queries.projects, filters)
+total = ui.load(queries.project_count, filters)
+PAGE_ROWS = scale.PROJECT_TABLE_ROWS
 
-# --- the table ------------------------------------------------------------------------
-if projects.empty:
+# --- the table: sorted and paged in DuckDB when it is longer than a page -----------------
+sort, first = next(iter(queries.PROJECT_SORTS)), 0
+if total == 0:
     ui.empty_state("projects")
 else:
-    table = formatting.projects_table(projects, link=ui.urls().project)
-    st.subheader(f"{len(table)} project{'s' if len(table) != 1 else ''}")
+    st.subheader(f"{total:,} project{'s' if total != 1 else ''}")
+if total > PAGE_ROWS:
+    pages_n = -(-total // PAGE_ROWS)
+    sort_col, page_col, _ = st.columns([2, 1, 2])
+    with sort_col:
+        sort, _ = ui.code_picker(
+            "Sort by",
+            page=PAGE,
+            param="sort",
+            options=list(queries.PROJECT_SORTS),
+            format_func=lambda code: queries.PROJECT_SORTS[code][0],
+            help="Sorts every matching project. Clicking a column header sorts this page only.",
+        )
+    if st.session_state.get("_projects_view") != (filters, sort):  # new filters or order
+        st.session_state["_projects_view"] = (filters, sort)
+        st.session_state["projects_page"] = 1
+    with page_col:
+        number = st.number_input(
+            f"Page (of {pages_n:,})", min_value=1, max_value=pages_n, step=1, key="projects_page"
+        )
+    first = (int(number) - 1) * PAGE_ROWS
+rows = ui.load(queries.project_page, filters, sort, first, PAGE_ROWS)
+link = ui.urls().project
+
+if total:
+    table = formatting.projects_table(rows, link=link)
+    if total > PAGE_ROWS:
+        st.caption(
+            f"Showing {first + 1:,}–{first + len(table):,} of {total:,} projects, sorted by "
+            f"{queries.PROJECT_SORTS[sort][0].lower()}. The download below holds all {total:,}."
+        )
     st.dataframe(
         table,
         hide_index=True,
@@ -59,14 +90,19 @@ else:
         },
     )
     with st.expander("Download this table"):
-        ui.downloads(
-            table,  # what the table shows (labels, years as text), with the link and the id
+        ui.downloads(  # every matching project as the table shows them, built on click
+            lambda: formatting.projects_table(ui.load(queries.projects, filters), link=link),
+            rows=total,
             title="Projects",
             key="projects_download",
         )
 
 # --- which project ----------------------------------------------------------------------
-titles = dict(zip(projects["project_id"], projects["title"], strict=True))
+titles = dict(zip(rows["project_id"], rows["title"], strict=True))
+visible = list(rows["project_id"])  # the projects of the table's page…
+linked = st.query_params.get(PARAM)
+if linked and linked not in titles and ui.load(queries.project_kept, filters, linked):
+    visible.insert(0, linked)  # …and a linked one on another page (not outside the filters)
 
 
 def _exists(project_id: str) -> bool:
@@ -77,7 +113,7 @@ st.divider()
 chosen = ui.record_picker(
     param=PARAM,
     what="project",
-    visible=list(projects["project_id"]),
+    visible=visible,
     label_of=lambda pid: titles.get(pid) or ui.load(queries.project_record, pid).project["title"],
     exists=_exists,
     help="Choose a project to see everything the catalogue records about it.",

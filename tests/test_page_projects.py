@@ -13,7 +13,7 @@ import pytest
 from apptest_support import markdown_text
 from streamlit.testing.v1 import AppTest
 
-from dashboard import theme, ui
+from dashboard import scale, theme, ui
 
 PAGE = "pages/projects.py"
 HAZELNUT = "tur-hazelnut-child-labour"
@@ -192,8 +192,84 @@ def test_the_download_is_the_table_as_shown(open_page, monkeypatch):
     monkeypatch.setattr(ui, "downloads", recorded)
     at = open_page()
     frame = exported["projects_download"]
+    frame = frame() if callable(frame) else frame  # built when the button is clicked
     pd.testing.assert_frame_equal(frame.reset_index(drop=True), table(at).reset_index(drop=True))
     # labels as the table shows them (not codes), and the id to join the warehouse on
     assert set(frame["Pillar"]) <= set(theme.PILLAR_SHORT.values())
     assert set(frame["Status"]) <= set(theme.STATUS_LABELS.values())
     assert frame["project_id"].notna().all()
+
+
+# --- at scale: paged and sorted in DuckDB (a small page size stands in for 1M rows) -------
+
+
+def test_a_long_table_is_paged_and_page_2_shows_the_next_rows(open_page, sql, monkeypatch):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    order = [
+        r[0]
+        for r in sql(
+            "select project_id from projects order by start_year nulls last, title, project_id"
+        )
+    ]
+    at = open_page()
+    assert at.subheader[0].value == f"{len(order)} projects"  # the total, not the page
+    assert list(table(at)["project_id"]) == order[:5]
+    assert any(f"Showing 1–5 of {len(order)} projects" in c.value for c in at.caption)
+    assert at.number_input(key="projects_page").max == -(-len(order) // 5)
+    at.number_input(key="projects_page").set_value(2).run()
+    assert not at.exception
+    assert list(table(at)["project_id"]) == order[5:10]
+    assert any(f"Showing 6–10 of {len(order)} projects" in c.value for c in at.caption)
+    # the chooser lists the rows of this page
+    assert set(at.selectbox(key="project").options) == {
+        at.selectbox(key="project").format_func(i) for i in order[5:10]
+    }
+
+
+def test_the_order_is_chosen_sorts_every_page_and_goes_to_the_url(open_page, sql, monkeypatch):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    by_title = [r[0] for r in sql("select project_id from projects order by title desc")]
+    at = open_page()
+    at.number_input(key="projects_page").set_value(3).run()
+    at.selectbox(key="sort").set_value("title_desc").run()
+    assert at.number_input(key="projects_page").value == 1  # a new order starts on page 1
+    assert list(table(at)["project_id"]) == by_title[:5]
+    assert at.query_params["sort"] in ("title_desc", ["title_desc"])
+    at = open_page(sort="title_desc")  # and a link opens it
+    assert list(table(at)["project_id"]) == by_title[:5]
+
+
+def test_a_short_table_has_no_pager(open_page):
+    at = open_page()
+    assert not at.number_input and not [s for s in at.selectbox if s.key == "sort"]
+    assert not [c for c in at.caption if "Showing 1–" in c.value]
+
+
+def test_the_download_of_a_paged_table_holds_every_project(open_page, monkeypatch, sql):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 2)
+    exported = {}
+    downloads = ui.downloads
+
+    def recorded(frame, **kwargs):
+        exported[kwargs["key"]] = (frame, kwargs.get("rows"))
+        downloads(frame, **kwargs)
+
+    monkeypatch.setattr(ui, "downloads", recorded)
+    open_page(region="africa")
+    frame, rows = exported["projects_download"]
+    expected = {
+        r[0]
+        for r in sql(
+            "select project_id from projects p where region = 'Africa' or exists (select 1 "
+            "from project_countries c where c.project_id = p.project_id and c.region = 'Africa')"
+        )
+    }
+    assert set(frame()["project_id"]) == expected and rows == len(expected) > 2
+
+
+def test_a_linked_project_on_another_page_is_not_outside_the_filters(open_page, monkeypatch, sql):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    last = sql("select project_id from projects order by start_year nulls last, title desc")[0][0]
+    at = open_page(project=last)
+    assert at.selectbox(key="project").value == last
+    assert not [i for i in at.info if "outside the current filters" in i.value]

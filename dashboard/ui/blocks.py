@@ -39,16 +39,21 @@ def empty_state(what: str) -> None:
 
 
 def downloads(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     title: str,
     key: str,
     figure: go.Figure | Callable[[], go.Figure] | None = None,
+    rows: int | None = None,
 ) -> None:
     """CSV + XLSX of `frame` (the filtered view); PNG + SVG of `figure` if given.
 
-    `figure` may be a function, so an export-only figure is built on download only.
+    `frame` and `figure` may be functions, built on download only: a selection larger
+    than what the page shows (the Projects table's pages) costs nothing until clicked;
+    then `rows` says how many rows it has (for Excel's row limit).
     """
+    table = frame if callable(frame) else (lambda: frame)
+    rows = len(frame) if isinstance(frame, pd.DataFrame) else int(rows or 0)
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
     filters = current_filters()
     lines = describe(filters, options())
@@ -57,21 +62,21 @@ def downloads(
     cols = st.columns(4 if figure is not None else 2)
     cols[0].download_button(
         "CSV",
-        data=lambda: exports.csv_bytes(frame),
+        data=lambda: exports.csv_bytes(table()),
         file_name=f"{slug}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
         on_click="ignore",
     )
-    too_big = exports.excel_problem(len(frame))
+    too_big = exports.excel_problem(rows)
     cols[1].download_button(
         "Excel",
         data=(
             b""
             if too_big
             else lambda: exports.xlsx_bytes(
-                frame, title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
+                table(), title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
             )
         ),
         file_name=f"{slug}.xlsx",
