@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, ui
+from dashboard import formatting, pages, queries, scale, ui
 from dashboard.figures import timeline as tl
 
 ui.ensure_shell()
@@ -19,18 +19,25 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-active = ui.load(queries.active_years, filters)
-spans = ui.load(queries.spans, filters)
-exchanges = ui.load(queries.exchanges, filters)
+counts = ui.load(queries.year_counts, filters)
+summary = ui.load(queries.span_summary, filters)
+spans = ui.load(queries.spans, filters, scale.GANTT_ROWS)  # the first GANTT_ROWS projects
+exchanges = ui.load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)  # the most recent
 reported = ui.load(queries.reported_figures)
 meta = ui.load(queries.meta)
 as_of_year = int(meta["as_of_year"])  # always written by the ETL (default: build year)
 
-if spans.empty and exchanges.empty:
+if summary["dated"] + summary["undated"] == 0 and exchanges.empty:
     ui.empty_state("projects or exchanges")
     st.stop()
 
-x_range = tl.shared_range(active, spans, exchanges, years=filters.years)
+x_range = tl.shared_range(
+    counts,
+    spans,
+    exchanges,
+    years=filters.years,
+    span_years=(summary["first_year"], summary["last_year"]),
+)
 
 # --- projects per year --------------------------------------------------------------------
 left, right, _ = st.columns([2, 2, 3])
@@ -60,7 +67,7 @@ with right:
 # where the chart counts the same thing (active projects, no filter but years).
 comparable = measure == "active" and filters.replace(years=None).is_default()
 per_year, per_year_table = tl.per_year(
-    active,
+    counts,
     measure=measure,
     stack=stack,
     reported=reported if comparable else None,
@@ -95,13 +102,18 @@ st.caption(
     "One row per project, one bar per phase the source gives; gaps between phases stay "
     f"gaps. ▶ marks an ongoing project, drawn to {as_of_year} with an open end."
 )
-if not undated.empty:
-    st.markdown(f"**Years not reported** ({len(undated)}): not drawn on the time axis.")
+note = tl.gantt_note(gantt_table["project_id"].nunique(), summary["dated"])
+if note:
+    st.info(note, icon=":material/filter_alt:")
+if summary["undated"]:
+    st.markdown(f"**Years not reported** ({summary['undated']:,}): not drawn on the time axis.")
     for row in undated.itertuples():
         st.markdown(
             f"- {formatting.md(row.title)} — {formatting.md(row.pillar)} · "
             f"{formatting.md(row.region)}"
         )
+    if summary["undated"] > len(undated):
+        st.caption(f"… and {summary['undated'] - len(undated):,} more (the first by title).")
 hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
     st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
@@ -114,6 +126,11 @@ ui.chart_block(
     figure=markers,
     data=exchange_table,
 )
+exchanges_note = formatting.exchanges_note(
+    len(exchanges), ui.load(queries.exchange_summary, filters)["exchanges"]
+)
+if exchanges_note:
+    st.info(exchanges_note, icon=":material/filter_alt:")
 st.caption(
     "Each marker sits in the middle of the exchange's dates; a whisker spans the month or "
     "year when the source gives no exact day. Filled circles: held; open diamonds: planned."

@@ -63,7 +63,7 @@ SMALL = active_rows(
 
 
 def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
-    fig, table = tl.per_year(SMALL, reported=REPORTED)
+    fig, table = tl.per_year(tl.count_years(SMALL), reported=REPORTED)
     names = [t.name for t in bar_traces(fig)]
     assert names == [
         theme.PILLAR_LABELS["rights"],
@@ -81,7 +81,7 @@ def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
 
 
 def test_per_year_stacked_by_region_names_regions():
-    fig, _ = tl.per_year(SMALL, stack="region")
+    fig, _ = tl.per_year(tl.count_years(SMALL), stack="region")
     names = [t.name for t in bar_traces(fig)]
     assert names == ["Africa", "Americas", "Multi-region"]
     for trace in bar_traces(fig):
@@ -90,14 +90,14 @@ def test_per_year_stacked_by_region_names_regions():
 
 
 def test_starting_counts_each_project_once_in_its_first_year():
-    fig, table = tl.per_year(SMALL, measure="starting")
+    fig, table = tl.per_year(tl.count_years(SMALL), measure="starting")
     assert stacked_totals(fig) == {2000: 1, 2001: 1, 2002: 1, 2003: 0, 2004: 1}
     assert "total starting" in table.columns
     assert fig.layout.yaxis.title.text == "Projects starting"
 
 
 def test_reported_counts_are_black_diamonds_at_2000_and_2014():
-    fig, _ = tl.per_year(SMALL, reported=REPORTED)
+    fig, _ = tl.per_year(tl.count_years(SMALL), reported=REPORTED)
     reported = [t for t in fig.data if t.name == tl.REPORTED_NAME]
     assert len(reported) == 1
     marker = reported[0]
@@ -112,7 +112,7 @@ def test_reported_counts_are_black_diamonds_at_2000_and_2014():
 
 def test_reported_counts_use_the_one_qualifier_wording():
     more_than = REPORTED.assign(qualifier="more_than")
-    fig, _ = tl.per_year(SMALL, reported=more_than)
+    fig, _ = tl.per_year(tl.count_years(SMALL), reported=more_than)
     (marker,) = [t for t in fig.data if t.name == tl.REPORTED_NAME]
     word = theme.QUALIFIER_WORDS["more_than"]
     assert f"reports {word} 3 projects" in marker.hovertext[0]
@@ -120,26 +120,26 @@ def test_reported_counts_use_the_one_qualifier_wording():
 
 def test_reported_markers_need_no_catalogue_row_in_that_year():
     only_2010 = active_rows([("a", "rights", "Africa", [2010])])
-    fig, _ = tl.per_year(only_2010, reported=REPORTED)
+    fig, _ = tl.per_year(tl.count_years(only_2010), reported=REPORTED)
     assert [t.name for t in fig.data][-1] == tl.REPORTED_NAME
 
 
 def test_per_year_without_rows_says_why():
     empty = active_rows([])
-    fig, table = tl.per_year(empty, reported=REPORTED)
+    fig, table = tl.per_year(tl.count_years(empty), reported=REPORTED)
     assert fig.data == ()
     assert "No project" in fig.layout.annotations[0].text
     assert table.empty
-    fig, _ = tl.per_year(active_rows([("a", "rights", "Africa", [2010])]).assign(starts=False),
-                         measure="starting")  # fmt: skip
+    no_start = active_rows([("a", "rights", "Africa", [2010])]).assign(starts=False)
+    fig, _ = tl.per_year(tl.count_years(no_start), measure="starting")
     assert "No project starts" in fig.layout.annotations[0].text
 
 
 def test_unknown_measure_or_stack_is_refused():
     with pytest.raises(ValueError):
-        tl.per_year(SMALL, measure="ending")
+        tl.per_year(tl.count_years(SMALL), measure="ending")
     with pytest.raises(ValueError):
-        tl.per_year(SMALL, stack="country")
+        tl.per_year(tl.count_years(SMALL), stack="country")
 
 
 PROJECT = st.tuples(
@@ -160,7 +160,7 @@ def test_stacked_totals_equal_distinct_projects_active_each_year(projects, stack
     )  # fmt: skip
     # Duplicate rows (a year listed twice) must not count a project twice.
     frame = pd.concat([frame, frame.head(3)], ignore_index=True)
-    fig, table = tl.per_year(frame, stack=stack)
+    fig, table = tl.per_year(tl.count_years(frame), stack=stack)
     expected = frame.groupby("year")["project_id"].nunique().to_dict()
     got = {y: n for y, n in stacked_totals(fig).items() if n}
     assert got == expected
@@ -399,7 +399,7 @@ def test_all_time_charts_share_one_x_range():
     x_range = tl.shared_range(SMALL, SPANS, EXCHANGES)
     assert x_range == (1997 - 0.6, 2015 + 0.8)
     figures = [
-        tl.per_year(SMALL, reported=REPORTED, x_range=x_range)[0],
+        tl.per_year(tl.count_years(SMALL), reported=REPORTED, x_range=x_range)[0],
         tl.gantt(SPANS, x_range=x_range)[0],
         tl.exchange_markers(EXCHANGES, x_range=x_range)[0],
     ]

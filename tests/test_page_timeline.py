@@ -10,7 +10,7 @@ from apptest_support import bars, chart
 from conftest import sql_rows
 from streamlit.testing.v1 import AppTest
 
-from dashboard import formatting, theme
+from dashboard import formatting, scale, theme
 from dashboard.figures import short_title
 from dashboard.figures import timeline as tl
 
@@ -200,3 +200,58 @@ def test_reported_counts_only_beside_comparable_counts(monkeypatch, atlas_wareho
     # all-project counts beside a region's projects, or beside starts, would mislead
     assert reported not in names(open_page(monkeypatch, atlas_warehouse, region="africa"))
     assert reported not in names(open_page(monkeypatch, atlas_warehouse, measure="Starting"))
+
+
+# --- at scale: the Gantt draws the first N projects and says so (a small N stands in) ----
+
+
+def test_the_gantt_draws_the_first_projects_and_names_the_others(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "GANTT_ROWS", 4)
+    at = open_page(monkeypatch, atlas_warehouse)
+    gantt = chart(at, "timeline_gantt")
+    drawn = {row[0] for trace in bars(gantt) for row in trace["customdata"]}
+    first = sql_rows(
+        atlas_warehouse,
+        "select project_id from projects where start_year is not null "
+        "order by start_year, title, project_id limit 4",
+    )
+    assert drawn == {r[0] for r in first}
+    dated = sql_rows(atlas_warehouse, "select count(*) from projects where start_year is not null")
+    (note,) = [i.value for i in at.info if "start first" in i.value]
+    assert f"the 4 projects that start first, of {dated[0][0]}" in note
+    assert f"{dated[0][0] - 4} more are not drawn" in note and "filters" in note
+    # the per-year chart still counts every project
+    expected = dict(
+        sql_rows(
+            atlas_warehouse, "select year, count(distinct project_id) from project_years group by 1"
+        )
+    )
+    assert stacked_totals(chart(at, "timeline_per_year")) == expected
+
+
+def test_every_project_drawn_means_no_note(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    assert not [i for i in at.info if "start first" in i.value]
+
+
+def test_undated_projects_beyond_the_limit_are_counted(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "GANTT_ROWS", 1)
+    at = open_page(monkeypatch, atlas_warehouse)
+    undated = sql_rows(atlas_warehouse, "select count(*) from projects where start_year is null")
+    n = undated[0][0]
+    assert n > 1
+    text = " ".join(m.value for m in at.markdown)
+    assert f"**Years not reported** ({n})" in text
+    assert any(f"… and {n - 1} more" in c.value for c in at.caption)
+
+
+def test_only_the_most_recent_exchanges_are_drawn_and_the_page_says_so(
+    monkeypatch, atlas_warehouse
+):
+    monkeypatch.setattr(scale, "EXCHANGES_SHOWN", 2)
+    at = open_page(monkeypatch, atlas_warehouse)
+    total = sql_rows(atlas_warehouse, "select count(*) from exchanges")[0][0]
+    exchanges = chart(at, "timeline_exchanges")
+    shown = sum(h.count("<b>") for t in exchanges["data"] for h in t["hovertext"])
+    assert shown == 2
+    assert any(f"The 2 most recent of {total} City-to-City exchanges" in i.value for i in at.info)

@@ -12,6 +12,7 @@ from test_filter_clauses import ALL_PROJECTS, PROJECT_CASES
 
 from dashboard import db, queries
 from dashboard.db import WarehouseVersion, run_query, warehouse_version
+from dashboard.figures import timeline as tl
 from dashboard.filters import Filters
 
 
@@ -80,6 +81,20 @@ def test_the_default_order_is_the_tables(atlas):
 # --- the timeline ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("filters", FILTERS, ids=["none", *PROJECT_CASES])
+def test_year_counts_are_the_project_years_counted(mini, filters):
+    counted = queries.year_counts(mini, filters)
+    expected = tl.count_years(queries.active_years(mini, filters))
+    key = ["year", "pillar", "region"]
+    got = counted.sort_values(key).reset_index(drop=True)
+    want = expected.sort_values(key).reset_index(drop=True)
+    assert (
+        got[key + ["active", "starting"]]
+        .astype(str)
+        .equals(want[key + ["active", "starting"]].astype(str))
+    )
+
+
 def test_the_gantt_takes_the_projects_that_start_first(atlas, sql):
     dated = sql(
         "select project_id from projects where start_year is not null "
@@ -96,6 +111,13 @@ def test_the_gantt_takes_the_projects_that_start_first(atlas, sql):
     assert (summary["dated"], summary["undated"]) == (len(dated), len(undated))
     years = [y for c in ("start_year", "end_year", "drawn_to_year") for y in full[c].dropna()]
     assert (summary["first_year"], summary["last_year"]) == (min(years), max(years))
+
+
+def test_the_gantt_note_says_how_many_are_not_drawn():
+    assert tl.gantt_note(21, 21) is None
+    note = tl.gantt_note(60, 1_000_000)
+    assert "60 projects that start first, of 1,000,000" in note
+    assert "999,940 more are not drawn" in note and "filters" in note
 
 
 # --- the map -------------------------------------------------------------------------------

@@ -57,11 +57,13 @@ def shared_range(
     exchanges: pd.DataFrame | None = None,
     *,
     years: tuple[int, int] | None = None,
+    span_years: tuple[int | None, int | None] = (None, None),
 ) -> tuple[float, float] | None:
     """The x range every timeline chart uses: the chosen years, else all years shown.
 
     Spans count through their `drawn_to_year` (the ETL's: an ongoing span runs to the
-    as-of year). None when there is no year at all.
+    as-of year); `span_years` adds the first and last year of spans not drawn (the
+    Gantt draws scale.GANTT_ROWS projects). None when there is no year at all.
     """
     if years is not None:
         low, high = int(years[0]), int(years[1])
@@ -69,6 +71,7 @@ def shared_range(
         found = _years_of(active, "year")
         found += _years_of(spans, "start_year", "end_year", "drawn_to_year")
         found += _years_of(exchanges, "year")
+        found += [int(y) for y in span_years if y is not None]
         if not found:
             return None
         low, high = min(found), max(found)
@@ -153,8 +156,24 @@ def _reported_years(reported: pd.DataFrame | None) -> pd.DataFrame:
     return out.sort_values("year").reset_index(drop=True)
 
 
+def count_years(active: pd.DataFrame) -> pd.DataFrame:
+    """Project-year rows (year, project_id, pillar, region, starts) counted as
+    `queries.year_counts` counts them in SQL: projects active and starting per year,
+    pillar and region (a project-year counts once)."""
+    rows = active.drop_duplicates(["year", "project_id"])
+    keys = ["year", "pillar", "region"]
+    if rows.empty:
+        return pd.DataFrame(columns=[*keys, "active", "starting"])
+    return (
+        rows.assign(starting=rows["starts"].fillna(False).astype(bool))
+        .groupby(keys, dropna=False)
+        .agg(active=("project_id", "size"), starting=("starting", "sum"))
+        .reset_index()
+    )
+
+
 def per_year(
-    active: pd.DataFrame,
+    counts: pd.DataFrame,
     *,
     measure: str = "active",
     stack: str = "pillar",
@@ -164,38 +183,38 @@ def per_year(
     """Projects active (or starting) per year, stacked by pillar or region, with the
     publication's reported per-year counts as black diamonds on the same axis.
 
-    `active` has one row per project and year (year, project_id, pillar, region, starts).
-    The table has one row per year: a column per stacked value, the total of distinct
-    projects, and the reported count where the publication gives one.
+    `counts` has one row per year, pillar and region with the projects `active` and
+    `starting` that year (`queries.year_counts`; `count_years` from project-year rows).
+    A project has one pillar and one region, so the rows of a year add up to its
+    projects. The table has one row per year: a column per stacked value, the total,
+    and the reported count where the publication gives one.
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {sorted(MEASURES)}")
     if stack not in STACKS:
         raise ValueError(f"stack must be one of {sorted(STACKS)}")
-    rows = active.copy()
-    if measure == "starting":
-        rows = rows[rows["starts"].fillna(False).astype(bool)]
-    rows = rows.drop_duplicates(["year", "project_id"])
+    rows = counts.assign(n=pd.to_numeric(counts[measure]).astype(int))
+    rows = rows[rows["n"] > 0].copy()
     rows["series"] = [stack_label(stack, v) for v in rows[stack]]
     reported_rows = _reported_years(reported)
 
     order = theme.category_order(stack)
     extra = sorted(set(rows["series"]) - set(order))
     series = [s for s in order if s in set(rows["series"])] + extra
-    counts = (
-        rows.groupby(["year", "series"])["project_id"].nunique().unstack(fill_value=0)
+    by_series = (
+        rows.groupby(["year", "series"])["n"].sum().unstack(fill_value=0)
         if not rows.empty
         else pd.DataFrame()
     )
-    years_shown = sorted(set(active["year"].astype(int))) if not active.empty else []
+    years_shown = sorted(set(counts["year"].astype(int))) if not counts.empty else []
     if years_shown:
         years_shown = list(range(min(years_shown), max(years_shown) + 1))
-    counts = counts.reindex(index=years_shown, columns=series, fill_value=0)
-    counts.index.name = "year"
-    counts.columns.name = None
-    table = counts.reset_index()
+    by_series = by_series.reindex(index=years_shown, columns=series, fill_value=0)
+    by_series.index.name = "year"
+    by_series.columns.name = None
+    table = by_series.reset_index()
     table["year"] = table["year"].astype(int)
-    totals = rows.groupby("year")["project_id"].nunique() if not rows.empty else pd.Series()
+    totals = rows.groupby("year")["n"].sum() if not rows.empty else pd.Series()
     table["total"] = [int(totals.get(y, 0)) for y in table["year"]]
     reported_by_year = dict(zip(reported_rows["year"], reported_rows["value"], strict=True))
     table["reported by the publication"] = [reported_by_year.get(y) for y in table["year"]]
@@ -204,7 +223,7 @@ def per_year(
     if rows.empty:
         why = (
             "No project starts in the years shown."
-            if measure == "starting" and not active.empty
+            if measure == "starting" and not table.empty
             else "No project with reported years matches the filters."
         )
         return empty_figure(why), table
@@ -216,8 +235,8 @@ def per_year(
         shown_name = inert.plotly(name)
         fig.add_bar(
             name=inert.plotly(name),
-            x=counts.index.to_list(),
-            y=counts[name].to_list(),
+            x=by_series.index.to_list(),
+            y=by_series[name].to_list(),
             marker_color=colours.get(name, "#BBBBBB"),
             marker_line={"width": 0.5, "color": "white"},
             hovertemplate=f"{shown_name}<br>%{{x}}: %{{y}} project(s) {verb}<extra></extra>",
@@ -387,6 +406,20 @@ def gantt(
         pillar=[theme.pillar_label(p) for p in bars["pillar"]],
     )[columns]
     return fig, table.reset_index(drop=True), missing
+
+
+def gantt_note(drawn: int, dated: int) -> str | None:
+    """What the Gantt leaves out when it draws `drawn` of the `dated` projects with
+    years, and how to see the others; None when it draws them all."""
+    hidden = dated - drawn
+    if hidden <= 0:
+        return None
+    return (
+        f"**The chart draws the {drawn:,} projects that start first, of {dated:,} with "
+        f"reported years: {hidden:,} more are not drawn.** Narrow the selection with the "
+        "filters in the sidebar (region, country, pillar, topic, years, search…) to see "
+        "others; the Projects page lists every project."
+    )
 
 
 # --- exchanges on the same axis ---------------------------------------------------------
