@@ -626,18 +626,6 @@ def exchange_kept(v: WarehouseVersion, f: Filters, exchange_id: str) -> bool:
     return bool(run_query(v, sql, (exchange_id, *params))["n"].iloc[0])
 
 
-def project_country_links(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """(project, country) pairs of the filtered projects — narrows a list to one country."""
-    return _run(
-        v,
-        f,
-        f"""
-        select c.project_id, c.iso3, c.country from project_countries c
-        where {_kept("c.project_id", f)} order by c.project_id, c.country
-        """,
-    )
-
-
 def reported_figures(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(v, "select * from reported_figures order by figure_id")
 

@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, pages, queries, theme, ui
+from dashboard import formatting, pages, queries, scale, theme, ui
 from dashboard.maps import decks, export, layers
 
 ui.ensure_shell()
@@ -26,13 +26,19 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-counts = ui.load(queries.project_countries, filters)
-localities = ui.load(queries.localities, filters)
-participants = ui.load(queries.participants, filters)
-projects = ui.load(queries.projects, filters)
-links = ui.load(queries.project_country_links, filters)
+counts = ui.load(queries.project_countries, filters, scale.TOOLTIP_TITLES)
+summary = ui.load(queries.locality_summary, filters)
+participants = ui.load(queries.participants, filters, scale.EXCHANGES_SHOWN)  # most recent
+exchange_total = ui.load(queries.exchange_summary, filters)["with_participants"]
+total = ui.load(queries.project_count, filters)
+# Too many localities to draw one by one: groups of them, counted in SQL.
+grouped = summary["localities"] > scale.MAX_LOCALITY_POINTS
+localities = None if grouped else ui.load(queries.localities, filters)
+clusters = (
+    ui.load(queries.locality_clusters, filters, scale.MAX_LOCALITY_POINTS) if grouped else None
+)
 
-if projects.empty and participants.empty:
+if total == 0 and participants.empty:
     ui.empty_state("projects or exchanges")
     st.stop()
 
@@ -46,7 +52,7 @@ choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 def focus_label(value: str) -> str:
     if value == ALL:
-        return f"All countries ({layers.plural(len(projects), 'project')})"
+        return f"All countries ({layers.plural(total, 'project')})"
     n = country_projects.get(value, 0)
     return f"{with_projects.get(value, value)} ({layers.plural(n, 'project')})"
 
@@ -74,23 +80,26 @@ def on_map_select(map_key: str) -> None:
 
 
 # --- headline counts ------------------------------------------------------------------
-located, unlocated = layers.split_localities(localities)
 cols = st.columns(4)
 cols[0].metric("Countries with projects", len(counts))
 cols[1].metric(
     "Localities plotted",
-    f"{len(located)} of {len(localities)}",
+    f"{summary['located']:,} of {summary['localities']:,}",
     help="Localities with coordinates from GeoNames. The others are listed below as "
     "“location not reported” — never drawn at 0,0.",
 )
-cols[2].metric("Localities without coordinates", len(unlocated))
+cols[2].metric("Localities without coordinates", f"{summary['localities'] - summary['located']:,}")
+drawn_exchanges = participants["exchange_id"].nunique() if not participants.empty else 0
 cols[3].metric(
     "City-to-City exchanges drawn",
-    participants["exchange_id"].nunique() if not participants.empty else 0,
+    drawn_exchanges,
     help="Arcs run from the host city to each participant: its city when the source "
     "names one, otherwise its country.",
 )
 ui.project_only_filters_note(filters, what="City-to-City exchanges")
+exchanges_note = formatting.exchanges_note(drawn_exchanges, exchange_total)
+if exchanges_note:
+    st.info(exchanges_note, icon=":material/filter_alt:")
 
 map_col, list_col = st.columns([2.4, 1], gap="medium")
 
@@ -132,24 +141,30 @@ with list_col:
     elif isinstance(note, str):
         st.info(note)
 
-    if focus == ALL:
-        shown = projects
-        heading = f"{layers.plural(len(shown), 'project')} in this view"
-    else:
-        ids = set(links.loc[links["iso3"] == focus, "project_id"])
-        shown = projects[projects["project_id"].isin(ids)]
-        heading = f"{layers.plural(len(shown), 'project')} in {with_projects[focus]}"
-    st.markdown(f"**{formatting.md(heading)}**")
+    in_focus = None if focus == ALL else focus
+    shown = ui.load(queries.map_projects, filters, in_focus, scale.MAP_LIST_ROWS)
+    n = total if focus == ALL else country_projects[focus]
+    where = "in this view" if focus == ALL else f"in {with_projects[focus]}"
+    st.markdown(f"**{formatting.md(layers.plural(n, 'project') + ' ' + where)}**")
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
             st.caption("No project matches the current filters.")
         for row in shown.to_dict("records"):
             link = ui.urls().project(row["project_id"])
             st.markdown(formatting.map_list_item(row, link), unsafe_allow_html=True)
+        if n > len(shown):
+            narrowed = filters if focus == ALL else filters.replace(country=(focus,))
+            st.caption(
+                f"The first {len(shown):,} by start year. "
+                + formatting.md_link(ui.urls(narrowed).page(pages.PROJECTS), f"All {n:,}")
+                + " on the Projects page."
+            )
 
 # --- the map --------------------------------------------------------------------------
 with map_col:
-    deck = decks.world_deck(counts, localities, participants, focus=None if focus == ALL else focus)
+    deck = decks.world_deck(
+        counts, localities, participants, focus=None if focus == ALL else focus, clusters=clusters
+    )
     map_key = f"world_map_{focus}"  # a new chart per focus: clears its click selection
 
     def draw_map() -> None:
@@ -166,11 +181,17 @@ with map_col:
         title="Projects per country, localities and City-to-City exchanges",
         key="map_world",
         figure=lambda: export.static_map_figure(  # built only when an image is downloaded
-            counts, localities, participants, "Projects per country, localities and exchanges"
+            counts,
+            localities,
+            participants,
+            "Projects per country, localities and exchanges",
+            clusters=clusters,
         ),
-        data=export.map_table(counts, localities, participants),
+        data=export.map_table(counts, localities, participants, clusters=clusters),
         render=draw_map,
     )
+    if clusters is not None:
+        st.caption(layers.cluster_caption(clusters, summary["located"]))
 
     max_count = int(counts["projects"].max()) if not counts.empty else 0
     st.markdown(layers.legend_html(max_count), unsafe_allow_html=True)
@@ -183,16 +204,19 @@ with map_col:
         )
 
 # --- localities without coordinates -----------------------------------------------------
-missing = unlocated if focus == ALL else unlocated[unlocated["iso3"] == focus]
-if not missing.empty:
+in_focus = None if focus == ALL else focus
+missing_n = ui.load(queries.unlocated_count, filters, in_focus)
+if missing_n:
+    missing = ui.load(queries.unlocated_localities, filters, in_focus, scale.UNLOCATED_ROWS)
     where = "" if focus == ALL else f" in {with_projects[focus]}"
     with st.expander(
-        f"{len(missing)} localit{'y' if len(missing) == 1 else 'ies'}{where} without "
+        f"{missing_n:,} localit{'y' if missing_n == 1 else 'ies'}{where} without "
         "coordinates (location not reported)"
     ):
         st.caption(
             "The source names these places but no coordinates could be attributed to them; "
             "they are counted, not drawn."
+            + (f" The first {len(missing):,}, by name." if missing_n > len(missing) else "")
         )
         table = pd.DataFrame(
             {

@@ -13,7 +13,7 @@ from apptest_support import metrics
 from conftest import sql_rows
 from streamlit.testing.v1 import AppTest
 
-from dashboard import formatting
+from dashboard import formatting, scale
 from dashboard.maps import decks, layers
 from etl.build import build
 
@@ -348,3 +348,74 @@ def test_clicking_an_exchange_arc_lists_its_exchanges_and_keeps_the_focus(
     for exchange_id in arc["exchange_ids"]:
         assert f"exchange={exchange_id}" in note
     assert at.selectbox(key="country_focus").value == "BRA"  # an arc joins two countries
+
+
+# --- at scale: small limits stand in for a million projects --------------------------------
+
+
+def test_too_many_localities_are_drawn_in_groups_and_the_page_says_so(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "MAX_LOCALITY_POINTS", 30)
+    at = open_page(monkeypatch, atlas_warehouse)
+    total, located = sql_rows(
+        atlas_warehouse,
+        "select count(*), count(*) filter (where lat is not null) from project_localities",
+    )[0]
+    groups = layer(deck(at), decks.LOCALITIES_LAYER)
+    assert 0 < len(groups) <= 30 < located
+    assert sum(int(g["place"].split()[-1].replace(",", "")) for g in groups) == located
+    assert all(g["iso3"] and g["radius"] > 0 for g in groups)
+    (caption,) = [c.value for c in at.caption if "grouped" in c.value or "group them" in c.value]
+    assert f"{located} localities with coordinates" in caption and "Narrow the filters" in caption
+    # the counts are still every locality's
+    assert metrics(at)["Localities plotted"] == f"{located} of {total}"
+    # the table behind the map lists the groups
+    table = [d.value for d in at.dataframe if "layer" in d.value.columns][0]
+    assert (table["layer"] == "locality group").sum() == len(groups)
+    # a click on a group focuses its country
+    click_map(at, {decks.LOCALITIES_LAYER: [groups[0]]})
+    assert at.query_params["country_focus"] == groups[0]["iso3"]
+
+
+def test_few_localities_are_drawn_one_by_one(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse)
+    assert not [c for c in at.caption if "group them" in c.value]
+    assert all("group of" not in p["place"] for p in layer(deck(at), decks.LOCALITIES_LAYER))
+
+
+def test_the_list_beside_the_map_is_cut_with_a_link_to_all(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "MAP_LIST_ROWS", 3)
+    at = open_page(monkeypatch, atlas_warehouse)
+    total = sql_rows(atlas_warehouse, "select count(*) from projects")[0][0]
+    assert len(listed_projects(at)) == 3
+    (note,) = [c.value for c in at.caption if "The first 3 by start year" in c.value]
+    assert f"[All {total}](http://localhost:8501/projects)" in note
+    assert any(f"**{total} projects in this view**" in m.value for m in at.markdown)
+    # with a focus country: its projects, and the link narrows to that country
+    at.selectbox(key="country_focus").set_value("PHL").run()
+    in_phl = sql_rows(atlas_warehouse, "select count(*) from project_countries where iso3='PHL'")
+    assert in_phl[0][0] > 3 and len(listed_projects(at)) == 3
+    (note,) = [c.value for c in at.caption if "The first 3 by start year" in c.value]
+    assert f"All {in_phl[0][0]}" in note and "/projects?country=PHL" in note
+
+
+def test_places_without_coordinates_beyond_the_limit_are_counted(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "UNLOCATED_ROWS", 1)
+    at = open_page(monkeypatch, atlas_warehouse)
+    missing = sql_rows(atlas_warehouse, "select count(*) from project_localities where lat is null")
+    (expander,) = [e for e in at.expander if "without coordinates" in e.label]
+    assert expander.label.startswith(f"{missing[0][0]} localities")
+    (table,) = [d.value for d in at.dataframe if "Locality" in d.value.columns]
+    assert len(table) == 1
+    assert any("The first 1, by name" in c.value for c in at.caption)
+
+
+def test_only_the_most_recent_exchanges_get_arcs(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "EXCHANGES_SHOWN", 2)
+    at = open_page(monkeypatch, atlas_warehouse)
+    arcs = layer(deck(at), decks.ARCS_LAYER)
+    assert len({i for a in arcs for i in a["exchange_ids"]}) <= 2
+    with_participants = sql_rows(
+        atlas_warehouse, "select count(distinct exchange_id) from exchange_participants"
+    )[0][0]
+    assert any(f"of {with_participants} City-to-City exchanges" in i.value for i in at.info)
+    assert metrics(at)["City-to-City exchanges drawn"] == "2"

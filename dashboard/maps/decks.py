@@ -32,6 +32,7 @@ from dashboard import inert, theme
 from dashboard.maps.layers import (
     arc_rows,
     choropleth_features,
+    cluster_rows,
     country_names,
     exchange_city_rows,
     label_points,
@@ -95,10 +96,10 @@ def _points_layer(
     fill: str | list[int],
     line: str | list[int],
     line_width: float,
-    radius: float,
+    radius: float | str,
     highlight: list[int],
 ) -> pdk.Layer:
-    """Round points of a fixed size in pixels; `fill`/`line` are a colour or a row field."""
+    """Round points sized in pixels; `fill`/`line`/`radius` are a value or a row field."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=tooltip_rows(rows),
@@ -127,6 +128,20 @@ def _localities_layer(rows: list[dict], *, radius: float = 6.5) -> pdk.Layer:
         line=[255, 255, 255, 255],
         line_width=1.5,
         radius=radius,
+        highlight=HIGHLIGHT,
+    )
+
+
+def _clusters_layer(rows: list[dict]) -> pdk.Layer:
+    """Groups of localities: neutral discs sized by their number of localities (same
+    layer id as the localities, so a click on one focuses its country)."""
+    return _points_layer(
+        rows,
+        layer_id=LOCALITIES_LAYER,
+        fill="colour",
+        line=[255, 255, 255, 255],
+        line_width=1.0,
+        radius="radius",
         highlight=HIGHLIGHT,
     )
 
@@ -217,21 +232,28 @@ def tooltip_rows(rows: list[dict]) -> list[dict]:
 
 def world_deck(
     country_counts: pd.DataFrame,
-    localities: pd.DataFrame,
+    localities: pd.DataFrame | None,
     participants: pd.DataFrame,
     *,
     focus: str | None = None,
+    clusters: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The world map: projects per country, localities by pillar, C2C arcs.
 
-    `focus` (an iso3) outlines one country (the page's chosen country).
+    `focus` (an iso3) outlines one country (the page's chosen country). With
+    `clusters` (too many localities to draw), groups of localities are drawn instead.
     """
     names = country_names(country_counts, localities, participants)
+    places = (
+        _localities_layer(locality_rows(localities, names))
+        if clusters is None
+        else _clusters_layer(cluster_rows(clusters, names))
+    )
     layers = [
         _countries_layer(choropleth_features(country_counts, focus=focus, names=names)),
         _arcs_layer(arc_rows(participants, names)),
         _exchange_cities_layer(exchange_city_rows(participants, names)),
-        _localities_layer(locality_rows(localities, names)),
+        places,
     ]
     return _deck(layers, WORLD_VIEW, WORLD_TOOLTIP)
 

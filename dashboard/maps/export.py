@@ -18,8 +18,10 @@ from dashboard import inert, theme
 from dashboard.formatting import text
 from dashboard.maps.layers import (
     BORDER,
+    CLUSTER_FILL,
     arc_rows,
     choropleth_features,
+    cluster_rows,
     coords,
     count_colour,
     country_names,
@@ -161,15 +163,42 @@ def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> N
         )
 
 
+def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
+    """Groups of localities (too many to draw one by one), sized by their number."""
+    rows = cluster_rows(clusters, names)
+    if not rows:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[r["lon"] for r in rows],
+            y=[r["lat"] for r in rows],
+            mode="markers",
+            marker={
+                "size": [2 * r["radius"] for r in rows],
+                "color": CLUSTER_FILL,
+                "opacity": 0.8,
+                "line": {"color": "white", "width": 1},
+            },
+            text=[inert.plotly(r["name"]) for r in rows],
+            hoverinfo="text",
+            name="Localities (grouped)",
+            legendgroup="localities",
+            legendgrouptitle={"text": "Localities"},
+        )
+    )
+
+
 def static_map_figure(
     country_counts: pd.DataFrame | None,
     localities: pd.DataFrame | None,
     participants: pd.DataFrame | None,
     title: str,
+    clusters: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The world map drawn in plain lon/lat axes (no geo subplot, nothing fetched).
 
-    Without `country_counts` the countries are a plain backdrop (no count legend).
+    Without `country_counts` the countries are a plain backdrop (no count legend). With
+    `clusters`, groups of localities are drawn instead of each locality.
     """
     names = country_names(country_counts, localities, participants)
     fig = go.Figure()
@@ -177,7 +206,10 @@ def static_map_figure(
         fig, choropleth_features(country_counts, names=names), legend=country_counts is not None
     )
     _add_exchanges(fig, participants, names)
-    _add_localities(fig, localities, names)
+    if clusters is None:
+        _add_localities(fig, localities, names)
+    else:
+        _add_clusters(fig, clusters, names)
     fig.update_layout(
         title={"text": inert.plotly(title)} if title else None,
         height=620,
@@ -216,8 +248,10 @@ def map_table(
     country_counts: pd.DataFrame | None,
     localities: pd.DataFrame | None,
     participants: pd.DataFrame | None,
+    clusters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Everything the world map shows, one row per drawn (or undrawable) item."""
+    """Everything the world map shows, one row per drawn (or undrawable) item; with
+    `clusters`, one row per group of localities instead of one per locality."""
     rows: list[dict] = []
     points = label_points()
     for row in _records(country_counts):
@@ -246,6 +280,17 @@ def map_table(
                 location=text(row.get("admin_level"), "") if point else theme.NOT_REPORTED,
                 titles=text(row.get("title"), ""),
                 project_id=text(row.get("project_id"), ""),
+            )
+        )
+    for row in _records(clusters):
+        point = coords(row.get("lon"), row.get("lat"))
+        rows.append(
+            _table_row(
+                "locality group",
+                point,
+                iso3=text(row.get("iso3"), ""),
+                name=f"{int(row['localities']):,} localities",
+                location=f"mean position of the localities in a {float(row['cell']):g}° square",
             )
         )
     for row in _records(participants):

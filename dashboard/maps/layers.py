@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import inert, theme
+from dashboard import inert, scale, theme
 from dashboard.formatting import is_missing, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,7 @@ COUNTRIES_GEOJSON = ROOT / "data" / "reference" / "countries.geojson"
 SKIPPED_SHAPES = frozenset({"ATA"})
 
 NO_PROJECT_FILL = "#E4E4E4"
+CLUSTER_FILL = "#4D4D4D"  # a group of localities mixes pillars: one neutral colour
 BORDER = "#FFFFFF"
 FOCUS_LINE = "#222222"
 # Sequential and colour-blind safe: one desaturated blue ("steel") hue, light to dark, so
@@ -87,7 +88,7 @@ def coords(lon: Any, lat: Any) -> tuple[float, float] | None:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _unique(values: Iterable[Any]) -> list[str]:
@@ -261,6 +262,54 @@ def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = No
             }
         )
     return rows
+
+
+def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
+    """One point per group of localities (`queries.locality_clusters`), sized by how
+    many localities it holds, with the fields of `locality_rows` (its `iso3`: the
+    country most of them are in, so a click focuses it)."""
+    if clusters is None or clusters.empty:
+        return []
+    names = names if names is not None else country_names()
+    largest = max(int(n) for n in clusters["localities"])
+    rows = []
+    for row in clusters.to_dict("records"):
+        point = coords(row.get("lon"), row.get("lat"))
+        if point is None:
+            continue
+        n, countries = int(row["localities"]), int(row["countries"])
+        iso3 = text(row.get("iso3"), "")
+        country = names.get(iso3, iso3)
+        where = f"in {country}" if countries == 1 else f"in {countries} countries, mostly {country}"
+        rows.append(
+            {
+                "position": list(point),
+                "lon": point[0],
+                "lat": point[1],
+                "name": f"{n:,} localit{'y' if n == 1 else 'ies'} {where}",
+                "place": f"group of {n:,}",
+                "iso3": iso3,
+                "pillar": "",
+                "colour": rgba(CLUSTER_FILL, 210),
+                "radius": round(4 + 14 * math.sqrt(n / largest), 1),
+                "projects": f"A group: localities within a {float(row['cell']):g}° square",
+                "title": "Narrow the filters (a country, a region…) to see each place.",
+                "project_ids": [],
+                "admin_level": "",
+            }
+        )
+    return rows
+
+
+def cluster_caption(clusters: pd.DataFrame, located: int) -> str:
+    """What the map shows when it groups localities, and how to see each place."""
+    cell = float(clusters["cell"].iloc[0]) if not clusters.empty else 0.0
+    return (
+        f"**{located:,} localities with coordinates are more than the map draws one by one "
+        f"({scale.MAX_LOCALITY_POINTS:,}):** grey circles group them in {cell:g}° squares — "
+        f"{len(clusters):,} groups, each sized by its number of localities (hover for it). "
+        "Narrow the filters (a country, a region, a pillar…) to see each place."
+    )
 
 
 def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
