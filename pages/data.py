@@ -111,8 +111,9 @@ with right:
 st.header("Coverage")
 filters = ui.current_filters()
 ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
+reported = ui.load(queries.reported_figures)
 figure, table = reported_vs_documented(
-    ui.load(queries.reported_figures), ui.load(queries.documented_counts, filters)
+    reported, ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
 )
 ui.chart_block(
     title="What the catalogue documents against the reported figures",

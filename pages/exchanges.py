@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, ui
+from dashboard import formatting, pages, queries, scale, ui
 from dashboard.figures import exchanges as fx
 from dashboard.maps import layers
 from dashboard.maps.decks import exchange_deck
@@ -26,22 +26,26 @@ filters = ui.current_filters()
 ui.filters_caption(filters)
 ui.project_only_filters_note(filters, what="exchanges")
 
-exchanges = ui.load(queries.exchanges, filters)
-participants = ui.load(queries.participants, filters)
+summary = ui.load(queries.exchange_summary, filters)  # all of them, counted
+exchanges = ui.load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)  # the most recent
+participants = ui.load(queries.participants, filters, scale.EXCHANGES_SHOWN)
 
 if exchanges.empty:
     ui.empty_state("exchanges")
 else:
     cols = st.columns(4)
-    cols[0].metric("Exchanges", len(exchanges))
-    cols[1].metric("Host cities", exchanges["host_city"].nunique())
+    cols[0].metric("Exchanges", f"{summary['exchanges']:,}")
+    cols[1].metric("Host cities", f"{summary['host_cities']:,}")
     cols[2].metric(
         "Countries involved",
-        participants["iso3"].nunique(),
+        f"{summary['countries']:,}",
         help="Host and participating countries of the exchanges shown.",
     )
-    planned = int((exchanges["status"] == "planned").sum())
-    cols[3].metric("Held / planned", f"{len(exchanges) - planned} / {planned}")
+    planned = summary["planned"]
+    cols[3].metric("Held / planned", f"{summary['exchanges'] - planned:,} / {planned:,}")
+    note = formatting.exchanges_note(len(exchanges), summary["exchanges"], what="shown")
+    if note:
+        st.info(note, icon=":material/filter_alt:")
 
     # --- the network map ------------------------------------------------------------------
     network_table = participants[
@@ -103,19 +107,29 @@ else:
 
 # --- details of one exchange ----------------------------------------------------------------
 index = ui.load(queries.exchange_index)
-labels = {r["exchange_id"]: formatting.exchange_label(r) for r in index.to_dict("records")}
+by_id = index.set_index("exchange_id", drop=False)  # labels made when shown (thousands)
+
+
+def label(exchange_id: str) -> str:
+    if exchange_id not in by_id.index:
+        return exchange_id
+    return formatting.exchange_label(by_id.loc[exchange_id].to_dict())
 
 
 def _exists(exchange_id: str) -> bool:
-    return exchange_id in labels
+    return exchange_id in by_id.index
 
 
 st.divider()
+visible = list(exchanges["exchange_id"])  # the exchanges shown above…
+linked = st.query_params.get(PARAM)
+if linked and linked not in visible and ui.load(queries.exchange_kept, filters, linked):
+    visible.insert(0, linked)  # …and a linked one among those not shown (within the filters)
 chosen = ui.record_picker(
     param=PARAM,
     what="exchange",
-    visible=list(exchanges["exchange_id"]),
-    label_of=lambda eid: labels.get(eid, eid),
+    visible=visible,
+    label_of=label,
     exists=_exists,
     help="Choose an exchange to see its host, participants, topics and outcome.",
 )
@@ -169,8 +183,8 @@ with left:
             badges.badge(label, color=colour)
     st.markdown(formatting.md(exchange.get("outcome")))
     st.markdown("#### Follow-ups")
-    earlier = [formatting.md(labels[r["exchange_id"]]) for r in follows]
-    later = [formatting.md(labels[r["exchange_id"]]) for r in followed_by]
+    earlier = [formatting.md(formatting.exchange_label(r)) for r in follows]
+    later = [formatting.md(formatting.exchange_label(r)) for r in followed_by]
     for heading, items, none in (
         ("Follows", earlier, "no earlier exchange recorded"),
         ("Followed by", later, "no later exchange recorded"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, scale, ui
 from dashboard.figures.overview import (
     overview_sentence,
     qualified,
@@ -25,32 +25,28 @@ st.markdown(
 filters = ui.current_filters()
 ui.filters_caption(filters)
 
-projects = ui.load(queries.projects, filters)
-exchanges = ui.load(queries.exchanges, filters)
-countries = ui.load(queries.project_countries, filters)
-localities = ui.load(queries.localities, filters)
-years = ui.load(queries.active_years, filters)
-counts = ui.load(queries.beneficiary_counts, filters)
+headline = ui.load(queries.overview_counts, filters)
+exchanges = ui.load(queries.exchange_summary, filters)["exchanges"]
 
-if projects.empty and exchanges.empty:
+if headline["projects"] == 0 and exchanges == 0:
     ui.empty_state("projects or exchanges")
     st.stop()
 
 cols = st.columns(6)
-cols[0].metric("Projects and programmes", len(projects))
-cols[1].metric("Countries", countries["iso3"].nunique())
+cols[0].metric("Projects and programmes", f"{headline['projects']:,}")
+cols[1].metric("Countries", f"{headline['countries']:,}")
 cols[2].metric(
     "Places named",
-    localities[["name", "iso3"]].drop_duplicates().shape[0],
+    f"{headline['places']:,}",
     help="Distinct places (cities, districts, provinces…) the source names for these projects.",
 )
-cols[3].metric("City-to-City exchanges", len(exchanges))
-first, last = (years["year"].min(), years["year"].max()) if not years.empty else (None, None)
+cols[3].metric("City-to-City exchanges", f"{exchanges:,}")
+first, last = headline["first_year"], headline["last_year"]
 span = "not reported" if first is None else (f"{first}" if first == last else f"{first}–{last}")
 cols[4].metric("Years covered", span)
 cols[5].metric(
     "Projects with stated counts",
-    counts["project_id"].nunique(),
+    f"{headline['with_counts']:,}",
     help="Projects for which the source states a number (beneficiaries, people covered, "
     "municipalities…); listed below with the source's own qualifier, never summed across "
     "different units.",
@@ -62,9 +58,9 @@ if hidden:
 
 st.divider()
 reported = ui.load(queries.reported_figures)
-documented = ui.load(queries.documented_counts, filters)
+documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
 figure, table = reported_vs_documented(reported, documented)
-st.markdown(overview_sentence(reported, len(projects), filters.is_default()))
+st.markdown(overview_sentence(reported, headline["projects"], filters.is_default()))
 ui.chart_block(
     title="Reported in the publication vs documented here",
     key="overview_reported",
@@ -75,9 +71,16 @@ ui.chart_block(
 left, right = st.columns(2)
 with left:
     st.subheader("Counts the source states")
+    counts = ui.load(queries.beneficiary_counts, filters, scale.COUNT_ROWS)
     if counts.empty:
         st.caption("No counts reported for the filtered projects.")
     else:
+        stated = ui.load(queries.beneficiary_count_rows, filters)
+        if stated > len(counts):
+            st.caption(
+                f"The {len(counts):,} largest of {stated:,} counts (beneficiary groups first); "
+                "narrow the filters to see the others."
+            )
         st.dataframe(
             counts.drop(columns=["project_id"]).rename(
                 columns={

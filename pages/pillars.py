@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, scale, ui
 from dashboard.figures import pillars as pf
 
 ui.ensure_shell()
@@ -54,7 +54,9 @@ with left:
     )
 with right:
     groups, group_table = pf.facet_bars(
-        ui.load(queries.facet_counts, filters, "group"), what="Beneficiary group"
+        ui.load(queries.facet_counts, filters, "group"),
+        what="Beneficiary group",
+        top=scale.FACET_BARS,
     )
     ui.chart_block(
         title="Beneficiary groups",
@@ -83,9 +85,11 @@ with left:
     )
 with right:
     partners, _ = pf.facet_bars(  # its Table tab shows the partner list
-        ui.load(queries.facet_counts, filters, "partner"), what="Partner"
+        ui.load(queries.facet_counts, filters, "partner"), what="Partner", top=scale.FACET_BARS
     )
-    partner_list = pf.partner_table(ui.load(queries.partner_list, filters))
+    partner_list = pf.partner_table(
+        ui.load(queries.partner_list, filters, scale.TITLES_PER_PARTNER, scale.PARTNER_ROWS)
+    )
     ui.chart_block(
         title="Partners",
         key="pillars_partners",
@@ -93,6 +97,9 @@ with right:
         data=partner_list,
     )
 st.markdown("**Partner list**")
+partners_n = ui.load(queries.partner_count, filters)
+if partners_n > len(partner_list):
+    st.caption(f"The {len(partner_list):,} partners with most projects, of {partners_n:,}.")
 st.dataframe(partner_list, hide_index=True, width="stretch", key="pillars_partner_list")
 st.caption(
     "Partners and funders the publication names (the ILO itself, which runs every project, "

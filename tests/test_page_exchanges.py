@@ -12,6 +12,8 @@ import pytest
 from apptest_support import metrics
 from streamlit.testing.v1 import AppTest
 
+from dashboard import scale
+
 PAGE = "pages/exchanges.py"
 CHEFCHAOUEN = "mar-chefchaouen-2014-09-peer-learning"
 NOTE = "does not apply to exchanges"
@@ -181,3 +183,32 @@ def test_a_bug_in_the_map_is_not_hidden(monkeypatch, atlas_warehouse):
     at.switch_page(PAGE)
     at.run()
     assert any("a programming error" in e.value for e in at.exception)
+
+
+# --- at scale: the most recent exchanges are drawn, all of them counted -------------------
+
+
+def test_only_the_most_recent_exchanges_are_drawn_all_are_counted(open_page, sql, monkeypatch):
+    monkeypatch.setattr(scale, "EXCHANGES_SHOWN", 3)
+    at = open_page()
+    total = sql("select count(*) from exchanges")[0][0]
+    assert metrics(at)["Exchanges"] == str(total)
+    assert metrics(at)["Host cities"] == str(
+        sql("select count(distinct host_city) from exchanges")[0][0]
+    )
+    assert len(timeline_rows(at)) == 3
+    newest = sql(
+        "select exchange_id from exchanges order by start_date desc nulls last, "
+        "exchange_id desc limit 3"
+    )
+    picker = at.selectbox(key="exchange")
+    assert sorted(picker.options) == sorted(picker.format_func(r[0]) for r in newest)
+    assert any(f"The 3 most recent of {total} City-to-City exchanges are shown" in i.value
+               for i in at.info)  # fmt: skip
+
+
+def test_a_linked_exchange_not_shown_is_not_outside_the_filters(open_page, monkeypatch):
+    monkeypatch.setattr(scale, "EXCHANGES_SHOWN", 1)
+    at = open_page(exchange=CHEFCHAOUEN)
+    assert at.selectbox(key="exchange").value == CHEFCHAOUEN
+    assert not [i for i in at.info if "outside the current filters" in i.value]

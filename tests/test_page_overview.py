@@ -141,3 +141,18 @@ def test_reported_figures_read_as_the_publication_words_them(atlas_warehouse):
     assert ("all", "over 30 cities") in shown
     assert ("all", "2012") in shown  # the ILO–UCLG agreement year
     assert not table.isna().any().any()
+
+
+def test_a_long_list_of_stated_counts_is_cut_to_the_largest(monkeypatch, atlas_warehouse, sql):
+    from dashboard import scale
+
+    monkeypatch.setattr(scale, "COUNT_ROWS", 2)
+    at = open_page(monkeypatch, atlas_warehouse)
+    stated = sql("select count(*) from project_counts")[0][0]
+    (table,) = [d.value for d in at.dataframe if "What is counted" in d.value.columns]
+    assert len(table) == 2
+    assert any(f"The 2 largest of {stated} counts" in c.value for c in at.caption)
+    # the headline figure still counts every project with a count
+    assert metrics(at)["Projects with stated counts"] == str(
+        sql("select count(distinct project_id) from project_counts")[0][0]
+    )

@@ -11,7 +11,7 @@ from apptest_support import bars, chart
 from conftest import sql_frame
 from streamlit.testing.v1 import AppTest
 
-from dashboard import theme
+from dashboard import scale, theme
 
 PAGE = "pages/pillars.py"
 CHARTS = (
@@ -141,3 +141,17 @@ def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse, q="zzzz-no-such-word")
     assert any("No projects match" in m.value for m in at.markdown)
     assert not at.get("plotly_chart")
+
+
+def test_a_long_partner_list_is_cut_and_says_so(monkeypatch, atlas_warehouse):
+    monkeypatch.setattr(scale, "PARTNER_ROWS", 2)
+    monkeypatch.setattr(scale, "FACET_BARS", 3)
+    at = open_page(monkeypatch, atlas_warehouse)
+    partners = sql_frame(
+        atlas_warehouse, "select count(*) as n from (select distinct partner, partner_type "
+        "from project_partners)"
+    )["n"][0]  # fmt: skip
+    lists = [d.value for d in at.dataframe if "Project titles" in d.value.columns]
+    assert lists and all(len(frame) == 2 for frame in lists)
+    assert any(f"The 2 partners with most projects, of {partners}" in c.value for c in at.caption)
+    assert len(stacked(chart(at, "pillars_partners"))) == 3
