@@ -108,28 +108,57 @@ def documented_counts(t: Tables, f: Filters) -> pd.DataFrame:
     )
 
 
-def project_countries(t: Tables, f: Filters) -> pd.DataFrame:
-    """Projects per country, with their titles in title order (the map's choropleth)."""
+def project_countries(t: Tables, f: Filters, max_titles: int) -> pd.DataFrame:
+    """Projects per country (the map's choropleth), with their titles in title order for
+    countries with at most `max_titles` projects (else none: the tooltip gives the count)."""
     chosen = filtered_projects(t, f, ["title"])[["project_id", "title"]]
     c = t.read("project_countries", ["project_id", "iso3", "country", "region"])
-    rows = c.merge(chosen, on="project_id").sort_values("title")
-    out = (
-        rows.groupby(["iso3", "country", "region"], dropna=False, sort=False)
-        .agg(projects=("title", "size"), titles=("title", " · ".join))
-        .reset_index()
-    )
+    rows = c.merge(chosen, on="project_id")
+    keys = ["iso3", "country", "region"]
+    out = rows.groupby(keys, dropna=False).size().reset_index(name="projects")
+    few = out.loc[out["projects"] <= max_titles, keys]
+    titled = rows.merge(few, on=keys).sort_values("title")
+    titles = titled.groupby(keys, dropna=False)["title"].agg(" · ".join).rename("titles")
+    out = out.merge(titles.reset_index(), on=keys, how="left")
     return out.sort_values(["projects", "country"], ascending=[False, True])
 
 
-def active_years(t: Tables, f: Filters) -> pd.DataFrame:
-    """One row per project and active year (the timeline's input)."""
+def year_counts(t: Tables, f: Filters) -> pd.DataFrame:
+    """Projects active and starting per year, pillar and region (the Timeline's chart)."""
     chosen = filtered_projects(t, f, ["pillar", "region", "start_year"])
     y = t.read("project_years", ["project_id", "year"])
     if f.years:
         y = y[y["year"].between(*f.years)]
     rows = y.merge(chosen[["project_id", "pillar", "region", "start_year"]], on="project_id")
-    rows["starts"] = rows["start_year"] == rows["year"]
-    return rows[["year", "project_id", "pillar", "region", "starts"]].sort_values("year")
+    rows["starting"] = rows["start_year"] == rows["year"]
+    out = rows.groupby(["year", "pillar", "region"]).agg(
+        active=("project_id", "size"), starting=("starting", "sum")
+    )
+    return out.reset_index()
+
+
+def overview_counts(t: Tables, f: Filters) -> pd.DataFrame:
+    """The Overview's headline: projects, countries, distinct places, first and last year
+    active (within the year filter), projects stating a count; one row."""
+    chosen = filtered_projects(t, f, [])["project_id"]
+
+    def of_chosen(table: str, columns: list[str]) -> pd.DataFrame:
+        rows = t.read(table, ["project_id", *columns])
+        return rows[rows["project_id"].isin(chosen)]
+
+    years = of_chosen("project_years", ["year"])["year"]
+    if f.years:
+        years = years[years.between(*f.years)]
+    places = of_chosen("project_localities", ["name", "iso3"])  # (name, NULL) is a place
+    row = {
+        "projects": len(chosen),
+        "countries": of_chosen("project_countries", ["iso3"])["iso3"].nunique(),
+        "places": len(places[["name", "iso3"]].drop_duplicates()),
+        "first_year": years.min() if len(years) else None,
+        "last_year": years.max() if len(years) else None,
+        "with_counts": of_chosen("project_counts", [])["project_id"].nunique(),
+    }
+    return pd.DataFrame([row])
 
 
 def topic_counts(t: Tables, f: Filters) -> pd.DataFrame:
@@ -141,32 +170,14 @@ def topic_counts(t: Tables, f: Filters) -> pd.DataFrame:
     return out.rename(columns={"topic": "value", "project_id": "projects"})
 
 
-def _joined(t: Tables, table: str, column: str, ids: pd.Series, *, ordered: bool) -> pd.Series:
-    """`column` of `table` joined with '; ' per project, for the projects in `ids`."""
-    rows = t.read(table, ["project_id", column])
-    rows = rows[rows["project_id"].isin(ids)]
-    if ordered:
-        rows = rows.sort_values(column)
-    return rows.groupby("project_id")[column].agg("; ".join)
-
-
-def projects_page(t: Tables, f: Filters, size: int) -> pd.DataFrame:
-    """The first `size` projects in the Projects table's order (start year, then title),
-    with their topics, beneficiary groups, partners and number of localities.
-
-    Sorts first and aggregates the page only: what a pandas user showing one page does.
-    """
-    p = filtered_projects(t, f, None)
-    page = p.sort_values(["start_year", "title"], na_position="last").head(size)
-    ids = page["project_id"]
-    parts = {
-        "topics": _joined(t, "project_topics", "topic", ids, ordered=True),
-        "beneficiary_groups": _joined(
-            t, "project_beneficiaries", "beneficiary_group", ids, ordered=False
-        ),
-        "partners": _joined(t, "project_partners", "partner", ids, ordered=False),
-    }
-    page = page.assign(**{name: ids.map(values) for name, values in parts.items()})
-    places = t.read("project_localities", ["project_id"])["project_id"]
-    counts = places[places.isin(ids)].value_counts()
-    return page.assign(localities=ids.map(counts).fillna(0).astype("int64"))
+def project_page(t: Tables, f: Filters, limit: int) -> pd.DataFrame:
+    """The Projects table's first page: `limit` projects by start year (missing last),
+    title and id, with their topics. Sorts first and looks topics up for the page only."""
+    columns = ["title", "countries", "region", "pillar", "start_year", "end_year", "ongoing",
+               "status"]  # fmt: skip
+    p = filtered_projects(t, f, columns)[["project_id", *columns]]
+    page = p.sort_values(["start_year", "title", "project_id"], na_position="last").head(limit)
+    topics = t.read("project_topics", ["project_id", "topic"])
+    topics = topics[topics["project_id"].isin(page["project_id"])].sort_values("topic")
+    joined = topics.groupby("project_id")["topic"].agg("; ".join)
+    return page.assign(topics=page["project_id"].map(joined))

@@ -3,23 +3,20 @@ app calls it (a WarehouseVersion and Filters), beside its pandas baseline.
 
 `same_answer` asserts both give the same rows before anything is timed, so the
 comparison is between two ways of computing one answer. Where the SQL leaves an order
-open (no ORDER BY, or ties), both sides are sorted by `order_key` first; where it
-leaves the order *inside* a string_agg open, the parts are sorted (`unordered_lists`).
+open (no ORDER BY, or ties), both sides are sorted by `order_key` first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from bench import baseline
-from dashboard import queries
+from dashboard import queries, scale
 from dashboard.db import WarehouseVersion
 from dashboard.filters import Filters
-
-PAGE_SIZE = 50  # rows of the Projects table the first screen shows
 
 
 @dataclass(frozen=True)
@@ -31,41 +28,31 @@ class Case:
     atlas: Callable[[WarehouseVersion, Filters], pd.DataFrame]
     pandas: Callable[[baseline.Tables, Filters], pd.DataFrame]
     order_key: tuple[str, ...] = ()  # sort by these before comparing (order left open)
-    unordered_lists: tuple[str, ...] = field(default=())  # '; ' lists in arbitrary order
+
+
+def _atlas_overview(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    return pd.DataFrame([queries.overview_counts(v, f)])  # a dict of figures: one row
 
 
 def _atlas_page(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    """The Projects page: the app's projects query, of which the first screen shows a page."""
-    return queries.projects(v, f).head(PAGE_SIZE)
+    """The Projects page's first page, in its default order."""
+    return queries.project_page(v, f, "start", 0, scale.PROJECT_TABLE_ROWS)
 
 
+# What the pages run on a filter change (pages/*.py), with the pages' own limits.
 CASES: tuple[Case, ...] = (
+    Case(
+        "headline figures",
+        "Overview",
+        _atlas_overview,
+        baseline.overview_counts,
+    ),
     Case(
         "projects per pillar × region",
         "Pillars",
         queries.pillar_region,
         baseline.pillar_region,
         order_key=("pillar", "region"),
-    ),
-    Case(
-        "projects per region, per active year, total",
-        "Overview",
-        queries.documented_counts,
-        baseline.documented_counts,
-        order_key=("dimension",),
-    ),
-    Case(
-        "projects per country, with titles",
-        "Map",
-        queries.project_countries,
-        baseline.project_countries,
-    ),
-    Case(
-        "project × active year rows",
-        "Timeline",
-        queries.active_years,
-        baseline.active_years,
-        order_key=("year", "project_id"),
     ),
     Case(
         "projects per topic × pillar",
@@ -75,11 +62,29 @@ CASES: tuple[Case, ...] = (
         order_key=("value", "pillar"),
     ),
     Case(
-        f"projects list, sorted, first {PAGE_SIZE} rows",
+        f"projects per country, titles where ≤ {scale.TOOLTIP_TITLES}",
+        "Map",
+        lambda v, f: queries.project_countries(v, f, scale.TOOLTIP_TITLES),
+        lambda t, f: baseline.project_countries(t, f, scale.TOOLTIP_TITLES),
+    ),
+    Case(
+        "projects active and starting per year × pillar × region",
+        "Timeline",
+        queries.year_counts,
+        baseline.year_counts,
+    ),
+    Case(
+        "projects per region, per active year, total",
+        "Data",
+        queries.documented_counts,
+        baseline.documented_counts,
+        order_key=("dimension",),
+    ),
+    Case(
+        f"projects table, first page ({scale.PROJECT_TABLE_ROWS} rows, by start year)",
         "Projects",
         _atlas_page,
-        lambda t, f: baseline.projects_page(t, f, PAGE_SIZE),
-        unordered_lists=("beneficiary_groups", "partners"),
+        lambda t, f: baseline.project_page(t, f, scale.PROJECT_TABLE_ROWS),
     ),
 )
 
@@ -94,14 +99,10 @@ FILTER_SETS: dict[str, Filters] = {
 
 
 def _comparable(frame: pd.DataFrame, case: Case) -> pd.DataFrame:
-    """The frame with one dtype per kind of value, lists sorted and open order fixed."""
+    """The frame with one dtype per kind of value and any open order fixed."""
     frame = frame.reset_index(drop=True).convert_dtypes()
     for column in frame.columns[frame.isna().all()]:  # no values: no dtype to infer
         frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
-    for column in case.unordered_lists:
-        frame[column] = frame[column].map(
-            lambda text: text if pd.isna(text) else "; ".join(sorted(text.split("; ")))
-        )
     if case.order_key:
         frame = frame.sort_values(list(case.order_key), kind="stable").reset_index(drop=True)
     return frame

@@ -10,10 +10,12 @@ For each size of generated inventory (10k, 100k, 1M projects):
    the same answer from the warehouse's Parquet files (bench/baseline.py). Both answers
    are checked equal first. Timed two ways:
    - cold: nothing in the process. DuckDB opens a new connection and attaches the
-     warehouse file (what the first query after a rebuild pays); pandas reads the
-     columns it needs from Parquet. The OS file cache is warm for both.
-   - warm: DuckDB reuses the version's connection after the same query ran once (the
-     app's steady state; no result cache); pandas has every table in memory already.
+     warehouse file (what the first query after a rebuild pays), so the filter set's
+     project ids are selected anew; pandas reads the columns it needs from Parquet. The
+     OS file cache is warm for both.
+   - warm: DuckDB reuses the version's connection after the same query ran once (no
+     result cache; dashboard.db keeps the filter set's project ids per connection, as
+     in the app); pandas has every table in memory already and filters each time.
 
 Prints markdown for bench/RESULTS.md; `--record` inserts it there itself, dated.
 
