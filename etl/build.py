@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,13 +44,23 @@ def build(
 ) -> dict:
     """Validate everything first; only a clean catalogue replaces the warehouse."""
     check_target(warehouse.resolve())
-    progress(f"reading {source}")
-    catalogue, report = load(source)
+    started = time.perf_counter()
+
+    def step(message: str) -> None:
+        progress(f"{message} ({time.perf_counter() - started:.1f} s)")
+
+    step(f"reading {source}")
+    report = Report()
+    sheets = read_catalogue(source, report)
+    step(f"read {sum(len(s) for s in sheets.values()):,} rows; validating")
+    catalogue = validate(sheets, report)
+    del sheets  # the validated tables replace them
     if not report.ok:
         raise CatalogueError(report)
-    progress(
-        f"validated {len(catalogue.project_table)} projects, {len(catalogue.exchanges)} exchanges, "
-        f"{len(catalogue.figures)} reported figures"
+    step(
+        f"validated {len(catalogue.project_table):,} projects, "
+        f"{len(catalogue.locality_table):,} localities, {len(catalogue.exchanges):,} exchanges, "
+        f"{len(catalogue.figures):,} reported figures; building the tables"
     )
     # a generated inventory says so itself (etl synth writes `synthetic,true` in about)
     synthetic = synthetic or catalogue.about.get("synthetic", "").strip().lower() == "true"
@@ -59,6 +70,9 @@ def build(
         synthetic=synthetic,
         extra_meta={"source_sha256": source_digest(source)},
     )
+    del catalogue
+    step("checking the tables")
     check_contract(tables)
-    publish(tables, warehouse, progress)
+    publish(tables, warehouse, step)
+    step("done")
     return tables

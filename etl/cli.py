@@ -12,7 +12,7 @@ from pathlib import Path
 from etl import SCHEMA_VERSION
 from etl.build import DEFAULT_SOURCE, build, load
 from etl.problems import CatalogueError
-from etl.reading import DEFAULT_SIZE_LIMIT_MB, SIZE_LIMIT_ENV
+from etl.reading import DEFAULT_SIZE_LIMIT_MB, MB, SIZE_LIMIT_ENV, Limits
 from etl.warehouse import NotAWarehouse, default_warehouse, schema_version
 
 
@@ -66,7 +66,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     counts = synthesize(args.projects, out, seed=args.seed, progress=_progress)
     rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
     print(f"Wrote a synthetic catalogue to {out} in {time.perf_counter() - started:.1f} s: {rows}")
-    print(f"Build it with: python -m etl build --source {out} --warehouse <DIR>")
+    largest = max(path.stat().st_size for path in out.glob("*.csv")) / MB
+    limit = (
+        f" --max-size-mb {int(largest) + 1}"
+        if largest > Limits.from_env().max_file_bytes / MB
+        else ""
+    )
+    print(f"Build it with: python -m etl build --source {out} --warehouse <DIR>{limit}")
     return 0
 
 

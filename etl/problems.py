@@ -51,6 +51,9 @@ class Where:
         return Problem(file=self.file, sheet=self.sheet, message=message, **kwargs)
 
 
+SHOWN = 1_000  # problems a report lists in full; the total is always given
+
+
 @dataclass
 class Report:
     """Every problem in one report, not only the first."""
@@ -64,13 +67,21 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def render(self, written: bool = True) -> str:
-        """The report; `written=False` for validate, which never writes anyway."""
+    def render(self, written: bool = True, limit: int | None = SHOWN) -> str:
+        """The report: the first `limit` problems (all with None) and the total count;
+        `written=False` for validate, which never writes anyway."""
         if self.ok:
             return "No problems found."
         tail = "; nothing was written:" if written else ":"
-        lines = [f"{len(self.problems)} problem(s) found{tail}"]
-        lines += [f"  - {p.render()}" for p in self.problems]
+        total = len(self.problems)
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [f"{total:,} problem(s) found{tail}"]
+        lines += [f"  - {p.render()}" for p in shown]
+        if len(shown) < total:
+            lines.append(
+                f"  … and {total - len(shown):,} more problem(s) (the first {len(shown):,} "
+                "are shown: fix them and validate again)"
+            )
         return "\n".join(lines)
 
 

@@ -133,3 +133,15 @@ def test_real_and_generated_catalogues_build_the_same_tables(name, tmp_path):
     (old, old_report), (new, new_report) = both(source)
     assert old_report.ok and new_report.ok, new_report.render()[:2000]
     assert_same_tables(old, new)
+
+
+def test_a_mistyped_id_among_a_million_still_gets_a_suggestion_quickly():
+    """Past 20,000 ids the suggestion looks among ids sharing most of the value's
+    start (difflib over every id would take seconds per problem)."""
+    from etl.columns import IdSuggester
+
+    ids = {f"syn-{n:07d}" for n in range(200_000)}
+    hint = IdSuggester(ids)
+    assert hint("syn-0001234x") == "syn-0001234"
+    assert hint("syn-0123x56") == "syn-0123456"
+    assert hint("unrelated") is None
