@@ -69,7 +69,7 @@ MEMORY = "memory.main"  # the in-memory database each handle's tables live in
 
 # The token a query's SQL uses for the materialised selection it is given.
 SELECTION = "__selection__"
-MAX_SELECTIONS = 24  # filter sets kept per open version (each at most one id per project)
+MAX_SELECTIONS = 16  # filter sets kept per open version (each at most one id per project)
 
 Selection = tuple[str, tuple]  # SQL selecting one `id` column, and its parameters
 

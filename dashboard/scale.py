@@ -23,7 +23,7 @@ EXCHANGES_SHOWN = 60
 # Map: the most localities drawn one by one (beyond, groups of them in square cells),
 # the projects listed beside the map, the places without coordinates listed under it,
 # and a country tooltip's titles (beyond: the count alone).
-MAX_LOCALITY_POINTS = 5000
+MAX_LOCALITY_POINTS = 2000
 MAP_LIST_ROWS = 200
 UNLOCATED_ROWS = 1000
 TOOLTIP_TITLES = 20

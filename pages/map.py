@@ -149,8 +149,9 @@ with list_col:
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
             st.caption("No project matches the current filters.")
+        urls = ui.urls()  # once: each call reads the filter options
         for row in shown.to_dict("records"):
-            link = ui.urls().project(row["project_id"])
+            link = urls.project(row["project_id"])
             st.markdown(formatting.map_list_item(row, link), unsafe_allow_html=True)
         if n > len(shown):
             narrowed = filters if focus == ALL else filters.replace(country=(focus,))

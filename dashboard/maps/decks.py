@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import inert, theme
 from dashboard.maps.layers import (
@@ -181,11 +182,16 @@ def _arcs_layer(rows: list[dict], *, width: float = 2.5) -> pdk.Layer:
 
 
 class CompactDeck(pdk.Deck):
-    """A pydeck Deck whose JSON has no indentation (a third of the size on the wire)."""
+    """A pydeck Deck whose JSON has no indentation (a third of the size on the wire),
+    written in one pass (pydeck's own encoder, without its indentation)."""
 
     def to_json(self) -> str:
         return json.dumps(
-            json.loads(super().to_json()), sort_keys=True, separators=(",", ":"), allow_nan=False
+            self,
+            sort_keys=True,
+            default=default_serialize,
+            separators=(",", ":"),
+            allow_nan=False,
         )
 
 
