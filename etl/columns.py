@@ -290,7 +290,7 @@ def flat(lists: Distinct) -> list:
 class IdSuggester:
     """'did you mean' for an id that matches none: `suggest` over every id when there
     are at most 20,000 of them. Past that, difflib over a million ids would take
-    seconds per call, so it looks among the thousand ids nearest the value in sort
+    seconds per call, so it looks among the hundred ids nearest the value in sort
     order that share all but its last four characters (bisections in the sorted ids):
     where a typo in a numbered or generated id usually lands."""
 
@@ -311,8 +311,9 @@ class IdSuggester:
             return self.ids
         if self._sorted is None:
             self._sorted = sorted(self.ids)
-        prefix = value[: max(3, len(value) - 4)]
+        key = value.strip().lower()
+        prefix = key[: max(3, len(key) - 4)]
         start = bisect.bisect_left(self._sorted, prefix)
         end = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
-        here = bisect.bisect_left(self._sorted, value, start, end)
-        return self._sorted[max(start, here - 500) : min(end, here + 500)]
+        here = bisect.bisect_left(self._sorted, key, start, end)
+        return self._sorted[max(start, here - 50) : min(end, here + 50)]
