@@ -58,7 +58,11 @@ _SEPARATORS = re.compile(r"[;\n\r]+")
 
 def split_multi(cell: str) -> list[str]:
     """Split a multi-value cell on ';' (or line breaks); trim; drop empties and repeats."""
-    return list(_split_multi(cell or ""))
+    cell = cell or ""
+    if ";" not in cell and "\n" not in cell and "\r" not in cell:  # one value
+        item = " ".join(cell.split())
+        return [item] if item else []
+    return list(_split_multi(cell))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -216,6 +220,8 @@ _POINT_ZERO = re.compile(r"\.0+$")
 
 def _grouped_thousands(text: str) -> bool:
     """'1,234', '1.234.567' (digits in groups of three after the first one to three)."""
+    if "," not in text and "." not in text:
+        return False
     groups = text.replace(".", ",").split(",")
     return (
         len(groups) > 1
