@@ -11,6 +11,7 @@ Chart images are rendered by Plotly's kaleido with Debian's chromium, offline.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import shutil
@@ -19,6 +20,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard import inert, theme
 from etl import formulas
@@ -39,15 +42,34 @@ def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+CSV_CHUNK_ROWS = 50_000
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel in any locale opens accents correctly. Text that a
-    spreadsheet would run as a formula gets a leading apostrophe (etl.formulas)."""
-    safe = formulas.neutralise_frame(_export_frame(frame))
-    # column names too: some tables are pivoted, with catalogue text as headers
-    safe.columns = [formulas.neutralise(str(c)) for c in safe.columns]
-    # CRLF (RFC 4180): a cell holding a bare CR or LF is then always quoted, so no
-    # spreadsheet splits it into two rows.
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    spreadsheet would run as a formula gets a leading apostrophe (etl.formulas).
+
+    Written 50,000 rows at a time: a million-row selection is held once as a frame
+    and once as the file, never as a neutralised copy or one big string besides."""
+    out = io.BytesIO()
+    out.write(codecs.BOM_UTF8)
+    for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
+        safe = formulas.neutralise_frame(_export_frame(frame.iloc[start : start + CSV_CHUNK_ROWS]))
+        # column names too: some tables are pivoted, with catalogue text as headers
+        safe.columns = [formulas.neutralise(str(c)) for c in safe.columns]
+        # CRLF (RFC 4180): a cell holding a bare CR or LF is then always quoted, so no
+        # spreadsheet splits it into two rows.
+        text = safe.to_csv(index=False, header=start == 0, lineterminator="\r\n")
+        out.write(text.encode("utf-8"))
+    return out.getvalue()
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """The selection as Parquet: typed columns (years stay numbers, missing stays
+    missing), for pandas, R, DuckDB or Spark. Arrow-backed columns are not copied."""
+    out = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), out, compression="zstd")
+    return out.getvalue()
 
 
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's rows, the header included
@@ -59,8 +81,8 @@ def excel_problem(rows: int) -> str | None:
         return None
     return (
         f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this selection "
-        f"has {rows:,}. Download CSV instead (any size), or narrow the filters; the Data "
-        "page also offers the whole warehouse as Parquet."
+        f"has {rows:,}. Download CSV instead (any size) or Parquet (typed, any size), or "
+        "narrow the filters."
     )
 
 

@@ -48,6 +48,13 @@ def restore(text: str) -> str:
     return text
 
 
+_CANDIDATE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def _could_be_risky(value: Any) -> bool:
+    return isinstance(value, str) and _CANDIDATE.match(value) is not None
+
+
 def neutralise_frame(frame):
     """A copy of a DataFrame with every text cell neutralised (numbers untouched)."""
     from pandas.api.types import is_object_dtype, is_string_dtype
@@ -55,7 +62,18 @@ def neutralise_frame(frame):
     out = frame.copy()
     for column in out.columns:
         if is_object_dtype(out[column]) or is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise, na_action="ignore")
+            values = out[column]
+            # only text that starts (after apostrophes) with a trigger can need it
+            candidates = (
+                values.map(_could_be_risky, na_action="ignore")
+                if is_object_dtype(values)
+                else values.str.match(_CANDIDATE.pattern, na=False)
+            )
+            candidates = candidates.fillna(False).astype(bool)
+            if candidates.any():
+                values = values.astype(object)
+                values[candidates] = values[candidates].map(neutralise)
+                out[column] = values
     return out
 
 

@@ -46,7 +46,7 @@ def downloads(
     figure: go.Figure | Callable[[], go.Figure] | None = None,
     rows: int | None = None,
 ) -> None:
-    """CSV + XLSX of `frame` (the filtered view); PNG + SVG of `figure` if given.
+    """CSV + XLSX + Parquet of `frame` (the filtered view); PNG + SVG of `figure`.
 
     `frame` and `figure` may be functions, built on download only: a selection larger
     than what the page shows (the Projects table's pages) costs nothing until clicked;
@@ -59,7 +59,7 @@ def downloads(
     lines = describe(filters, options())
     page = current_page()
     link = urls().page(page, **current_page_params(page)) if page else ""
-    cols = st.columns(4 if figure is not None else 2)
+    cols = st.columns(5 if figure is not None else 3)
     cols[0].download_button(
         "CSV",
         data=lambda: exports.csv_bytes(table()),
@@ -68,6 +68,16 @@ def downloads(
         key=f"{key}_csv",
         icon=":material/download:",
         on_click="ignore",
+    )
+    cols[2].download_button(
+        "Parquet",
+        data=lambda: exports.parquet_bytes(table()),
+        file_name=f"{slug}.parquet",
+        mime="application/vnd.apache.parquet",
+        key=f"{key}_parquet",
+        icon=":material/download:",
+        on_click="ignore",
+        help="Typed columns, for pandas, R, DuckDB or Spark; no row limit",
     )
     too_big = exports.excel_problem(rows)
     cols[1].download_button(
@@ -91,7 +101,7 @@ def downloads(
         st.info(f"**Excel is unavailable for this selection.** {too_big}", icon=":material/table:")
     if figure is not None:
         problem = exports.image_export_problem()
-        for column, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
+        for column, fmt, mime in ((cols[3], "png", "image/png"), (cols[4], "svg", "image/svg+xml")):
             if problem:  # say so before the click, with the fix (never a traceback)
                 column.download_button(
                     fmt.upper(),
