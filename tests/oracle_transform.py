@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pandas as pd
+from oracle_validate import Catalogue
 
 from etl import SCHEMA_VERSION, vocab
 from etl.countries import country_name, country_region, country_table
 from etl.normalise import fold, slug
-from oracle_validate import Catalogue
 
 
 def one_spelling(values: Iterable[str]) -> dict[str, str]:
