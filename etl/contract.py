@@ -2,14 +2,12 @@
 
 Column types, ranges and allowed values are pandera schemas (`check_contract`, on the
 tables before writing). Keys and foreign keys are SQL over the staged DuckDB file
-(`check_relations`): hash joins over millions of rows take DuckDB a fraction of a
-second. Input problems are caught earlier with row-level messages; a failure here
+(`etl.relations`). Input problems are caught earlier with row-level messages; a failure here
 means a bug in the ETL, so it stops the build before anything is swapped in.
 """
 
 from __future__ import annotations
 
-import duckdb
 import pandera.pandas as pandera
 
 from etl import vocab
@@ -91,35 +89,6 @@ SCHEMAS: dict[str, pandera.DataFrameSchema] = {
     "meta": pandera.DataFrameSchema({"key": pandera.Column("string"), "value": _ID}),
 }
 
-# the columns that identify a row of each table
-KEYS = {
-    "projects": ("project_id",),
-    "project_countries": ("project_id", "iso3"),
-    "project_years": ("project_id", "year"),
-    "exchanges": ("exchange_id",),
-    "reported_figures": ("figure_id",),
-    "meta": ("key",),
-}
-
-# (child table, parent table, key column shared by both)
-FOREIGN_KEYS = [
-    *(
-        (child, "projects", "project_id")
-        for child in (
-            "project_countries",
-            "project_localities",
-            "project_topics",
-            "project_beneficiaries",
-            "project_partners",
-            "project_years",
-            "project_phases",
-            "project_counts",
-        )
-    ),
-    ("exchange_participants", "exchanges", "exchange_id"),
-    ("exchange_topics", "exchanges", "exchange_id"),
-]
-
 
 def check_contract(tables: dict) -> None:
     """Raise if a table's columns break the contract (types, ranges, allowed values)."""
@@ -128,22 +97,3 @@ def check_contract(tables: dict) -> None:
     for required in ("built_at", "source", "synthetic", "schema_version"):
         if required not in set(tables["meta"]["key"]):
             raise ValueError(f"meta lacks {required}")
-
-
-def check_relations(con: duckdb.DuckDBPyConnection) -> None:
-    """Raise if a key repeats or a row refers to a missing parent (staged tables)."""
-    for table, key in KEYS.items():
-        columns = ", ".join(f'"{c}"' for c in key)
-        repeated = con.execute(
-            f'select {columns} from "{table}" group by all having count(*) > 1 limit 5'
-        ).fetchall()
-        if repeated:
-            raise ValueError(f"{table}: key ({', '.join(key)}) repeats: {repeated}")
-    for child, parent, key in FOREIGN_KEYS:
-        orphans = con.execute(
-            f'select distinct c."{key}" from "{child}" c anti join "{parent}" p '
-            f'using ("{key}") order by 1 limit 20'
-        ).fetchall()
-        if orphans:
-            missing = [row[0] for row in orphans]
-            raise ValueError(f"{child}.{key} refers to missing {parent}: {missing}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.contract import check_relations
+from etl.relations import check_relations
 
 DUCKDB_FILE = "atlas.duckdb"
 PARQUET_DIR = "parquet"
