@@ -7,8 +7,9 @@ query results keyed by version: see dashboard/ui/data.py.)
 
 Two kinds of in-memory tables sit beside each opened version, so that a page's many
 queries at a million projects do not each redo the same work:
-- *derived* tables (`derive`): built from the warehouse the first time a query names
-  them, kept while the version is open (the search index of dashboard/filters.py);
+- *derived* tables (`derive`): built in the background when a version is opened (and
+  by the first query naming them, if it comes first), kept while the version is open
+  (the search index of dashboard/filters.py);
 - *selections*: the ids a filter set keeps, computed once and shared by every query of
   that filter set (`run_query(..., selection=...)`, the SQL naming `SELECTION`); the
   least recently used are dropped beyond `MAX_SELECTIONS`.
@@ -98,7 +99,8 @@ class _Handle:
         self.con.execute(f"ATTACH '{path}' AS {_ALIAS} (READ_ONLY)")
         self.users = 0
         self.evicted = False
-        self.build_lock = threading.Lock()  # one derived table or selection built at a time
+        self.derive_lock = threading.Lock()  # one derived table built at a time
+        self.select_lock = threading.Lock()  # guards `selections` (one built at a time)
         self.derived: set[str] = set()
         self.selections: OrderedDict[str, int] = OrderedDict()  # name → queries using it
 
@@ -107,7 +109,7 @@ class _Handle:
         wanted = [n for n in _derived if f"{MEMORY}.{n}" in sql and n not in self.derived]
         if not wanted:
             return
-        with self.build_lock:
+        with self.derive_lock:
             for name in wanted:
                 if name not in self.derived:
                     cursor.execute(f"CREATE TABLE {MEMORY}.{name} AS {_derived[name]}")
@@ -120,7 +122,7 @@ class _Handle:
         self.ensure_derived(cursor, sql)
         digest = hashlib.sha1(repr((sql, params)).encode()).hexdigest()[:20]
         name = f"{MEMORY}.selection_{digest}"
-        with self.build_lock:
+        with self.select_lock:
             if name not in self.selections:
                 cursor.execute(f"CREATE TABLE {name} AS {sql}", list(params))
                 self.selections[name] = 0
@@ -130,7 +132,7 @@ class _Handle:
         return name
 
     def release_selection(self, name: str) -> None:
-        with self.build_lock:
+        with self.select_lock:
             self.selections[name] -= 1
 
     def _evict(self, cursor: duckdb.DuckDBPyConnection) -> None:
@@ -154,8 +156,23 @@ def _acquire(version: WarehouseVersion) -> _Handle:
                 if old.users == 0:
                     old.con.close()
             handle = _handles[version] = _Handle(version)
+            handle.users += 1  # the warm-up's; released when it is done
+            threading.Thread(target=_warm, args=(handle,), daemon=True).start()
         handle.users += 1
         return handle
+
+
+def _warm(handle: _Handle) -> None:
+    """Build the derived tables of a newly opened version in the background, so that the
+    first search finds its index ready (a query needing one waits for it)."""
+    try:
+        with handle.con.cursor() as cursor:
+            cursor.execute(f"USE {_ALIAS}")
+            handle.ensure_derived(cursor, " ".join(f"{MEMORY}.{name}" for name in _derived))
+    except duckdb.Error:
+        pass  # a query that needs the table builds it again, or says why it cannot
+    finally:
+        _release(handle)
 
 
 def _release(handle: _Handle) -> None:
