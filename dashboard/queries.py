@@ -680,15 +680,19 @@ def documented_cities(v: WarehouseVersion, f: Filters) -> int:
 
 def beneficiary_counts(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
     """Counts the source states for the filtered projects, beneficiary groups first,
-    largest first (the first `limit` of them when given)."""
+    largest first (the first `limit` of them when given, cut before titles are joined)."""
+    cut = "limit ?" if limit is not None else ""
     return _run(
         v,
         f,
         f"""
+        with chosen as (
+          select c.* from project_counts c where {_kept("c.project_id", f)}
+          order by c.is_beneficiary_group desc, c.value desc {cut}
+        )
         select c.project_id, p.title, c.label, c.value, c.qualifier, c.is_beneficiary_group
-        from project_counts c join projects p using (project_id)
-        where {_kept("c.project_id", f)} order by c.is_beneficiary_group desc, c.value desc
-        {"limit ?" if limit is not None else ""}
+        from chosen c join projects p using (project_id)
+        order by c.is_beneficiary_group desc, c.value desc
         """,
         () if limit is None else (int(limit),),
     )
