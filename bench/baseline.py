@@ -84,20 +84,24 @@ def pillar_region(t: Tables, f: Filters) -> pd.DataFrame:
     return p.groupby(["pillar", "region"], dropna=False).size().reset_index(name="projects")
 
 
-def documented_counts(t: Tables, f: Filters) -> pd.DataFrame:
-    """Projects per region (own region, or any country's), per active year, and in total."""
+def documented_counts(t: Tables, f: Filters, dimensions: tuple[str, ...]) -> pd.DataFrame:
+    """Projects per region (own region, or any country's) and per active year, for the
+    `region:…` and `year:…` dimensions asked for, and in total."""
+    wanted_regions = [d.split(":", 1)[1] for d in dimensions if d.startswith("region:")]
+    wanted_years = [int(d[5:]) for d in dimensions if d.startswith("year:") and d[5:].isdigit()]
     chosen = filtered_projects(t, f, ["region"])
     c = t.read("project_countries", ["project_id", "region"])
+    c = c[c["region"].isin(wanted_regions)]
     via_country = c.loc[c["project_id"].isin(chosen["project_id"]), ["region", "project_id"]]
     own = chosen.loc[
-        chosen["region"].notna() & (chosen["region"] != "Multi-region"), ["region", "project_id"]
+        chosen["region"].isin(wanted_regions) & (chosen["region"] != "Multi-region"),
+        ["region", "project_id"],
     ]
     regions = pd.concat([via_country, own]).drop_duplicates()
     by_region = regions.groupby("region").project_id.nunique()
     y = t.read("project_years", ["project_id", "year"])
-    low, high = f.years or (0, 9999)
-    years = y[y["project_id"].isin(chosen["project_id"]) & y["year"].between(low, high)]
-    by_year = years.groupby("year").project_id.nunique()
+    y = y[y["year"].isin(wanted_years) & y["year"].between(*(f.years or (0, 9999)))]
+    by_year = y[y["project_id"].isin(chosen["project_id"])].groupby("year").project_id.nunique()
     return pd.DataFrame(
         {
             "dimension": [f"region:{r}" for r in by_region.index]
