@@ -87,10 +87,12 @@ def main() -> None:
             cold, warm, payload, query_ms = [], [], 0, []
             for _ in range(args.repeat):
                 st.cache_data.clear()
-                if args.fresh:  # close every open version: no index or selection kept
+                if args.fresh:  # drop every open version, as a rebuild does (db._acquire)
                     with db._lock:
                         for handle in db._handles.values():
-                            handle.con.close()
+                            handle.evicted = True  # closed by its last user (a warm-up)
+                            if handle.users == 0:
+                                handle.con.close()
                         db._handles.clear()
                 timings.clear()
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
