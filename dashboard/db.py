@@ -7,9 +7,9 @@ query results keyed by version: see dashboard/ui/data.py.)
 
 Two kinds of in-memory tables sit beside each opened version, so that a page's many
 queries at a million projects do not each redo the same work:
-- *derived* tables (`derive`): built in the background when a version is opened (and
-  by the first query naming them, if it comes first), kept while the version is open
-  (the search index of dashboard/filters.py);
+- *derived* tables (`derive`): built in the background shortly after a version is
+  opened (or by the first query naming them, if it comes first), kept while the version
+  is open (the search index of dashboard/filters.py);
 - *selections*: the ids a filter set keeps, computed once and shared by every query of
   that filter set (`run_query(..., selection=...)`, the SQL naming `SELECTION`); the
   least recently used are dropped beyond `MAX_SELECTIONS`.
@@ -71,6 +71,10 @@ MEMORY = "memory.main"  # the in-memory database each handle's tables live in
 # The token a query's SQL uses for the materialised selection it is given.
 SELECTION = "__selection__"
 MAX_SELECTIONS = 16  # filter sets kept per open version (each at most one id per project)
+# Seconds after a version is opened before its derived tables are built in the
+# background: the first page's queries have the two cores to themselves (at a million
+# projects the search index takes 1-3 s of CPU), and a search typed later finds it ready.
+WARM_AFTER_S = 3.0
 
 Selection = tuple[str, tuple]  # SQL selecting one `id` column, and its parameters
 
@@ -157,14 +161,19 @@ def _acquire(version: WarehouseVersion) -> _Handle:
                     old.con.close()
             handle = _handles[version] = _Handle(version)
             handle.users += 1  # the warm-up's; released when it is done
-            threading.Thread(target=_warm, args=(handle,), daemon=True).start()
+            warm_up = threading.Timer(WARM_AFTER_S, _warm, args=(handle,))
+            warm_up.daemon = True
+            warm_up.start()
         handle.users += 1
         return handle
 
 
 def _warm(handle: _Handle) -> None:
-    """Build the derived tables of a newly opened version in the background, so that the
-    first search finds its index ready (a query needing one waits for it)."""
+    """Build the derived tables of an opened version in the background, so that the
+    first search finds its index ready (a query needing one first builds it itself)."""
+    if handle.evicted:  # a newer version came first
+        _release(handle)
+        return
     try:
         with handle.con.cursor() as cursor:
             cursor.execute(f"USE {_ALIAS}")
