@@ -268,8 +268,28 @@ class Count:
     qualifier: str | None  # about | at_least | more_than | up_to | target | None (as stated)
 
 
+# One plainly written count, 'local authorities: 308,946' or 'youth: at least 5': read
+# by one regular expression (most cells of a large inventory look like this); anything
+# else takes the general path. tests/test_normalise.py holds both to the same results.
+_ONE_COUNT = re.compile(
+    r"([^:;\s]+(?: [^:;\s]+)*): ?(?:("
+    + "|".join(re.escape(w) for w in sorted(COUNT_QUALIFIERS, key=len, reverse=True) if w != "~")
+    + r") )?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,13})"
+)
+
+
 def parse_counts(cell: str, groups: list[str]) -> list[Count]:
     """'youth: target 10000; municipalities: 41' → Count pairs with their qualifiers."""
+    match = _ONE_COUNT.fullmatch(cell) if cell else None
+    if match:
+        label, qualifier, number = match.groups()
+        value = int(number.replace(",", ""))
+        if value <= MAX_COUNT:
+            return [Count(label, value, COUNT_QUALIFIERS[qualifier] if qualifier else None)]
+    return _parse_counts(cell, groups)
+
+
+def _parse_counts(cell: str, groups: list[str]) -> list[Count]:
     counts: list[Count] = []
     for part in split_multi(cell):
         if ":" in part:

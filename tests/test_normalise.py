@@ -520,3 +520,38 @@ def test_parse_count_keeps_the_rules_of_its_regular_expressions(text):
     except BadValue:
         got = None
     assert got == by_regex(text)
+
+
+COUNT_CELL = st.lists(
+    st.sampled_from(
+        ["youth", "local authorities", "a:b", ": ", ":", " ", "  ", "\u00a0", ";", "\n",
+         "at least ", "approx ", "approximately ", "About ", "over", "~", "target ",
+         "1", "308", ",946", ",94", "0", "9999999999999", "12.0", "1.234", "x"]
+    ),
+    max_size=7,
+).map("".join)  # fmt: skip
+
+
+PLAIN_COUNT = st.builds(
+    lambda label, sep, qualifier, number: f"{label}{sep}{qualifier}{number}",
+    st.sampled_from(["youth", "local authorities", "a  b", "x\u00a0y", "x;y", ""]),
+    st.sampled_from([": ", ":", ":  ", " : "]),
+    st.sampled_from(["", "at least ", "approx ", "approximately ", "over ", "up to ", "About "]),
+    st.sampled_from(["5", "308,946", "1,234,567", "9999999999999", "1000000000000", "12,34"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(COUNT_CELL, PLAIN_COUNT), st.sampled_from([[], ["youth"], ["youth", "women"]]))
+def test_the_one_count_shortcut_reads_as_the_general_rule(cell, groups):
+    """parse_counts reads a plainly written single count with one regular expression;
+    it must give what the general rule gives, or the same error."""
+    from etl.normalise import _parse_counts, parse_counts
+
+    def outcome(parse):
+        try:
+            return parse(cell.strip(), groups)
+        except BadValue as exc:
+            return (exc.message, exc.suggestion)
+
+    assert outcome(parse_counts) == outcome(_parse_counts)
