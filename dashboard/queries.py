@@ -5,8 +5,8 @@ filters, OR within one. A year range keeps projects active in at least one of it
 years; records without years are then left out (pages say how many).
 
 At a million projects the pages ask for aggregates, one page of rows or the first N —
-never a whole table to count or draw in Python — and lists of titles are cut
-(`_titles`). The projects a filter set keeps are computed once and shared by every
+never a whole table to count or draw in Python — and titles are listed only for groups
+with few projects. The projects a filter set keeps are computed once and shared by every
 query of that filter set (`_kept`: a dashboard.db selection); with no filter nothing is
 restricted at all.
 """
@@ -55,20 +55,6 @@ def _kept(column: str, f: Filters) -> str:
 def _run(v: WarehouseVersion, f: Filters, sql: str, params: tuple = ()) -> pd.DataFrame:
     """`sql` whose `_kept(…, f)` conditions read the filter set's shared selection."""
     return run_query(v, sql, params, selection=_selection(f))
-
-
-def _titles(expression: str, limit: int | None, *, distinct: bool = False) -> str:
-    """SQL aggregate: the titles of a group in order, joined with ' · ' — at most `limit`
-    of them, then '… (+N more)' (all of them when `limit` is None)."""
-    what = f"distinct {expression}" if distinct else expression
-    if limit is None:
-        return f"string_agg({what}, ' · ' order by {expression})"
-    n = int(limit)
-    first = f"list({what} order by {expression}) filter (where {expression} is not null)"
-    return (
-        f"array_to_string(list_slice({first}, 1, {n}), ' · ') || case when count({what}) > {n} "
-        f"then ' · … (+' || format('{{:,}}', count({what}) - {n}) || ' more)' else '' end"
-    )
 
 
 def filter_options(v: WarehouseVersion) -> FilterOptions:
@@ -708,21 +694,38 @@ def partner_list(
     v: WarehouseVersion, f: Filters, max_titles: int | None = None, limit: int | None = None
 ) -> pd.DataFrame:
     """Partners of the filtered projects: type, pillars (codes, ';'), projects and titles
-    (the first `max_titles`, then how many more); the `limit` with most projects."""
+    — titles only for partners with at most `max_titles` projects when given (else NULL:
+    listing thousands of titles is most of the query's work); the `limit` partners with
+    most projects when given."""
+    few = "" if max_titles is None else "where c.projects <= ?"
+    cut = "" if limit is None else "limit ?"
+    params = tuple(int(n) for n in (limit, max_titles) if n is not None)
     return _run(
         v,
         f,
         f"""
-        select pp.partner, pp.partner_type,
-               string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
-               count(distinct pp.project_id) as projects,
-               {_titles("p.title", max_titles, distinct=True)} as titles
-        from project_partners pp join projects p using (project_id)
-        where {_kept("pp.project_id", f)}
-        group by all order by projects desc, pp.partner
-        {"limit ?" if limit is not None else ""}
+        with counts as (
+          select pp.partner, pp.partner_type,
+                 string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
+                 count(distinct pp.project_id) as projects
+          from project_partners pp join projects p using (project_id)
+          where {_kept("pp.project_id", f)}
+          group by all order by projects desc, pp.partner {cut}
+        ),
+        titled as (
+          select pp.partner, pp.partner_type,
+                 string_agg(distinct p.title, ' · ' order by p.title) as titles
+          from project_partners pp join projects p using (project_id)
+          join (select c.partner, c.partner_type from counts c {few}) c
+            on c.partner = pp.partner and c.partner_type is not distinct from pp.partner_type
+          where {_kept("pp.project_id", f)}
+          group by all
+        )
+        select c.*, t.titles from counts c left join titled t
+          on t.partner = c.partner and t.partner_type is not distinct from c.partner_type
+        order by c.projects desc, c.partner
         """,
-        () if limit is None else (int(limit),),
+        params,
     )
 
 

@@ -32,7 +32,7 @@ TOOLTIP_TITLES = 20
 COUNT_ROWS = 1000
 
 # Pillars: bars of the beneficiary-group and partner charts (topics: 15), partners
-# listed, and titles named per partner.
+# listed, and the most projects a partner may have for its titles to be listed.
 FACET_BARS = 30
 PARTNER_ROWS = 1000
 TITLES_PER_PARTNER = 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, inert, theme
+from dashboard import formatting, inert, scale, theme
 from dashboard.figures import INK, base_layout, empty_figure, plain, readable, unique_labels
 
 TOTAL = "Total"
@@ -215,6 +215,12 @@ def facet_bars(
 def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The partner list for display: partner, type (readable), pillars, projects."""
     out = frame.copy()
+    if "titles" in out:  # not listed for partners with many projects (queries.partner_list)
+        out["titles"] = (
+            out["titles"]
+            .astype(object)
+            .where(out["titles"].notna(), f"not listed (over {scale.TITLES_PER_PARTNER} projects)")
+        )
     if "partner_type" in out:
         out["partner_type"] = [formatting.partner_type_label(t) for t in out["partner_type"]]
     if "pillars" in out:
