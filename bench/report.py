@@ -112,17 +112,22 @@ def summary_table(results: Sequence[QueryResult]) -> list[str]:
 
 
 def target_line(results: Sequence[QueryResult], projects: int = TARGET_SIZE) -> list[str]:
-    """Issue 8's target, judged on all queries and filter sets together at 1M."""
+    """Issue 8's target, judged on all queries and filter sets together at 1M, cold and
+    warm apart (warm is the app's steady state; cold comes after a start or a rebuild)."""
     at_size = [r for r in results if r.projects == projects]
     if not at_size:
         return []
-    cold = sum(r.pandas_cold for r in at_size) / sum(r.duckdb_cold for r in at_size)
-    warm = sum(r.pandas_warm for r in at_size) / sum(r.duckdb_warm for r in at_size)
-    verdict = "met" if min(cold, warm) >= TARGET_RATIO else "not met"
+
+    def verdict(mode: str) -> str:
+        times = sum(getattr(r, f"pandas_{mode}") for r in at_size) / sum(
+            getattr(r, f"duckdb_{mode}") for r in at_size
+        )
+        return f"{mode} {times:.2f}× ({'met' if times >= TARGET_RATIO else 'not met'})"
+
     return [
         f"Issue 8's target, the DuckDB path ≥ {TARGET_RATIO:g}× faster than pandas at "
-        f"{projects:,} projects (all queries and filters together): cold {cold:.1f}×, "
-        f"warm {warm:.1f}×: **{verdict}**.",
+        f"{projects:,} projects (all queries and filters together): "
+        f"**{verdict('warm')}**, **{verdict('cold')}**.",
         "",
     ]
 
