@@ -25,6 +25,7 @@ rebuild: install
 
 run: warehouse
 	@bash tools/ensure_chromium.sh || echo "Note: no chromium, so charts cannot be saved as PNG/SVG; the app says how to fix it."
+	@($(PY) tools/warm.py http://localhost:8501 &)
 	$(PY) -m streamlit run app.py --server.port 8501
 
 chromium:
