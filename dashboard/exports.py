@@ -49,8 +49,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel in any locale opens accents correctly. Text that a
     spreadsheet would run as a formula gets a leading apostrophe (etl.formulas).
 
-    Written 50,000 rows at a time: a million-row selection is held once as a frame
-    and once as the file, never as a neutralised copy or one big string besides."""
+    Written 50,000 rows at a time: no neutralised copy of the whole frame and no one
+    string of the whole file besides the frame and the file itself."""
     out = io.BytesIO()
     out.write(codecs.BOM_UTF8)
     for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
@@ -66,7 +66,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """The selection as Parquet: typed columns (years stay numbers, missing stays
-    missing), for pandas, R, DuckDB or Spark. Arrow-backed columns are not copied."""
+    missing), for pandas, R, DuckDB or Spark."""
     out = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), out, compression="zstd")
     return out.getvalue()

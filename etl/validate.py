@@ -35,6 +35,7 @@ from etl.columns import (
 )
 from etl.countries import country_region, resolve_country
 from etl.normalise import (
+    _SLUG,
     BadValue,
     Phase,
     fold,
@@ -297,7 +298,7 @@ def _optional(cells: np.ndarray) -> np.ndarray:
     return out
 
 
-SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*"  # etl.normalise.parse_slug's rule, for Arrow (RE2)
+SLUG = _SLUG.pattern  # parse_slug's rule, checked by Arrow (RE2 reads it the same way)
 
 
 def _projects(sheet: RawSheet | None, report: Report, catalogue: Catalogue) -> None:
