@@ -7,8 +7,6 @@ Do not use it in the product.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -16,21 +14,13 @@ from oracle_validate import Catalogue
 
 from etl import SCHEMA_VERSION, vocab
 from etl.countries import country_name, country_region, country_table
-from etl.normalise import fold, slug
-
-
-def one_spelling(values: Iterable[str]) -> dict[str, str]:
-    """Spellings that differ only in case, accents or punctuation ('child labour',
-    'Child-labour') → one spelling, so a topic or a beneficiary group is one value with
-    one link code (its slug). The most used spelling wins, then the first in sort order."""
-    by_slug: dict[str, Counter] = {}
-    for value in values:
-        by_slug.setdefault(slug(value), Counter())[value] += 1
-    return {
-        value: min(spellings, key=lambda s, c=spellings: (-c[s], s))
-        for spellings in by_slug.values()
-        for value in spellings
-    }
+from etl.normalise import fold
+from etl.transform import (  # pure rules unchanged by issue 8: shared, not copied
+    active_years,
+    drawn_to_year,
+    one_spelling,
+    project_status,
+)
 
 
 def _respelled(rows: list[dict], column: str, spelling: dict[str, str], key: str) -> list[dict]:
@@ -49,59 +39,6 @@ def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly these columns and pandas nullable dtypes."""
     frame = pd.DataFrame(rows, columns=list(columns))
     return frame.astype(columns)
-
-
-def drawn_to_year(
-    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
-) -> int | None:
-    """The last year a span (a phase, or a project) is active, i.e. where its bar is drawn to.
-
-    An ongoing span runs to the catalogue's as-of year (or its start, if later); a closed
-    span to its end year; a start year alone counts that year only. None without a start.
-    """
-    if start_year is None:
-        return None
-    if ongoing:
-        return max(start_year, as_of_year)
-    return max(start_year, end_year) if end_year is not None else start_year
-
-
-def project_status(
-    start_year: int | None, end_year: int | None, ongoing: bool | None, as_of_year: int
-) -> str:
-    """'ongoing', 'completed' or 'unknown', as of the year the source describes.
-
-    A project whose stated end lies after the as-of year, and which had started by then,
-    was still running ("ongoing"), not "completed".
-    """
-    if ongoing:
-        return "ongoing"
-    if (
-        end_year is not None
-        and start_year is not None
-        and end_year > as_of_year
-        and start_year <= as_of_year
-    ):
-        return "ongoing"
-    return "completed" if end_year is not None else "unknown"
-
-
-def active_years(project: dict, as_of_year: int) -> list[tuple[int, str | None]]:
-    """(year, phase label) for every year a project is active.
-
-    Phases give the years (gaps stay gaps). Without phases: start..end; an ongoing
-    project runs to the catalogue's as-of year; a start year alone counts that year only
-    (`drawn_to_year`).
-    """
-    spans = [(p.start_year, p.end_year, p.ongoing, p.label) for p in project["phases"]]
-    if not spans and project["start_year"] is not None:
-        spans = [(project["start_year"], project["end_year"], project["ongoing"], None)]
-    years: dict[int, str | None] = {}
-    for start, end, ongoing, label in spans:
-        last = drawn_to_year(start, end, ongoing, as_of_year)
-        for year in range(start, last + 1):
-            years.setdefault(year, label)
-    return sorted(years.items())
 
 
 STR = "string"
