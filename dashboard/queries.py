@@ -273,8 +273,11 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
 
     Counted from the localities table alone (no join): a group is a place, not a pillar.
     """
+    # floor(): a cell starts at a multiple of its size, on both sides of 0° (integer
+    # division would round toward zero and make the cells at 0° twice as large)
     sizes = " ".join(
-        f"when count(distinct (gx // {k}, gy // {k})) <= ? then {k}" for k in CLUSTER_CELLS
+        f"when count(distinct (floor(gx / {k}), floor(gy / {k}))) <= ? then {k}"
+        for k in CLUSTER_CELLS
     )
     return _run(
         v,
@@ -282,18 +285,23 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
         f"""
         with fine as (
           select floor(l.lon / {CLUSTER_STEP})::bigint as gx,
-                 floor(l.lat / {CLUSTER_STEP})::bigint as gy,
-                 count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy, mode(l.iso3) as iso3
+                 floor(l.lat / {CLUSTER_STEP})::bigint as gy, l.iso3,
+                 count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy
           from project_localities l where {_kept("l.project_id", f)} and {_LOCATED}
-          group by 1, 2
+          group by 1, 2, 3
         ),
-        size as (select case {sizes} else {CLUSTER_CELLS[-1]} end as k from fine)
+        size as (select case {sizes} else {CLUSTER_CELLS[-1]} end as k from fine),
+        per_country as (
+          select floor(gx / size.k) as cx, floor(gy / size.k) as cy, iso3,
+                 any_value(size.k) as k, sum(n) as n, sum(sx) as sx, sum(sy) as sy
+          from fine, size group by 1, 2, 3
+        )
         select sum(sx) / sum(n) as lon, sum(sy) / sum(n) as lat,
-               (any_value(size.k) * {CLUSTER_STEP})::double as cell,
+               (any_value(k) * {CLUSTER_STEP})::double as cell,
                sum(n)::bigint as localities, arg_max(iso3, n) as iso3,
                count(distinct iso3) as countries
-        from fine, size
-        group by gx // size.k, gy // size.k
+        from per_country
+        group by cx, cy
         order by localities desc, lat, lon
         """,
         (int(max_groups),) * len(CLUSTER_CELLS),

@@ -32,7 +32,7 @@ participants = ui.load(queries.participants, filters, scale.EXCHANGES_SHOWN)  # 
 exchange_total = ui.load(queries.exchange_summary, filters)["with_participants"]
 total = ui.load(queries.project_count, filters)
 # Too many localities to draw one by one: groups of them, counted in SQL.
-grouped = summary["localities"] > scale.MAX_LOCALITY_POINTS
+grouped = summary["located"] > scale.MAX_LOCALITY_POINTS
 localities = None if grouped else ui.load(queries.localities, filters)
 clusters = (
     ui.load(queries.locality_clusters, filters, scale.MAX_LOCALITY_POINTS) if grouped else None

@@ -325,3 +325,22 @@ def test_in_memory_tables_are_not_warehouse_tables(mini, mini_warehouse: Path):
     queries.project_count(mini, Filters(q="youth"))
     assert not [t for t in queries.table_names(mini) if t.startswith(("search", "selection"))]
     assert set(queries.columns(mini)["table_name"]) == set(queries.table_names(mini))
+
+
+@pytest.mark.parametrize("max_groups", [3, 10_000])
+def test_groups_are_floor_aligned_cells_with_exact_country_counts(atlas, sql, max_groups):
+    """Each group is one square cell starting at a multiple of its size (also west of
+    0° and south of the equator), and says how many countries it really holds."""
+    groups = queries.locality_clusters(atlas, Filters(), max_groups)
+    cell = groups["cell"].iloc[0]
+    expected = sql(
+        f"select count(*)::bigint, count(distinct iso3)::bigint, min(lon), max(lon), "
+        f"min(lat), max(lat) from project_localities where lat is not null "
+        f"and lon is not null group by floor(lon / {cell}), floor(lat / {cell}) "
+        "order by 1 desc"
+    )
+    assert sorted((int(r.localities), int(r.countries)) for r in groups.itertuples()) == sorted(
+        (n, countries) for n, countries, *_ in expected
+    )
+    for _, _, west, east, south, north in expected:
+        assert east - west < cell and north - south < cell  # one cell, never two
