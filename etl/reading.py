@@ -322,13 +322,8 @@ def _arrow_csv(
     body: bytes, delimiter: str, width: int, *, newlines_in_values: bool
 ) -> pa.Table | None:
     """Every record as a row of `width` strings; None when a record is not that wide
-    (short, long or blank lines) or the text is not CSV as Arrow reads it."""
-    irregular: list[object] = []
-
-    def refuse(row: object) -> str:
-        irregular.append(row)
-        return "skip"
-
+    (short, long or blank lines), the bytes are not UTF-8, or the text is not CSV as
+    Arrow reads it: Arrow stops at the first such row and the caller falls back."""
     try:
         table = pv.read_csv(
             pa.py_buffer(body),
@@ -337,7 +332,6 @@ def _arrow_csv(
                 delimiter=delimiter,
                 newlines_in_values=newlines_in_values,
                 ignore_empty_lines=False,
-                invalid_row_handler=refuse,
             ),
             convert_options=pv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(width)},
@@ -347,7 +341,7 @@ def _arrow_csv(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return None if irregular or table.num_columns != width else table
+    return None if table.num_columns != width else table
 
 
 class NotAHeader:
