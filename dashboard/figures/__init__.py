@@ -36,6 +36,13 @@ def readable(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def add_annotations(fig: go.Figure, annotations: Iterable[dict]) -> go.Figure:
+    """Add many annotations in one layout update: `fig.add_annotation` in a loop copies
+    and validates every earlier annotation again (0.3 s for 60 bar labels)."""
+    fig.layout.annotations = (*fig.layout.annotations, *annotations)
+    return fig
+
+
 def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
     """Shared look: readable on a projector, legend on top, no Plotly logo."""
     fig.update_layout(

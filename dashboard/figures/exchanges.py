@@ -8,7 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, theme
-from dashboard.figures import base_layout, empty_figure, plain, status_marker, status_name
+from dashboard.figures import (
+    add_annotations,
+    base_layout,
+    empty_figure,
+    plain,
+    status_marker,
+    status_name,
+)
 from dashboard.maps.export import static_map_figure
 
 RANGE_COLOUR = "#C9C9DD"
@@ -158,25 +165,23 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 hoverinfo="skip",
             )
         )
-        for x0, y0, x1, y1 in arrows:
-            fig.add_annotation(
-                x=x1,
-                y=y1,
-                ax=x0,
-                ay=y0,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1.2,
-                arrowwidth=1.5,
-                arrowcolor=FOLLOW_COLOUR,
-                standoff=9,
-                opacity=0.9,
-            )
+        arrow = {
+            "xref": "x",
+            "yref": "y",
+            "axref": "x",
+            "ayref": "y",
+            "text": "",
+            "showarrow": True,
+            "arrowhead": 2,
+            "arrowsize": 1.2,
+            "arrowwidth": 1.5,
+            "arrowcolor": FOLLOW_COLOUR,
+            "standoff": 9,
+            "opacity": 0.9,
+        }
+        add_annotations(
+            fig, ({"x": x1, "y": y1, "ax": x0, "ay": y0, **arrow} for x0, y0, x1, y1 in arrows)
+        )
 
     # the exchanges: one marker each, by status
     records = table.set_index("exchange_id")

@@ -11,7 +11,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, scale, theme
-from dashboard.figures import INK, base_layout, empty_figure, plain, readable, unique_labels
+from dashboard.figures import (
+    INK,
+    add_annotations,
+    base_layout,
+    empty_figure,
+    plain,
+    readable,
+    unique_labels,
+)
 
 TOTAL = "Total"
 ROW_PX = 30
@@ -104,16 +112,21 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         showgrid=False,
     )
     fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", dtick=1 if totals.max() <= 12 else None)
-    for region, total in totals.items():
-        fig.add_annotation(
-            x=total,
-            y=inert.plotly(region),
-            text=f"<b>{int(total)}</b>",
-            xanchor="left",
-            xshift=6,
-            showarrow=False,
-            font={"size": 15, "color": INK},
-        )
+    add_annotations(
+        fig,
+        (
+            {
+                "x": total,
+                "y": inert.plotly(region),
+                "text": f"<b>{int(total)}</b>",
+                "xanchor": "left",
+                "xshift": 6,
+                "showarrow": False,
+                "font": {"size": 15, "color": INK},
+            }
+            for region, total in totals.items()
+        ),
+    )
     return readable(base_layout(fig, height=max(280, 130 + 48 * len(regions)))), table
 
 
@@ -172,16 +185,21 @@ def facet_bars(
             customdata=[[text] for text in plain(keep[what])],
             hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x}} project(s)<extra></extra>",
         )
-    for label, total in zip(shown["axis"], shown[TOTAL], strict=True):
-        fig.add_annotation(
-            x=total,
-            y=label,
-            text=str(int(total)),
-            xanchor="left",
-            xshift=5,
-            showarrow=False,
-            font={"size": 14, "color": INK},
-        )
+    add_annotations(
+        fig,
+        (
+            {
+                "x": total,
+                "y": label,
+                "text": str(int(total)),
+                "xanchor": "left",
+                "xshift": 5,
+                "showarrow": False,
+                "font": {"size": 14, "color": INK},
+            }
+            for label, total in zip(shown["axis"], shown[TOTAL], strict=True)
+        ),
+    )
     fig.update_layout(barmode="stack", xaxis_title="Projects")
     fig.update_yaxes(
         categoryorder="array",
