@@ -390,11 +390,11 @@ def year_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         v,
         f,
         f"""
-        select y.year, p.pillar, p.region, count(*) as active,
-               count(*) filter (where p.start_year = y.year) as starting
-        from project_years y join projects p using (project_id)
+        select y.year, y.pillar, y.region, count(*) as active,
+               count(*) filter (where y.starting) as starting
+        from project_years y
         where {_kept("y.project_id", f)} {year_clause}
-        group by all order by y.year, p.pillar, p.region
+        group by all order by y.year, y.pillar, y.region
         """,
         tuple(f.years or ()),
     )
@@ -481,19 +481,25 @@ def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
 
 
 def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
-    """Projects per topic / beneficiary group / partner, split by pillar."""
-    table, column = {
-        "topic": ("project_topics", "topic"),
-        "group": ("project_beneficiaries", "beneficiary_group"),
-        "partner": ("project_partners", "partner"),
-        "partner_type": ("project_partners", "coalesce(partner_type, 'not stated')"),
+    """Projects per topic / beneficiary group / partner, split by pillar (copied onto
+    each table). A topic or group appears once per project (etl.relations.KEYS), so its
+    rows are projects; a project may name a partner, or a partner type, twice."""
+    table, column, projects = {
+        "topic": ("project_topics", "topic", "count(*)"),
+        "group": ("project_beneficiaries", "beneficiary_group", "count(*)"),
+        "partner": ("project_partners", "partner", "count(distinct t.project_id)"),
+        "partner_type": (
+            "project_partners",
+            "coalesce(partner_type, 'not stated')",
+            "count(distinct t.project_id)",
+        ),
     }[facet]
     return _run(
         v,
         f,
         f"""
-        select {column} as value, p.pillar, count(distinct t.project_id) as projects
-        from {table} t join projects p using (project_id)
+        select {column} as value, t.pillar, {projects} as projects
+        from {table} t
         where {_kept("t.project_id", f)}
         group by all order by value
         """,
@@ -714,9 +720,9 @@ def partner_list(
         f"""
         with counts as (
           select pp.partner, pp.partner_type,
-                 string_agg(distinct p.pillar, ';' order by p.pillar) as pillars,
+                 string_agg(distinct pp.pillar, ';' order by pp.pillar) as pillars,
                  count(distinct pp.project_id) as projects
-          from project_partners pp join projects p using (project_id)
+          from project_partners pp
           where {_kept("pp.project_id", f)}
           group by all order by projects desc, pp.partner {cut}
         ),

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.transform import COPIED_COLUMNS
+
 # the columns that identify a row of each table
 KEYS = {
     "projects": ("project_id",),
     "project_countries": ("project_id", "iso3"),
+    "project_topics": ("project_id", "topic"),  # the pages count rows as projects
+    "project_beneficiaries": ("project_id", "beneficiary_group"),
     "project_years": ("project_id", "year"),
     "exchanges": ("exchange_id",),
     "reported_figures": ("figure_id",),
@@ -57,3 +61,17 @@ def check_relations(con: duckdb.DuckDBPyConnection) -> None:
         if orphans:
             missing = [row[0] for row in orphans]
             raise ValueError(f"{child}.{key} refers to missing {parent}: {missing}")
+    for table, columns in COPIED_COLUMNS.items():
+        differs = " or ".join(
+            f"c.{c} is distinct from {_COPIED_FROM.get(c, 'p.' + c)}" for c in columns
+        )
+        wrong = con.execute(
+            f'select distinct c.project_id from "{table}" c join projects p using (project_id) '
+            f"where {differs} order by 1 limit 20"
+        ).fetchall()
+        if wrong:
+            raise ValueError(f"{table}: {', '.join(columns)} differ from projects: {wrong}")
+
+
+# how each copied column is computed from `projects` (default: the column of that name)
+_COPIED_FROM = {"starting": "coalesce(c.year = p.start_year, false)"}

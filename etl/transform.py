@@ -161,19 +161,47 @@ def _group_counts(pair: tuple) -> tuple[tuple, tuple]:
     return beneficiaries, rows
 
 
-def _long(ids: pd.Series, lists: Distinct, columns: dict[str, pa.DataType]) -> pd.DataFrame:
+def _long(
+    ids: pd.Series,
+    lists: Distinct,
+    columns: dict[str, pa.DataType],
+    copied: dict[str, pd.Series] | None = None,
+) -> pd.DataFrame:
     """One row per item of each project's list: items are values (one column) or
-    tuples (one column per field). Python sees each distinct list once; Arrow gathers."""
+    tuples (one column per field). Python sees each distinct list once; Arrow gathers.
+    `copied`: project columns repeated on each of the project's rows (COPIED_COLUMNS)."""
     keys, items = explode(np.arange(len(ids)), lists)
     every = flat(lists)
     fields = {"project_id": ids.iloc[keys].reset_index(drop=True)}
     for index, (column, kind) in enumerate(columns.items()):
         values = every if len(columns) == 1 else [item[index] for item in every]
         fields[column] = taken(values, items, kind)
+    for column, values in (copied or {}).items():
+        fields[column] = values.iloc[keys].reset_index(drop=True)
     return pd.DataFrame(fields)
 
 
+# Project columns copied onto the long tables the pages count by pillar and region, so a
+# count over millions of rows needs no join with `projects` (docs/scaling.md). `starting`
+# on project_years: the year is the project's start year. Checked against `projects` by
+# etl.relations.
+COPIED_COLUMNS = {
+    "project_years": ("pillar", "region", "starting"),
+    "project_topics": ("pillar",),
+    "project_beneficiaries": ("pillar",),
+    "project_partners": ("pillar",),
+}
+
+
 TEXT, NUMBER, FLAG = pa.string(), pa.int64(), pa.bool_()
+
+
+def _starting(years: pd.DataFrame) -> pd.DataFrame:
+    """project_years with `starting` (the year is the project's start year) in place of
+    the copied `start_year`."""
+    start = years.pop("start_year")
+    years["starting"] = (years["year"] == start).fillna(False).astype(bool)
+    return years
 
 
 def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, pd.DataFrame]:
@@ -213,13 +241,17 @@ def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, pd.DataF
     countries = lists["countries"].derive(
         lambda codes: tuple((c, country_name(c), country_region(c)) for c in codes)
     )
+    pillar = {"pillar": p["pillar"]}
     return {
         "projects": projects,
         "project_countries": _long(ids, countries, {"iso3": TEXT, "country": TEXT, "region": TEXT}),
-        "project_years": _long(
-            ids,
-            years.derive(lambda y: _years_active(y, as_of_year)),
-            {"year": NUMBER, "phase": TEXT},
+        "project_years": _starting(
+            _long(
+                ids,
+                years.derive(lambda y: _years_active(y, as_of_year)),
+                {"year": NUMBER, "phase": TEXT},
+                {k: p[k] for k in ("pillar", "region", "start_year")},
+            )
         ),
         "project_phases": _long(
             ids,
@@ -233,19 +265,146 @@ def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, pd.DataF
                 "drawn_to_year": NUMBER,
             },
         ),
-        "project_topics": _long(ids, lists["topics"], {"topic": TEXT}),
+        "project_topics": _long(ids, lists["topics"], {"topic": TEXT}, pillar),
         "project_beneficiaries": _long(
             ids,
             pairs.derive(lambda pair: pair[0]),
             {"beneficiary_group": TEXT, "count": NUMBER, "count_qualifier": TEXT},
+            pillar,
         ),
         "project_counts": _long(
             ids,
             pairs.derive(lambda pair: pair[1]),
             {"label": TEXT, "value": NUMBER, "qualifier": TEXT, "is_beneficiary_group": FLAG},
         ),
-        "project_partners": _long(ids, lists["partners"], {"partner": TEXT, "partner_type": TEXT}),
+        "project_partners": _long(
+            ids, lists["partners"], {"partner": TEXT, "partner_type": TEXT}, pillar
+        ),
     }
+
+
+# Every warehouse table's columns, in order, with their pandas dtypes.
+TABLE_TYPES: dict[str, dict[str, str]] = {
+    "projects": {
+        "project_id": STR,
+        "title": STR,
+        "record_type": STR,
+        "pillar": STR,
+        "pillar_label": STR,
+        "start_year": INT,
+        "end_year": INT,
+        "ongoing": BOOL,
+        "drawn_to_year": INT,
+        "status": STR,
+        "region": STR,
+        "countries": STR,
+        "summary": STR,
+        "outcomes": STR,
+        "replication": STR,
+        "beneficiaries": STR,
+        "source_ref": STR,
+        "source_url": STR,
+        "notes": STR,
+    },
+    "project_countries": {"project_id": STR, "iso3": STR, "country": STR, "region": STR},
+    "project_localities": {
+        "project_id": STR,
+        "name": STR,
+        "iso3": STR,
+        "lat": FLOAT,
+        "lon": FLOAT,
+        "admin_level": STR,
+        "geonames_id": STR,
+        "coord_note": STR,
+        "notes": STR,
+    },
+    "project_topics": {"project_id": STR, "topic": STR, "pillar": STR},
+    "project_beneficiaries": {
+        "project_id": STR,
+        "beneficiary_group": STR,
+        "count": INT,
+        "count_qualifier": STR,
+        "pillar": STR,
+    },
+    "project_counts": {
+        "project_id": STR,
+        "label": STR,
+        "value": INT,
+        "qualifier": STR,
+        "is_beneficiary_group": BOOL,
+    },
+    "project_partners": {"project_id": STR, "partner": STR, "partner_type": STR, "pillar": STR},
+    "project_years": {
+        "project_id": STR,
+        "year": INT,
+        "phase": STR,
+        "pillar": STR,
+        "region": STR,
+        "starting": BOOL,
+    },
+    "project_phases": {
+        "project_id": STR,
+        "phase_no": INT,
+        "label": STR,
+        "start_year": INT,
+        "end_year": INT,
+        "ongoing": BOOL,
+        "drawn_to_year": INT,
+    },
+    "exchanges": {
+        "exchange_id": STR,
+        "title": STR,
+        "host_city": STR,
+        "host_iso3": STR,
+        "host_country": STR,
+        "host_region": STR,
+        "host_lat": FLOAT,
+        "host_lon": FLOAT,
+        "start_date": "object",
+        "end_date": "object",
+        "date_precision": STR,
+        "date_text": STR,
+        "year": INT,
+        "kind": STR,
+        "status": STR,
+        "follows": STR,
+        "organisers": STR,
+        "topics": STR,
+        "summary": STR,
+        "outcome": STR,
+        "outcome_types": STR,
+        "source_ref": STR,
+        "source_url": STR,
+        "notes": STR,
+    },
+    "exchange_topics": {"exchange_id": STR, "topic": STR},
+    "exchange_participants": {
+        "exchange_id": STR,
+        "iso3": STR,
+        "country": STR,
+        "region": STR,
+        "city": STR,
+        "role": STR,
+        "lat": FLOAT,
+        "lon": FLOAT,
+        "geonames_id": STR,
+        "notes": STR,
+    },
+    "reported_figures": {
+        "figure_id": STR,
+        "metric": STR,
+        "dimension": STR,
+        "dimension_label": STR,
+        "value": FLOAT,
+        "qualifier": STR,
+        "unit": STR,
+        "period": STR,
+        "source_ref": STR,
+        "notes": STR,
+    },
+    "countries": {"iso3": STR, "country": STR, "region": STR},
+    "meta": {"key": STR, "value": STR},
+}
 
 
 def build_tables(
@@ -312,148 +471,28 @@ def build_tables(
         **{f"catalogue_{k}": v for k, v in catalogue.about.items() if k != "as_of_year"},
         **(extra_meta or {}),
     }
-    return {
-        "projects": _frame(
-            tables["projects"],
-            {
-                "project_id": STR,
-                "title": STR,
-                "record_type": STR,
-                "pillar": STR,
-                "pillar_label": STR,
-                "start_year": INT,
-                "end_year": INT,
-                "ongoing": BOOL,
-                "drawn_to_year": INT,
-                "status": STR,
-                "region": STR,
-                "countries": STR,
-                "summary": STR,
-                "outcomes": STR,
-                "replication": STR,
-                "beneficiaries": STR,
-                "source_ref": STR,
-                "source_url": STR,
-                "notes": STR,
-            },
-        ),
-        "project_countries": _frame(
-            tables["project_countries"],
-            {"project_id": STR, "iso3": STR, "country": STR, "region": STR},
-        ),
-        "project_localities": _frame(
-            catalogue.locality_table,
-            {
-                "project_id": STR,
-                "name": STR,
-                "iso3": STR,
-                "lat": FLOAT,
-                "lon": FLOAT,
-                "admin_level": STR,
-                "geonames_id": STR,
-                "coord_note": STR,
-                "notes": STR,
-            },
-        ),
-        "project_topics": _frame(topics, {"project_id": STR, "topic": STR}),
-        "project_beneficiaries": _frame(
-            beneficiaries,
-            {"project_id": STR, "beneficiary_group": STR, "count": INT, "count_qualifier": STR},
-        ),
-        "project_counts": _frame(
-            tables["project_counts"],
-            {
-                "project_id": STR,
-                "label": STR,
-                "value": INT,
-                "qualifier": STR,
-                "is_beneficiary_group": BOOL,
-            },
-        ),
-        "project_partners": _frame(
-            tables["project_partners"],
-            {"project_id": STR, "partner": STR, "partner_type": STR},
-        ),
-        "project_years": _frame(
-            tables["project_years"], {"project_id": STR, "year": INT, "phase": STR}
-        ),
-        "project_phases": _frame(
-            tables["project_phases"],
-            {
-                "project_id": STR,
-                "phase_no": INT,
-                "label": STR,
-                "start_year": INT,
-                "end_year": INT,
-                "ongoing": BOOL,
-                "drawn_to_year": INT,
-            },
-        ),
-        "exchanges": _frame(
-            exchanges,
-            {
-                "exchange_id": STR,
-                "title": STR,
-                "host_city": STR,
-                "host_iso3": STR,
-                "host_country": STR,
-                "host_region": STR,
-                "host_lat": FLOAT,
-                "host_lon": FLOAT,
-                "start_date": "object",
-                "end_date": "object",
-                "date_precision": STR,
-                "date_text": STR,
-                "year": INT,
-                "kind": STR,
-                "status": STR,
-                "follows": STR,
-                "organisers": STR,
-                "topics": STR,
-                "summary": STR,
-                "outcome": STR,
-                "outcome_types": STR,
-                "source_ref": STR,
-                "source_url": STR,
-                "notes": STR,
-            },
-        ),
-        "exchange_topics": _frame(exchange_topics, {"exchange_id": STR, "topic": STR}),
-        "exchange_participants": _frame(
-            participants,
-            {
-                "exchange_id": STR,
-                "iso3": STR,
-                "country": STR,
-                "region": STR,
-                "city": STR,
-                "role": STR,
-                "lat": FLOAT,
-                "lon": FLOAT,
-                "geonames_id": STR,
-                "notes": STR,
-            },
-        ),
-        "reported_figures": _frame(
-            catalogue.figures,
-            {
-                "figure_id": STR,
-                "metric": STR,
-                "dimension": STR,
-                "dimension_label": STR,
-                "value": FLOAT,
-                "qualifier": STR,
-                "unit": STR,
-                "period": STR,
-                "source_ref": STR,
-                "notes": STR,
-            },
-        ),
-        "countries": _frame(
-            reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
-            {"iso3": STR, "country": STR, "region": STR},
-        ),
-        "meta": _frame(
-            [{"key": k, "value": v} for k, v in meta.items()], {"key": STR, "value": STR}
-        ),
+    rows = {
+        "projects": tables["projects"],
+        "project_countries": tables["project_countries"],
+        "project_localities": catalogue.locality_table,
+        "project_topics": topics,
+        "project_beneficiaries": beneficiaries,
+        "project_counts": tables["project_counts"],
+        "project_partners": tables["project_partners"],
+        "project_years": tables["project_years"],
+        "project_phases": tables["project_phases"],
+        "exchanges": exchanges,
+        "exchange_topics": exchange_topics,
+        "exchange_participants": participants,
+        "reported_figures": catalogue.figures,
+        "countries": reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
+        "meta": [{"key": k, "value": v} for k, v in meta.items()],
     }
+    del tables, topics, beneficiaries  # held by `rows` only, so each is freed once typed
+    return _typed(rows)
+
+
+def _typed(rows: dict) -> dict[str, pd.DataFrame]:
+    """`rows` as typed tables, taken out of `rows` one at a time: a million projects'
+    tables are never held twice (the build's memory peak was here)."""
+    return {name: _frame(rows.pop(name), columns) for name, columns in TABLE_TYPES.items()}

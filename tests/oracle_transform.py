@@ -16,6 +16,7 @@ from etl import SCHEMA_VERSION, vocab
 from etl.countries import country_name, country_region, country_table
 from etl.normalise import fold
 from etl.transform import (  # pure rules unchanged by issue 8: shared, not copied
+    TABLE_TYPES,
     active_years,
     drawn_to_year,
     one_spelling,
@@ -39,12 +40,6 @@ def _frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly these columns and pandas nullable dtypes."""
     frame = pd.DataFrame(rows, columns=list(columns))
     return frame.astype(columns)
-
-
-STR = "string"
-INT = "Int64"
-FLOAT = "Float64"
-BOOL = "boolean"
 
 
 def build_tables(
@@ -91,8 +86,16 @@ def build_tables(
             {"project_id": pid, "iso3": c, "country": country_name(c), "region": country_region(c)}
             for c in p["countries"]
         ]
+        copied = {"pillar": p["pillar"]}  # etl.transform.COPIED_COLUMNS
         years += [
-            {"project_id": pid, "year": y, "phase": label}
+            {
+                "project_id": pid,
+                "year": y,
+                "phase": label,
+                **copied,
+                "region": p["region"],
+                "starting": y == p["start_year"],
+            }
             for y, label in active_years(p, as_of_year)
         ]
         phases += [
@@ -107,7 +110,7 @@ def build_tables(
             }
             for n, ph in enumerate(p["phases"], start=1)
         ]
-        topics += [{"project_id": pid, "topic": t} for t in p["topics"]]
+        topics += [{"project_id": pid, "topic": t, **copied} for t in p["topics"]]
         by_label = {fold(c.label): c for c in p["counts"]}
         beneficiaries += [
             {
@@ -115,6 +118,7 @@ def build_tables(
                 "beneficiary_group": g,
                 "count": by_label[fold(g)].value if fold(g) in by_label else None,
                 "count_qualifier": by_label[fold(g)].qualifier if fold(g) in by_label else None,
+                **copied,
             }
             for g in p["beneficiary_groups"]
         ]
@@ -130,7 +134,7 @@ def build_tables(
             for c in p["counts"]
         ]
         partners += [
-            {"project_id": pid, "partner": name, "partner_type": kind}
+            {"project_id": pid, "partner": name, "partner_type": kind, **copied}
             for name, kind in p["partners"]
         ]
 
@@ -185,144 +189,21 @@ def build_tables(
         **{f"catalogue_{k}": v for k, v in catalogue.about.items() if k != "as_of_year"},
         **(extra_meta or {}),
     }
-    return {
-        "projects": _frame(
-            projects,
-            {
-                "project_id": STR,
-                "title": STR,
-                "record_type": STR,
-                "pillar": STR,
-                "pillar_label": STR,
-                "start_year": INT,
-                "end_year": INT,
-                "ongoing": BOOL,
-                "drawn_to_year": INT,
-                "status": STR,
-                "region": STR,
-                "countries": STR,
-                "summary": STR,
-                "outcomes": STR,
-                "replication": STR,
-                "beneficiaries": STR,
-                "source_ref": STR,
-                "source_url": STR,
-                "notes": STR,
-            },
-        ),
-        "project_countries": _frame(
-            countries, {"project_id": STR, "iso3": STR, "country": STR, "region": STR}
-        ),
-        "project_localities": _frame(
-            catalogue.localities,
-            {
-                "project_id": STR,
-                "name": STR,
-                "iso3": STR,
-                "lat": FLOAT,
-                "lon": FLOAT,
-                "admin_level": STR,
-                "geonames_id": STR,
-                "coord_note": STR,
-                "notes": STR,
-            },
-        ),
-        "project_topics": _frame(topics, {"project_id": STR, "topic": STR}),
-        "project_beneficiaries": _frame(
-            beneficiaries,
-            {"project_id": STR, "beneficiary_group": STR, "count": INT, "count_qualifier": STR},
-        ),
-        "project_counts": _frame(
-            counts,
-            {
-                "project_id": STR,
-                "label": STR,
-                "value": INT,
-                "qualifier": STR,
-                "is_beneficiary_group": BOOL,
-            },
-        ),
-        "project_partners": _frame(
-            partners, {"project_id": STR, "partner": STR, "partner_type": STR}
-        ),
-        "project_years": _frame(years, {"project_id": STR, "year": INT, "phase": STR}),
-        "project_phases": _frame(
-            phases,
-            {
-                "project_id": STR,
-                "phase_no": INT,
-                "label": STR,
-                "start_year": INT,
-                "end_year": INT,
-                "ongoing": BOOL,
-                "drawn_to_year": INT,
-            },
-        ),
-        "exchanges": _frame(
-            exchanges,
-            {
-                "exchange_id": STR,
-                "title": STR,
-                "host_city": STR,
-                "host_iso3": STR,
-                "host_country": STR,
-                "host_region": STR,
-                "host_lat": FLOAT,
-                "host_lon": FLOAT,
-                "start_date": "object",
-                "end_date": "object",
-                "date_precision": STR,
-                "date_text": STR,
-                "year": INT,
-                "kind": STR,
-                "status": STR,
-                "follows": STR,
-                "organisers": STR,
-                "topics": STR,
-                "summary": STR,
-                "outcome": STR,
-                "outcome_types": STR,
-                "source_ref": STR,
-                "source_url": STR,
-                "notes": STR,
-            },
-        ),
-        "exchange_topics": _frame(exchange_topics, {"exchange_id": STR, "topic": STR}),
-        "exchange_participants": _frame(
-            participants,
-            {
-                "exchange_id": STR,
-                "iso3": STR,
-                "country": STR,
-                "region": STR,
-                "city": STR,
-                "role": STR,
-                "lat": FLOAT,
-                "lon": FLOAT,
-                "geonames_id": STR,
-                "notes": STR,
-            },
-        ),
-        "reported_figures": _frame(
-            catalogue.figures,
-            {
-                "figure_id": STR,
-                "metric": STR,
-                "dimension": STR,
-                "dimension_label": STR,
-                "value": FLOAT,
-                "qualifier": STR,
-                "unit": STR,
-                "period": STR,
-                "source_ref": STR,
-                "notes": STR,
-            },
-        ),
-        "countries": _frame(
-            reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
-            {"iso3": STR, "country": STR, "region": STR},
-        ),
-        "meta": _frame(
-            [{"key": k, "value": v} for k, v in meta.items()], {"key": STR, "value": STR}
-        ),
+    rows = {
+        "projects": projects,
+        "project_countries": countries,
+        "project_localities": catalogue.localities,
+        "project_topics": topics,
+        "project_beneficiaries": beneficiaries,
+        "project_counts": counts,
+        "project_partners": partners,
+        "project_years": years,
+        "project_phases": phases,
+        "exchanges": exchanges,
+        "exchange_topics": exchange_topics,
+        "exchange_participants": participants,
+        "reported_figures": catalogue.figures,
+        "countries": reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
+        "meta": [{"key": k, "value": v} for k, v in meta.items()],
     }
+    return {name: _frame(rows[name], columns) for name, columns in TABLE_TYPES.items()}

@@ -94,6 +94,21 @@ def test_synthetic_flag_is_recorded(mini_catalogue, tmp_path):
             lambda t: t.assign(project_id=t["project_id"].str.upper()),
             "refers to missing projects",
         ),
+        (  # the pages count its rows as projects
+            "project_beneficiaries",
+            lambda t: pd.concat([t, t.iloc[:1]]),
+            "key (project_id, beneficiary_group) repeats",
+        ),
+        (  # a copied column that disagrees with projects would miscount every chart
+            "project_partners",
+            lambda t: t.assign(pillar="rights"),
+            "project_partners: pillar differ from projects",
+        ),
+        (
+            "project_years",
+            lambda t: t.assign(starting=~t["starting"]),
+            "project_years: pillar, region, starting differ from projects",
+        ),
     ],
 )
 def test_a_build_that_breaks_keys_never_replaces_the_warehouse(

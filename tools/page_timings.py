@@ -117,7 +117,7 @@ def main() -> None:
                 f"  max {max(query_ms or [0]):7.1f}  n={len(query_ms) // args.repeat}"
                 f"  payload {payload / 1e6:.2f} MB"
             )
-            slow = sorted(timings, key=lambda t: -t[1])[:3]
+            slow = sorted(timings, key=lambda t: -t[1])[: int(os.environ.get("ATLAS_SHOW_QUERIES", 3))]
             for sql, seconds in slow:
                 print(f"    {seconds * 1000:7.1f} ms  {sql}")
 
