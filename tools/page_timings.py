@@ -1,7 +1,7 @@
 """Time every page's server run on a warehouse, and weigh what it sends to the browser.
 
     ATLAS_WAREHOUSE=/tmp/w1m .venv/bin/python tools/page_timings.py [--repeat 3] \
-        [--page map] [--params region=africa q=labour]
+        [--page map] [--params region=africa q=labour] [--show 3]
 
 Each page runs in Streamlit's AppTest (app.py, sidebar included) as a shared link
 opens it. "cold" is a run after `st.cache_data.clear()`; with `--fresh` the warehouse
@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--page", action="append", choices=PAGES)
     parser.add_argument("--fresh", action="store_true", help="a new connection for each run")
+    parser.add_argument("--show", type=int, default=3, help="the slowest N queries of a page")
     parser.add_argument(
         "--params", nargs="*", help="key=value URL parameters (default: none, then filtered)"
     )
@@ -117,7 +118,7 @@ def main() -> None:
                 f"  max {max(query_ms or [0]):7.1f}  n={len(query_ms) // args.repeat}"
                 f"  payload {payload / 1e6:.2f} MB"
             )
-            slow = sorted(timings, key=lambda t: -t[1])[: int(os.environ.get("ATLAS_SHOW_QUERIES", 3))]
+            slow = sorted(timings, key=lambda t: -t[1])[: args.show]
             for sql, seconds in slow:
                 print(f"    {seconds * 1000:7.1f} ms  {sql}")
 
