@@ -128,14 +128,14 @@ def project_countries(t: Tables, f: Filters, max_titles: int) -> pd.DataFrame:
 
 
 def year_counts(t: Tables, f: Filters) -> pd.DataFrame:
-    """Projects active and starting per year, pillar and region (the Timeline's chart)."""
-    chosen = filtered_projects(t, f, ["pillar", "region", "start_year"])
-    y = t.read("project_years", ["project_id", "year"])
+    """Projects active and starting per year, pillar and region (the Timeline's chart),
+    from project_years' copied pillar, region and starting columns, as the app does."""
+    y = t.read("project_years", ["project_id", "year", "pillar", "region", "starting"])
+    if not f.is_default():
+        y = y[y["project_id"].isin(filtered_projects(t, f, [])["project_id"])]
     if f.years:
         y = y[y["year"].between(*f.years)]
-    rows = y.merge(chosen[["project_id", "pillar", "region", "start_year"]], on="project_id")
-    rows["starting"] = rows["start_year"] == rows["year"]
-    out = rows.groupby(["year", "pillar", "region"]).agg(
+    out = y.groupby(["year", "pillar", "region"]).agg(
         active=("project_id", "size"), starting=("starting", "sum")
     )
     return out.reset_index()
@@ -166,12 +166,13 @@ def overview_counts(t: Tables, f: Filters) -> pd.DataFrame:
 
 
 def topic_counts(t: Tables, f: Filters) -> pd.DataFrame:
-    """Projects per topic and pillar (the Pillars page's topic chart)."""
-    chosen = filtered_projects(t, f, ["pillar"])[["project_id", "pillar"]]
-    topics = t.read("project_topics", ["project_id", "topic"])
-    rows = topics.merge(chosen, on="project_id")
-    out = rows.groupby(["topic", "pillar"]).project_id.nunique().reset_index()
-    return out.rename(columns={"topic": "value", "project_id": "projects"})
+    """Projects per topic and pillar (the Pillars page's topic chart), from
+    project_topics' copied pillar; a topic appears once per project (as the app counts)."""
+    topics = t.read("project_topics", ["project_id", "topic", "pillar"])
+    if not f.is_default():
+        topics = topics[topics["project_id"].isin(filtered_projects(t, f, [])["project_id"])]
+    out = topics.groupby(["topic", "pillar"]).size().rename("projects").reset_index()
+    return out.rename(columns={"topic": "value"})
 
 
 def project_page(t: Tables, f: Filters, limit: int) -> pd.DataFrame:

@@ -530,8 +530,8 @@ def overview_counts(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
           (select count(*) from projects p where {_kept("p.project_id", f)}) as projects,
           (select count(distinct c.iso3) from project_countries c
             where {_kept("c.project_id", f)}) as countries,
-          (select count(distinct (l.name, l.iso3)) from project_localities l
-            where {_kept("l.project_id", f)}) as places,
+          (select count(*) from (select distinct l.name, l.iso3 from project_localities l
+            where {_kept("l.project_id", f)})) as places,
           (select min(y.year) from project_years y
             where {_kept("y.project_id", f)} {years}) as first_year,
           (select max(y.year) from project_years y
