@@ -371,6 +371,9 @@ def test_too_many_localities_are_drawn_in_groups_and_the_page_says_so(monkeypatc
     # the table behind the map lists the groups
     table = [d.value for d in at.dataframe if "layer" in d.value.columns][0]
     assert (table["layer"] == "locality group").sum() == len(groups)
+    # the legend shows the dark groups, not pillar dots the map does not draw
+    (legend,) = [m.value for m in at.markdown if "<b>Countries</b>" in m.value]
+    assert "Locality groups" in legend and "by pillar" not in legend
     # a click on a group focuses its country
     click_map(at, {decks.LOCALITIES_LAYER: [groups[0]]})
     assert at.query_params["country_focus"] == groups[0]["iso3"]

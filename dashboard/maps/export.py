@@ -34,6 +34,10 @@ from dashboard.maps.layers import (
     role_colour,
 )
 
+# On the 1920×1080 export the map's 351° of longitude take about 1,600 pixels.
+PX_PER_DEGREE = 4.5
+GROUP_MIN_SIZE = 3  # pixels across: the least a group of localities is drawn
+
 TABLE_COLUMNS = [
     "layer", "name", "iso3", "projects", "pillar", "role", "lat", "lon", "location",
     "titles", "project_id", "exchange_id",
@@ -164,7 +168,8 @@ def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> N
 
 
 def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
-    """Groups of localities (too many to draw one by one), sized by their number."""
+    """Groups of localities (too many to draw one by one): the area by their number,
+    the largest filling its square, as on the page's map (layers.cluster_radius)."""
     rows = cluster_rows(clusters, names)
     if not rows:
         return
@@ -174,7 +179,7 @@ def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
             y=[r["lat"] for r in rows],
             mode="markers",
             marker={
-                "size": [2 * r["radius"] for r in rows],
+                "size": [max(GROUP_MIN_SIZE, 2 * r["radius_deg"] * PX_PER_DEGREE) for r in rows],
                 "color": CLUSTER_FILL,
                 "opacity": 0.8,
                 "line": {"color": "white", "width": 1},
