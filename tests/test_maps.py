@@ -461,3 +461,20 @@ def test_the_legend_of_grouped_localities_shows_groups_not_pillars():
     for role, colour in theme.ROLE_COLOURS.items():  # arcs and rings are still drawn
         assert colour in legend and theme.ROLE_LABELS[role] in legend
     assert layers.legend_html(12) == layers.legend_html(12, cell=None)
+
+
+def test_the_exported_map_keys_many_country_counts_to_the_ramp_steps():
+    # At 1M every country has its own count (5,077, 5,096, …): one legend entry each
+    # ran off the image. Many counts get the steps of the page's legend instead.
+    iso3s = [i for i in layers.country_names() if i not in layers.SKIPPED_SHAPES][:40]
+    counts = counts_frame(**{iso3: 100 + 7 * n for n, iso3 in enumerate(iso3s)})
+    fig = export.static_map_figure(counts, None, None, "")
+    shown = [t.name for t in fig.data if t.legendgroup == "countries" and t.showlegend]
+    max_count = 100 + 7 * 39
+    assert shown == [label for label, _ in layers.count_legend(max_count)]
+    drawn = {t.name for t in fig.data if t.legendgroup == "countries" and t.x}
+    assert {f"{100 + 7 * n} projects" for n in range(40)} <= drawn  # every count drawn
+    # a few counts keep one entry each, as before
+    few = export.static_map_figure(counts_frame(BRA=3, KEN=1), None, None, "")
+    names = [t.name for t in few.data if t.legendgroup == "countries" and t.showlegend]
+    assert names == ["No project", "1 project", "3 projects"]
