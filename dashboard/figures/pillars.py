@@ -88,11 +88,11 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             x=part.astype(int).to_list(),
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
-            text=part.astype(int).to_list(),
+            text=[f"{n:,}" for n in part.astype(int)],
             textposition="inside",
             insidetextanchor="middle",
             textfont={"size": 15},
-            hovertemplate=f"%{{y}}<br>{name}: %{{x}} project(s)<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
         )
     totals = frame.groupby("region")["projects"].sum().reindex(regions)
     fig.update_layout(barmode="stack", xaxis_title="Projects")
@@ -108,7 +108,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         fig.add_annotation(
             x=total,
             y=inert.plotly(region),
-            text=f"<b>{int(total)}</b>",
+            text=f"<b>{int(total):,}</b>",
             xanchor="left",
             xshift=6,
             showarrow=False,
@@ -170,13 +170,13 @@ def facet_bars(
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
             customdata=[[text] for text in plain(keep[what])],
-            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x}} project(s)<extra></extra>",
+            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
         )
     for label, total in zip(shown["axis"], shown[TOTAL], strict=True):
         fig.add_annotation(
             x=total,
             y=label,
-            text=str(int(total)),
+            text=f"{int(total):,}",
             xanchor="left",
             xshift=5,
             showarrow=False,
@@ -196,7 +196,8 @@ def facet_bars(
     height = max(240, 150 + ROW_PX * len(shown))
     if len(shown) < len(wide):
         fig.add_annotation(
-            text=f"The {len(shown)} most frequent of {len(wide)} — all of them in the Table tab",
+            text=f"The {len(shown):,} most frequent of {len(wide):,} — all of them in the "
+            "Table tab",
             xref="paper",
             yref="paper",
             x=0,
