@@ -107,10 +107,11 @@ partners_n = ui.load(queries.partner_count, filters)
 if partners_n > len(partner_list):
     st.caption(f"The {len(partner_list):,} partners with most projects, of {partners_n:,}.")
 st.dataframe(
-    formatting.with_separators(partner_list),
+    partner_list,
     hide_index=True,
     width="stretch",
     key="pillars_partner_list",
+    column_config=ui.count_columns("Projects"),
 )
 st.caption(
     "Partners and funders the publication names (the ILO itself, which runs every project, "

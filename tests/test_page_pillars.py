@@ -3,6 +3,7 @@ warehouse holds, under filters too, with one colour per pillar; nothing raises."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import apptest_support
@@ -139,6 +140,9 @@ def test_groups_and_partners_equal_the_warehouse(monkeypatch, atlas_warehouse):
     listed = [d.value for d in at.dataframe if "Partner" in d.value.columns][-1]
     assert sorted(listed["Partner"]) == sorted(partners["partner"])
     assert "UN agency" in set(listed["Type"])
+    # its counts read 1,000,000 at scale (st.dataframe alone shows 1000000)
+    element = [d for d in at.dataframe if "Partner" in d.value.columns][-1]
+    assert json.loads(element.proto.columns)["Projects"]["type_config"]["format"] == "%,d"
 
 
 def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
