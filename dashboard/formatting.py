@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from dashboard import inert, theme
 
@@ -472,3 +473,12 @@ def exchange_countries(participants: pd.DataFrame) -> list[str]:
     )
     names = [text(c, text(i)) for c, i in zip(ordered["country"], ordered["iso3"], strict=True)]
     return list(dict.fromkeys(names))
+
+
+def with_separators(frame: pd.DataFrame) -> Styler:
+    """`frame` for display with its whole-number columns read as 1,000,000 (at scale a
+    count has seven digits); the cells stay numbers, so a table still sorts by value.
+    The index is hidden (st.table would show it). For tables of counts and text only: a
+    Styler shows other numbers with six decimals."""
+    counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
+    return frame.style.format("{:,}", subset=counts, na_rep=NOT_REPORTED).hide(axis="index")

@@ -13,8 +13,10 @@ from __future__ import annotations
 # Projects page: rows of the table on one page (sorted and paged in DuckDB beyond).
 PROJECT_TABLE_ROWS = 100
 
-# Timeline: projects the Gantt draws (one row each): those that start first.
+# Timeline: projects the Gantt draws (one row each): those that start first; and the
+# projects without years listed under it (by title; beyond, the count).
 GANTT_ROWS = 60
+UNDATED_LISTED = 10
 
 # City-to-City exchanges drawn on the Map, the Timeline and the exchanges page (the
 # most recent ones); all of them are counted.

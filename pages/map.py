@@ -195,7 +195,8 @@ with map_col:
         st.caption(layers.cluster_caption(clusters, summary["located"]))
 
     max_count = int(counts["projects"].max()) if not counts.empty else 0
-    st.markdown(layers.legend_html(max_count), unsafe_allow_html=True)
+    legend = layers.legend_html(max_count, layers.cluster_cell(clusters))
+    st.markdown(legend, unsafe_allow_html=True)
     missing_shapes = layers.countries_without_shape(counts)
     if missing_shapes:
         st.caption(

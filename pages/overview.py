@@ -54,19 +54,20 @@ cols[5].metric(
 ui.project_only_filters_note(filters, what="exchanges")
 hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
-    st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
+    st.caption(f"{hidden:,} record(s) without reported years are hidden by the year range.")
 
 st.divider()
 reported = ui.load(queries.reported_figures)
-documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
-figure, table = reported_vs_documented(reported, documented)
 st.markdown(overview_sentence(reported, headline["projects"], filters.is_default()))
-ui.chart_block(
-    title="Reported in the publication vs documented here",
-    key="overview_reported",
-    figure=figure,
-    data=table,
-)
+if not reported.empty:  # a generated warehouse has none: nothing to compare
+    documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
+    figure, table = reported_vs_documented(reported, documented)
+    ui.chart_block(
+        title="Reported in the publication vs documented here",
+        key="overview_reported",
+        figure=figure,
+        data=table,
+    )
 
 left, right = st.columns(2)
 with left:
@@ -93,6 +94,7 @@ with left:
             ),
             hide_index=True,
             width="stretch",
+            column_config=ui.count_columns("Count"),
         )
 with right:
     st.subheader("All reported figures")
@@ -100,7 +102,13 @@ with right:
     if not cities.empty:
         st.markdown(
             f"Cities in ILO–UCLG exchanges: {qualified(cities.iloc[0])} reported; this catalogue "
-            f"names **{ui.load(queries.documented_cities, filters)}** (host and participating "
+            f"names **{ui.load(queries.documented_cities, filters):,}** (host and participating "
             "cities the text names; many participants are named only by country)."
         )
-    st.dataframe(reported_table(reported), hide_index=True, width="stretch")
+    if reported.empty:
+        st.caption(
+            "No reported figures in this warehouse: the publication's figures come with the "
+            "curated catalogue (`python -m etl build`)."
+        )
+    else:
+        st.dataframe(reported_table(reported), hide_index=True, width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, scale, ui
+from dashboard import formatting, queries, scale, ui
 from dashboard.figures import pillars as pf
 
 ui.ensure_shell()
@@ -31,6 +31,7 @@ ui.chart_block(
     key="pillars_region",
     figure=figure,
     data=crosstab,
+    table=formatting.with_separators(crosstab),
 )
 st.caption(
     "A project counts once, in its ILO region (Multi-region when its countries span "
@@ -38,7 +39,8 @@ st.caption(
     "in the chosen region."
 )
 st.markdown("**Cross-tab: pillar × region**")
-st.dataframe(crosstab, hide_index=True, width="stretch", key="pillars_crosstab")
+# A static table: it wraps its headers, so the Total column fits a laptop's width.
+st.table(formatting.with_separators(crosstab))
 
 # --- topics and beneficiary groups ----------------------------------------------------
 left, right = st.columns(2)
@@ -51,6 +53,7 @@ with left:
         key="pillars_topics",
         figure=topics,
         data=topic_table,
+        table=formatting.with_separators(topic_table),
     )
 with right:
     groups, group_table = pf.facet_bars(
@@ -63,6 +66,7 @@ with right:
         key="pillars_groups",
         figure=groups,
         data=group_table,
+        table=formatting.with_separators(group_table),
     )
 st.caption(
     "Projects per topic and per beneficiary group, as the publication names them; a project "
@@ -82,6 +86,7 @@ with left:
         key="pillars_partner_types",
         figure=types,
         data=type_table,
+        table=formatting.with_separators(type_table),
     )
 with right:
     partners, _ = pf.facet_bars(  # its Table tab shows the partner list
@@ -95,12 +100,19 @@ with right:
         key="pillars_partners",
         figure=partners,
         data=partner_list,
+        table=formatting.with_separators(partner_list),
     )
 st.markdown("**Partner list**")
 partners_n = ui.load(queries.partner_count, filters)
 if partners_n > len(partner_list):
     st.caption(f"The {len(partner_list):,} partners with most projects, of {partners_n:,}.")
-st.dataframe(partner_list, hide_index=True, width="stretch", key="pillars_partner_list")
+st.dataframe(
+    partner_list,
+    hide_index=True,
+    width="stretch",
+    key="pillars_partner_list",
+    column_config=ui.count_columns("Projects"),
+)
 st.caption(
     "Partners and funders the publication names (the ILO itself, which runs every project, "
     "is not listed). Projects that name none are not counted here."

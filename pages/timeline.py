@@ -82,13 +82,9 @@ ui.chart_block(
 notes = [
     f"Ongoing projects are counted as active through {as_of_year}, the year the "
     "publication describes.",
-    "Black diamonds: the counts the publication reports for a year (PARDEV's 2014 in-house "
-    "research, all projects), beside the projects this catalogue documents in detail."
-    if comparable
-    else "The publication's per-year counts (3 in 2000, 18 in 2014) are of all its projects "
-    "active in a year, so they are shown only for active projects with no filter but years.",
+    tl.reported_note(reported, comparable=comparable),
 ]
-st.caption(" ".join(notes))
+st.caption(" ".join(note for note in notes if note))
 
 # --- Gantt of project spans -----------------------------------------------------------
 gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
@@ -107,16 +103,18 @@ if note:
     st.info(note, icon=":material/filter_alt:")
 if summary["undated"]:
     st.markdown(f"**Years not reported** ({summary['undated']:,}): not drawn on the time axis.")
-    for row in undated.itertuples():
+    listed = undated.head(scale.UNDATED_LISTED)
+    for row in listed.itertuples():
         st.markdown(
             f"- {formatting.md(row.title)} — {formatting.md(row.pillar)} · "
             f"{formatting.md(row.region)}"
         )
-    if summary["undated"] > len(undated):
-        st.caption(f"… and {summary['undated'] - len(undated):,} more (the first by title).")
+    more = tl.undated_note(summary["undated"], len(listed))
+    if more:
+        st.caption(more)
 hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
-    st.caption(f"{hidden} record(s) without reported years are hidden by the year range.")
+    st.caption(f"{hidden:,} record(s) without reported years are hidden by the year range.")
 
 # --- exchanges ----------------------------------------------------------------------------
 markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)

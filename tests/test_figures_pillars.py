@@ -184,3 +184,45 @@ def test_partner_table_reads_as_words():
     assert table.columns.tolist() == ["Partner", "Type", "Pillars", "Projects", "Project titles"]
     assert table.iloc[0]["Type"] == "UN agency"
     assert table.iloc[0]["Pillars"] == f"{LABEL['employment']}; {LABEL['rights']}"
+
+
+# --- at scale: counts read with thousands separators ----------------------------------------
+
+BIG = pd.DataFrame(
+    {
+        "pillar": ["rights", "employment", "rights"],
+        "region": ["Africa", "Africa", "Americas"],
+        "projects": [51_261, 141_218, 48_960],
+    }
+)
+
+
+def test_pillar_region_counts_have_thousands_separators():
+    fig, _ = pf.pillar_region(BIG)
+    texts = [t for trace in bars(fig) for t in trace.text]
+    assert "51,261" in texts and "141,218" in texts
+    totals = {a.y: a.text for a in fig.layout.annotations}
+    assert totals["Africa"] == "<b>192,479</b>"
+    assert all("%{x:,}" in trace.hovertemplate for trace in bars(fig))
+
+
+def test_facet_bars_counts_have_thousands_separators():
+    frame = pd.DataFrame(
+        {"value": [f"topic {i}" for i in range(1200)], "pillar": "rights",
+         "projects": [97_192 - i for i in range(1200)]}
+    )  # fmt: skip
+    fig, _ = pf.facet_bars(frame, what="Topic", top=15)
+    texts = [a.text for a in fig.layout.annotations]
+    assert "97,192" in texts
+    assert any("The 15 most frequent of 1,200" in t for t in texts)
+    assert all("%{x:,}" in trace.hovertemplate for trace in bars(fig))
+
+
+def test_count_tables_show_thousands_separators_and_keep_numbers():
+    table = pf.crosstab(BIG)
+    styled = formatting.with_separators(table)
+    html = styled.to_html()
+    assert "192,479" in html and "241,439" in html
+    assert styled.data["Total"].tolist() == table["Total"].tolist()  # still numbers
+    small = formatting.with_separators(pf.crosstab(PILLAR_REGION)).to_html()
+    assert ">12<" in small  # small counts read as before

@@ -432,3 +432,53 @@ def test_exchange_dates_and_status_read_as_on_the_exchanges_page():
     assert "June–July 2013" in held.hovertext[0]
     assert held.name == theme.EXCHANGE_STATUS_LABELS["held"]
     assert held.hovertext[0].endswith(theme.EXCHANGE_STATUS_LABELS["held"])
+
+
+# --- at scale: readable axes and a short list of undated projects ------------------------------
+
+
+def year_counts(totals: dict[int, int]) -> pd.DataFrame:
+    """queries.year_counts rows: one pillar and region, `active` projects per year."""
+    return pd.DataFrame(
+        [
+            {"year": y, "pillar": "rights", "region": "Africa", "active": n, "starting": 0}
+            for y, n in totals.items()
+        ]
+    )
+
+
+def test_per_year_counts_at_scale_get_round_ticks_with_separators():
+    # at 1M the ticks read 29.7k, 59.5k, 89.2k… (a step of top / 8)
+    fig, _ = tl.per_year(year_counts({1995 + i: 6_000 * (i + 1) for i in range(36)}))
+    step = fig.layout.yaxis.dtick
+    assert step == 50_000  # 1, 2, 2.5 or 5 times a power of ten
+    assert fig.layout.yaxis.tickformat == ",d"
+    assert all("%{y:,}" in trace.hovertemplate for trace in bar_traces(fig))
+    # years on the shared axis are whole years, every five years over 36 years
+    x_range = tl.shared_range(year_counts({1995: 1, 2030: 1}))
+    fig, _ = tl.per_year(year_counts({1995: 1, 2030: 1}), x_range=x_range)
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.dtick == 5
+    assert fig.layout.xaxis.tick0 == 0 and fig.layout.xaxis.tickmode == "linear"
+
+
+@pytest.mark.parametrize(("top", "step"), [(3, 1), (12, 2), (18, 3), (80, 10), (95, 20)])
+def test_small_counts_keep_their_ticks(top, step):
+    fig, _ = tl.per_year(year_counts({2000: top}))
+    assert fig.layout.yaxis.dtick == step
+
+
+def test_a_long_list_of_undated_projects_is_cut_and_says_how_to_see_others():
+    note = tl.undated_note(30_161, 10)
+    assert note.startswith("… and 30,151 more")
+    assert "first 10 by title" in note and "filters" in note
+    assert tl.undated_note(2, 10) is None and tl.undated_note(10, 10) is None
+
+
+def test_the_reported_counts_note_speaks_only_of_markers_the_chart_can_draw():
+    shown = tl.reported_note(REPORTED, comparable=True)
+    assert shown.startswith("Black diamonds")
+    assert "3 in 2000, 18 in 2014" in tl.reported_note(REPORTED, comparable=False)
+    # a generated warehouse (the 1M one) has no reported counts: no diamonds to explain
+    none = REPORTED.iloc[0:0]
+    assert tl.reported_note(none, comparable=True) is None
+    assert tl.reported_note(none, comparable=False) is None

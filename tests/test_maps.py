@@ -411,3 +411,70 @@ def test_the_legend_names_each_count_pillar_and_role_in_its_colour():
         assert theme.PILLAR_COLOURS[pillar] in legend and theme.PILLAR_SHORT[pillar] in legend
     for role, colour in theme.ROLE_COLOURS.items():
         assert colour in legend and theme.ROLE_LABELS[role] in legend
+
+
+# --- grouped localities (past scale.MAX_LOCALITY_POINTS) -----------------------------------
+
+# Groups as queries.locality_clusters returns them: 0.5° squares next to each other, as
+# the 1M synthetic warehouse has them (its localities lie within a degree of a point).
+CLUSTERS = pd.DataFrame(
+    [(35.25, 31.73, 2530, "PSE", 2), (34.81, 31.72, 1594, "ISR", 2),
+     (35.25, 31.27, 158, "ISR", 1), (12.25, 60.25, 1, "NOR", 1)],
+    columns=["lon", "lat", "localities", "iso3", "countries"],
+).assign(cell=0.5)  # fmt: skip
+METRES_PER_DEGREE = 111_320
+
+
+def test_a_group_disc_never_outgrows_its_square_and_its_area_follows_its_count():
+    rows = layers.cluster_rows(CLUSTERS)
+    for row, cell in zip(rows, CLUSTERS["cell"], strict=True):
+        half_cell = cell / 2 * METRES_PER_DEGREE * math.cos(math.radians(row["lat"]))
+        assert 0 < row["radius"] <= half_cell * 1.0001
+    largest, second = rows[0], rows[1]
+    ratio = (second["radius"] / math.cos(math.radians(second["lat"]))) / (
+        largest["radius"] / math.cos(math.radians(largest["lat"]))
+    )
+    assert ratio == pytest.approx(math.sqrt(1594 / 2530), rel=1e-3)  # area ∝ localities
+    # the deck sizes them in metres (a disc keeps to its square at every zoom), with a
+    # few pixels at least so a small group still shows on the world view
+    deck = decks.world_deck(counts_frame(ISR=3), None, PARTICIPANTS, clusters=CLUSTERS)
+    places = layer(spec_of(deck), decks.LOCALITIES_LAYER)
+    assert places["radiusUnits"] == "meters"
+    assert 1 <= places["radiusMinPixels"] <= 3
+
+
+def test_the_exported_map_sizes_groups_within_their_square_too():
+    fig = export.static_map_figure(counts_frame(ISR=3), None, None, "", clusters=CLUSTERS)
+    (groups,) = [t for t in fig.data if t.legendgroup == "localities"]
+    sizes = list(groups.marker.size)
+    assert max(sizes) <= 6  # 0.5° squares are a few pixels wide on a world map
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_the_legend_of_grouped_localities_shows_groups_not_pillars():
+    legend = layers.legend_html(12, cell=0.5)
+    assert "Locality groups" in legend and "0.5° square" in legend
+    assert layers.CLUSTER_FILL in legend
+    for pillar in theme.PILLAR_ORDER:  # the groups are not coloured by pillar
+        assert theme.PILLAR_COLOURS[pillar] not in legend
+        assert theme.PILLAR_SHORT[pillar] not in legend
+    for role, colour in theme.ROLE_COLOURS.items():  # arcs and rings are still drawn
+        assert colour in legend and theme.ROLE_LABELS[role] in legend
+    assert layers.legend_html(12) == layers.legend_html(12, cell=None)
+
+
+def test_the_exported_map_keys_many_country_counts_to_the_ramp_steps():
+    # At 1M every country has its own count (5,077, 5,096, …): one legend entry each
+    # ran off the image. Many counts get the steps of the page's legend instead.
+    iso3s = [i for i in layers.country_names() if i not in layers.SKIPPED_SHAPES][:40]
+    counts = counts_frame(**{iso3: 100 + 7 * n for n, iso3 in enumerate(iso3s)})
+    fig = export.static_map_figure(counts, None, None, "")
+    shown = [t.name for t in fig.data if t.legendgroup == "countries" and t.showlegend]
+    max_count = 100 + 7 * 39
+    assert shown == [label for label, _ in layers.count_legend(max_count)]
+    drawn = {t.name for t in fig.data if t.legendgroup == "countries" and t.x}
+    assert {f"{100 + 7 * n} projects" for n in range(40)} <= drawn  # every count drawn
+    # a few counts keep one entry each, as before
+    few = export.static_map_figure(counts_frame(BRA=3, KEN=1), None, None, "")
+    names = [t.name for t in few.data if t.legendgroup == "countries" and t.showlegend]
+    assert names == ["No project", "1 project", "3 projects"]

@@ -371,6 +371,9 @@ def test_too_many_localities_are_drawn_in_groups_and_the_page_says_so(monkeypatc
     # the table behind the map lists the groups
     table = [d.value for d in at.dataframe if "layer" in d.value.columns][0]
     assert (table["layer"] == "locality group").sum() == len(groups)
+    # the legend shows the dark groups, not pillar dots the map does not draw
+    (legend,) = [m.value for m in at.markdown if "<b>Countries</b>" in m.value]
+    assert "Locality groups" in legend and "by pillar" not in legend
     # a click on a group focuses its country
     click_map(at, {decks.LOCALITIES_LAYER: [groups[0]]})
     assert at.query_params["country_focus"] == groups[0]["iso3"]
@@ -419,3 +422,47 @@ def test_only_the_most_recent_exchanges_get_arcs(monkeypatch, atlas_warehouse):
     )[0][0]
     assert any(f"of {with_participants} City-to-City exchanges" in i.value for i in at.info)
     assert metrics(at)["City-to-City exchanges drawn"] == "2"
+
+
+def run_as_the_browser(at: AppTest, label: str, key: str = "country_focus") -> str:
+    """Rerun with the focus chooser's value as the browser holds it: the *label* it last
+    showed (Streamlit's selectbox sends its display label back), which it replaces only
+    when the app sends a new value. Returns the label the browser holds afterwards."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    chooser = at.selectbox(key=key)
+    states = WidgetStates()
+    for state in at._tree.get_widget_states().widgets:
+        if state.id == chooser.proto.id:
+            state.string_value = label
+        states.widgets.append(state)
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    proto = at.selectbox(key=key).proto
+    return proto.raw_value if proto.set_value else label
+
+
+def test_a_country_filter_does_not_turn_the_focus_label_into_a_link_value(
+    monkeypatch, atlas_warehouse
+):
+    # The chooser's labels hold counts ("All countries (21 projects)"), which change with
+    # the filters. The browser sends back the label it shows: QA saw "focus country 'All
+    # countries (21 projects)' is not a country code" after the second filter change.
+    at = open_page(monkeypatch, atlas_warehouse)
+    held = at.selectbox(key="country_focus").options[0]
+    for countries in (["Brazil"], ["Brazil", "Philippines"], ["Philippines"]):
+        at.multiselect(key="country").set_value(countries)
+        held = run_as_the_browser(at, held)
+        assert not at.warning, [w.value for w in at.warning]
+        assert at.selectbox(key="country_focus").value == "all"
+        assert url_value(at, "country_focus") is None
+    # a chosen focus stays chosen while the filters change its count
+    at.selectbox(key="country_focus").set_value("PHL").run()
+    held = at.selectbox(key="country_focus").format_func("PHL")
+    for pillar in (["Employment"], ["Employment", "Social protection"], []):
+        at.multiselect(key="pillar").set_value(pillar)
+        held = run_as_the_browser(at, held)
+        assert not at.warning, [w.value for w in at.warning]
+        assert not any("no project under" in i.value for i in at.info)
+        assert at.selectbox(key="country_focus").value == "PHL", pillar
+        assert url_value(at, "country_focus") == "PHL"

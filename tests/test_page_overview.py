@@ -3,6 +3,8 @@ URL, bad URL parameters are noted, a missing or synthetic warehouse says so."""
 
 from __future__ import annotations
 
+import json
+
 from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
 from conftest import quiet
 
@@ -156,3 +158,48 @@ def test_a_long_list_of_stated_counts_is_cut_to_the_largest(monkeypatch, atlas_w
     assert metrics(at)["Projects with stated counts"] == str(
         sql("select count(distinct project_id) from project_counts")[0][0]
     )
+
+
+def test_numbers_in_the_sentence_and_figures_have_thousands_separators():
+    import pandas as pd
+
+    from dashboard.figures.overview import overview_sentence, qualified_text
+
+    reported = pd.DataFrame(
+        [{"dimension": "total", "unit": "projects", "value": 70.0, "qualifier": "more_than"}]
+    )
+    assert "this catalogue documents **1,000,000**" in overview_sentence(reported, 1_000_000, True)
+    big = pd.Series({"value": 1_500_000.0, "qualifier": "about", "unit": "people"})
+    assert qualified_text(big) == "about 1,500,000 people"  # not 1.5e+06
+    assert qualified_text(big.replace(1_500_000.0, 2.5)) == "about 2.5 people"
+
+
+def test_without_reported_figures_the_sentence_says_so():
+    import pandas as pd
+
+    from dashboard.figures.overview import overview_sentence
+
+    none = pd.DataFrame(columns=["dimension", "unit", "value", "qualifier"])
+    sentence = overview_sentence(none, 1_000_000, True)
+    assert "**1,000,000** projects" in sentence
+    assert "no figures reported by the publication" in sentence
+    assert "reports" not in sentence and "Why they differ" not in sentence
+    assert "with the current filters" in overview_sentence(none, 4, False)
+
+
+def test_a_warehouse_without_reported_figures_compares_nothing(monkeypatch, tmp_path):
+    # a generated inventory (etl synth) has no reported figures: the 1M QA warehouse
+    from etl.synth import synthesize
+
+    synthesize(30, tmp_path / "source", seed=3, progress=quiet)
+    build(tmp_path / "source", tmp_path / "wh", synthetic=True, progress=quiet)
+    at = open_page(monkeypatch, tmp_path / "wh")
+    text = markdown_text(at)
+    assert "no figures reported by the publication" in text
+    assert "The publication reports" not in text and "Why they differ" not in text
+    assert not [s for s in at.subheader if "Reported in the publication" in s.value]
+    assert any("No reported figures in this warehouse" in c.value for c in at.caption)
+    assert not [d for d in at.dataframe if "Figure" in d.value.columns]
+    # the stated counts (up to 2,000,000 here) read with thousands separators
+    (counts,) = [d for d in at.dataframe if "What is counted" in d.value.columns]
+    assert json.loads(counts.proto.columns)["Count"]["type_config"]["format"] == "%,d"

@@ -3,6 +3,7 @@ warehouse holds, under filters too, with one colour per pillar; nothing raises."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import apptest_support
@@ -37,9 +38,13 @@ def stacked(spec: dict) -> dict[str, int]:
 
 
 def shown_crosstab(at: AppTest) -> pd.DataFrame:
-    tables = [d.value for d in at.dataframe if "Pillar" in d.value.columns]
-    assert tables, "no cross-tab on the page"
-    return tables[-1].set_index("Pillar")
+    """The cross-tab under the chart: a static table (st.table wraps its headers, so the
+    Total column fits a laptop's width; a data grid cut it off), the same as the chart's
+    Table tab."""
+    (table,) = [t.value for t in at.table if "Pillar" in t.value.columns]
+    tab = [d.value for d in at.dataframe if "Pillar" in d.value.columns]
+    assert tab and tab[-1].equals(table)
+    return table.set_index("Pillar")
 
 
 AFRICA = (
@@ -135,6 +140,9 @@ def test_groups_and_partners_equal_the_warehouse(monkeypatch, atlas_warehouse):
     listed = [d.value for d in at.dataframe if "Partner" in d.value.columns][-1]
     assert sorted(listed["Partner"]) == sorted(partners["partner"])
     assert "UN agency" in set(listed["Type"])
+    # its counts read 1,000,000 at scale (st.dataframe alone shows 1000000)
+    element = [d for d in at.dataframe if "Partner" in d.value.columns][-1]
+    assert json.loads(element.proto.columns)["Projects"]["type_config"]["format"] == "%,d"
 
 
 def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):

@@ -245,6 +245,21 @@ def test_undated_projects_beyond_the_limit_are_counted(monkeypatch, atlas_wareho
     assert any(f"… and {n - 1} more" in c.value for c in at.caption)
 
 
+def test_a_long_list_of_undated_projects_is_cut_to_a_few(monkeypatch, atlas_warehouse):
+    # at 1M: 30,161 projects without years, of which the page listed 60 as bullets
+    monkeypatch.setattr(scale, "UNDATED_LISTED", 1)
+    at = open_page(monkeypatch, atlas_warehouse)
+    (first,) = sql_rows(
+        atlas_warehouse,
+        "select title from projects where start_year is null order by title, project_id limit 1",
+    )
+    n = sql_rows(atlas_warehouse, "select count(*) from projects where start_year is null")[0][0]
+    items = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(items) == 1 and formatting.md(first[0]) in items[0]
+    (note,) = [c.value for c in at.caption if c.value.startswith("… and")]
+    assert note.startswith(f"… and {n - 1} more (the first 1 by title are listed)")
+
+
 def test_only_the_most_recent_exchanges_are_drawn_and_the_page_says_so(
     monkeypatch, atlas_warehouse
 ):

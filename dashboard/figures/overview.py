@@ -39,27 +39,33 @@ def reported_vs_documented(
         x=plain(table["label"]),
         y=table["reported"],
         marker_color=REPORTED_COLOUR,
-        text=table["reported"].map(lambda v: f"{v:g}"),
+        text=table["reported"].map(number_text),
         textposition="outside",
-        hovertemplate="%{x}: %{y} reported<extra></extra>",
+        hovertemplate="%{x}: %{y:,} reported<extra></extra>",
     )
     fig.add_bar(
         name="Documented in this catalogue",
         x=plain(table["label"]),
         y=table["documented"],
         marker_color=DOCUMENTED_COLOUR,
-        text=table["documented"],
+        text=table["documented"].map(number_text),
         textposition="outside",
-        hovertemplate="%{x}: %{y} documented here<extra></extra>",
+        hovertemplate="%{x}: %{y:,} documented here<extra></extra>",
     )
     fig.update_layout(barmode="group", yaxis_title="Projects")
     return base_layout(fig, height=380), table
 
 
+def number_text(value: float) -> str:
+    """A reported or counted number as a reader reads it: 1,500,000 (not 1.5e+06), 2.5."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+
+
 def qualified_text(figure: pd.Series) -> str:
     """'over 70 projects' — the reported value with the publication's own qualifier."""
     word = theme.QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
-    value = f"{float(figure['value']):g}"
+    value = number_text(figure["value"])
     return f"{(word + ' ') if word else ''}{value} {figure['unit']}"
 
 
@@ -69,7 +75,14 @@ def qualified(figure: pd.Series) -> str:
 
 
 def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:
-    """One plain sentence on reported vs documented, and why they differ."""
+    """One plain sentence on reported vs documented, and why they differ — or, for a
+    warehouse without the publication's figures (a generated one), that there are none."""
+    if reported.empty:
+        scope = "" if unfiltered else " with the current filters"
+        return (
+            "This warehouse holds no figures reported by the publication, so there is "
+            f"nothing to compare; it documents **{documented:,}** projects{scope}."
+        )
     totals = reported[(reported["dimension"] == "total") & (reported["unit"] == "projects")]
     head = (
         f"The publication reports {qualified(totals.iloc[0])} with local authorities"
@@ -82,7 +95,7 @@ def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool)
         else "with the current filters, this catalogue documents"
     )
     return (
-        f"{head}; {scope} **{documented}**. Why they differ: the publication's figures come "
+        f"{head}; {scope} **{documented:,}**. Why they differ: the publication's figures come "
         "from PARDEV's 2014 in-house inventory, while the publication — and so this catalogue — "
         "describes only a selection of those projects in detail. Reported figures are shown "
         "as published (for all regions and years), never padded."

@@ -96,11 +96,11 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             x=part.astype(int).to_list(),
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
-            text=part.astype(int).to_list(),
+            text=[f"{n:,}" for n in part.astype(int)],
             textposition="inside",
             insidetextanchor="middle",
             textfont={"size": 15},
-            hovertemplate=f"%{{y}}<br>{name}: %{{x}} project(s)<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
         )
     totals = frame.groupby("region")["projects"].sum().reindex(regions)
     fig.update_layout(barmode="stack", xaxis_title="Projects")
@@ -118,7 +118,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             {
                 "x": total,
                 "y": inert.plotly(region),
-                "text": f"<b>{int(total)}</b>",
+                "text": f"<b>{int(total):,}</b>",
                 "xanchor": "left",
                 "xshift": 6,
                 "showarrow": False,
@@ -183,7 +183,7 @@ def facet_bars(
             marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
             marker_line={"width": 1, "color": "white"},
             customdata=[[text] for text in plain(keep[what])],
-            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x}} project(s)<extra></extra>",
+            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
         )
     add_annotations(
         fig,
@@ -191,7 +191,7 @@ def facet_bars(
             {
                 "x": total,
                 "y": label,
-                "text": str(int(total)),
+                "text": f"{int(total):,}",
                 "xanchor": "left",
                 "xshift": 5,
                 "showarrow": False,
@@ -214,7 +214,8 @@ def facet_bars(
     height = max(240, 150 + ROW_PX * len(shown))
     if len(shown) < len(wide):
         fig.add_annotation(
-            text=f"The {len(shown)} most frequent of {len(wide)} — all of them in the Table tab",
+            text=f"The {len(shown):,} most frequent of {len(wide):,} — all of them in the "
+            "Table tab",
             xref="paper",
             yref="paper",
             x=0,

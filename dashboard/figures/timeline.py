@@ -239,7 +239,7 @@ def per_year(
             y=by_series[name].to_list(),
             marker_color=colours.get(name, "#BBBBBB"),
             marker_line={"width": 0.5, "color": "white"},
-            hovertemplate=f"{shown_name}<br>%{{x}}: %{{y}} project(s) {verb}<extra></extra>",
+            hovertemplate=f"{shown_name}<br>%{{x}}: %{{y:,}} project(s) {verb}<extra></extra>",
         )
     if not reported_rows.empty:
         hover = [
@@ -280,9 +280,44 @@ def per_year(
         automargin=False,
         title_standoff=12,
         tick0=0,
-        dtick=max(1, math.ceil(top / 8)),  # whole projects: no 0.5 ticks
+        dtick=count_step(top),
+        tickformat=",d",
     )
     return _on_time_axis(fig, height=430, x_range=x_range), table
+
+
+def reported_note(reported: pd.DataFrame | None, *, comparable: bool) -> str | None:
+    """What the per-year chart says of the publication's per-year counts: the black
+    diamonds when it draws them, else why not; None when the warehouse has none (a
+    generated one), so there is nothing to explain."""
+    rows = _reported_years(reported)
+    if rows.empty:
+        return None
+    if comparable:
+        return (
+            "Black diamonds: the counts the publication reports for a year (PARDEV's 2014 "
+            "in-house research, all projects), beside the projects this catalogue documents "
+            "in detail."
+        )
+    stated = ", ".join(
+        f"{formatting.count_text(v, q)} in {y}"
+        for y, v, q in zip(rows["year"], rows["value"], rows["qualifier"], strict=True)
+    )
+    return (
+        f"The publication's per-year counts ({stated}) are of all its projects active in a "
+        "year, so they are shown only for active projects with no filter but years."
+    )
+
+
+def count_step(top: float, ticks: int = 8) -> int:
+    """The step between the count axis's ticks: whole projects (no 0.5), about `ticks`
+    of them; past 10, a round step (1, 2, 2.5 or 5 times a power of ten: 50,000, not
+    the 29,734 that reads 29.7k, 59.5k… at a million projects)."""
+    raw = max(1, math.ceil(top / ticks))
+    if raw <= 10:
+        return raw
+    power = 10 ** math.floor(math.log10(raw))
+    return next(int(m * power) for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 # --- the Gantt of project spans ---------------------------------------------------------
@@ -419,6 +454,18 @@ def gantt_note(drawn: int, dated: int) -> str | None:
         f"reported years: {hidden:,} more are not drawn.** Narrow the selection with the "
         "filters in the sidebar (region, country, pillar, topic, years, search…) to see "
         "others; the Projects page lists every project."
+    )
+
+
+def undated_note(undated: int, listed: int) -> str | None:
+    """What the list of projects without years leaves out when it lists `listed` of
+    `undated`, and how to see others; None when it lists them all."""
+    if undated <= listed:
+        return None
+    return (
+        f"… and {undated - listed:,} more (the first {listed:,} by title are listed). "
+        "Narrow the selection with the filters in the sidebar to list others; the "
+        "Projects page lists every project."
     )
 
 

@@ -49,6 +49,7 @@ EXCHANGE_CITIES_LAYER = "exchange-cities"
 HIGHLIGHT = [255, 255, 255, 90]
 HOVER_COLOUR = [255, 200, 0, 255]
 WORLD_VIEW = {"latitude": 20.0, "longitude": 5.0, "zoom": 0.7}
+GROUP_MIN_PIXELS = 2.5  # a group of localities is never drawn smaller (radius)
 
 TOOLTIP_STYLE = {
     "backgroundColor": "#FFFFFF",
@@ -99,8 +100,10 @@ def _points_layer(
     line_width: float,
     radius: float | str,
     highlight: list[int],
+    **sizing: Any,
 ) -> pdk.Layer:
-    """Round points sized in pixels; `fill`/`line`/`radius` are a value or a row field."""
+    """Round points sized in pixels (unless `sizing` says otherwise, e.g. metres with a
+    least size in pixels); `fill`/`line`/`radius` are a value or a row field."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=tooltip_rows(rows),
@@ -109,7 +112,7 @@ def _points_layer(
         get_fill_color=fill,
         get_line_color=line,
         get_radius=radius,
-        radius_units="'pixels'",
+        **({"radius_units": "'pixels'"} | sizing),
         stroked=True,
         filled=True,
         line_width_units="'pixels'",
@@ -134,8 +137,9 @@ def _localities_layer(rows: list[dict], *, radius: float = 6.5) -> pdk.Layer:
 
 
 def _clusters_layer(rows: list[dict]) -> pdk.Layer:
-    """Groups of localities: neutral discs sized by their number of localities (same
-    layer id as the localities, so a click on one focuses its country)."""
+    """Groups of localities: neutral discs sized in metres within their square
+    (layers.cluster_radius), a few pixels at least so each shows on the world view;
+    same layer id as the localities, so a click on one focuses its country."""
     return _points_layer(
         rows,
         layer_id=LOCALITIES_LAYER,
@@ -144,6 +148,8 @@ def _clusters_layer(rows: list[dict]) -> pdk.Layer:
         line_width=1.0,
         radius="radius",
         highlight=HIGHLIGHT,
+        radius_units="'meters'",
+        radius_min_pixels=GROUP_MIN_PIXELS,
     )
 
 

@@ -24,6 +24,7 @@ from dashboard.maps.layers import (
     cluster_rows,
     coords,
     count_colour,
+    count_legend,
     country_names,
     exchange_city_rows,
     label_points,
@@ -33,6 +34,10 @@ from dashboard.maps.layers import (
     plural,
     role_colour,
 )
+
+# On the 1920×1080 export the map's 351° of longitude take about 1,600 pixels.
+PX_PER_DEGREE = 4.5
+GROUP_MIN_SIZE = 3  # pixels across: the least a group of localities is drawn
 
 TABLE_COLUMNS = [
     "layer", "name", "iso3", "projects", "pillar", "role", "lat", "lon", "location",
@@ -65,7 +70,8 @@ def _curve(a: Sequence[float], b: Sequence[float], steps: int = 24) -> tuple[lis
 
 def _add_countries(fig: go.Figure, features: list[dict], *, legend: bool) -> None:
     """One filled trace per project count (polygons merged), no-project countries first
-    so enclaves with projects are drawn on top."""
+    so enclaves with projects are drawn on top. Past a few counts (at scale each country
+    has its own) the legend shows the ramp's steps, as the page's legend does."""
     max_count = max((f["properties"]["count"] for f in features), default=0)
     by_count: dict[int, tuple[list, list]] = {}
     for feature in features:
@@ -73,23 +79,37 @@ def _add_countries(fig: go.Figure, features: list[dict], *, legend: bool) -> Non
         for ring in _rings(feature["geometry"]):
             xs.extend([p[0] for p in ring] + [None])
             ys.extend([p[1] for p in ring] + [None])
+    steps = count_legend(max_count)
+    keyed = legend and len(by_count) > len(steps)
     for count in sorted(by_count):
-        xs, ys = by_count[count]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=count_colour(count, max_count),
-                line={"color": BORDER, "width": 0.5},
-                hoverinfo="skip",
-                name=plural(count, "project") if count else "No project",
-                legendgroup="countries",
-                legendgrouptitle={"text": "Projects per country"} if count == 0 else None,
-                showlegend=legend,
-            )
+        label = plural(count, "project") if count else "No project"
+        colour = count_colour(count, max_count)
+        _add_fill(fig, by_count[count], colour, label, legend and not keyed, titled=count == 0)
+    if keyed:
+        for n, (label, colour) in enumerate(steps):
+            _add_fill(fig, ([None], [None]), colour, label, True, titled=n == 0)
+
+
+def _add_fill(
+    fig: go.Figure, xy: tuple[list, list], colour: str, name: str, legend: bool, *, titled: bool
+) -> None:
+    """A filled country trace (or, with no points, a legend entry alone); `titled`: it
+    carries the legend group's title."""
+    fig.add_trace(
+        go.Scatter(
+            x=xy[0],
+            y=xy[1],
+            mode="lines",
+            fill="toself",
+            fillcolor=colour,
+            line={"color": BORDER, "width": 0.5},
+            hoverinfo="skip",
+            name=name,
+            legendgroup="countries",
+            legendgrouptitle={"text": "Projects per country"} if titled else None,
+            showlegend=legend,
         )
+    )
 
 
 def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> None:
@@ -164,7 +184,8 @@ def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> N
 
 
 def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
-    """Groups of localities (too many to draw one by one), sized by their number."""
+    """Groups of localities (too many to draw one by one): the area by their number,
+    the largest filling its square, as on the page's map (layers.cluster_radius)."""
     rows = cluster_rows(clusters, names)
     if not rows:
         return
@@ -174,14 +195,14 @@ def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
             y=[r["lat"] for r in rows],
             mode="markers",
             marker={
-                "size": [2 * r["radius"] for r in rows],
+                "size": [max(GROUP_MIN_SIZE, 2 * r["radius_deg"] * PX_PER_DEGREE) for r in rows],
                 "color": CLUSTER_FILL,
-                "opacity": 0.8,
-                "line": {"color": "white", "width": 1},
+                "opacity": 0.9,
+                "line": {"color": "white", "width": 0.5},
             },
             text=[inert.plotly(r["name"]) for r in rows],
             hoverinfo="text",
-            name="Localities (grouped)",
+            name=f"Groups in {float(clusters['cell'].iloc[0]):g}° squares (area: localities)",
             legendgroup="localities",
             legendgrouptitle={"text": "Localities"},
         )
@@ -210,6 +231,7 @@ def static_map_figure(
         _add_localities(fig, localities, names)
     else:
         _add_clusters(fig, clusters, names)
+        fig.update_layout(legend_itemsizing="constant")  # a group's legend dot, not its size
     fig.update_layout(
         title={"text": inert.plotly(title)} if title else None,
         height=620,

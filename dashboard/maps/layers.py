@@ -34,7 +34,8 @@ COUNTRIES_GEOJSON = ROOT / "data" / "reference" / "countries.geojson"
 SKIPPED_SHAPES = frozenset({"ATA"})
 
 NO_PROJECT_FILL = "#E4E4E4"
-CLUSTER_FILL = "#4D4D4D"  # a group of localities mixes pillars: one neutral colour
+CLUSTER_FILL = "#333333"  # a group of localities mixes pillars: one neutral colour
+METRES_PER_DEGREE = 111_320  # of longitude at the equator
 BORDER = "#FFFFFF"
 FOCUS_LINE = "#222222"
 # Sequential and colour-blind safe: one desaturated blue ("steel") hue, light to dark, so
@@ -290,8 +291,9 @@ def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None)
                 "place": f"group of {n:,}",
                 "iso3": iso3,
                 "pillar": "",
-                "colour": rgba(CLUSTER_FILL, 210),
-                "radius": round(4 + 14 * math.sqrt(n / largest), 1),
+                "colour": rgba(CLUSTER_FILL, 230),
+                "radius": cluster_radius(n, largest, float(row["cell"]), point[1]),
+                "radius_deg": float(row["cell"]) / 2 * math.sqrt(n / largest),
                 "projects": f"A group: localities within a {float(row['cell']):g}° square",
                 "title": "Narrow the filters (a country, a region…) to see each place.",
                 "project_ids": [],
@@ -301,15 +303,32 @@ def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None)
     return rows
 
 
+def cluster_radius(n: int, largest: int, cell: float, lat: float) -> float:
+    """A group's disc radius in metres. Its area follows its number of localities
+    (square root), and the largest group's disc just fills its square, so discs keep
+    to their own cells at every zoom instead of swamping their neighbours."""
+    half_cell = cell / 2 * METRES_PER_DEGREE * math.cos(math.radians(lat))
+    return round(half_cell * math.sqrt(n / largest), 1)
+
+
 def cluster_caption(clusters: pd.DataFrame, located: int) -> str:
     """What the map shows when it groups localities, and how to see each place."""
-    cell = float(clusters["cell"].iloc[0]) if not clusters.empty else 0.0
+    cell = cluster_cell(clusters) or 0.0
     return (
         f"**{located:,} localities with coordinates are more than the map draws one by one "
-        f"({scale.MAX_LOCALITY_POINTS:,}):** grey circles group them in {cell:g}° squares — "
-        f"{len(clusters):,} groups, each sized by its number of localities (hover for it). "
+        f"({scale.MAX_LOCALITY_POINTS:,}):** dark discs group them in {cell:g}° squares — "
+        f"{len(clusters):,} groups; a disc's area follows its number of localities (hover "
+        "for it) and stays within its square: zoom in to compare them. "
         "Narrow the filters (a country, a region, a pillar…) to see each place."
     )
+
+
+def cluster_cell(clusters: pd.DataFrame | None) -> float | None:
+    """The size in degrees of the squares grouping the localities; None when the map
+    draws each locality (no groups)."""
+    if clusters is None or clusters.empty:
+        return None
+    return float(clusters["cell"].iloc[0])
 
 
 def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
@@ -514,8 +533,9 @@ def choropleth_features(
     return features
 
 
-def legend_html(max_count: int) -> str:
-    """The legend under the world map: the count ramp, pillar dots and role rings
+def legend_html(max_count: int, cell: float | None = None) -> str:
+    """The legend under the world map: the count ramp, pillar dots (or, when `cell` is
+    given, the dark discs of grouped localities, which carry no pillar) and role rings
     (HTML; labels escaped)."""
     swatch = "display:inline-block;vertical-align:middle;margin:0 4px 0 10px"
     ramp = "".join(
@@ -536,8 +556,22 @@ def legend_html(max_count: int) -> str:
     return (
         "<div style='line-height:1.9;font-size:0.95rem'>"
         f"<div><b>Countries</b> — projects in this view:{ramp}</div>"
-        f"<div><b>Localities</b> (filled dots) by pillar:{pillars}</div>"
-        f"<div><b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city "
+        + (
+            f"<div><b>Localities</b> (filled dots) by pillar:{pillars}</div>"
+            if cell is None
+            else _groups_legend(swatch, cell)
+        )
+        + f"<div><b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city "
         "(dark end) to each participant; a participant whose city the source does not "
         "name is drawn at its country.</div></div>"
+    )
+
+
+def _groups_legend(swatch: str, cell: float) -> str:
+    """The legend line of grouped localities: what a dark disc is and what its size says."""
+    return (
+        f"<div><b>Locality groups</b> (dark discs<span style='{swatch};width:12px;"
+        f"height:12px;border-radius:50%;background:{CLUSTER_FILL}'></span>): the "
+        f"localities within a {cell:g}° square, the disc's area by their number; no pillar "
+        "colour, as a group mixes pillars. Zoom in to compare the discs.</div>"
     )

@@ -5,7 +5,8 @@
   captions, the "does not apply" note, presentation mode, the link builder (`urls()`);
 - `blocks`: chart blocks (Chart / Table / Sources / Download), downloads, empty states;
 - `pickers`: choosers whose choice lives in the URL as a code or an id;
-- `shell`: the page app.py is running, and the guard for deep links on a fresh server.
+- `shell`: the page app.py is running, and the guard for deep links on a fresh server;
+- `tables`: tables' counts with thousands separators.
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
@@ -35,12 +36,14 @@ from dashboard.ui.sidebar import (
     sidebar_filters,
     urls,
 )
+from dashboard.ui.tables import count_columns
 
 __all__ = [
     "PLOTLY_CONFIG",
     "chart_block",
     "clear_filters",
     "code_picker",
+    "count_columns",
     "current_filters",
     "current_page",
     "downloads",

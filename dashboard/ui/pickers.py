@@ -107,6 +107,7 @@ def code_picker(
     elif st.session_state[param] not in options:
         dropped = st.session_state[param]
         st.session_state[param] = options[0]
+    _resend_when_relabelled(param, [format_func(option) for option in options])
     chosen = widget(label, options, format_func=format_func, key=param, help=help, **widget_args)
     if chosen is None or chosen == options[0]:
         chosen = options[0]
@@ -115,3 +116,18 @@ def code_picker(
     elif st.query_params.get(param) != chosen:
         st.query_params[param] = chosen
     return chosen, dropped
+
+
+def _resend_when_relabelled(param: str, labels: list[str]) -> None:
+    """When the options' labels changed since the last run (the Map's hold counts that
+    follow the filters), send the choice again so the browser holds its new label.
+
+    The browser sends a selectbox's choice back as the label it shows; Streamlit reads
+    it with the previous run's labels, and does not tell the browser when only the
+    labels changed. Left alone, the label of two runs ago comes back as the value
+    ("All countries (21 projects)") and reads as a link's unknown code.
+    """
+    labels_key = f"_{param}_labels"
+    if st.session_state.get(labels_key, labels) != labels:
+        st.session_state[param] = st.session_state[param]
+    st.session_state[labels_key] = labels
