@@ -482,3 +482,12 @@ def with_separators(frame: pd.DataFrame) -> Styler:
     Styler shows other numbers with six decimals."""
     counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
     return frame.style.format("{:,}", subset=counts, na_rep=NOT_REPORTED).hide(axis="index")
+
+
+def as_of_md(meta: Mapping[str, Any]) -> str:
+    """The warehouse's as-of year for markdown, with the catalogue's note on it when it
+    has one ('2015 — the year the publication describes'); a generated warehouse has
+    none, and a bare dash then read as something missing."""
+    year = md(meta.get("as_of_year"), "?")
+    note = text(meta.get("catalogue_as_of_year_note"), "")
+    return f"{year} — {md(note)}" if note else year
