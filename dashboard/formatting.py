@@ -482,3 +482,31 @@ def with_separators(frame: pd.DataFrame) -> Styler:
     Styler shows other numbers with six decimals."""
     counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
     return frame.style.format("{:,}", subset=counts, na_rep=NOT_REPORTED).hide(axis="index")
+
+
+def as_of_md(meta: Mapping[str, Any]) -> str:
+    """The warehouse's as-of year for markdown, with the catalogue's note on it when it
+    has one ('2015 — the year the publication describes'); a generated warehouse has
+    none, and a bare dash then read as something missing."""
+    year = md(meta.get("as_of_year"), "?")
+    note = text(meta.get("catalogue_as_of_year_note"), "")
+    return f"{year} — {md(note)}" if note else year
+
+
+METRIC_CHARS = 11  # what a quarter-width metric tile shows before cutting the value
+
+
+def part_metric(label: str, part: int, total: int) -> tuple[str, str]:
+    """(label, value) of a metric tile for `part` of `total`: '50 of 55' while it fits
+    the tile, else the total moves to the label ('Localities plotted (of 1,433,496)',
+    '932,873'), so no digit is cut."""
+    value = f"{part:,} of {total:,}"
+    if len(value) <= METRIC_CHARS:
+        return label, value
+    return f"{label} (of {total:,})", f"{part:,}"
+
+
+def cut_list(names: Sequence[str], limit: int) -> str:
+    """'a, b, c' — or past `limit` names, the first `limit` and 'and 50 more'."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"

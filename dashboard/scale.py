@@ -29,6 +29,8 @@ MAX_LOCALITY_POINTS = 2000
 MAP_LIST_ROWS = 200
 UNLOCATED_ROWS = 1000
 TOOLTIP_TITLES = 20
+# Map: countries named as too small to draw at the map's scale (beyond: the count).
+TOO_SMALL_LISTED = 20
 
 # Overview: the stated counts listed (the largest); all of them are counted.
 COUNT_ROWS = 1000

@@ -94,8 +94,7 @@ with left:
     st.markdown(
         f"- **Source:** {formatting.md(meta.get('catalogue_source'), 'not recorded')}\n"
         f"- **Curation:** {formatting.md(meta.get('catalogue_curation'), 'not recorded')}\n"
-        f"- **As of:** {formatting.md(meta.get('as_of_year'), '?')} — "
-        f"{formatting.md(meta.get('catalogue_as_of_year_note'), '')}\n"
+        f"- **As of:** {formatting.as_of_md(meta)}\n"
         "- **Coordinates:** GeoNames (CC-BY) via each place's GeoNames id; administrative "
         "areas at their seat.\n"
         "- **Countries and regions:** ISO 3166 (pycountry), UN M49 + the ILO rule for Arab "
@@ -112,17 +111,27 @@ st.header("Coverage")
 filters = ui.current_filters()
 ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
 reported = ui.load(queries.reported_figures)
-figure, table = reported_vs_documented(
-    reported, ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
-)
-ui.chart_block(
-    title="What the catalogue documents against the reported figures",
-    key="data_coverage",
-    figure=figure,
-    data=table,
-)
+if reported.empty:  # a generated warehouse: nothing to compare
+    st.caption(
+        "No reported figures in this warehouse: the publication's figures, and the "
+        "comparison with them, come with the curated catalogue (`python -m etl build`)."
+    )
+else:
+    figure, table = reported_vs_documented(
+        reported, ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
+    )
+    ui.chart_block(
+        title="What the catalogue documents against the reported figures",
+        key="data_coverage",
+        figure=figure,
+        data=table,
+    )
 counts = ui.load(queries.table_counts)
-st.dataframe(counts.rename(columns={"table_name": "table"}), hide_index=True)
+st.dataframe(
+    counts.rename(columns={"table_name": "table"}),
+    hide_index=True,
+    column_config=ui.count_columns("rows"),
+)
 
 st.header("Data dictionary")
 docs = readme_dictionary()

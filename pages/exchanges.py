@@ -39,7 +39,7 @@ else:
     cols[2].metric(
         "Countries involved",
         f"{summary['countries']:,}",
-        help="Host and participating countries of the exchanges shown.",
+        help="Host and participating countries of the exchanges that match the filters.",
     )
     planned = summary["planned"]
     cols[3].metric("Held / planned", f"{summary['exchanges'] - planned:,} / {planned:,}")
@@ -85,11 +85,7 @@ else:
         figure=in_time,
         data=in_time_table,
     )
-    st.caption(
-        "One row per exchange. Filled circles: held; open diamonds: planned. A pale bar "
-        "spans the dates when the source gives only a month or a year; dotted arrows join "
-        "a follow-up to the exchange it follows."
-    )
+    st.caption(fx.in_time_caption(len(exchanges), summary["exchanges"]))
 
     # --- who took part in which -------------------------------------------------------------
     matrix_figure, matrix = fx.participation_matrix(participants, exchanges)
@@ -99,11 +95,7 @@ else:
         figure=matrix_figure,
         data=matrix,
     )
-    st.caption(
-        "Countries (by region) × exchanges (in date order); the cell gives the country's "
-        "role. “+” means it also took part in another role (e.g. the host city and other "
-        "cities of the same country)."
-    )
+    st.caption(fx.matrix_caption(len(exchanges), summary["exchanges"]))
 
 # --- details of one exchange ----------------------------------------------------------------
 index = ui.load(queries.exchange_index)
@@ -133,6 +125,9 @@ chosen = ui.record_picker(
     exists=_exists,
     help="Choose an exchange to see its host, participants, topics and outcome.",
 )
+more = fx.picker_note(len(exchanges), summary["exchanges"])
+if more:
+    st.caption(more)
 if chosen is None:
     st.stop()
 exchange = ui.load(queries.exchange_by_id, chosen).iloc[0].to_dict()

@@ -83,8 +83,7 @@ def on_map_select(map_key: str) -> None:
 cols = st.columns(4)
 cols[0].metric("Countries with projects", len(counts))
 cols[1].metric(
-    "Localities plotted",
-    f"{summary['located']:,} of {summary['localities']:,}",
+    *formatting.part_metric("Localities plotted", summary["located"], summary["localities"]),
     help="Localities with coordinates from GeoNames. The others are listed below as "
     "“location not reported” — never drawn at 0,0.",
 )
@@ -201,7 +200,7 @@ with map_col:
     if missing_shapes:
         st.caption(
             "Too small to draw at this scale (counted, not shaded): "
-            + formatting.md(", ".join(missing_shapes))
+            + formatting.md(formatting.cut_list(missing_shapes, scale.TOO_SMALL_LISTED))
             + "."
         )
 

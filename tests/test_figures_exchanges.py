@@ -177,3 +177,40 @@ def test_network_figure_draws_arcs_over_plain_country_shapes():
         "No City-to-City exchange"
         in fx.network_figure(participants.iloc[0:0]).layout.annotations[0].text
     )
+
+
+# --- at scale: the charts say what part of the exchanges they show -------------------------
+
+
+def test_captions_say_what_part_the_charts_show_and_how_to_see_others():
+    for caption in (fx.in_time_caption(60, 5_000), fx.matrix_caption(60, 5_000)):
+        assert "the 60 most recent of 5,000 exchanges" in caption
+        assert "narrow the filters in the sidebar" in caption
+    # all of them shown (the curated catalogue): the captions as they were
+    assert fx.in_time_caption(11, 11).startswith("One row per exchange. Filled circles")
+    assert fx.matrix_caption(11, 11).startswith("Countries (by region) × exchanges (in date")
+
+
+def test_the_chooser_says_it_lists_only_the_most_recent():
+    note = fx.picker_note(60, 5_000)
+    assert "60 most recent of 5,000" in note and "narrow the filters" in note
+    assert "?exchange=" in note
+    assert fx.picker_note(11, 11) is None
+
+
+def test_a_wide_matrix_leaves_its_cells_unlabelled():
+    # 60 exchanges: cells about 10 px wide, where "Participant" spilled over its neighbours
+    many = pd.concat(
+        [_exchanges().assign(exchange_id=lambda d, i=i: d["exchange_id"] + f"-{i}",
+                             year=lambda d, i=i: d["year"] + i) for i in range(8)]
+    )  # fmt: skip
+    participants = pd.DataFrame(
+        {"exchange_id": many["exchange_id"], "iso3": "MOZ", "country": "Mozambique",
+         "region": "Africa", "city": None, "role": "participant"}
+    )  # fmt: skip
+    fig, table = fx.participation_matrix(participants, many)
+    assert len(table.columns) - 2 == 32 > fx.LABELLED_COLUMNS
+    assert fig.data[0].texttemplate == ""  # colour and hover carry the role
+    assert fig.data[0].customdata[0][0] == "Participant"
+    few, _ = fx.participation_matrix(participants.iloc[:4], many.iloc[:4])
+    assert few.data[0].texttemplate == "%{text}"

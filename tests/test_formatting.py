@@ -304,3 +304,26 @@ def test_role_chips_name_every_role_in_its_colour():
     chips = formatting.role_chips()
     for role in formatting.ROLE_PRIORITY:
         assert theme.ROLE_LABELS[role] in chips and theme.ROLE_COLOURS[role] in chips
+
+
+# --- at scale -----------------------------------------------------------------------------
+
+
+def test_a_part_of_a_total_fits_a_metric_tile():
+    # a quarter-width tile showed "932,873 of 1,43…"
+    assert formatting.part_metric("Localities plotted", 50, 55) == (
+        "Localities plotted",
+        "50 of 55",
+    )
+    assert formatting.part_metric("Localities plotted", 932_873, 1_433_496) == (
+        "Localities plotted (of 1,433,496)",
+        "932,873",
+    )
+
+
+def test_a_long_list_of_names_is_cut_with_a_count():
+    names = [f"Island {i}" for i in range(70)]
+    shown = formatting.cut_list(names, 20)
+    assert shown.startswith("Island 0, Island 1") and shown.endswith("and 50 more")
+    assert "Island 18, Island 19 and 50 more" in shown and "Island 20" not in shown
+    assert formatting.cut_list(["Tuvalu", "Nauru"], 20) == "Tuvalu, Nauru"

@@ -205,6 +205,12 @@ def test_only_the_most_recent_exchanges_are_drawn_all_are_counted(open_page, sql
     assert sorted(picker.options) == sorted(picker.format_func(r[0]) for r in newest)
     assert any(f"The 3 most recent of {total} City-to-City exchanges are shown" in i.value
                for i in at.info)  # fmt: skip
+    # and each chart, and the chooser, say it where they are (QA saw 60 of 5,000 unexplained)
+    part = f"the 3 most recent of {total} exchanges"
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(f"One row for each of {part}") for c in captions)
+    assert any(c.startswith(f"Countries (by region) × {part}") for c in captions)
+    assert any(f"The list holds the 3 most recent of {total} exchanges" in c for c in captions)
 
 
 def test_a_linked_exchange_not_shown_is_not_outside_the_filters(open_page, monkeypatch):

@@ -22,6 +22,10 @@ RANGE_COLOUR = "#C9C9DD"
 FOLLOW_COLOUR = "#777777"
 ROW_HEIGHT = 38
 TICK_FONT = {"size": 14, "color": "#333333"}  # readable on a projector, whatever the theme
+# The participation matrix names the role in each cell up to this many exchanges (columns);
+# beyond, cells are too narrow for a word: colour and hover carry the role.
+LABELLED_COLUMNS = 20
+NARROW = "narrow the filters in the sidebar to see others"
 
 
 def _ordered(exchanges: pd.DataFrame) -> pd.DataFrame:
@@ -330,7 +334,7 @@ def participation_matrix(
             y=plain(table["Country"]),
             text=texts,
             customdata=hovers,
-            texttemplate="%{text}",
+            texttemplate="%{text}" if len(columns) <= LABELLED_COLUMNS else "",
             textfont={"size": 13},
             colorscale=colourscale,
             zmin=-0.5,
@@ -364,3 +368,44 @@ def network_figure(participants: pd.DataFrame) -> go.Figure:
     if participants.empty:
         return empty_figure("No City-to-City exchange matches the current filters.")
     return static_map_figure(None, None, participants, "")
+
+
+# --- what part of the exchanges the page shows (scale.EXCHANGES_SHOWN) ------------------
+
+
+def _part(shown: int, total: int) -> str | None:
+    """'the 60 most recent of 5,000 exchanges', or None when all of them are shown."""
+    return None if total <= shown else f"the {shown:,} most recent of {total:,} exchanges"
+
+
+def in_time_caption(shown: int, total: int) -> str:
+    """The caption under 'The exchanges in time', saying what part it shows."""
+    part = _part(shown, total)
+    rows = f"One row for each of {part} ({NARROW})." if part else "One row per exchange."
+    return (
+        f"{rows} Filled circles: held; open diamonds: planned. A pale bar spans the dates "
+        "when the source gives only a month or a year; dotted arrows join a follow-up to "
+        "the exchange it follows."
+    )
+
+
+def matrix_caption(shown: int, total: int) -> str:
+    """The caption under the participation matrix, saying what part it shows."""
+    part = _part(shown, total)
+    columns = f"{part} (in date order; {NARROW})" if part else "exchanges (in date order)"
+    return (
+        f"Countries (by region) × {columns}; the cell gives the country's role. “+” means it "
+        "also took part in another role (e.g. the host city and other cities of the same "
+        "country)."
+    )
+
+
+def picker_note(shown: int, total: int) -> str | None:
+    """Under the exchange chooser when it lists only the exchanges shown above."""
+    if total <= shown:
+        return None
+    return (
+        f"The list holds the {shown:,} most recent of {total:,} exchanges: narrow the filters "
+        "to choose among the others. An exchange's own link (…/exchanges?exchange=<id>) "
+        "opens any of them."
+    )
