@@ -4,6 +4,7 @@ behind it out."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -329,11 +330,13 @@ def participation_matrix(
         colourscale += [[i / n, colour], [(i + 1) / n, colour]]
     fig = go.Figure(
         go.Heatmap(
-            z=z,
+            # object arrays: the same JSON as lists, but Plotly checks them at once
+            # instead of cell by cell (0.5 s for 200 countries × 60 exchanges)
+            z=np.array(z, dtype=object),
             x=plain(columns),
             y=plain(table["Country"]),
-            text=texts,
-            customdata=hovers,
+            text=np.array(texts, dtype=object),
+            customdata=np.array(hovers, dtype=object),
             texttemplate="%{text}" if len(columns) <= LABELLED_COLUMNS else "",
             textfont={"size": 13},
             colorscale=colourscale,
