@@ -110,7 +110,7 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f"""
         select {_PROJECT_DETAILS}
         from projects p where {_kept("p.project_id", f)}
-        order by p.start_year nulls last, p.title
+        order by {next(iter(PROJECT_SORTS.values()))[1]}
         """,
     )
 
@@ -135,17 +135,32 @@ _PILLAR_RANK = (
     + " ".join(f"when '{code}' then {i}" for i, code in enumerate(theme.PILLAR_ORDER))
     + " end"
 )
+
+
+def _as_read(column: str) -> str:
+    """Text in the order a reader expects: case and accents ignored ("apprenticeship"
+    before "Zambia", "Égypte" among the E's), not byte order (all capitals first, accented
+    letters after "z")."""
+    return f"{column} collate nocase.noaccent"
+
+
 # The orders the Projects table can be sorted in: URL code → (label, ORDER BY on `p`).
 # The first is the default (and the order of `projects`); the project id breaks ties, so
 # pages never overlap.
 PROJECT_SORTS: dict[str, tuple[str, str]] = {
-    "start": ("Start year, earliest first", "p.start_year nulls last, p.title"),
-    "start_desc": ("Start year, latest first", "p.start_year desc nulls last, p.title"),
-    "title": ("Title, A–Z", "p.title"),
-    "title_desc": ("Title, Z–A", "p.title desc"),
-    "countries": ("Countries, A–Z", "p.countries nulls last, p.title"),
-    "region": ("ILO region, A–Z", "p.region nulls last, p.title"),
-    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, p.title"),
+    "start": ("Start year, earliest first", f"p.start_year nulls last, {_as_read('p.title')}"),
+    "start_desc": (
+        "Start year, latest first",
+        f"p.start_year desc nulls last, {_as_read('p.title')}",
+    ),
+    "title": ("Title, A–Z", _as_read("p.title")),
+    "title_desc": ("Title, Z–A", f"{_as_read('p.title')} desc"),
+    "countries": (
+        "Countries, A–Z",
+        f"{_as_read('p.countries')} nulls last, {_as_read('p.title')}",
+    ),
+    "region": ("ILO region, A–Z", f"{_as_read('p.region')} nulls last, {_as_read('p.title')}"),
+    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, {_as_read('p.title')}"),
 }
 
 

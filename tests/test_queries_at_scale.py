@@ -78,6 +78,41 @@ def test_the_default_order_is_the_tables(atlas):
     assert list(page["project_id"]) == list(queries.projects(atlas, Filters())["project_id"])
 
 
+def _catalogue_with_titles(catalogue: Path, titles: list[str]) -> None:
+    """Give the projects of a catalogue copy these titles, in row order."""
+    import csv
+
+    path = catalogue / "projects.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row, title in zip(rows, titles, strict=False):
+        row["title"] = title
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_titles_sort_as_a_reader_expects_not_in_byte_order(monkeypatch, tmp_path, mini_catalogue):
+    """Case and accents do not decide the order: "apprenticeship" comes before
+    "Zambia" and "Égypte" among the E's (byte order puts every capital first and
+    accented capitals after "z")."""
+    from conftest import quiet
+
+    from etl.build import build
+
+    titles = ["Zambia youth", "apprenticeship", "Égypte: emplois", "eagle", "Decent", "zebra"]
+    _catalogue_with_titles(mini_catalogue, titles)
+    build(mini_catalogue, tmp_path / "sorted", progress=quiet)
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(tmp_path / "sorted"))
+    version = warehouse_version()
+    expected = ["apprenticeship", "Decent", "eagle", "Égypte: emplois", "Zambia youth", "zebra"]
+    shown = list(queries.project_page(version, Filters(), "title", 0, 100)["title"])
+    assert shown == expected
+    shown = list(queries.project_page(version, Filters(), "title_desc", 0, 100)["title"])
+    assert shown == expected[::-1]
+
+
 # --- the timeline ------------------------------------------------------------------------
 
 
