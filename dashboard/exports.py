@@ -73,17 +73,32 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's rows, the header included
+# The most rows an Excel download is built for. openpyxl makes every cell a Python
+# object in the server's memory, holding the GIL (every other session waits): the
+# Projects download took 2.7 s and +50 MB at 10,000 rows, 5.7 s and +90 MB at 20,000,
+# 13.6 s and +220 MB at 50,000, 28 s and +430 MB at 100,000 (bench/projects_export.py,
+# 2-core machine under load 2-4; bench/RESULTS.md), so about 5 min and several GB at a
+# million: past Streamlit's 180 s request time-out. CSV opens in Excel just as well.
+EXCEL_PRACTICAL_ROWS = 20_000
 
 
 def excel_problem(rows: int) -> str | None:
-    """Why `rows` rows cannot go into an Excel sheet (with the fix), or None."""
-    if rows + 1 <= EXCEL_MAX_ROWS:
-        return None
-    return (
-        f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this selection "
-        f"has {rows:,}. Download CSV instead (any size) or Parquet (typed, any size), or "
-        "narrow the filters."
-    )
+    """Why `rows` rows cannot go into an Excel download (with the fix), or None."""
+    if rows + 1 > EXCEL_MAX_ROWS:
+        return (
+            f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this "
+            f"selection has {rows:,}. Download CSV instead (any size) or Parquet (typed, any "
+            "size), or narrow the filters."
+        )
+    if rows > EXCEL_PRACTICAL_ROWS:
+        return (
+            f"This selection has {rows:,} rows, and Excel files are made here for up to "
+            f"{EXCEL_PRACTICAL_ROWS:,}: the server builds one cell by cell in memory (about 6 s "
+            "for 20,000 rows; a million would take minutes and gigabytes). Download CSV "
+            "instead (Excel opens it; any size) or Parquet (typed, any size), or narrow the "
+            "filters."
+        )
+    return None
 
 
 class TooManyRowsForExcel(ValueError):

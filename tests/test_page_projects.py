@@ -267,6 +267,24 @@ def test_the_download_of_a_paged_table_holds_every_project(open_page, monkeypatc
     assert set(frame()["project_id"]) == expected and rows == len(expected) > 2
 
 
+def test_excel_is_refused_before_the_click_past_a_practical_size(open_page, monkeypatch):
+    """At a million projects the Excel button ran 180 s and 8-9 GB, then timed out:
+    past EXCEL_PRACTICAL_ROWS it is disabled and says why, offering CSV or Parquet."""
+    from dashboard import exports
+
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    monkeypatch.setattr(exports, "EXCEL_PRACTICAL_ROWS", 10)
+    at = open_page()
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["Excel"].disabled
+    assert not buttons["CSV"].disabled and not buttons["Parquet"].disabled
+    (note,) = [i.value for i in at.info if "Excel is unavailable" in i.value]
+    assert "made here for up to 10" in note and "CSV" in note and "Parquet" in note
+    at = open_page(region="africa")  # a selection small enough gets its Excel file
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert not buttons["Excel"].disabled
+
+
 def test_a_linked_project_on_another_page_is_not_outside_the_filters(open_page, monkeypatch, sql):
     monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
     last = sql("select project_id from projects order by start_year nulls last, title desc")[0][0]

@@ -49,11 +49,14 @@ def downloads(
     """CSV + XLSX + Parquet of `frame` (the filtered view); PNG + SVG of `figure`.
 
     `frame` and `figure` may be functions, built on download only: a selection larger
-    than what the page shows (the Projects table's pages) costs nothing until clicked;
-    then `rows` says how many rows it has (for Excel's row limit).
+    than what the page shows (the Projects table's pages) costs nothing until clicked.
+    `rows` must then say how many rows it has: Excel is refused before the click past
+    its limits (`exports.excel_problem`).
     """
+    if callable(frame) and rows is None:
+        raise TypeError("downloads(): `rows` is required when `frame` is a function")
     table = frame if callable(frame) else (lambda: frame)
-    rows = len(frame) if isinstance(frame, pd.DataFrame) else int(rows or 0)
+    rows = len(frame) if isinstance(frame, pd.DataFrame) else int(rows)
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
     filters = current_filters()
     lines = describe(filters, options())
