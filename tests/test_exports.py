@@ -270,10 +270,37 @@ def test_parquet_export_keeps_types_and_missing_values():
     assert back["start"].iloc[0] == 2001 and pd.isna(back["start"].iloc[1])
 
 
+def test_a_streamed_csv_is_the_file_of_all_its_chunks_written_at_once(monkeypatch):
+    """write_csv takes the rows chunk by chunk (a streamed download) and writes the file
+    one frame gives: BOM, header once, CRLF, no live formula."""
+    frame = pd.concat([HOSTILE_FRAME] * 5, ignore_index=True)
+    monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 4)
+    chunks = [frame.iloc[i : i + 7] for i in range(0, len(frame), 7)]
+    streamed = exports.file_bytes(exports.write_csv, iter(chunks))
+    assert streamed == exports.csv_bytes(frame)
+    assert streamed.startswith(b"\xef\xbb\xbf") and streamed.count(b"\r\n") == len(frame) + 1
+    assert all(_neutralised(r[0]) for r in _csv_rows(streamed)[1:])
+
+
+def test_a_streamed_parquet_keeps_the_types_of_every_chunk():
+    import pyarrow.parquet as pq
+
+    first = pd.DataFrame({"title": ["a", "=b"], "end": pd.array([2001, 2002], dtype="Int64")})
+    second = pd.DataFrame({"title": ["c"], "end": pd.array([None], dtype="Int64")})
+    data = exports.file_bytes(exports.write_parquet, iter([first, second]))
+    parquet = pq.ParquetFile(io.BytesIO(data))
+    assert parquet.metadata.num_row_groups == 2  # written a chunk at a time
+    back = parquet.read().to_pandas()
+    assert back["title"].tolist() == ["a", "=b", "c"]
+    assert back["end"].tolist()[:2] == [2001, 2002] and pd.isna(back["end"].iloc[2])
+    with pytest.raises(ValueError, match="at least the columns"):
+        exports.file_bytes(exports.write_parquet, iter([]))
+
+
 def test_a_download_built_on_click_must_say_how_many_rows_it_has():
     """Without `rows`, Excel's limits cannot be checked before the click (a callable
     `frame` used to count as 0 rows, so Excel was never refused)."""
     from dashboard.ui import blocks
 
     with pytest.raises(TypeError, match="rows"):
-        blocks.downloads(lambda: HOSTILE_FRAME, title="Projects", key="k")
+        blocks.downloads(lambda: [HOSTILE_FRAME], title="Projects", key="k")
