@@ -316,6 +316,20 @@ def test_excel_is_refused_before_the_click_past_a_practical_size(open_page, monk
     assert not buttons["Excel"].disabled
 
 
+def test_a_filter_that_shrinks_the_result_never_leaves_the_page_past_the_last(
+    open_page, monkeypatch
+):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 2)
+    at = open_page()
+    at.number_input(key="projects_page").set_value(10).run()
+    assert any("Showing 19–20 of" in c.value for c in at.caption)
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    assert not at.exception
+    box = at.number_input(key="projects_page")
+    assert box.value <= box.max == 2
+    assert any("Showing 1–2 of 4 projects" in c.value for c in at.caption)
+
+
 def test_a_linked_project_on_another_page_is_not_outside_the_filters(open_page, monkeypatch, sql):
     monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
     last = sql("select project_id from projects order by start_year nulls last, title desc")[0][0]
