@@ -141,8 +141,10 @@ _PILLAR_RANK = (
 def _as_read(column: str) -> str:
     """Text in the order a reader expects: case and accents ignored ("apprenticeship"
     before "Zambia", "Égypte" among the E's), not byte order (all capitals first, accented
-    letters after "z")."""
-    return f"{column} collate nocase.noaccent"
+    letters after "z"). An expression rather than `collate nocase.noaccent`: the same
+    order at about half the cost (measured on the first page at 1M: +35-55 ms against
+    +90-140 ms over byte order)."""
+    return f"strip_accents(lower({column}))"
 
 
 # The orders the Projects table can be sorted in: URL code → (label, ORDER BY on `p`).
