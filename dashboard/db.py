@@ -13,6 +13,9 @@ queries at a million projects do not each redo the same work:
 - *selections*: the ids a filter set keeps, computed once and shared by every query of
   that filter set (`run_query(..., selection=...)`, the SQL naming `SELECTION`); the
   least recently used are dropped beyond `MAX_SELECTIONS`.
+
+`stream_query` reads a result in chunks of rows (Arrow record batches from DuckDB), for
+downloads of a million rows that are never held whole in Python.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl.warehouse import DUCKDB_FILE
 from etl.warehouse import default_warehouse as warehouse_dir
@@ -36,6 +40,7 @@ __all__ = [
     "WarehouseMissing",
     "derive",
     "run_query",
+    "stream_query",
     "warehouse_dir",
     "warehouse_version",
 ]
@@ -217,5 +222,54 @@ def run_query(
                 return cursor.execute(sql.replace(SELECTION, name), list(params)).df()
             finally:
                 handle.release_selection(name)
+    finally:
+        _release(handle)
+
+
+# Arrow → pandas types that do not change with the rows a chunk happens to hold: an
+# integer column with a NULL stays an integer (not float), so every chunk of a streamed
+# result has the same types (one Parquet schema, "2012" never "2012.0" in a CSV).
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def stream_query(
+    version: WarehouseVersion,
+    sql: str,
+    params: tuple = (),
+    *,
+    selection: Selection | None = None,
+    rows: int = 50_000,
+) -> Iterator[pd.DataFrame]:
+    """`run_query`'s result in chunks of at most `rows` rows, read from DuckDB as Arrow
+    record batches while they are consumed: a million-row download is never one frame.
+
+    At least one chunk (empty, with the columns) comes even when nothing matches. The
+    warehouse handle and the selection stay in use until the chunks are read or the
+    generator is closed."""
+    handle = _acquire(version)
+    try:
+        with handle.con.cursor() as cursor:
+            cursor.execute(f"USE {_ALIAS}")
+            handle.ensure_derived(cursor, sql)
+            name = handle.acquire_selection(cursor, selection) if selection else None
+            try:
+                query = sql.replace(SELECTION, name) if name else sql
+                # a relation, not execute(): DuckDB's DB-API result would copy every row
+                reader = cursor.sql(query, params=list(params)).to_arrow_reader(rows)
+                empty = True
+                for batch in reader:
+                    empty = False
+                    yield batch.to_pandas(types_mapper=_NULLABLE.get)
+                if empty:
+                    yield reader.schema.empty_table().to_pandas(types_mapper=_NULLABLE.get)
+            finally:
+                if name:
+                    handle.release_selection(name)
     finally:
         _release(handle)

@@ -15,8 +15,10 @@ import codecs
 import io
 import os
 import shutil
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,45 +47,102 @@ def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
 CSV_CHUNK_ROWS = 50_000
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel in any locale opens accents correctly. Text that a
-    spreadsheet would run as a formula gets a leading apostrophe (etl.formulas).
-
-    Written 50,000 rows at a time: no neutralised copy of the whole frame and no one
-    string of the whole file besides the frame and the file itself."""
-    out = io.BytesIO()
-    out.write(codecs.BOM_UTF8)
+def _pieces(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """`frame` CSV_CHUNK_ROWS rows at a time (at least one piece: the header)."""
     for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
-        safe = formulas.neutralise_frame(_export_frame(frame.iloc[start : start + CSV_CHUNK_ROWS]))
-        # column names too: some tables are pivoted, with catalogue text as headers
-        safe.columns = [formulas.neutralise(str(c)) for c in safe.columns]
-        # CRLF (RFC 4180): a cell holding a bare CR or LF is then always quoted, so no
-        # spreadsheet splits it into two rows.
-        text = safe.to_csv(index=False, header=start == 0, lineterminator="\r\n")
-        out.write(text.encode("utf-8"))
-    return out.getvalue()
+        yield frame.iloc[start : start + CSV_CHUNK_ROWS]
+
+
+def _csv_piece(piece: pd.DataFrame, *, header: bool) -> bytes:
+    """Rows as CSV text: text a spreadsheet would run as a formula gets a leading
+    apostrophe (etl.formulas), and CRLF (RFC 4180): a cell holding a bare CR or LF is
+    then always quoted, so no spreadsheet splits it into two rows."""
+    safe = formulas.neutralise_frame(_export_frame(piece))
+    # column names too: some tables are pivoted, with catalogue text as headers
+    safe.columns = [formulas.neutralise(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
+
+
+def write_csv(chunks: Iterable[pd.DataFrame], out: BinaryIO) -> None:
+    """The rows of `chunks` (same columns) as one CSV file: UTF-8 with BOM, so Excel in
+    any locale opens accents correctly; the header once. A chunk at a time, at most
+    CSV_CHUNK_ROWS rows of it neutralised at once: no copy of the whole selection."""
+    out.write(codecs.BOM_UTF8)
+    header = True
+    for chunk in chunks:
+        for piece in _pieces(chunk):
+            out.write(_csv_piece(piece, header=header))
+            header = False
+
+
+def write_parquet(chunks: Iterable[pd.DataFrame], out: BinaryIO) -> None:
+    """The rows of `chunks` as one Parquet file, a row group per chunk, typed as the
+    first chunk is (years stay numbers, missing stays missing)."""
+    writer = None
+    try:
+        for chunk in chunks:
+            schema = writer.schema if writer else None
+            table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(out, table.schema, compression="zstd")
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise ValueError("no chunk to write: a Parquet file needs at least the columns")
+
+
+def file_bytes(
+    write: Callable[[Iterable[pd.DataFrame], BinaryIO], None], chunks: Iterable[pd.DataFrame]
+) -> bytes:
+    """What `write(chunks, file)` writes, by way of a temporary file on disk: a download
+    (which Streamlit holds as bytes) is then in memory once, never as every row and the
+    file at the same time (a BytesIO's getvalue() would also be a second copy)."""
+    with tempfile.TemporaryFile() as spool:
+        write(chunks, spool)
+        spool.seek(0)
+        return spool.read()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """`frame` as a CSV file (write_csv): BOM, CRLF, no live formula."""
+    return file_bytes(write_csv, [frame])
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """The selection as Parquet: typed columns (years stay numbers, missing stays
     missing), for pandas, R, DuckDB or Spark."""
-    out = io.BytesIO()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), out, compression="zstd")
-    return out.getvalue()
+    return file_bytes(write_parquet, [frame])
 
 
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's rows, the header included
+# The most rows an Excel download is built for. openpyxl makes every cell a Python
+# object in the server's memory, holding the GIL (every other session waits): the
+# Projects download took 2.7 s and +50 MB at 10,000 rows, 5.7 s and +90 MB at 20,000,
+# 13.6 s and +220 MB at 50,000, 28 s and +430 MB at 100,000 (bench/projects_export.py,
+# 2-core machine under load 2-4; bench/RESULTS.md), so about 5 min and several GB at a
+# million: past Streamlit's 180 s request time-out. CSV opens in Excel just as well.
+EXCEL_PRACTICAL_ROWS = 20_000
 
 
 def excel_problem(rows: int) -> str | None:
-    """Why `rows` rows cannot go into an Excel sheet (with the fix), or None."""
-    if rows + 1 <= EXCEL_MAX_ROWS:
-        return None
-    return (
-        f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this selection "
-        f"has {rows:,}. Download CSV instead (any size) or Parquet (typed, any size), or "
-        "narrow the filters."
-    )
+    """Why `rows` rows cannot go into an Excel download (with the fix), or None."""
+    if rows + 1 > EXCEL_MAX_ROWS:
+        return (
+            f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this "
+            f"selection has {rows:,}. Download CSV instead (any size) or Parquet (typed, any "
+            "size), or narrow the filters."
+        )
+    if rows > EXCEL_PRACTICAL_ROWS:
+        return (
+            f"This selection has {rows:,} rows, and Excel files are made here for up to "
+            f"{EXCEL_PRACTICAL_ROWS:,}: the server builds one cell by cell in memory (about 6 s "
+            "for 20,000 rows; a million would take minutes and gigabytes). Download CSV "
+            "instead (Excel opens it; any size) or Parquet (typed, any size), or narrow the "
+            "filters."
+        )
+    return None
 
 
 class TooManyRowsForExcel(ValueError):

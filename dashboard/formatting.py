@@ -342,25 +342,62 @@ PROJECT_TABLE_COLUMNS = (
 )
 
 
+def _each_distinct(values: Sequence[Any], show: Callable[..., str], *more: Sequence[Any]) -> list:
+    """`show(value, *more values)` for each row, computed once per distinct combination:
+    a million projects have a few thousand year spans, a few hundred country lists."""
+    done: dict[tuple, str] = {}
+    out = []
+    for key in zip(values, *more, strict=True):
+        shown = done.get(key)
+        if shown is None:
+            shown = done[key] = show(*key)
+        out.append(shown)
+    return out
+
+
+def _pillar_short(pillar: Any) -> str:
+    code = text(pillar, "")
+    return theme.PILLAR_SHORT.get(code, theme.pillar_label(code or None))
+
+
 def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.DataFrame:
-    """The Projects table as a reader sees it: labels, years as text, a link per row."""
-    rows = [
-        {
-            "Project": text(row.get("title")),
-            "Countries": text(row.get("countries")),
-            "Region": text(row.get("region")),
-            "Pillar": theme.PILLAR_SHORT.get(
-                text(row.get("pillar"), ""), theme.pillar_label(text(row.get("pillar"), "") or None)
-            ),
-            "Years": years_text(row.get("start_year"), row.get("end_year"), row.get("ongoing")),
-            "Status": status_label(row.get("status")),
-            "Topics": text(row.get("topics")),
-            "Link": link(str(row.get("project_id"))),
-            "project_id": row.get("project_id"),
-        }
-        for row in projects.to_dict("records")
-    ]
-    return pd.DataFrame(rows, columns=[*PROJECT_TABLE_COLUMNS, "project_id"])
+    """The Projects table as a reader sees it: labels, years as text, a link per row.
+    Column by column (a download formats a million rows with it)."""
+
+    def column(name: str) -> list:  # Python values, None for NULL/NaN (NA is no dict key)
+        values = projects[name]
+        return values.astype(object).where(values.notna(), None).tolist()
+
+    ids = projects["project_id"].tolist()
+    table = {
+        "Project": _each_distinct(column("title"), text),
+        "Link": [link(str(pid)) for pid in ids],
+        "Countries": _each_distinct(column("countries"), text),
+        "Region": _each_distinct(column("region"), text),
+        "Pillar": _each_distinct(column("pillar"), _pillar_short),
+        "Years": _each_distinct(
+            column("start_year"), years_text, column("end_year"), column("ongoing")
+        ),
+        "Status": _each_distinct(column("status"), status_label),
+        "Topics": _each_distinct(column("topics"), text),
+        "project_id": ids,
+    }
+    frame = pd.DataFrame(table, columns=[*PROJECT_TABLE_COLUMNS, "project_id"])
+    return frame if len(frame) else frame.astype(str)  # no rows: text columns still
+
+
+# What the Projects download adds to the table: the years as typed numbers (and the
+# ongoing flag), for sorting and computing in a spreadsheet, pandas or R.
+PROJECT_DOWNLOAD_TYPED = ("start_year", "end_year", "ongoing")
+
+
+def projects_download(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.DataFrame:
+    """The Projects download: the table as shown, then the typed years. Works on one
+    chunk of a streamed download at a time."""
+    table = projects_table(projects, link)
+    for name in PROJECT_DOWNLOAD_TYPED:
+        table[name] = projects[name].array
+    return table
 
 
 def beneficiaries_table(groups: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from dashboard import pages
 from dashboard.filters import (
@@ -231,6 +231,13 @@ class Urls:
 
     def project(self, project_id: str, *, with_filters: bool = True) -> str:
         return self.page(pages.PROJECTS, with_filters=with_filters, project=project_id)
+
+    def project_link(self, *, with_filters: bool = True) -> Callable[[str], str]:
+        """`project` as a function, the filters encoded once: a link for each of a
+        million rows of a download (`page` encodes them again for every link)."""
+        listing = self.page(pages.PROJECTS, with_filters=with_filters)
+        prefix = listing + ("&" if "?" in listing else "?") + "project="
+        return lambda project_id: prefix + quote_plus(str(project_id))
 
     def exchange(self, exchange_id: str, *, with_filters: bool = True) -> str:
         return self.page(pages.EXCHANGES, with_filters=with_filters, exchange=exchange_id)

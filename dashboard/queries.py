@@ -13,6 +13,7 @@ restricted at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -110,7 +111,7 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f"""
         select {_PROJECT_DETAILS}
         from projects p where {_kept("p.project_id", f)}
-        order by p.start_year nulls last, p.title
+        order by {next(iter(PROJECT_SORTS.values()))[1]}
         """,
     )
 
@@ -135,18 +136,39 @@ _PILLAR_RANK = (
     + " ".join(f"when '{code}' then {i}" for i, code in enumerate(theme.PILLAR_ORDER))
     + " end"
 )
+
+
+def _as_read(column: str) -> str:
+    """Text in the order a reader expects: case and accents ignored ("apprenticeship"
+    before "Zambia", "Égypte" among the E's), not byte order (all capitals first, accented
+    letters after "z"). An expression rather than `collate nocase.noaccent`: the same
+    order at about half the cost (measured on the first page at 1M: +35-55 ms against
+    +90-140 ms over byte order)."""
+    return f"strip_accents(lower({column}))"
+
+
 # The orders the Projects table can be sorted in: URL code → (label, ORDER BY on `p`).
 # The first is the default (and the order of `projects`); the project id breaks ties, so
 # pages never overlap.
 PROJECT_SORTS: dict[str, tuple[str, str]] = {
-    "start": ("Start year, earliest first", "p.start_year nulls last, p.title"),
-    "start_desc": ("Start year, latest first", "p.start_year desc nulls last, p.title"),
-    "title": ("Title, A–Z", "p.title"),
-    "title_desc": ("Title, Z–A", "p.title desc"),
-    "countries": ("Countries, A–Z", "p.countries nulls last, p.title"),
-    "region": ("ILO region, A–Z", "p.region nulls last, p.title"),
-    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, p.title"),
+    "start": ("Start year, earliest first", f"p.start_year nulls last, {_as_read('p.title')}"),
+    "start_desc": (
+        "Start year, latest first",
+        f"p.start_year desc nulls last, {_as_read('p.title')}",
+    ),
+    "title": ("Title, A–Z", _as_read("p.title")),
+    "title_desc": ("Title, Z–A", f"{_as_read('p.title')} desc"),
+    "countries": (
+        "Countries, A–Z",
+        f"{_as_read('p.countries')} nulls last, {_as_read('p.title')}",
+    ),
+    "region": ("ILO region, A–Z", f"{_as_read('p.region')} nulls last, {_as_read('p.title')}"),
+    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, {_as_read('p.title')}"),
 }
+_TABLE_COLUMNS = (  # what the Projects table shows of a project (topics apart)
+    "p.project_id, p.title, p.countries, p.region, p.pillar, p.start_year, p.end_year, "
+    "p.ongoing, p.status"
+)
 
 
 def project_page(
@@ -161,8 +183,7 @@ def project_page(
         f,
         f"""
         with chosen as (
-          select p.project_id, p.title, p.countries, p.region, p.pillar, p.start_year,
-                 p.end_year, p.ongoing, p.status
+          select {_TABLE_COLUMNS}
           from projects p where {_kept("p.project_id", f)}
           order by {order} limit ? offset ?
         ),
@@ -176,6 +197,28 @@ def project_page(
         """,
         (int(limit), int(offset)),
     )
+
+
+EXPORT_CHUNK_ROWS = 50_000  # rows per chunk of a streamed download
+
+
+def project_rows(v: WarehouseVersion, f: Filters, sort: str) -> Iterator[pd.DataFrame]:
+    """Every filtered project with the columns of `project_page`, in the order `sort`, in
+    chunks of EXPORT_CHUNK_ROWS: the Projects download, streamed from DuckDB (at a
+    million projects never one frame in Python, nor cached)."""
+    order = f"{PROJECT_SORTS[sort][1]}, p.project_id"
+    sql = f"""
+        with topics as (
+          select t.project_id, string_agg(t.topic, '; ' order by t.topic) as topics
+          from project_topics t where {_kept("t.project_id", f)}
+          group by t.project_id
+        )
+        select {_TABLE_COLUMNS}, topics.topics
+        from projects p left join topics using (project_id)
+        where {_kept("p.project_id", f)}
+        order by {order}
+        """
+    return db.stream_query(v, sql, selection=_selection(f), rows=EXPORT_CHUNK_ROWS)
 
 
 def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:

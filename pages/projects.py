@@ -53,7 +53,7 @@ if total > PAGE_ROWS:
         )
     first = (int(number) - 1) * PAGE_ROWS
 rows = ui.load(queries.project_page, filters, sort, first, PAGE_ROWS)
-link = ui.urls().project
+link = ui.urls().project_link()
 
 if total:
     table = formatting.projects_table(rows, link=link)
@@ -90,8 +90,10 @@ if total:
         },
     )
     with st.expander("Download this table"):
-        ui.downloads(  # every matching project as the table shows them, built on click
-            lambda: formatting.projects_table(ui.load(queries.projects, filters), link=link),
+        matching = ui.on_demand(queries.project_rows, filters, sort)
+        ui.downloads(  # every matching project as the table shows them, in its order:
+            # streamed from DuckDB a chunk at a time when clicked
+            lambda: (formatting.projects_download(chunk, link=link) for chunk in matching()),
             rows=total,
             title="Projects",
             key="projects_download",

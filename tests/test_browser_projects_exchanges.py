@@ -64,3 +64,40 @@ def test_exchanges_page_renders_map_and_charts_offline(app_url, browser):
     assert log.external_requests == []
     assert errors == []
     assert shot.stat().st_size > 50_000
+
+
+def test_the_projects_download_streams_from_the_server_when_clicked(app_url, browser, sql):
+    """The buttons' files are built in Streamlit's download thread, outside a script
+    run (AppTest never clicks them): CSV with BOM, CRLF and every project in the
+    table's order; Parquet with the years typed."""
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    files = {}
+    with browser_page(browser) as (page, log):
+        page.goto(f"{app_url}/projects?region=africa", wait_until="domcontentloaded")
+        _settle(page)
+        page.get_by_text("Download this table").click()
+        for label in ("CSV", "Parquet"):
+            button = page.locator('[data-testid="stDownloadButton"]').filter(has_text=label)
+            with page.expect_download(timeout=TIMEOUT) as download:
+                button.get_by_role("button").click()
+            files[label] = download.value.path().read_bytes()
+        errors = log.console_errors
+    expected = [
+        r[0]
+        for r in sql(
+            "select p.project_id from projects p where p.region = 'Africa' or exists (select 1 "
+            "from project_countries c where c.project_id = p.project_id and c.region = 'Africa') "
+            "order by p.start_year nulls last, strip_accents(lower(p.title)), p.project_id"
+        )
+    ]
+    assert files["CSV"].startswith(b"\xef\xbb\xbfProject,Link,") and b"\r\n" in files["CSV"]
+    rows = list(csv.DictReader(io.StringIO(files["CSV"].decode("utf-8-sig"), newline="")))
+    assert [r["project_id"] for r in rows] == expected
+    table = pq.read_table(io.BytesIO(files["Parquet"]))
+    assert table.column("project_id").to_pylist() == expected
+    assert str(table.schema.field("start_year").type) == "int64"
+    assert errors == []

@@ -218,7 +218,8 @@ def test_csv_headers_are_neutralised_too():
     assert header == ['\'=HYPERLINK("http://evil.example") 2015', "Country"]
 
 
-def test_excel_refuses_more_rows_than_a_sheet_holds_and_offers_csv():
+def test_excel_refuses_more_rows_than_a_sheet_holds_and_offers_csv(monkeypatch):
+    monkeypatch.setattr(exports, "EXCEL_PRACTICAL_ROWS", exports.EXCEL_MAX_ROWS)  # sheet alone
     assert exports.excel_problem(exports.EXCEL_MAX_ROWS - 1) is None  # header + rows fit
     problem = exports.excel_problem(exports.EXCEL_MAX_ROWS)
     assert "1,048,576" in problem and "CSV" in problem and "Parquet" in problem
@@ -226,6 +227,22 @@ def test_excel_refuses_more_rows_than_a_sheet_holds_and_offers_csv():
     with pytest.raises(exports.TooManyRowsForExcel, match="Download CSV instead"):
         exports.xlsx_bytes(big, title="Big", filters=[], permalink="http://h/")
     assert exports.csv_bytes(big).count(b"\n") == exports.EXCEL_MAX_ROWS + 1  # CSV has no limit
+
+
+def test_excel_refuses_a_selection_too_large_to_build_and_says_why():
+    """A million rows fit in a sheet, but building them took 180 s and 8-9 GB and then
+    timed out: refused before the click, with the reason and CSV or Parquet instead."""
+    limit = exports.EXCEL_PRACTICAL_ROWS
+    assert limit < exports.EXCEL_MAX_ROWS
+    assert exports.excel_problem(limit) is None
+    for rows in (limit + 1, 1_000_000):
+        problem = exports.excel_problem(rows)
+        assert problem and f"{rows:,}" in problem and f"{limit:,}" in problem
+        assert "memory" in problem and "CSV" in problem and "Parquet" in problem
+    with pytest.raises(exports.TooManyRowsForExcel, match="Download CSV instead"):
+        exports.xlsx_bytes(
+            pd.DataFrame({"n": range(limit + 1)}), title="Big", filters=[], permalink="http://h/"
+        )
 
 
 def test_csv_written_in_chunks_is_the_file_written_at_once(monkeypatch):
@@ -251,3 +268,39 @@ def test_parquet_export_keeps_types_and_missing_values():
     back = pq.read_table(io.BytesIO(exports.parquet_bytes(frame))).to_pandas()
     assert back["project"].tolist() == ["a", "=b"]  # typed data: no apostrophe needed
     assert back["start"].iloc[0] == 2001 and pd.isna(back["start"].iloc[1])
+
+
+def test_a_streamed_csv_is_the_file_of_all_its_chunks_written_at_once(monkeypatch):
+    """write_csv takes the rows chunk by chunk (a streamed download) and writes the file
+    one frame gives: BOM, header once, CRLF, no live formula."""
+    frame = pd.concat([HOSTILE_FRAME] * 5, ignore_index=True)
+    monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 4)
+    chunks = [frame.iloc[i : i + 7] for i in range(0, len(frame), 7)]
+    streamed = exports.file_bytes(exports.write_csv, iter(chunks))
+    assert streamed == exports.csv_bytes(frame)
+    assert streamed.startswith(b"\xef\xbb\xbf") and streamed.count(b"\r\n") == len(frame) + 1
+    assert all(_neutralised(r[0]) for r in _csv_rows(streamed)[1:])
+
+
+def test_a_streamed_parquet_keeps_the_types_of_every_chunk():
+    import pyarrow.parquet as pq
+
+    first = pd.DataFrame({"title": ["a", "=b"], "end": pd.array([2001, 2002], dtype="Int64")})
+    second = pd.DataFrame({"title": ["c"], "end": pd.array([None], dtype="Int64")})
+    data = exports.file_bytes(exports.write_parquet, iter([first, second]))
+    parquet = pq.ParquetFile(io.BytesIO(data))
+    assert parquet.metadata.num_row_groups == 2  # written a chunk at a time
+    back = parquet.read().to_pandas()
+    assert back["title"].tolist() == ["a", "=b", "c"]
+    assert back["end"].tolist()[:2] == [2001, 2002] and pd.isna(back["end"].iloc[2])
+    with pytest.raises(ValueError, match="at least the columns"):
+        exports.file_bytes(exports.write_parquet, iter([]))
+
+
+def test_a_download_built_on_click_must_say_how_many_rows_it_has():
+    """Without `rows`, Excel's limits cannot be checked before the click (a callable
+    `frame` used to count as 0 rows, so Excel was never refused)."""
+    from dashboard.ui import blocks
+
+    with pytest.raises(TypeError, match="rows"):
+        blocks.downloads(lambda: [HOSTILE_FRAME], title="Projects", key="k")

@@ -306,6 +306,32 @@ def test_role_chips_name_every_role_in_its_colour():
         assert theme.ROLE_LABELS[role] in chips and theme.ROLE_COLOURS[role] in chips
 
 
+def test_the_projects_download_is_the_table_then_the_typed_years():
+    projects = pd.DataFrame(
+        {
+            "project_id": ["p1", "p2", "p3"],
+            "title": ["One", "  ", "Three"],
+            "countries": ["Türkiye", None, "Chile"],
+            "region": ["Europe and Central Asia", "Multi-region", "Americas"],
+            "pillar": ["rights", None, "employment"],
+            "start_year": pd.array([2012, None, 2010], dtype="Int64"),
+            "end_year": pd.array([2017, None, None], dtype="Int64"),
+            "ongoing": pd.array([False, False, True], dtype="boolean"),
+            "status": ["completed", "unknown", "ongoing"],
+            "topics": ["child labour; agriculture", None, ""],
+        }
+    )
+    link = "http://x/projects?project=".__add__
+    table = formatting.projects_table(projects, link=link)
+    down = formatting.projects_download(projects, link=link)
+    pd.testing.assert_frame_equal(down[list(table.columns)], table)
+    assert down["Years"].tolist() == ["2012–2017", "not reported", "2010–ongoing"]
+    assert down["Project"].tolist()[1] == "not reported"  # blank text is not reported
+    assert down["Topics"].tolist()[2] == "not reported"
+    assert str(down["end_year"].dtype) == "Int64" and pd.isna(down["end_year"].iloc[1])
+    assert down["ongoing"].tolist() == [False, False, True]
+
+
 # --- at scale -----------------------------------------------------------------------------
 
 

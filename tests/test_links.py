@@ -121,6 +121,16 @@ def test_the_link_builder_writes_codes_and_the_page_parameters():
     )
 
 
+def test_a_project_link_function_writes_the_links_project_writes():
+    """The download's link per row encodes the filters once, with the same result."""
+    for filters in (Filters(), Filters(region=("Africa", "Americas"), q="child labour & co")):
+        urls = links.Urls("http://h:8501", filters, OPTIONS)
+        for with_filters in (True, False):
+            link = urls.project_link(with_filters=with_filters)
+            for project_id in ("x-1", "a b/c?d=e&f", "é#%+"):
+                assert link(project_id) == urls.project(project_id, with_filters=with_filters)
+
+
 def test_a_page_parameter_the_page_does_not_declare_is_refused():
     urls = links.Urls("http://h", Filters(), OPTIONS)
     with pytest.raises(ValueError, match="declares no parameter"):

@@ -13,7 +13,7 @@ import pytest
 from apptest_support import markdown_text
 from streamlit.testing.v1 import AppTest
 
-from dashboard import scale, theme, ui
+from dashboard import formatting, scale, theme, ui
 
 PAGE = "pages/projects.py"
 HAZELNUT = "tur-hazelnut-child-labour"
@@ -181,23 +181,42 @@ def test_every_project_of_the_small_catalogue_opens(open_page, mini_warehouse):
     assert table(at).set_index("project_id").at[project_id, "Years"] == "not reported"
 
 
-def test_the_download_is_the_table_as_shown(open_page, monkeypatch):
+def _recorded_downloads(monkeypatch) -> dict:
+    """What the page hands ui.downloads, by key: (frame, rows)."""
     exported = {}
     downloads = ui.downloads
 
     def recorded(frame, **kwargs):
-        exported[kwargs["key"]] = frame
+        exported[kwargs["key"]] = (frame, kwargs.get("rows"))
         downloads(frame, **kwargs)
 
     monkeypatch.setattr(ui, "downloads", recorded)
+    return exported
+
+
+def _download(frame) -> pd.DataFrame:
+    """The rows a download writes: a frame, or a function giving them in chunks (run on
+    click, as the CSV and Parquet buttons stream them)."""
+    return pd.concat(list(frame()), ignore_index=True) if callable(frame) else frame
+
+
+def test_the_download_is_the_table_as_shown(open_page, monkeypatch, sql):
+    exported = _recorded_downloads(monkeypatch)
     at = open_page()
-    frame = exported["projects_download"]
-    frame = frame() if callable(frame) else frame  # built when the button is clicked
-    pd.testing.assert_frame_equal(frame.reset_index(drop=True), table(at).reset_index(drop=True))
+    frame = _download(exported["projects_download"][0])
+    shown = table(at).reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame[list(shown.columns)], shown)
     # labels as the table shows them (not codes), and the id to join the warehouse on
     assert set(frame["Pillar"]) <= set(theme.PILLAR_SHORT.values())
     assert set(frame["Status"]) <= set(theme.STATUS_LABELS.values())
     assert frame["project_id"].notna().all()
+    # then the years typed, as the warehouse has them (missing stays missing)
+    typed = list(formatting.PROJECT_DOWNLOAD_TYPED)
+    assert list(frame.columns) == [*shown.columns, *typed]
+    expected = {r[0]: r[1:] for r in sql(f"select project_id, {', '.join(typed)} from projects")}
+    for row in frame.itertuples():
+        got = tuple(None if pd.isna(v) else v for v in (row.start_year, row.end_year, row.ongoing))
+        assert got == expected[row.project_id]
 
 
 # --- at scale: paged and sorted in DuckDB (a small page size stands in for 1M rows) -------
@@ -247,14 +266,7 @@ def test_a_short_table_has_no_pager(open_page):
 
 def test_the_download_of_a_paged_table_holds_every_project(open_page, monkeypatch, sql):
     monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 2)
-    exported = {}
-    downloads = ui.downloads
-
-    def recorded(frame, **kwargs):
-        exported[kwargs["key"]] = (frame, kwargs.get("rows"))
-        downloads(frame, **kwargs)
-
-    monkeypatch.setattr(ui, "downloads", recorded)
+    exported = _recorded_downloads(monkeypatch)
     open_page(region="africa")
     frame, rows = exported["projects_download"]
     expected = {
@@ -264,7 +276,58 @@ def test_the_download_of_a_paged_table_holds_every_project(open_page, monkeypatc
             "from project_countries c where c.project_id = p.project_id and c.region = 'Africa')"
         )
     }
-    assert set(frame()["project_id"]) == expected and rows == len(expected) > 2
+    assert set(_download(frame)["project_id"]) == expected and rows == len(expected) > 2
+
+
+def test_the_download_streams_in_the_order_chosen(open_page, monkeypatch, sql):
+    """CSV and Parquet are written from DuckDB in chunks, in the table's sort
+    (`?sort=`), and the CSV is the file one frame of them gives."""
+    from dashboard import exports, queries
+
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    monkeypatch.setattr(queries, "EXPORT_CHUNK_ROWS", 4)
+    exported = _recorded_downloads(monkeypatch)
+    open_page(sort="title_desc")
+    frame, rows = exported["projects_download"]
+    chunks = list(frame())
+    assert len(chunks) == -(-rows // 4) and all(len(c) <= 4 for c in chunks)
+    order = f"{queries.PROJECT_SORTS['title_desc'][1]}, p.project_id"
+    expected = [r[0] for r in sql(f"select p.project_id from projects p order by {order}")]
+    whole = pd.concat(chunks, ignore_index=True)
+    assert list(whole["project_id"]) == expected
+    assert exports.file_bytes(exports.write_csv, iter(frame())) == exports.csv_bytes(whole)
+
+
+def test_excel_is_refused_before_the_click_past_a_practical_size(open_page, monkeypatch):
+    """At a million projects the Excel button ran 180 s and 8-9 GB, then timed out:
+    past EXCEL_PRACTICAL_ROWS it is disabled and says why, offering CSV or Parquet."""
+    from dashboard import exports
+
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 5)
+    monkeypatch.setattr(exports, "EXCEL_PRACTICAL_ROWS", 10)
+    at = open_page()
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["Excel"].disabled
+    assert not buttons["CSV"].disabled and not buttons["Parquet"].disabled
+    (note,) = [i.value for i in at.info if "Excel is unavailable" in i.value]
+    assert "made here for up to 10" in note and "CSV" in note and "Parquet" in note
+    at = open_page(region="africa")  # a selection small enough gets its Excel file
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert not buttons["Excel"].disabled
+
+
+def test_a_filter_that_shrinks_the_result_never_leaves_the_page_past_the_last(
+    open_page, monkeypatch
+):
+    monkeypatch.setattr(scale, "PROJECT_TABLE_ROWS", 2)
+    at = open_page()
+    at.number_input(key="projects_page").set_value(10).run()
+    assert any("Showing 19–20 of" in c.value for c in at.caption)
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    assert not at.exception
+    box = at.number_input(key="projects_page")
+    assert box.value <= box.max == 2
+    assert any("Showing 1–2 of 4 projects" in c.value for c in at.caption)
 
 
 def test_a_linked_project_on_another_page_is_not_outside_the_filters(open_page, monkeypatch, sql):

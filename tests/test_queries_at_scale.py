@@ -78,6 +78,69 @@ def test_the_default_order_is_the_tables(atlas):
     assert list(page["project_id"]) == list(queries.projects(atlas, Filters())["project_id"])
 
 
+@pytest.mark.parametrize("sort", list(queries.PROJECT_SORTS))
+@pytest.mark.parametrize("filters", [Filters(), AFRICA], ids=["none", "africa"])
+def test_the_download_streams_every_page_in_chunks(monkeypatch, atlas, sort, filters):
+    """`project_rows` (the Projects download) is the table's pages one after the other,
+    in chunks of at most EXPORT_CHUNK_ROWS, with the same columns and values."""
+    monkeypatch.setattr(queries, "EXPORT_CHUNK_ROWS", 4)
+    chunks = list(queries.project_rows(atlas, filters, sort))
+    total = queries.project_count(atlas, filters)
+    assert [len(c) for c in chunks] == [4] * (total // 4) + ([total % 4] if total % 4 else [])
+    streamed = pd.concat(chunks, ignore_index=True)
+    paged = queries.project_page(atlas, filters, sort, 0, total)
+    assert list(streamed.columns) == list(paged.columns)
+    assert streamed.astype(object).equals(paged.astype(object))
+
+
+def test_a_download_of_nothing_still_has_its_columns(atlas):
+    (chunk,) = queries.project_rows(atlas, Filters(q="no such words zzz"), "start")
+    assert chunk.empty and "project_id" in chunk and "topics" in chunk
+
+
+def test_typed_columns_keep_their_type_in_every_chunk(monkeypatch, atlas):
+    """A chunk whose end years are all given is typed as one that has a missing end
+    year: integers, never floats (one Parquet schema, no "2012.0" in a CSV)."""
+    monkeypatch.setattr(queries, "EXPORT_CHUNK_ROWS", 1)
+    dtypes = {str(c["end_year"].dtype) for c in queries.project_rows(atlas, Filters(), "start")}
+    assert dtypes == {"Int64"}
+
+
+def _catalogue_with_titles(catalogue: Path, titles: list[str]) -> None:
+    """Give the projects of a catalogue copy these titles, in row order."""
+    import csv
+
+    path = catalogue / "projects.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row, title in zip(rows, titles, strict=False):
+        row["title"] = title
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_titles_sort_as_a_reader_expects_not_in_byte_order(monkeypatch, tmp_path, mini_catalogue):
+    """Case and accents do not decide the order: "apprenticeship" comes before
+    "Zambia" and "Égypte" among the E's (byte order puts every capital first and
+    accented capitals after "z")."""
+    from conftest import quiet
+
+    from etl.build import build
+
+    titles = ["Zambia youth", "apprenticeship", "Égypte: emplois", "eagle", "Decent", "zebra"]
+    _catalogue_with_titles(mini_catalogue, titles)
+    build(mini_catalogue, tmp_path / "sorted", progress=quiet)
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(tmp_path / "sorted"))
+    version = warehouse_version()
+    expected = ["apprenticeship", "Decent", "eagle", "Égypte: emplois", "Zambia youth", "zebra"]
+    shown = list(queries.project_page(version, Filters(), "title", 0, 100)["title"])
+    assert shown == expected
+    shown = list(queries.project_page(version, Filters(), "title_desc", 0, 100)["title"])
+    assert shown == expected[::-1]
+
+
 # --- the timeline ------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The Streamlit layer shared by every page, by concern:
 
-- `data`: the warehouse version and cached queries (`load(queries.projects, filters)`);
+- `data`: the warehouse version and cached queries (`load(queries.projects, filters)`),
+  or run on click (`on_demand`, for streamed downloads);
 - `sidebar`: the filter sidebar generated from the registry, the URL it keeps in step,
   captions, the "does not apply" note, presentation mode, the link builder (`urls()`);
 - `blocks`: chart blocks (Chart / Table / Sources / Download), downloads, empty states;
@@ -20,7 +21,7 @@ from dashboard.ui.blocks import (
     record_source,
     synthetic_banner,
 )
-from dashboard.ui.data import load, options, version
+from dashboard.ui.data import load, on_demand, options, version
 from dashboard.ui.pickers import code_picker, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
@@ -54,6 +55,7 @@ __all__ = [
     "filters_markdown",
     "filters_text",
     "load",
+    "on_demand",
     "options",
     "presentation_mode_requested",
     "presentation_toggle",

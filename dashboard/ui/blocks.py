@@ -5,7 +5,7 @@ synthetic-data banner and a record's source section."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -39,7 +39,7 @@ def empty_state(what: str) -> None:
 
 
 def downloads(
-    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    frame: pd.DataFrame | Callable[[], Iterable[pd.DataFrame]],
     *,
     title: str,
     key: str,
@@ -48,49 +48,67 @@ def downloads(
 ) -> None:
     """CSV + XLSX + Parquet of `frame` (the filtered view); PNG + SVG of `figure`.
 
-    `frame` and `figure` may be functions, built on download only: a selection larger
-    than what the page shows (the Projects table's pages) costs nothing until clicked;
-    then `rows` says how many rows it has (for Excel's row limit).
+    `frame` may be a function giving the rows in chunks (same columns), run on click
+    only: a selection larger than the page shows (the Projects table's pages) costs
+    nothing until then, and CSV and Parquet stream it to the file a chunk at a time.
+    `rows` must then say how many rows it gives: Excel is refused before the click
+    past its limits (`exports.excel_problem`). `figure` may be a function too.
     """
-    table = frame if callable(frame) else (lambda: frame)
-    rows = len(frame) if isinstance(frame, pd.DataFrame) else int(rows or 0)
+    if callable(frame):
+        if rows is None:
+            raise TypeError("downloads(): `rows` is required when `frame` is a function")
+        chunks = frame
+    else:
+        rows, chunks = len(frame), lambda: [frame]
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
+    cols = st.columns(5 if figure is not None else 3)
+    for column, label, fmt, write, mime, help_text in (
+        (cols[0], "CSV", "csv", exports.write_csv, "text/csv", None),
+        (cols[2], "Parquet", "parquet", exports.write_parquet, PARQUET_MIME, PARQUET_HELP),
+    ):
+        column.download_button(  # written a chunk at a time (exports.file_bytes)
+            label,
+            data=lambda write=write: exports.file_bytes(write, chunks()),
+            file_name=f"{slug}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+            help=help_text,
+        )
+    _excel_button(cols[1], chunks, rows, title=title, slug=slug, key=key)
+    if figure is not None:
+        _image_buttons(cols[3:], figure, title=title, slug=slug, key=key)
+
+
+PARQUET_MIME = "application/vnd.apache.parquet"
+PARQUET_HELP = "Typed columns, for pandas, R, DuckDB or Spark; no row limit"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str) -> None:
+    """Excel with an `about` sheet (filters, permalink), or — past Excel's limits — a
+    disabled button and a note saying why, before the click, with CSV or Parquet instead."""
+    too_big = exports.excel_problem(rows)
     filters = current_filters()
     lines = describe(filters, options())
     page = current_page()
     link = urls().page(page, **current_page_params(page)) if page else ""
-    cols = st.columns(5 if figure is not None else 3)
-    cols[0].download_button(
-        "CSV",
-        data=lambda: exports.csv_bytes(table()),
-        file_name=f"{slug}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "Parquet",
-        data=lambda: exports.parquet_bytes(table()),
-        file_name=f"{slug}.parquet",
-        mime="application/vnd.apache.parquet",
-        key=f"{key}_parquet",
-        icon=":material/download:",
-        on_click="ignore",
-        help="Typed columns, for pandas, R, DuckDB or Spark; no row limit",
-    )
-    too_big = exports.excel_problem(rows)
-    cols[1].download_button(
+    column.download_button(
         "Excel",
         data=(
             b""
             if too_big
             else lambda: exports.xlsx_bytes(
-                table(), title=title, filters=lines, permalink=link, exported_at=datetime.now(UTC)
+                pd.concat(list(chunks()), ignore_index=True),  # at most EXCEL_PRACTICAL_ROWS
+                title=title,
+                filters=lines,
+                permalink=link,
+                exported_at=datetime.now(UTC),
             )
         ),
         file_name=f"{slug}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX,
         key=f"{key}_xlsx",
         icon=":material/download:",
         on_click="ignore",
@@ -99,37 +117,41 @@ def downloads(
     )
     if too_big:  # said before the click, with the fix
         st.info(f"**Excel is unavailable for this selection.** {too_big}", icon=":material/table:")
-    if figure is not None:
-        problem = exports.image_export_problem()
-        for column, fmt, mime in ((cols[3], "png", "image/png"), (cols[4], "svg", "image/svg+xml")):
-            if problem:  # say so before the click, with the fix (never a traceback)
-                column.download_button(
-                    fmt.upper(),
-                    data=b"",
-                    file_name=f"{slug}.{fmt}",
-                    key=f"{key}_{fmt}",
-                    icon=":material/image:",
-                    disabled=True,
-                    help=problem,
-                )
-                continue
+
+
+def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
+    """PNG and SVG at slide size, or disabled buttons and a note with the fix when no
+    local Chromium can draw them (never a traceback)."""
+    problem = exports.image_export_problem()
+    subtitle = filters_text(current_filters())
+    for column, fmt, mime in zip(
+        columns, ("png", "svg"), ("image/png", "image/svg+xml"), strict=True
+    ):
+        if problem:  # say so before the click, with the fix
             column.download_button(
                 fmt.upper(),
-                data=lambda fmt=fmt: exports.figure_image(
-                    figure() if callable(figure) else figure,
-                    fmt,
-                    title=title,
-                    subtitle=filters_text(filters),
-                ),
+                data=b"",
                 file_name=f"{slug}.{fmt}",
-                mime=mime,
                 key=f"{key}_{fmt}",
                 icon=":material/image:",
-                on_click="ignore",
-                help="1920×1080, with title and source line, for slides",
+                disabled=True,
+                help=problem,
             )
-        if problem:
-            st.info(f"**PNG and SVG are unavailable here.** {problem}", icon=":material/image:")
+            continue
+        column.download_button(
+            fmt.upper(),
+            data=lambda fmt=fmt: exports.figure_image(
+                figure() if callable(figure) else figure, fmt, title=title, subtitle=subtitle
+            ),
+            file_name=f"{slug}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=":material/image:",
+            on_click="ignore",
+            help="1920×1080, with title and source line, for slides",
+        )
+    if problem:
+        st.info(f"**PNG and SVG are unavailable here.** {problem}", icon=":material/image:")
 
 
 def chart_block(

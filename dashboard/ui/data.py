@@ -1,7 +1,8 @@
 """Reading the warehouse from a page: the current version and cached queries.
 
 `load(queries.projects, filters)` runs a function of dashboard/queries.py, cached until
-the warehouse file changes; its arguments and result keep their types.
+the warehouse file changes; its arguments and result keep their types. `on_demand` runs
+one later (a download's click), uncached.
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ def load(query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args) ->
     if getattr(queries, query.__name__, None) is not query:
         raise ValueError(f"{query!r} is not a function of dashboard.queries")
     return _cached(query.__name__, _current(), args)  # type: ignore[return-value]
+
+
+def on_demand(
+    query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args
+) -> Callable[[], R]:
+    """`query(version, *args)` — a function of dashboard/queries.py — run when the
+    returned function is called (a download's click, in Streamlit's download thread), on
+    the warehouse current then. Never cached: a million streamed rows pass through once
+    instead of staying in the cache."""
+    if getattr(queries, query.__name__, None) is not query:
+        raise ValueError(f"{query!r} is not a function of dashboard.queries")
+    return lambda: query(warehouse_version(), *args)
 
 
 def options() -> FilterOptions:
