@@ -262,7 +262,9 @@ def image_export_problem() -> str | None:
     return None if _ensure_browser() else CHROMIUM_FIX
 
 
-def figure_image(fig: go.Figure, fmt: str, *, title: str, subtitle: str = "") -> bytes:
+def figure_image(
+    fig: go.Figure, fmt: str, *, title: str, subtitle: str = "", source: str = theme.SOURCE_LINE
+) -> bytes:
     """PNG or SVG bytes of `fig` at slide resolution, with title, filters and source.
 
     Raises ImageExportUnavailable (never kaleido's advice to download Chrome, which is
@@ -273,7 +275,7 @@ def figure_image(fig: go.Figure, fmt: str, *, title: str, subtitle: str = "") ->
     problem = image_export_problem()
     if problem:
         raise ImageExportUnavailable(problem)
-    slide = slide_figure(fig, title=title, subtitle=subtitle)
+    slide = slide_figure(fig, title=title, subtitle=subtitle, source=source)
     try:
         return _render(slide.to_dict(), fmt)
     except Exception as exc:  # kaleido/choreographer raise many types for a broken browser

@@ -109,6 +109,11 @@ SOURCE_LINE = (
     "Source: ILO/UCLG, Localizing the Decent Work Agenda through South-South and "
     "City-to-City Cooperation · Local Decent Work Atlas"
 )
+# A generated warehouse is never credited to the publication (slides, Sources tabs).
+SYNTHETIC_SOURCE_LINE = (
+    "Source: synthetic data generated for benchmarks and tests (python -m etl synth), "
+    "not the ILO/UCLG publication · Local Decent Work Atlas"
+)
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 
 

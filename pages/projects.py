@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, scale, theme, ui
+from dashboard import formatting, pages, queries, scale, ui
 from dashboard.maps import layers
 from dashboard.maps.decks import project_deck
 
@@ -208,4 +208,4 @@ else:
             st.caption("Localities with coordinates; the project's countries are shaded.")
 
 ui.record_source(project, what="project", link=ui.urls().project(chosen, with_filters=False))
-st.caption(f"{theme.SOURCE_LINE}. Project id: `{chosen}`.")
+st.caption(f"{ui.source_line()}. Project id: `{chosen}`.")

@@ -8,6 +8,7 @@ import json
 from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
 from conftest import quiet
 
+from dashboard import theme
 from dashboard.filters import Filters
 from etl.build import build
 
@@ -89,6 +90,21 @@ def test_synthetic_warehouse_shows_a_banner(monkeypatch, mini_catalogue, tmp_pat
     build(mini_catalogue, tmp_path / "wh", synthetic=True, progress=quiet)
     at = open_page(monkeypatch, tmp_path / "wh")
     assert any("Synthetic data" in w.value for w in at.warning)
+    # generated data is never credited to the publication (QA: slides and Sources tabs did)
+    text = markdown_text(at)
+    assert theme.SYNTHETIC_SOURCE_LINE in text and theme.SOURCE_LINE not in text
+    assert "counted from the curated catalogue" not in " ".join(c.value for c in at.caption)
+
+
+def test_a_slide_names_the_source_it_is_given():
+    import plotly.graph_objects as go
+
+    from dashboard import exports
+
+    slide = exports.slide_figure(
+        go.Figure(go.Bar(x=[1], y=[2])), title="t", source=theme.SYNTHETIC_SOURCE_LINE
+    )
+    assert [a.text for a in slide.layout.annotations] == [theme.SYNTHETIC_SOURCE_LINE]
 
 
 def test_overview_sentence_uses_the_publications_qualifier_and_the_filter_scope():

@@ -18,7 +18,9 @@ from dashboard.ui.blocks import (
     chart_block,
     downloads,
     empty_state,
+    is_synthetic,
     record_source,
+    source_line,
     synthetic_banner,
 )
 from dashboard.ui.data import load, on_demand, options, version
@@ -54,6 +56,7 @@ __all__ = [
     "filters_caption",
     "filters_markdown",
     "filters_text",
+    "is_synthetic",
     "load",
     "on_demand",
     "options",
@@ -64,6 +67,7 @@ __all__ = [
     "record_source",
     "shell",
     "sidebar_filters",
+    "source_line",
     "synthetic_banner",
     "urls",
     "version",

@@ -141,7 +141,11 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
         column.download_button(
             fmt.upper(),
             data=lambda fmt=fmt: exports.figure_image(
-                figure() if callable(figure) else figure, fmt, title=title, subtitle=subtitle
+                figure() if callable(figure) else figure,
+                fmt,
+                title=title,
+                subtitle=subtitle,
+                source=source_line(),
             ),
             file_name=f"{slug}.{fmt}",
             mime=mime,
@@ -160,7 +164,7 @@ def chart_block(
     key: str,
     figure: go.Figure | Callable[[], go.Figure] | None,
     data: pd.DataFrame,
-    sources: str = theme.SOURCE_LINE,
+    sources: str | None = None,
     render: Callable[[], None] | None = None,
     table: pd.DataFrame | None = None,
 ) -> None:
@@ -177,19 +181,30 @@ def chart_block(
     with table_tab:
         st.dataframe(table if table is not None else data, hide_index=True, width="stretch")
     with sources_tab:
-        st.markdown(sources)
+        st.markdown(sources or source_line())
         st.caption(
-            "Aggregates from the publication are shown as reported; everything else is "
+            "Counted from this synthetic warehouse. Empty values mean “not reported”."
+            if is_synthetic()
+            else "Aggregates from the publication are shown as reported; everything else is "
             "counted from the curated catalogue. Empty values mean “not reported”."
         )
     with download_tab:
         downloads(data, title=title, key=key, figure=figure)
 
 
+def is_synthetic() -> bool:
+    """True when the open warehouse was generated (`etl build --synthetic`)."""
+    return load(queries.meta).get("synthetic") == "true"
+
+
+def source_line() -> str:
+    """The source every chart and slide names: never the publication for generated data."""
+    return theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else theme.SOURCE_LINE
+
+
 def synthetic_banner() -> None:
     """Synthetic warehouses (benchmarks, tests) say so on every page."""
-    meta = load(queries.meta)
-    if meta.get("synthetic") == "true":
+    if is_synthetic():
         st.warning(
             "**Synthetic data.** This warehouse was generated for benchmarks or tests; "
             "it is not the curated catalogue. Rebuild with `python -m etl build`.",
