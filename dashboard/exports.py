@@ -156,6 +156,7 @@ def xlsx_bytes(
     filters: Sequence[tuple[str, ...]],
     permalink: str,
     exported_at: datetime | None = None,
+    source: str = CITATION,
 ) -> bytes:
     """Workbook: 'data' (the rows) and 'about' (title, filters, link, source, date).
 
@@ -170,7 +171,7 @@ def xlsx_bytes(
         ("Export", title),
         ("Exported at (UTC)", exported_at.strftime("%Y-%m-%d %H:%M")),
         ("Permalink", permalink),
-        ("Source", CITATION),
+        ("Source", source),
         ("Rows", str(len(frame))),
         ("", ""),
         ("Filters", "", "What the filter keeps"),

@@ -94,6 +94,7 @@ def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str)
     lines = describe(filters, options())
     page = current_page()
     link = urls().page(page, **current_page_params(page)) if page else ""
+    source = theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else exports.CITATION
     column.download_button(
         "Excel",
         data=(
@@ -105,6 +106,7 @@ def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str)
                 filters=lines,
                 permalink=link,
                 exported_at=datetime.now(UTC),
+                source=source,
             )
         ),
         file_name=f"{slug}.xlsx",
@@ -124,6 +126,7 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
     local Chromium can draw them (never a traceback)."""
     problem = exports.image_export_problem()
     subtitle = filters_text(current_filters())
+    source = source_line()  # now: the image is drawn on click, outside the page's run
     for column, fmt, mime in zip(
         columns, ("png", "svg"), ("image/png", "image/svg+xml"), strict=True
     ):
@@ -145,7 +148,7 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
                 fmt,
                 title=title,
                 subtitle=subtitle,
-                source=source_line(),
+                source=source,
             ),
             file_name=f"{slug}.{fmt}",
             mime=mime,
