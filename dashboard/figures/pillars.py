@@ -17,7 +17,6 @@ from dashboard.figures import (
     base_layout,
     empty_figure,
     plain,
-    readable,
     unique_labels,
 )
 
@@ -127,7 +126,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
             for region, total in totals.items()
         ),
     )
-    return readable(base_layout(fig, height=max(280, 130 + 48 * len(regions)))), table
+    return base_layout(fig, height=max(280, 130 + 48 * len(regions))), table
 
 
 def facet_bars(
@@ -228,7 +227,7 @@ def facet_bars(
         )
     base_layout(fig, height=height)
     fig.update_layout(margin={"b": 80 if len(shown) < len(wide) else 40})
-    return readable(fig), table
+    return fig, table  # base_layout applied `readable` already
 
 
 def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
