@@ -94,7 +94,7 @@ def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str)
     lines = describe(filters, options())
     page = current_page()
     link = urls().page(page, **current_page_params(page)) if page else ""
-    source = theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else exports.CITATION
+    source = source_line(publication=exports.CITATION)
     column.download_button(
         "Excel",
         data=(
@@ -200,9 +200,10 @@ def is_synthetic() -> bool:
     return load(queries.meta).get("synthetic") == "true"
 
 
-def source_line() -> str:
-    """The source every chart and slide names: never the publication for generated data."""
-    return theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else theme.SOURCE_LINE
+def source_line(publication: str = theme.SOURCE_LINE) -> str:
+    """The source a chart, slide or workbook names (`publication`, in that export's
+    wording): never the publication for generated data."""
+    return theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else publication
 
 
 def synthetic_banner() -> None:
