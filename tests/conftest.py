@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pandas as pd
 import pytest
 
 from etl.build import build
+
+# Every figure a test (or a page under AppTest, or the app a browser test starts) builds
+# is also built through Plotly's validators and must come out the same
+# (dashboard.figures.figure): a misspelt property fails here, not silently in a browser.
+os.environ.setdefault("ATLAS_CHECK_FIGURES", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"

@@ -9,14 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, theme
-from dashboard.figures import (
-    add_annotations,
-    base_layout,
-    empty_figure,
-    plain,
-    status_marker,
-    status_name,
-)
+from dashboard.figures import empty_figure, figure, look, plain, status_marker, status_name
 from dashboard.maps.export import static_map_figure
 
 RANGE_COLOUR = "#C9C9DD"
@@ -115,7 +108,8 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     labels = {key: inert.plotly(label) for key, label in axis_labels(exchanges).items()}
     ordered = _ordered(exchanges)
     order = [labels[i] for i in ordered["exchange_id"]]
-    fig = go.Figure()
+    traces: list[dict] = []
+    arrows: list[dict] = []
 
     # date ranges (month / year precision, or several days)
     xs: list = []
@@ -127,15 +121,16 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
         xs += [pd.Timestamp(start), pd.Timestamp(end), None]
         ys += [labels[row["exchange_id"]]] * 2 + [None]
     if xs:
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"color": RANGE_COLOUR, "width": 10},
-                name="Dates as the source gives them",
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {"color": RANGE_COLOUR, "width": 10},
+                "name": "Dates as the source gives them",
+                "hoverinfo": "skip",
+            }
         )
 
     # follow-up links: earlier exchange → the one that follows it
@@ -148,7 +143,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     }
     link_x: list = []
     link_y: list = []
-    arrows = []
+    links = []
     for row in ordered.to_dict("records"):
         for earlier in formatting.split_list(row.get("follows")):
             if earlier not in positions or positions[earlier][0] is None:
@@ -158,17 +153,18 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 continue
             link_x += [x0, x1, None]
             link_y += [y0, y1, None]
-            arrows.append((x0, y0, x1, y1))
+            links.append((x0, y0, x1, y1))
     if link_x:
-        fig.add_trace(
-            go.Scatter(
-                x=link_x,
-                y=link_y,
-                mode="lines",
-                line={"color": FOLLOW_COLOUR, "width": 1.5, "dash": "dot"},
-                name="Follows an earlier exchange",
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": link_x,
+                "y": link_y,
+                "mode": "lines",
+                "line": {"color": FOLLOW_COLOUR, "width": 1.5, "dash": "dot"},
+                "name": "Follows an earlier exchange",
+                "hoverinfo": "skip",
+            }
         )
         arrow = {
             "xref": "x",
@@ -184,9 +180,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
             "standoff": 9,
             "opacity": 0.9,
         }
-        add_annotations(
-            fig, ({"x": x1, "y": y1, "ax": x0, "ay": y0, **arrow} for x0, y0, x1, y1 in arrows)
-        )
+        arrows = [{"x": x1, "y": y1, "ax": x0, "ay": y0, **arrow} for x0, y0, x1, y1 in links]
 
     # the exchanges: one marker each, by status
     records = table.set_index("exchange_id")
@@ -198,17 +192,18 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
         if chosen.empty:
             continue
         ids = list(chosen["exchange_id"])
-        fig.add_trace(
-            go.Scatter(
-                x=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [
                     _midpoint(s, e)
                     for s, e in zip(chosen["start_date"], chosen["end_date"], strict=True)
                 ],
-                y=[labels[i] for i in ids],
-                mode="markers",
-                marker=status_marker(status, size=16),
-                name=status_name(status),
-                customdata=[
+                "y": [labels[i] for i in ids],
+                "mode": "markers",
+                "marker": status_marker(status, size=16),
+                "name": status_name(status),
+                "customdata": [
                     plain(
                         [
                             records.at[i, "title"],
@@ -220,32 +215,34 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                     )
                     for i in ids
                 ],
-                hovertemplate=(
+                "hovertemplate": (
                     "<b>%{customdata[0]}</b><br>%{customdata[2]}, %{customdata[3]}"
                     "<br>%{customdata[1]}<br>Outcome: %{customdata[4]}<extra></extra>"
                 ),
-            )
+            }
         )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=order,
-        autorange="reversed",
-        showgrid=True,
-        title=None,
-        automargin=True,
-        tickfont=TICK_FONT,
-    )
-    fig.update_xaxes(
-        type="date",
-        title=None,
-        showgrid=True,
-        gridcolor="#EEEEEE",
-        tickfont=TICK_FONT,
-        range=_at_least_a_year(ordered),
-    )
-    base_layout(fig, height=max(300, 120 + ROW_HEIGHT * len(order)))
-    fig.update_layout(margin={"l": 10, "r": 30})
-    return fig, table
+    layout = {
+        "annotations": arrows or None,
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": order,
+            "autorange": "reversed",
+            "showgrid": True,
+            "title": None,
+            "automargin": True,
+            "tickfont": TICK_FONT,
+        },
+        "xaxis": {
+            "type": "date",
+            "title": None,
+            "showgrid": True,
+            "gridcolor": "#EEEEEE",
+            "tickfont": TICK_FONT,
+            "range": _at_least_a_year(ordered),
+        },
+    }
+    height = max(300, 120 + ROW_HEIGHT * len(order))
+    return figure(traces, layout, look(height=height), {"margin": {"l": 10, "r": 30}}), table
 
 
 # --- participation matrix --------------------------------------------------------------
@@ -328,41 +325,55 @@ def participation_matrix(
     for i, role in enumerate(roles):
         colour = theme.ROLE_COLOURS[role]
         colourscale += [[i / n, colour], [(i + 1) / n, colour]]
-    fig = go.Figure(
-        go.Heatmap(
-            # object arrays: the same JSON as lists, but Plotly checks them at once
-            # instead of cell by cell (0.5 s for 200 countries × 60 exchanges)
-            z=np.array(z, dtype=object),
-            x=plain(columns),
-            y=plain(table["Country"]),
-            text=np.array(texts, dtype=object),
-            customdata=np.array(hovers, dtype=object),
-            texttemplate="%{text}" if len(columns) <= LABELLED_COLUMNS else "",
-            textfont={"size": 13},
-            colorscale=colourscale,
-            zmin=-0.5,
-            zmax=n - 0.5,
-            xgap=2,
-            ygap=2,
-            hovertemplate="%{y} in %{x}: %{customdata}<extra></extra>",
-            colorbar={
-                "title": {"text": "Role"},
-                "tickvals": list(range(n)),
-                "ticktext": [formatting.role_label(r) for r in roles],
-                "lenmode": "pixels",
-                "len": 160,
-                "yanchor": "top",
-                "y": 1,
-            },
-        )
-    )
-    fig.update_xaxes(side="top", tickangle=-35, showgrid=False, title=None, tickfont=TICK_FONT)
-    fig.update_yaxes(
-        autorange="reversed", showgrid=False, title=None, automargin=True, tickfont=TICK_FONT
-    )
-    base_layout(fig, height=max(320, 200 + 30 * len(table)))
-    fig.update_layout(margin={"t": 170, "l": 10, "r": 10, "b": 20}, plot_bgcolor="white")
-    return fig, table
+    heatmap = {
+        "type": "heatmap",
+        # object arrays: the same JSON as lists, but Plotly checks them at once
+        # instead of cell by cell (0.5 s for 200 countries × 60 exchanges)
+        "z": np.array(z, dtype=object),
+        "x": plain(columns),
+        "y": plain(table["Country"]),
+        "text": np.array(texts, dtype=object),
+        "customdata": np.array(hovers, dtype=object),
+        "texttemplate": "%{text}" if len(columns) <= LABELLED_COLUMNS else "",
+        "textfont": {"size": 13},
+        "colorscale": colourscale,
+        "zmin": -0.5,
+        "zmax": n - 0.5,
+        "xgap": 2,
+        "ygap": 2,
+        "hovertemplate": "%{y} in %{x}: %{customdata}<extra></extra>",
+        "colorbar": {
+            "title": {"text": "Role"},
+            "tickvals": list(range(n)),
+            "ticktext": [formatting.role_label(r) for r in roles],
+            "lenmode": "pixels",
+            "len": 160,
+            "yanchor": "top",
+            "y": 1,
+        },
+    }
+    axes = {
+        "xaxis": {
+            "side": "top",
+            "tickangle": -35,
+            "showgrid": False,
+            "title": None,
+            "tickfont": TICK_FONT,
+        },
+        "yaxis": {
+            "autorange": "reversed",
+            "showgrid": False,
+            "title": None,
+            "automargin": True,
+            "tickfont": TICK_FONT,
+        },
+    }
+    return figure(
+        [heatmap],
+        axes,
+        look(height=max(320, 200 + 30 * len(table))),
+        {"margin": {"t": 170, "l": 10, "r": 10, "b": 20}, "plot_bgcolor": "white"},
+    ), table
 
 
 def network_figure(participants: pd.DataFrame) -> go.Figure:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import inert, theme
-from dashboard.figures import base_layout, empty_figure, plain
+from dashboard.figures import empty_figure, figure, look, plain
 
 REPORTED_COLOUR = "#777777"
 DOCUMENTED_COLOUR = "#0072B2"
@@ -33,27 +33,24 @@ def reported_vs_documented(
     )
     if table.empty:
         return empty_figure("The catalogue has no reported figures to compare."), table
-    fig = go.Figure()
-    fig.add_bar(
-        name="Reported in the publication",
-        x=plain(table["label"]),
-        y=table["reported"],
-        marker_color=REPORTED_COLOUR,
-        text=table["reported"].map(number_text),
-        textposition="outside",
-        hovertemplate="%{x}: %{y:,} reported<extra></extra>",
-    )
-    fig.add_bar(
-        name="Documented in this catalogue",
-        x=plain(table["label"]),
-        y=table["documented"],
-        marker_color=DOCUMENTED_COLOUR,
-        text=table["documented"].map(number_text),
-        textposition="outside",
-        hovertemplate="%{x}: %{y:,} documented here<extra></extra>",
-    )
-    fig.update_layout(barmode="group", yaxis_title="Projects")
-    return base_layout(fig, height=380), table
+    bars = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": plain(table["label"]),
+            "y": table[column].to_numpy(),  # sent as a typed array, as Plotly sends a Series
+            "marker": {"color": colour},
+            "text": table[column].map(number_text).to_list(),
+            "textposition": "outside",
+            "hovertemplate": f"%{{x}}: %{{y:,}} {what}<extra></extra>",
+        }
+        for name, column, colour, what in (
+            ("Reported in the publication", "reported", REPORTED_COLOUR, "reported"),
+            ("Documented in this catalogue", "documented", DOCUMENTED_COLOUR, "documented here"),
+        )
+    ]
+    layout = {"barmode": "group", "yaxis": {"title": {"text": "Projects"}}}
+    return figure(bars, layout, look(height=380)), table
 
 
 def number_text(value: float) -> str:
@@ -105,13 +102,13 @@ def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool)
 def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
     """The reported figures as a reader reads them: 'over 70 projects', not raw keys."""
     rows = []
-    for figure in reported.to_dict("records"):
-        metric = str(figure["metric"]).replace("_", " ").replace("ilo uclg", "ILO–UCLG")
-        label, period = figure.get("dimension_label"), figure.get("period")
+    for record in reported.to_dict("records"):
+        metric = str(record["metric"]).replace("_", " ").replace("ilo uclg", "ILO–UCLG")
+        label, period = record.get("dimension_label"), record.get("period")
         reported_text = (
-            f"{float(figure['value']):g}"
-            if figure.get("unit") == "year"
-            else qualified_text(pd.Series(figure))
+            f"{float(record['value']):g}"
+            if record.get("unit") == "year"
+            else qualified_text(pd.Series(record))
         )
         rows.append(
             {
@@ -119,7 +116,7 @@ def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
                 "For": "all" if pd.isna(label) or not label else label,
                 "Reported": reported_text,
                 "Period": "" if pd.isna(period) or not period else period,
-                "Source": figure["source_ref"],
+                "Source": record["source_ref"],
             }
         )
     return pd.DataFrame(rows, columns=["Figure", "For", "Reported", "Period", "Source"])

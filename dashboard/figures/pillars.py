@@ -11,14 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, scale, theme
-from dashboard.figures import (
-    INK,
-    add_annotations,
-    base_layout,
-    empty_figure,
-    plain,
-    unique_labels,
-)
+from dashboard.figures import INK, empty_figure, figure, look, plain, unique_labels
 
 TOTAL = "Total"
 ROW_PX = 30
@@ -83,50 +76,70 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
         regions_present - set(theme.REGION_ORDER)
     )
-    fig = go.Figure()
+    bars = []
     for pillar in _pillars_in(frame["pillar"]):
         part = frame[frame["pillar"] == pillar].groupby("region")["projects"].sum()
         part = part.reindex(regions).dropna()
         name = theme.pillar_label(pillar)
-        fig.add_bar(
-            name=name,
-            orientation="h",
-            y=plain(part.index),
-            x=part.astype(int).to_list(),
-            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
-            marker_line={"width": 1, "color": "white"},
-            text=[f"{n:,}" for n in part.astype(int)],
-            textposition="inside",
-            insidetextanchor="middle",
-            textfont={"size": 15},
-            hovertemplate=f"%{{y}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
+        bars.append(
+            {
+                "type": "bar",
+                "name": name,
+                "orientation": "h",
+                "y": plain(part.index),
+                "x": part.astype(int).to_list(),
+                "marker": _bar_marker(pillar),
+                "text": [f"{n:,}" for n in part.astype(int)],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"size": 15},
+                "hovertemplate": f"%{{y}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
+            }
         )
     totals = frame.groupby("region")["projects"].sum().reindex(regions)
-    fig.update_layout(barmode="stack", xaxis_title="Projects")
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=plain(regions),
-        autorange="reversed",
-        automargin=True,
-        showgrid=False,
-    )
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", dtick=1 if totals.max() <= 12 else None)
-    add_annotations(
-        fig,
-        (
-            {
-                "x": total,
-                "y": inert.plotly(region),
-                "text": f"<b>{int(total):,}</b>",
-                "xanchor": "left",
-                "xshift": 6,
-                "showarrow": False,
-                "font": {"size": 15, "color": INK},
-            }
-            for region, total in totals.items()
-        ),
-    )
-    return base_layout(fig, height=max(280, 130 + 48 * len(regions))), table
+    labels = [
+        {
+            "x": total,
+            "y": inert.plotly(region),
+            "text": f"<b>{int(total):,}</b>",
+            "xanchor": "left",
+            "xshift": 6,
+            "showarrow": False,
+            "font": {"size": 15, "color": INK},
+        }
+        for region, total in totals.items()
+    ]
+    layout = _stacked_layout(plain(regions), totals.max(), labels)
+    return figure(bars, layout, look(height=max(280, 130 + 48 * len(regions)))), table
+
+
+def _bar_marker(pillar: str) -> dict:
+    return {
+        "color": theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
+        "line": {"width": 1, "color": "white"},
+    }
+
+
+def _stacked_layout(rows: list[str], most: int, annotations: list[dict]) -> dict:
+    """Bars stacked by pillar, one row per category in `rows` order from the top, a
+    bar label per row (`annotations`); a step of 1 on the count axis for small counts."""
+    return {
+        "annotations": annotations,
+        "barmode": "stack",
+        "xaxis": {
+            "title": {"text": "Projects"},
+            "showgrid": True,
+            "gridcolor": "#EEEEEE",
+            "dtick": 1 if most <= 12 else None,
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "autorange": "reversed",
+            "automargin": True,
+            "showgrid": False,
+        },
+    }
 
 
 def facet_bars(
@@ -170,64 +183,56 @@ def facet_bars(
         return empty_figure(f"No {what.lower()} is recorded for the matching projects."), table
     shown = (wide.head(top) if top else wide).copy()
     shown["axis"] = plain(unique_labels(shown[what], LABEL_LIMIT))
-    fig = go.Figure()
+    bars = []
     for pillar in pillars:
         name = theme.pillar_label(pillar)
         keep = shown[shown[pillar] > 0]
-        fig.add_bar(
-            name=name,
-            orientation="h",
-            y=keep["axis"].to_list(),
-            x=keep[pillar].to_list(),
-            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
-            marker_line={"width": 1, "color": "white"},
-            customdata=[[text] for text in plain(keep[what])],
-            hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
-        )
-    add_annotations(
-        fig,
-        (
+        bars.append(
             {
-                "x": total,
-                "y": label,
-                "text": f"{int(total):,}",
-                "xanchor": "left",
-                "xshift": 5,
-                "showarrow": False,
-                "font": {"size": 14, "color": INK},
+                "type": "bar",
+                "name": name,
+                "orientation": "h",
+                "y": keep["axis"].to_list(),
+                "x": keep[pillar].to_list(),
+                "marker": _bar_marker(pillar),
+                "customdata": [[text] for text in plain(keep[what])],
+                "hovertemplate": (
+                    f"%{{customdata[0]}}<br>{name}: %{{x:,}} project(s)<extra></extra>"
+                ),
             }
-            for label, total in zip(shown["axis"], shown[TOTAL], strict=True)
-        ),
-    )
-    fig.update_layout(barmode="stack", xaxis_title="Projects")
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=shown["axis"].to_list(),
-        autorange="reversed",
-        automargin=True,
-        showgrid=False,
-    )
-    fig.update_xaxes(
-        showgrid=True, gridcolor="#EEEEEE", dtick=1 if shown[TOTAL].max() <= 12 else None
-    )
-    height = max(240, 150 + ROW_PX * len(shown))
-    if len(shown) < len(wide):
-        fig.add_annotation(
-            text=f"The {len(shown):,} most frequent of {len(wide):,} — all of them in the "
-            "Table tab",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-58,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            font={"size": 13, "color": "#555555"},
         )
-    base_layout(fig, height=height)
-    fig.update_layout(margin={"b": 80 if len(shown) < len(wide) else 40})
-    return fig, table  # base_layout applied `readable` already
+    labels = [
+        {
+            "x": total,
+            "y": label,
+            "text": f"{int(total):,}",
+            "xanchor": "left",
+            "xshift": 5,
+            "showarrow": False,
+            "font": {"size": 14, "color": INK},
+        }
+        for label, total in zip(shown["axis"], shown[TOTAL], strict=True)
+    ]
+    cut = len(shown) < len(wide)
+    if cut:
+        labels.append(
+            {
+                "text": f"The {len(shown):,} most frequent of {len(wide):,} — all of them in "
+                "the Table tab",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -58,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 13, "color": "#555555"},
+            }
+        )
+    layout = _stacked_layout(shown["axis"].to_list(), shown[TOTAL].max(), labels)
+    height = max(240, 150 + ROW_PX * len(shown))
+    return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
 
 
 def partner_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, inert, theme
 from dashboard.figures import (
-    base_layout,
+    FONT,
     empty_figure,
+    figure,
+    look,
     plain,
-    readable,
     status_marker,
     status_name,
     unique_labels,
@@ -79,41 +80,49 @@ def shared_range(
     return (low - 0.6, high + 0.8)
 
 
-def _apply_range(fig: go.Figure, x_range: tuple[float, float] | None) -> None:
+def _range_axis(x_range: tuple[float, float] | None) -> dict:
+    """The shared x range, a tick a year (every 5 years past 26), no axis title."""
     if x_range is None:
-        return
+        return {}
     span = x_range[1] - x_range[0]
-    fig.update_xaxes(
-        range=list(x_range),
-        tickmode="linear",
-        tick0=0,
-        dtick=1 if span <= 26 else 5,
-        tickformat="d",
-        showgrid=True,
-        gridcolor="#F2F2F2",
-        title=None,
+    return {
+        "xaxis": {
+            "range": list(x_range),
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 1 if span <= 26 else 5,
+            "tickformat": "d",
+            "showgrid": True,
+            "gridcolor": "#F2F2F2",
+            "title": None,
+        }
+    }
+
+
+def _on_time_axis(*, height: int, x_range: tuple[float, float] | None) -> tuple[dict, ...]:
+    """The layout every timeline chart ends with (after its own): same margins (a year
+    sits at the same place on the screen on every chart) and the shared x range."""
+    text = {"tickfont": FONT, "title": {"font": FONT}}  # readable, again after the range
+    return (
+        look(height=height),
+        {"margin": {"l": LEFT_MARGIN, "r": RIGHT_MARGIN}},
+        _range_axis(x_range),
+        {"xaxis": text, "yaxis": text, "legend": {"font": FONT, "traceorder": "normal"}},
     )
 
 
-def _on_time_axis(fig: go.Figure, *, height: int, x_range: tuple[float, float] | None) -> go.Figure:
-    """The look every timeline chart shares: same margins (a year sits at the same place
-    on the screen on every chart) and the shared x range."""
-    base_layout(fig, height=height)
-    fig.update_layout(margin={"l": LEFT_MARGIN, "r": RIGHT_MARGIN})
-    _apply_range(fig, x_range)
-    return readable(fig)
-
-
-def _rows_axis(fig: go.Figure, rows: list[str], **grid) -> None:
+def _rows_axis(rows: list[str], **grid) -> dict:
     """One y row per label, in the given order from the top."""
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        autorange="reversed",
-        automargin=False,
-        title=None,
-        **grid,
-    )
+    return {
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "autorange": "reversed",
+            "automargin": False,
+            "title": None,
+            **grid,
+        }
+    }
 
 
 def year_position(dates: pd.Series) -> pd.Series:
@@ -229,17 +238,24 @@ def per_year(
         return empty_figure(why), table
 
     colours = theme.colour_map(stack)
-    fig = go.Figure()
     verb = "active" if measure == "active" else "starting"
+    traces = []
     for name in series:
         shown_name = inert.plotly(name)
-        fig.add_bar(
-            name=inert.plotly(name),
-            x=by_series.index.to_list(),
-            y=by_series[name].to_list(),
-            marker_color=colours.get(name, "#BBBBBB"),
-            marker_line={"width": 0.5, "color": "white"},
-            hovertemplate=f"{shown_name}<br>%{{x}}: %{{y:,}} project(s) {verb}<extra></extra>",
+        traces.append(
+            {
+                "type": "bar",
+                "name": shown_name,
+                "x": by_series.index.to_list(),
+                "y": by_series[name].to_list(),
+                "marker": {
+                    "color": colours.get(name, "#BBBBBB"),
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                "hovertemplate": (
+                    f"{shown_name}<br>%{{x}}: %{{y:,}} project(s) {verb}<extra></extra>"
+                ),
+            }
         )
     if not reported_rows.empty:
         hover = [
@@ -252,38 +268,40 @@ def per_year(
                 strict=True,
             )
         ]
-        fig.add_scatter(
-            name=REPORTED_NAME,
-            x=reported_rows["year"].to_list(),
-            y=reported_rows["value"].to_list(),
-            mode="markers+text",
-            marker={
-                "symbol": "diamond",
-                "size": 16,
-                "color": REPORTED_COLOUR,
-                "line": {"width": 2, "color": "white"},
-            },
-            text=[f"{v:g}" for v in reported_rows["value"]],
-            textposition="top center",
-            textfont={"size": 15, "color": REPORTED_COLOUR},
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "name": REPORTED_NAME,
+                "x": reported_rows["year"].to_list(),
+                "y": reported_rows["value"].to_list(),
+                "mode": "markers+text",
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 16,
+                    "color": REPORTED_COLOUR,
+                    "line": {"width": 2, "color": "white"},
+                },
+                "text": [f"{v:g}" for v in reported_rows["value"]],
+                "textposition": "top center",
+                "textfont": {"size": 15, "color": REPORTED_COLOUR},
+                "hovertext": hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        barmode="stack",
-        bargap=0.15,
-        yaxis_title=f"Projects {verb}",
-    )
     top = max([*table[f"total {MEASURES[measure].lower()}"], *reported_rows["value"], 1])
-    fig.update_yaxes(
-        range=[0, top * 1.15 + 0.5],
-        automargin=False,
-        title_standoff=12,
-        tick0=0,
-        dtick=count_step(top),
-        tickformat=",d",
-    )
-    return _on_time_axis(fig, height=430, x_range=x_range), table
+    layout = {
+        "barmode": "stack",
+        "bargap": 0.15,
+        "yaxis": {
+            "title": {"text": f"Projects {verb}", "standoff": 12},
+            "range": [0, top * 1.15 + 0.5],
+            "automargin": False,
+            "tick0": 0,
+            "dtick": count_step(top),
+            "tickformat": ",d",
+        },
+    }
+    return figure(traces, layout, *_on_time_axis(height=430, x_range=x_range)), table
 
 
 def reported_note(reported: pd.DataFrame | None, *, comparable: bool) -> str | None:
@@ -392,7 +410,7 @@ def gantt(
         )
     bars["hover"] = hover
 
-    fig = go.Figure()
+    traces = []
     order = list(theme.PILLAR_ORDER) + sorted(
         set(bars["pillar"].dropna()) - set(theme.PILLAR_ORDER)
     )
@@ -400,39 +418,50 @@ def gantt(
         part = bars[bars["pillar"] == pillar]
         if part.empty:
             continue
-        fig.add_bar(
-            name=theme.pillar_label(pillar),
-            orientation="h",
-            y=part["label"].to_list(),
-            base=(part["start_year"] - 0.5).to_list(),
-            x=(part["drawn_to"] - part["start_year"] + 1).to_list(),
-            marker_color=theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
-            marker_line={"width": 1, "color": "white"},
-            customdata=part[["project_id"]].to_numpy(),
-            hovertext=part["hover"].to_list(),
-            hovertemplate="%{hovertext}<extra></extra>",
-            width=0.62,
+        traces.append(
+            {
+                "type": "bar",
+                "name": theme.pillar_label(pillar),
+                "orientation": "h",
+                "y": part["label"].to_list(),
+                "base": (part["start_year"] - 0.5).to_list(),
+                "x": (part["drawn_to"] - part["start_year"] + 1).to_list(),
+                "marker": {
+                    "color": theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
+                    "line": {"width": 1, "color": "white"},
+                },
+                "customdata": [[project_id] for project_id in part["project_id"]],
+                "hovertext": part["hover"].to_list(),
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "width": 0.62,
+            }
         )
     ongoing = bars[bars["ongoing"]]
     if not ongoing.empty:
-        fig.add_scatter(
-            name=ONGOING_NAME,
-            x=(ongoing["drawn_to"] + 0.5).to_list(),
-            y=ongoing["label"].to_list(),
-            mode="markers",
-            marker={
-                "symbol": "triangle-right",
-                "size": 15,
-                "color": [theme.PILLAR_COLOURS.get(p, "#BBBBBB") for p in ongoing["pillar"]],
-                "line": {"width": 1.5, "color": "#333333"},
-            },
-            hovertext=[h + "<br><i>ongoing</i>" for h in ongoing["hover"]],
-            hovertemplate="%{hovertext}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "name": ONGOING_NAME,
+                "x": (ongoing["drawn_to"] + 0.5).to_list(),
+                "y": ongoing["label"].to_list(),
+                "mode": "markers",
+                "marker": {
+                    "symbol": "triangle-right",
+                    "size": 15,
+                    "color": [theme.PILLAR_COLOURS.get(p, "#BBBBBB") for p in ongoing["pillar"]],
+                    "line": {"width": 1.5, "color": "#333333"},
+                },
+                "hovertext": [h + "<br><i>ongoing</i>" for h in ongoing["hover"]],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
     rows = list(dict.fromkeys(bars["label"]))
-    _rows_axis(fig, rows, showgrid=False)
-    fig.update_layout(barmode="overlay", showlegend=True)
-    _on_time_axis(fig, height=max(260, 110 + GANTT_ROW_PX * len(rows)), x_range=x_range)
+    fig = figure(
+        traces,
+        _rows_axis(rows, showgrid=False),
+        {"barmode": "overlay", "showlegend": True},
+        *_on_time_axis(height=max(260, 110 + GANTT_ROW_PX * len(rows)), x_range=x_range),
+    )
     table = bars.assign(
         project=bars["title"],
         phase=bars["phase"],
@@ -528,7 +557,7 @@ def exchange_markers(
     groups["half"] = (groups["x1"] - groups["x0"]) / 2
     cities = list(dict.fromkeys(dated.sort_values("start_date")["city"]))
 
-    fig = go.Figure()
+    traces = []
     for status in ("held", "planned"):
         part = groups[groups["status"] == status]
         if part.empty:
@@ -541,27 +570,29 @@ def exchange_markers(
         ]
         marker = status_marker(status, size=15)
         colour = marker["color"]
-        fig.add_scatter(
-            name=name,
-            x=part["x"].to_list(),
-            y=part["city"].to_list(),
-            mode="markers+text",
-            marker=marker,
-            error_x={
-                "type": "data",
-                "array": part["half"].to_list(),
-                "symmetric": True,
-                "color": colour,
-                "thickness": 2,
-                "width": 5,
-            },
-            text=[f"×{n}" if n > 1 else "" for n in part["n"]],
-            textposition="middle right",
-            textfont={"size": 13, "color": colour},
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "name": name,
+                "x": part["x"].to_list(),
+                "y": part["city"].to_list(),
+                "mode": "markers+text",
+                "marker": marker,
+                "error_x": {
+                    "type": "data",
+                    "array": part["half"].to_list(),
+                    "symmetric": True,
+                    "color": colour,
+                    "thickness": 2,
+                    "width": 5,
+                },
+                "text": [f"×{n}" if n > 1 else "" for n in part["n"]],
+                "textposition": "middle right",
+                "textfont": {"size": 13, "color": colour},
+                "hovertext": hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    _rows_axis(fig, cities, showgrid=True)
-    return _on_time_axis(
-        fig, height=max(220, 110 + EXCHANGE_ROW_PX * len(cities)), x_range=x_range
-    ), table
+    height = max(220, 110 + EXCHANGE_ROW_PX * len(cities))
+    layouts = _on_time_axis(height=height, x_range=x_range)
+    return figure(traces, _rows_axis(cities, showgrid=True), *layouts), table
