@@ -23,6 +23,7 @@ from dashboard import db, theme
 from dashboard import filters as registry
 from dashboard.db import SELECTION, Selection, WarehouseVersion, run_query
 from dashboard.filters import Choice, FilterOptions, Filters
+from etl import aggregates
 
 AS_OF_SQL = "(select try_cast(value as integer) from meta where key = 'as_of_year')"
 
@@ -56,6 +57,21 @@ def _kept(column: str, f: Filters) -> str:
 def _run(v: WarehouseVersion, f: Filters, sql: str, params: tuple = ()) -> pd.DataFrame:
     """`sql` whose `_kept(…, f)` conditions read the filter set's shared selection."""
     return run_query(v, sql, params, selection=_selection(f))
+
+
+# Read the build's answers for the whole warehouse (etl.aggregates) when no filter is
+# set; tests turn it off to check them against the tables.
+USE_AGGREGATES = True
+
+
+def _aggregated(
+    v: WarehouseVersion, f: Filters, name: str, sql: str, order: str, params: tuple = ()
+) -> pd.DataFrame:
+    """The aggregate `name` when no filter is set, else `sql` (the same SQL, with the
+    filters), ordered by `order`."""
+    if USE_AGGREGATES and f.is_default():
+        return run_query(v, f"select * from {aggregates.SCHEMA}.{name} order by {order}")
+    return _run(v, f, f"{sql} order by {order}", params)
 
 
 def filter_options(v: WarehouseVersion) -> FilterOptions:
@@ -426,21 +442,10 @@ def active_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
 
 def year_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     """Projects active and starting per year, pillar and region (the years of the year
-    filter only): `active_years` counted in SQL. `project_years` has one row per project
-    and year (the warehouse contract), so rows are projects."""
-    year_clause = "and y.year between ? and ?" if f.years else ""
-    return _run(
-        v,
-        f,
-        f"""
-        select y.year, y.pillar, y.region, count(*) as active,
-               count(*) filter (where y.starting) as starting
-        from project_years y
-        where {_kept("y.project_id", f)} {year_clause}
-        group by all order by y.year, y.pillar, y.region
-        """,
-        tuple(f.years or ()),
-    )
+    filter only): `active_years` counted in SQL."""
+    years = "and y.year between ? and ?" if f.years else ""
+    sql = aggregates.year_counts(lambda column: _kept(column, f), years)
+    return _aggregated(v, f, "year_counts", sql, "year, pillar, region", tuple(f.years or ()))
 
 
 # The bars of the Gantt: a project's phases, or the project itself when it has none.
@@ -524,66 +529,22 @@ def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
 
 
 def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
-    """Projects per topic / beneficiary group / partner, split by pillar (copied onto
-    each table). A topic or group appears once per project (etl.relations.KEYS), so its
-    rows are projects; a project may name a partner, or a partner type, twice."""
-    table, column, projects = {
-        "topic": ("project_topics", "topic", "count(*)"),
-        "group": ("project_beneficiaries", "beneficiary_group", "count(*)"),
-        "partner": ("project_partners", "partner", "count(distinct t.project_id)"),
-        "partner_type": (
-            "project_partners",
-            "coalesce(partner_type, 'not stated')",
-            "count(distinct t.project_id)",
-        ),
-    }[facet]
-    return _run(
-        v,
-        f,
-        f"""
-        select {column} as value, t.pillar, {projects} as projects
-        from {table} t
-        where {_kept("t.project_id", f)}
-        group by all order by value
-        """,
-    )
+    """Projects per topic / beneficiary group / partner / partner type, split by pillar."""
+    sql = aggregates.facet_counts(lambda column: _kept(column, f), facet)
+    return _aggregated(v, f, f"facet_{facet}", sql, "value, pillar")
 
 
 def pillar_region(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    return _run(
-        v,
-        f,
-        f"""
-        select p.pillar, p.region, count(*) as projects
-        from projects p where {_kept("p.project_id", f)} group by all
-        """,
-    )
+    sql = aggregates.pillar_region(lambda column: _kept(column, f))
+    return _aggregated(v, f, "pillar_region", sql, "pillar, region")
 
 
 def overview_counts(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
-    """The Overview's headline figures for the filtered projects: projects, countries,
-    distinct places (name and country), the first and last year active (within the
-    year filter), and how many projects state a count."""
+    """The Overview's headline figures for the filtered projects (the year filter
+    bounds the first and last year active)."""
     years = "and y.year between ? and ?" if f.years else ""
-    row = _run(
-        v,
-        f,
-        f"""
-        select
-          (select count(*) from projects p where {_kept("p.project_id", f)}) as projects,
-          (select count(distinct c.iso3) from project_countries c
-            where {_kept("c.project_id", f)}) as countries,
-          (select count(*) from (select distinct l.name, l.iso3 from project_localities l
-            where {_kept("l.project_id", f)})) as places,
-          (select min(y.year) from project_years y
-            where {_kept("y.project_id", f)} {years}) as first_year,
-          (select max(y.year) from project_years y
-            where {_kept("y.project_id", f)} {years}) as last_year,
-          (select count(distinct c.project_id) from project_counts c
-            where {_kept("c.project_id", f)}) as with_counts
-        """,
-        tuple(f.years or ()) * 2,
-    ).iloc[0]
+    sql = aggregates.overview_counts(lambda column: _kept(column, f), years)
+    row = _aggregated(v, f, "overview_counts", sql, "1", tuple(f.years or ()) * 2).iloc[0]
     return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
 
 
@@ -814,7 +775,7 @@ def table_names(v: WarehouseVersion) -> list[str]:
     frame = run_query(
         v,
         "select table_name from information_schema.tables where table_catalog = current_database() "
-        "order by table_name",
+        "and table_schema = 'main' order by table_name",
     )
     return list(frame["table_name"])
 
@@ -823,7 +784,8 @@ def columns(v: WarehouseVersion) -> pd.DataFrame:
     return run_query(
         v,
         "select table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = current_database() order by table_name, ordinal_position",
+        "where table_catalog = current_database() and table_schema = 'main' "
+        "order by table_name, ordinal_position",
     )
 
 

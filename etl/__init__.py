@@ -10,4 +10,4 @@ package knows nothing of Streamlit; the dashboard only reads what it writes.
 # 2: projects.status, projects.drawn_to_year, project_phases.drawn_to_year.
 # 3: pillar (and region, starting) copied onto project_years, _topics, _beneficiaries,
 #    _partners (etl.transform.COPIED_COLUMNS), so the pages count without a join.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import numpy as np
@@ -17,12 +17,14 @@ from etl.normalise import fold, slug
 from etl.validate import Catalogue
 
 
-def one_spelling(values: Iterable[str]) -> dict[str, str]:
+def one_spelling(values: Iterable[str] | Mapping[str, int]) -> dict[str, str]:
     """Spellings that differ only in case, accents or punctuation ('child labour',
     'Child-labour') → one spelling, so a topic or a beneficiary group is one value with
-    one link code (its slug). The most used spelling wins, then the first in sort order."""
+    one link code (its slug). The most used spelling wins, then the first in sort order.
+    `values`: every use of a spelling, or how often each is used."""
+    counts = values if isinstance(values, Mapping) else Counter(values)
     by_slug: dict[str, Counter] = {}
-    for value, count in Counter(values).items():
+    for value, count in counts.items():
         by_slug.setdefault(slug(value), Counter())[value] += count
     return {
         value: min(spellings, key=lambda s, c=spellings: (-c[s], s))
@@ -31,8 +33,20 @@ def one_spelling(values: Iterable[str]) -> dict[str, str]:
     }
 
 
+def _uses(*columns: pd.Series) -> Counter:
+    """How often each value of the columns is used (counted by pandas, not in Python:
+    a million projects name two million topics)."""
+    uses: Counter = Counter()
+    for column in columns:
+        uses.update(column.value_counts().to_dict())
+    return uses
+
+
 def _respelled(rows: pd.DataFrame, column: str, spelling: dict[str, str], key: str) -> pd.DataFrame:
-    """`rows` with `column` in its one spelling; a record naming two spellings keeps one."""
+    """`rows` with `column` in its one spelling; a record naming two spellings keeps one.
+    Unchanged when every value is already its one spelling (the usual case)."""
+    if all(value == chosen for value, chosen in spelling.items()):
+        return rows
     rows = rows.assign(**{column: rows[column].map(spelling)})
     return rows.drop_duplicates([key, column], keep="first").reset_index(drop=True)
 
@@ -147,18 +161,25 @@ def _phase_rows(years: tuple, as_of_year: int) -> tuple:
 
 
 def _group_counts(pair: tuple) -> tuple[tuple, tuple]:
-    """(beneficiary rows, count rows) of one distinct (groups, counts) pair."""
+    """(beneficiary rows, count rows) of one distinct (groups, counts) pair: a count
+    belongs to the group its label names (folded; the last count of a label wins)."""
     groups, counts = pair
-    by_label = {fold(c.label): c for c in counts}
-    group_keys = {fold(g) for g in groups}
-    beneficiaries = tuple(
-        (g, by_label[fold(g)].value, by_label[fold(g)].qualifier)
-        if fold(g) in by_label
-        else (g, None, None)
-        for g in groups
+    labels = [fold(c.label) for c in counts]
+    by_label = dict(zip(labels, counts, strict=True))
+    group_keys = set()
+    beneficiaries = []
+    for group in groups:
+        key = fold(group)
+        group_keys.add(key)
+        count = by_label.get(key)
+        beneficiaries.append(
+            (group, None, None) if count is None else (group, count.value, count.qualifier)
+        )
+    rows = tuple(
+        (c.label, c.value, c.qualifier, key in group_keys)
+        for c, key in zip(counts, labels, strict=True)
     )
-    rows = tuple((c.label, c.value, c.qualifier, fold(c.label) in group_keys) for c in counts)
-    return beneficiaries, rows
+    return tuple(beneficiaries), rows
 
 
 def _long(
@@ -445,11 +466,11 @@ def build_tables(
 
     exchange_topics = pd.DataFrame(exchange_topics, columns=["exchange_id", "topic"])
     topics = tables["project_topics"]
-    topic_spelling = one_spelling([*topics["topic"], *exchange_topics["topic"]])
+    topic_spelling = one_spelling(_uses(topics["topic"], exchange_topics["topic"]))
     topics = _respelled(topics, "topic", topic_spelling, "project_id")
     exchange_topics = _respelled(exchange_topics, "topic", topic_spelling, "exchange_id")
     beneficiaries = tables["project_beneficiaries"]
-    group_spelling = one_spelling(beneficiaries["beneficiary_group"])
+    group_spelling = one_spelling(_uses(beneficiaries["beneficiary_group"]))
     beneficiaries = _respelled(beneficiaries, "beneficiary_group", group_spelling, "project_id")
 
     participants = [

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.aggregates import build_aggregates
 from etl.relations import check_relations
 
 DUCKDB_FILE = "atlas.duckdb"
@@ -55,7 +56,8 @@ def schema_version(warehouse: Path) -> str | None:
 
 
 def write_tables(tables: dict, directory: Path, progress: Callable[[str], None]) -> None:
-    """Write every table into a fresh DuckDB file and Parquet files under `directory`."""
+    """Write every table into a fresh DuckDB file and Parquet files under `directory`,
+    and the aggregates (etl.aggregates) into the DuckDB file."""
     parquet_dir = directory / PARQUET_DIR
     parquet_dir.mkdir(parents=True)
     con = duckdb.connect(str(directory / DUCKDB_FILE))
@@ -69,6 +71,8 @@ def write_tables(tables: dict, directory: Path, progress: Callable[[str], None])
             target = str(parquet_dir / f"{name}.parquet").replace("'", "''")
             con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT parquet)")
         check_relations(con)
+        progress("computing the answers for the whole warehouse (etl.aggregates)")
+        build_aggregates(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,0 +1,77 @@
+"""The build's answers for the whole warehouse (etl.aggregates) are what the pages would
+compute from the tables: a page with no filter reads them, and must show the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import quiet
+
+from dashboard import queries
+from dashboard.db import warehouse_version
+from dashboard.filters import Filters
+from etl.aggregates import AGGREGATES, SCHEMA
+from etl.build import build
+from etl.synth import synthesize
+
+# every query that reads an aggregate when no filter is set, with its arguments
+READERS = {
+    "year_counts": (queries.year_counts, ()),
+    "facet_topic": (queries.facet_counts, ("topic",)),
+    "facet_group": (queries.facet_counts, ("group",)),
+    "facet_partner": (queries.facet_counts, ("partner",)),
+    "facet_partner_type": (queries.facet_counts, ("partner_type",)),
+    "pillar_region": (queries.pillar_region, ()),
+    "overview_counts": (queries.overview_counts, ()),
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated inventory's warehouse: partners named twice, many places, phases."""
+    root = tmp_path_factory.mktemp("aggregates")
+    synthesize(800, root / "catalogue", seed=5, progress=quiet)
+    build(root / "catalogue", root / "warehouse", progress=quiet)
+    return root / "warehouse"
+
+
+def test_every_aggregate_has_a_reader():
+    assert set(READERS) == set(AGGREGATES)
+
+
+@pytest.mark.parametrize("which", ["curated", "generated"])
+@pytest.mark.parametrize("name", list(READERS))
+def test_the_unfiltered_answer_is_the_tables_answer(
+    monkeypatch, atlas_warehouse, generated, which, name
+):
+    warehouse = atlas_warehouse if which == "curated" else generated
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+    version = warehouse_version()
+    query, args = READERS[name]
+    from_aggregate = query(version, Filters(), *args)
+    monkeypatch.setattr(queries, "USE_AGGREGATES", False)
+    from_tables = query(version, Filters(), *args)
+    if isinstance(from_tables, pd.DataFrame):
+        assert len(from_tables) > 0
+        pd.testing.assert_frame_equal(from_aggregate, from_tables)
+    else:
+        assert from_tables["projects"] > 0
+        assert from_aggregate == from_tables
+
+
+def test_the_aggregates_stay_out_of_the_tables_a_reader_is_offered(atlas_warehouse, monkeypatch):
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
+    names = queries.table_names(warehouse_version())
+    assert "projects" in names and not set(names) & set(AGGREGATES)
+    assert not (atlas_warehouse / "parquet" / "year_counts.parquet").exists()
+    con = duckdb.connect(str(atlas_warehouse / "atlas.duckdb"), read_only=True)
+    try:
+        held = con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        ).fetchall()
+    finally:
+        con.close()
+    assert {name for (name,) in held} == set(AGGREGATES)
