@@ -461,21 +461,12 @@ _SPANS = """
     from projects p left join project_phases ph using (project_id)"""
 
 
-# One row per project of the Gantt: where its bars start (`first_start`; NULL: no years,
-# not drawn) and the first and last year its bars name (`low`, `high`). A phase always
-# has a start year (etl.normalise), so a project with phases starts at its first phase.
-_GANTT_PROJECTS = """
-    select p.project_id, p.title, coalesce(ph.first_start, p.start_year) as first_start,
-      case when ph.project_id is null then least(p.start_year, p.end_year, p.drawn_to_year)
-           else ph.low end as low,
-      case when ph.project_id is null then greatest(p.start_year, p.end_year, p.drawn_to_year)
-           else ph.high end as high
-    from projects p left join (
-      select project_id, min(start_year) as first_start,
-             min(least(start_year, end_year, drawn_to_year)) as low,
-             max(greatest(start_year, end_year, drawn_to_year)) as high
-      from project_phases group by project_id
-    ) ph using (project_id)"""
+def _gantt_projects() -> str:
+    """One row per project of the Gantt (etl.aggregates.GANTT_PROJECTS), as the build
+    keeps it: `g` in the spans queries."""
+    if USE_AGGREGATES:
+        return f"{aggregates.SCHEMA}.gantt_projects g"
+    return f"({aggregates.GANTT_PROJECTS}) g"
 
 
 def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
@@ -491,22 +482,23 @@ def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataF
             f"{_SPANS} where {_kept('p.project_id', f)} "
             "order by p.start_year nulls last, p.title, phase_no",
         )
-    return _run(
+    first = f"select g.project_id from {_gantt_projects()} where {_kept('g.project_id', f)}"
+    chosen = _run(
         v,
         f,
         f"""
-        with gantt as ({_GANTT_PROJECTS} where {_kept("p.project_id", f)}),
-        chosen as (
-          (select project_id from gantt where first_start is not null
-           order by first_start, title, project_id limit ?)
-          union all
-          (select project_id from gantt where first_start is null
-           order by title, project_id limit ?)
-        )
-        {_SPANS} where p.project_id in (select project_id from chosen)
-        order by p.start_year nulls last, p.title, phase_no
+        ({first} and g.first_start is not null order by g.gantt_order limit ?)
+        union all
+        ({first} and g.first_start is null order by g.gantt_order limit ?)
         """,
         (int(limit), int(limit)),
+    )["project_id"].to_list()
+    # the chosen projects' bars, by a list of ids: a join would scan every project
+    return run_query(
+        v,
+        f"{_SPANS} where list_contains(?::varchar[], p.project_id) "
+        "order by p.start_year nulls last, p.title, phase_no",
+        (chosen,),
     )
 
 
@@ -519,7 +511,7 @@ def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
         f"""
         select count(first_start) as dated, count(*) - count(first_start) as undated,
                min(low) as first_year, max(high) as last_year
-        from ({_GANTT_PROJECTS} where {_kept("p.project_id", f)})
+        from {_gantt_projects()} where {_kept("g.project_id", f)}
         """,
     ).iloc[0]
     return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
@@ -718,17 +710,18 @@ def partner_list(
     few = "" if max_titles is None else "where c.projects <= ?"
     cut = "" if limit is None else "limit ?"
     params = tuple(int(n) for n in (limit, max_titles) if n is not None)
+    counted = (
+        f"{aggregates.SCHEMA}.partner_counts"
+        if USE_AGGREGATES and f.is_default()
+        else f"({aggregates.partner_counts(lambda column: _kept(column, f))})"
+    )
     return _run(
         v,
         f,
         f"""
         with counts as (
-          select pp.partner, pp.partner_type,
-                 string_agg(distinct pp.pillar, ';' order by pp.pillar) as pillars,
-                 count(distinct pp.project_id) as projects
-          from project_partners pp
-          where {_kept("pp.project_id", f)}
-          group by all order by projects desc, pp.partner {cut}
+          select * from {counted} c
+          order by c.projects desc, c.partner, c.partner_type nulls first {cut}
         ),
         titled as (
           select pp.partner, pp.partner_type,
@@ -741,7 +734,7 @@ def partner_list(
         )
         select c.*, t.titles from counts c left join titled t
           on t.partner = c.partner and t.partner_type is not distinct from c.partner_type
-        order by c.projects desc, c.partner
+        order by c.projects desc, c.partner, c.partner_type nulls first
         """,
         params,
     )

@@ -86,11 +86,50 @@ def overview_counts(kept: Kept, years: str = "") -> str:
             where {kept("c.project_id")}) as with_counts"""
 
 
+def partner_counts(kept: Kept) -> str:
+    """Each partner (and type) of the kept projects: its pillars (codes, ';') and how
+    many projects name it."""
+    return f"""
+        select pp.partner, pp.partner_type,
+               string_agg(distinct pp.pillar, ';' order by pp.pillar) as pillars,
+               count(distinct pp.project_id) as projects
+        from project_partners pp
+        where {kept("pp.project_id")}
+        group by all"""
+
+
+# One row per project of the Gantt: where its bars start (`first_start`; NULL: no years,
+# not drawn), the first and last year its bars name (`low`, `high`), and its place in
+# the Gantt's order (`gantt_order`: by first start, then title; projects without years
+# last, by title), so the first N are read without sorting a million titles. A phase
+# always has a start year (etl.normalise), so a project with phases starts at its first
+# phase. Not a function of the filters: the pages filter its rows.
+GANTT_PROJECTS = """
+    select *, row_number() over (order by first_start nulls last, title, project_id)
+      as gantt_order
+    from (
+      select p.project_id, p.title, coalesce(ph.first_start, p.start_year) as first_start,
+        case when ph.project_id is null then least(p.start_year, p.end_year, p.drawn_to_year)
+             else ph.low end as low,
+        case when ph.project_id is null
+             then greatest(p.start_year, p.end_year, p.drawn_to_year)
+             else ph.high end as high
+      from projects p left join (
+        select project_id, min(start_year) as first_start,
+               min(least(start_year, end_year, drawn_to_year)) as low,
+               max(greatest(start_year, end_year, drawn_to_year)) as high
+        from project_phases group by project_id
+      ) ph using (project_id)
+    )"""
+
+
 AGGREGATES: dict[str, str] = {
     "year_counts": year_counts(every),
     **{f"facet_{facet}": facet_counts(every, facet) for facet in FACETS},
     "pillar_region": pillar_region(every),
     "overview_counts": overview_counts(every),
+    "partner_counts": partner_counts(every),
+    "gantt_projects": GANTT_PROJECTS,
 }
 
 
