@@ -185,7 +185,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=inventories.DEFAULT_CACHE)
     parser.add_argument("--no-etl", action="store_true", help="reuse cached warehouses")
     parser.add_argument("--record", action="store_true", help="insert into bench/RESULTS.md")
+    parser.add_argument(
+        "--no-aggregates",
+        action="store_true",
+        help="compute the unfiltered answers from the tables, not the build's aggregates "
+        "(etl.aggregates): DuckDB doing the same work as pandas",
+    )
     args = parser.parse_args(argv)
+    if args.no_aggregates:
+        import dashboard.queries
+
+        dashboard.queries.USE_AGGREGATES = False
     machine = report.machine_line()
     log(machine)
     etl_results, query_results = [], []

@@ -154,6 +154,7 @@ def markdown(
     command = " ".join(
         ["python -m bench.compare --sizes", *map(str, args.sizes), f"--repeat {args.repeat}"]
         + (["--no-etl"] if args.no_etl else [])
+        + (["--no-aggregates"] if getattr(args, "no_aggregates", False) else [])
     )
     cases = len({r.case.name for r in queries})
     lines = [
@@ -173,7 +174,13 @@ def markdown(
         "reading the columns it needs from Parquet. Warm: the connection already used for "
         "this query, the filter set's ids kept / every table already in pandas. Results "
         "checked equal; the search index (no query here searches) is not built. "
-        "pandas ÷ DuckDB > 1: the DuckDB path is faster.",
+        + (
+            "With no filter, DuckDB computes from the tables as pandas does (`--no-aggregates`). "
+            if getattr(args, "no_aggregates", False)
+            else "With no filter, the Atlas reads the build's aggregates (etl.aggregates) "
+            "where the pages do. "
+        )
+        + "pandas ÷ DuckDB > 1: the DuckDB path is faster.",
         "",
         *summary_table(queries),
         "",
