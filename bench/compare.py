@@ -186,16 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-etl", action="store_true", help="reuse cached warehouses")
     parser.add_argument("--record", action="store_true", help="insert into bench/RESULTS.md")
     parser.add_argument(
-        "--no-aggregates",
+        "--aggregates",
         action="store_true",
-        help="compute the unfiltered answers from the tables, not the build's aggregates "
-        "(etl.aggregates): DuckDB doing the same work as pandas",
+        help="read the unfiltered answers from the build's aggregates (etl.aggregates), "
+        "as the pages do; by default DuckDB computes them from the tables, as pandas does",
     )
     args = parser.parse_args(argv)
-    if args.no_aggregates:
-        import dashboard.queries
+    import dashboard.queries
 
-        dashboard.queries.USE_AGGREGATES = False
+    dashboard.queries.USE_AGGREGATES = args.aggregates  # the same work on both sides
     machine = report.machine_line()
     log(machine)
     etl_results, query_results = [], []

@@ -154,7 +154,7 @@ def markdown(
     command = " ".join(
         ["python -m bench.compare --sizes", *map(str, args.sizes), f"--repeat {args.repeat}"]
         + (["--no-etl"] if args.no_etl else [])
-        + (["--no-aggregates"] if getattr(args, "no_aggregates", False) else [])
+        + (["--aggregates"] if getattr(args, "aggregates", False) else [])
     )
     cases = len({r.case.name for r in queries})
     lines = [
@@ -175,10 +175,11 @@ def markdown(
         "this query, the filter set's ids kept / every table already in pandas. Results "
         "checked equal; the search index (no query here searches) is not built. "
         + (
-            "With no filter, DuckDB computes from the tables as pandas does (`--no-aggregates`). "
-            if getattr(args, "no_aggregates", False)
-            else "With no filter, the Atlas reads the build's aggregates (etl.aggregates) "
-            "where the pages do. "
+            "With no filter, the Atlas reads the build's aggregates (etl.aggregates), as "
+            "the pages do (`--aggregates`), while pandas computes from the tables. "
+            if getattr(args, "aggregates", False)
+            else "With no filter, DuckDB computes from the tables, as pandas does (the "
+            "pages read the build's aggregates instead: `--aggregates`). "
         )
         + "pandas ÷ DuckDB > 1: the DuckDB path is faster.",
         "",

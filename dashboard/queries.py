@@ -480,7 +480,7 @@ def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataF
             v,
             f,
             f"{_SPANS} where {_kept('p.project_id', f)} "
-            "order by p.start_year nulls last, p.title, phase_no",
+            "order by p.start_year nulls last, p.title, p.project_id, phase_no",
         )
     first = f"select g.project_id from {_gantt_projects()} where {_kept('g.project_id', f)}"
     chosen = _run(
@@ -493,11 +493,12 @@ def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataF
         """,
         (int(limit), int(limit)),
     )["project_id"].to_list()
-    # the chosen projects' bars, by a list of ids: a join would scan every project
+    # the chosen projects' bars, by a list of ids (at 1M: 30 ms; `in (select …)` of the
+    # chosen projects, joined to `projects` and its phases, took 290 ms)
     return run_query(
         v,
         f"{_SPANS} where list_contains(?::varchar[], p.project_id) "
-        "order by p.start_year nulls last, p.title, phase_no",
+        "order by p.start_year nulls last, p.title, p.project_id, phase_no",
         (chosen,),
     )
 

@@ -10,4 +10,6 @@ package knows nothing of Streamlit; the dashboard only reads what it writes.
 # 2: projects.status, projects.drawn_to_year, project_phases.drawn_to_year.
 # 3: pillar (and region, starting) copied onto project_years, _topics, _beneficiaries,
 #    _partners (etl.transform.COPIED_COLUMNS), so the pages count without a join.
+# 4: the `aggregates` schema of the DuckDB file (etl.aggregates): the pages' answers for
+#    the whole warehouse, and the Gantt's projects in order.
 SCHEMA_VERSION = "4"

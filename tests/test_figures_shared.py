@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.figures import CHECK_ENV, empty_figure, figure, look, merged
+from dashboard.figures import CHECK_ENV, empty_figure, figure, look, merged, without_empty
 
 # layout-like dicts: a few keys, values that are numbers, text, None or nested dicts
 _keys = st.sampled_from(["height", "title", "font", "size", "color", "text"])
@@ -70,15 +70,6 @@ def test_a_later_layer_wins_and_none_removes():
     assert layout["height"] == 300
 
 
-def _without_empty(value):
-    """JSON without empty objects: Plotly writes a title reset to None as `{}`."""
-    if isinstance(value, dict):
-        return {k: _without_empty(v) for k, v in value.items() if _without_empty(v) != {}}
-    if isinstance(value, list):
-        return [_without_empty(v) for v in value]
-    return value
-
-
 def test_the_figure_is_what_plotly_would_build(monkeypatch):
     monkeypatch.delenv(CHECK_ENV, raising=False)
     bars = [{"type": "bar", "x": [1, 2], "y": ["a", "b"], "orientation": "h"}]
@@ -86,9 +77,7 @@ def test_the_figure_is_what_plotly_would_build(monkeypatch):
     checked = go.Figure()
     checked.add_bar(x=[1, 2], y=["a", "b"], orientation="h")
     checked.update_layout(barmode="stack", **look(height=250))
-    assert _without_empty(json.loads(fig.to_json())) == _without_empty(
-        json.loads(checked.to_json())
-    )
+    assert without_empty(json.loads(fig.to_json())) == without_empty(json.loads(checked.to_json()))
 
 
 def test_a_misspelt_property_fails_when_checked(monkeypatch):
@@ -101,3 +90,45 @@ def test_an_empty_figure_says_why():
     fig = empty_figure("No project matches the filters.")
     assert fig.layout.annotations[0].text == "No project matches the filters."
     assert fig.layout.xaxis.visible is False and not fig.data
+
+
+# real layout properties, some set to None (Plotly resets them)
+_real_layers = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "height": st.integers(200, 900),
+            "barmode": st.sampled_from(["stack", "group"]),
+            "xaxis": st.fixed_dictionaries(
+                {},
+                optional={
+                    "showgrid": st.booleans(),
+                    "dtick": st.one_of(st.none(), st.integers(1, 5)),
+                    "title": st.one_of(
+                        st.none(), st.fixed_dictionaries({"text": st.sampled_from(["Projects"])})
+                    ),
+                    "tickfont": st.fixed_dictionaries({"size": st.integers(8, 20)}),
+                },
+            ),
+            "legend": st.fixed_dictionaries(
+                {},
+                optional={
+                    "x": st.floats(0, 1),
+                    "title": st.none(),
+                    "traceorder": st.just("normal"),
+                },
+            ),
+            "margin": st.fixed_dictionaries({"b": st.integers(0, 90)}),
+        },
+    ),
+    max_size=4,
+)
+
+
+@given(_real_layers)
+def test_layers_merge_as_plotly_updates_them(layers):
+    fig = figure([], *layers)
+    updated = go.Figure()
+    for layer in layers:
+        updated.update_layout(layer)
+    assert without_empty(json.loads(fig.to_json())) == without_empty(json.loads(updated.to_json()))

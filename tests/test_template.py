@@ -49,14 +49,21 @@ def test_template_offers_dropdowns_for_pillar_and_record_type(tmp_path):
     assert lists.sheet_state == "hidden"
 
 
+def _quoted(name: str) -> str:
+    return ".".join(f'"{part}"' for part in name.split("."))
+
+
 def _tables(warehouse) -> dict[str, pd.DataFrame]:
     import duckdb
 
     con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
-    names = [
-        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    names = [  # the tables, and the build's aggregates (etl.aggregates) as schema.name
+        n if schema == "main" else f"{schema}.{n}"
+        for schema, n in con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
     ]
-    tables = {n: con.execute(f'select * from "{n}"').df() for n in names}
+    tables = {n: con.execute(f"select * from {_quoted(n)}").df() for n in names}
     con.close()
     tables["meta"] = tables["meta"][~tables["meta"]["key"].isin(VOLATILE_META)]
     return tables
