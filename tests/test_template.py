@@ -63,7 +63,11 @@ def _tables(warehouse) -> dict[str, pd.DataFrame]:
             "select table_schema, table_name from information_schema.tables"
         ).fetchall()
     ]
-    tables = {n: con.execute(f"select * from {_quoted(n)}").df() for n in names}
+    # an aggregate's rows come in no set order (the pages order what they read): sorted
+    tables = {
+        n: con.execute(f"select * from {_quoted(n)}" + (" order by all" if "." in n else "")).df()
+        for n in names
+    }
     con.close()
     tables["meta"] = tables["meta"][~tables["meta"]["key"].isin(VOLATILE_META)]
     return tables
