@@ -39,6 +39,7 @@ from pathlib import Path
 from bench import baseline, inventories, report
 from bench.cases import CASES, FILTER_SETS, Case, same_answer
 from dashboard import db
+from dashboard import queries as app_queries
 from dashboard.db import WarehouseVersion
 from dashboard.filters import Filters
 from etl import SCHEMA_VERSION
@@ -192,9 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         "as the pages do; by default DuckDB computes them from the tables, as pandas does",
     )
     args = parser.parse_args(argv)
-    import dashboard.queries
-
-    dashboard.queries.USE_AGGREGATES = args.aggregates  # the same work on both sides
+    app_queries.USE_AGGREGATES = args.aggregates  # the same work on both sides
     machine = report.machine_line()
     log(machine)
     etl_results, query_results = [], []

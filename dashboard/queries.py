@@ -64,14 +64,25 @@ def _run(v: WarehouseVersion, f: Filters, sql: str, params: tuple = ()) -> pd.Da
 USE_AGGREGATES = True
 
 
+def _kept_by(f: Filters) -> aggregates.Kept:
+    """`_kept` for the filters, as etl.aggregates' SQL builders take it."""
+    return lambda column: _kept(column, f)
+
+
+def _stored(name: str, sql: str, f: Filters | None = None) -> str:
+    """What to select from: the build's aggregate `name` (for every filter set when `f`
+    is None, else only when no filter is set), or `sql` as a subquery."""
+    if USE_AGGREGATES and (f is None or f.is_default()):
+        return f"{aggregates.SCHEMA}.{name}"
+    return f"({sql})"
+
+
 def _aggregated(
     v: WarehouseVersion, f: Filters, name: str, sql: str, order: str, params: tuple = ()
 ) -> pd.DataFrame:
     """The aggregate `name` when no filter is set, else `sql` (the same SQL, with the
     filters), ordered by `order`."""
-    if USE_AGGREGATES and f.is_default():
-        return run_query(v, f"select * from {aggregates.SCHEMA}.{name} order by {order}")
-    return _run(v, f, f"{sql} order by {order}", params)
+    return _run(v, f, f"select * from {_stored(name, sql, f)} order by {order}", params)
 
 
 def filter_options(v: WarehouseVersion) -> FilterOptions:
@@ -444,7 +455,7 @@ def year_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     """Projects active and starting per year, pillar and region (the years of the year
     filter only): `active_years` counted in SQL."""
     years = "and y.year between ? and ?" if f.years else ""
-    sql = aggregates.year_counts(lambda column: _kept(column, f), years)
+    sql = aggregates.year_counts(_kept_by(f), years)
     return _aggregated(v, f, "year_counts", sql, "year, pillar, region", tuple(f.years or ()))
 
 
@@ -464,9 +475,7 @@ _SPANS = """
 def _gantt_projects() -> str:
     """One row per project of the Gantt (etl.aggregates.GANTT_PROJECTS), as the build
     keeps it: `g` in the spans queries."""
-    if USE_AGGREGATES:
-        return f"{aggregates.SCHEMA}.gantt_projects g"
-    return f"({aggregates.GANTT_PROJECTS}) g"
+    return _stored("gantt_projects", aggregates.GANTT_PROJECTS) + " g"
 
 
 def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
@@ -523,12 +532,12 @@ def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
 
 def facet_counts(v: WarehouseVersion, f: Filters, facet: str) -> pd.DataFrame:
     """Projects per topic / beneficiary group / partner / partner type, split by pillar."""
-    sql = aggregates.facet_counts(lambda column: _kept(column, f), facet)
+    sql = aggregates.facet_counts(_kept_by(f), facet)
     return _aggregated(v, f, f"facet_{facet}", sql, "value, pillar")
 
 
 def pillar_region(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
-    sql = aggregates.pillar_region(lambda column: _kept(column, f))
+    sql = aggregates.pillar_region(_kept_by(f))
     return _aggregated(v, f, "pillar_region", sql, "pillar, region")
 
 
@@ -536,7 +545,7 @@ def overview_counts(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
     """The Overview's headline figures for the filtered projects (the year filter
     bounds the first and last year active)."""
     years = "and y.year between ? and ?" if f.years else ""
-    sql = aggregates.overview_counts(lambda column: _kept(column, f), years)
+    sql = aggregates.overview_counts(_kept_by(f), years)
     row = _aggregated(v, f, "overview_counts", sql, "1", tuple(f.years or ()) * 2).iloc[0]
     return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
 
@@ -711,11 +720,7 @@ def partner_list(
     few = "" if max_titles is None else "where c.projects <= ?"
     cut = "" if limit is None else "limit ?"
     params = tuple(int(n) for n in (limit, max_titles) if n is not None)
-    counted = (
-        f"{aggregates.SCHEMA}.partner_counts"
-        if USE_AGGREGATES and f.is_default()
-        else f"({aggregates.partner_counts(lambda column: _kept(column, f))})"
-    )
+    counted = _stored("partner_counts", aggregates.partner_counts(_kept_by(f)), f)
     return _run(
         v,
         f,
