@@ -4,6 +4,7 @@ build exits 1 without a traceback, and the existing warehouse stays byte-identic
 from __future__ import annotations
 
 import csv
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, tree_digest
 
-from etl.build import load
+from etl.build import build, load
+from etl.problems import CatalogueError
 
 
 def edit_cell(path: Path, row: int, column: str, value: str) -> None:
@@ -361,3 +363,15 @@ def test_text_typed_with_a_leading_apostrophe_is_read_as_text(tmp_path):
     catalogue, report = load(path)
     assert report.ok, report.render()
     assert catalogue.projects[0]["title"] == "=not a formula"
+
+
+def test_a_refused_build_leaves_the_cycle_collector_running(mini_catalogue, tmp_path):
+    """The build pauses Python's cycle collector while it parses (etl.build): a refused
+    catalogue must not leave it off, or a long-running process (the app loading an
+    upload) would keep every reference cycle it makes from then on."""
+    edit_cell(mini_catalogue / "projects.csv", 2, "countries", "Atlantis")
+    assert gc.isenabled()
+    with pytest.raises(CatalogueError):
+        build(mini_catalogue, tmp_path / "warehouse", progress=lambda _: None)
+    assert gc.isenabled()
+    assert not (tmp_path / "warehouse").exists()
