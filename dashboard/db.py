@@ -75,7 +75,7 @@ MEMORY = "memory.main"  # the in-memory database each handle's tables live in
 
 # The token a query's SQL uses for the materialised selection it is given.
 SELECTION = "__selection__"
-MAX_SELECTIONS = 16  # filter sets kept per open version (each at most one id per project)
+MAX_SELECTIONS = 16  # filter sets kept per open version (each at most one number per project)
 # Seconds after a version is opened before its derived tables are built in the
 # background: the first page's queries have the two cores to themselves (at a million
 # projects the search index takes 1-3 s of CPU), and a search typed later finds it ready.
@@ -205,7 +205,7 @@ def run_query(
 ) -> pd.DataFrame:
     """Run one read-only query against the warehouse file of `version`.
 
-    With `selection` (SQL returning an `id` column, and its parameters), `SELECTION` in
+    With `selection` (SQL returning the kept rows' keys, and its parameters), `SELECTION` in
     `sql` names a table of those ids, computed once per version and shared by every
     query given the same selection. Derived tables `sql` names are built first.
     Each call uses its own cursor (DuckDB connections are not shared across threads).

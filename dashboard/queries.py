@@ -41,17 +41,19 @@ def exchange_where(f: Filters) -> tuple[str, list]:
 
 
 def _selection(f: Filters) -> Selection | None:
-    """The ids of the projects the filters keep (None: no filter, every project)."""
+    """The numbers (`project_no`) of the projects the filters keep (None: no filter,
+    every project)."""
     if f.is_default():
         return None
     where, params = project_where(f)
-    return f"select p.project_id as id from projects p where {where}", tuple(params)
+    return f"select p.project_no as no from projects p where {where}", tuple(params)
 
 
-def _kept(column: str, f: Filters) -> str:
-    """SQL condition: the project id `column` is one the filters keep. Run the query
-    with `selection=_selection(f)`."""
-    return "true" if f.is_default() else f"{column} in (select id from {SELECTION})"
+def _kept(alias: str, f: Filters) -> str:
+    """SQL condition: the filters keep the project of the row `alias` names (`projects`
+    or a project_* table). Run the query with `selection=_selection(f)`. Matched by
+    `project_no`: a semi-join on integers is several times faster than on id strings."""
+    return "true" if f.is_default() else f"{alias}.project_no in (select no from {SELECTION})"
 
 
 def _run(v: WarehouseVersion, f: Filters, sql: str, params: tuple = ()) -> pd.DataFrame:
@@ -66,7 +68,7 @@ USE_AGGREGATES = True
 
 def _kept_by(f: Filters) -> aggregates.Kept:
     """`_kept` for the filters, as etl.aggregates' SQL builders take it."""
-    return lambda column: _kept(column, f)
+    return lambda alias: _kept(alias, f)
 
 
 def _stored(name: str, sql: str, f: Filters | None = None) -> str:
@@ -137,7 +139,7 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f,
         f"""
         select {_PROJECT_DETAILS}
-        from projects p where {_kept("p.project_id", f)}
+        from projects p where {_kept("p", f)}
         order by {next(iter(PROJECT_SORTS.values()))[1]}
         """,
     )
@@ -145,16 +147,13 @@ def projects(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
 
 def project_count(v: WarehouseVersion, f: Filters) -> int:
     """How many projects the filters keep."""
-    sql = f"select count(*) as n from projects p where {_kept('p.project_id', f)}"
+    sql = f"select count(*) as n from projects p where {_kept('p', f)}"
     return int(_run(v, f, sql)["n"].iloc[0])
 
 
 def project_kept(v: WarehouseVersion, f: Filters, project_id: str) -> bool:
     """Whether the filters keep this project."""
-    sql = (
-        "select count(*) as n from projects p "
-        f"where p.project_id = ? and {_kept('p.project_id', f)}"
-    )
+    sql = f"select count(*) as n from projects p where p.project_id = ? and {_kept('p', f)}"
     return bool(_run(v, f, sql, (project_id,))["n"].iloc[0])
 
 
@@ -211,7 +210,7 @@ def project_page(
         f"""
         with chosen as (
           select {_TABLE_COLUMNS}
-          from projects p where {_kept("p.project_id", f)}
+          from projects p where {_kept("p", f)}
           order by {order} limit ? offset ?
         ),
         topics as (
@@ -237,12 +236,12 @@ def project_rows(v: WarehouseVersion, f: Filters, sort: str) -> Iterator[pd.Data
     sql = f"""
         with topics as (
           select t.project_id, string_agg(t.topic, '; ' order by t.topic) as topics
-          from project_topics t where {_kept("t.project_id", f)}
+          from project_topics t where {_kept("t", f)}
           group by t.project_id
         )
         select {_TABLE_COLUMNS}, topics.topics
         from projects p left join topics using (project_id)
-        where {_kept("p.project_id", f)}
+        where {_kept("p", f)}
         order by {order}
         """
     return db.stream_query(v, sql, selection=_selection(f), rows=EXPORT_CHUNK_ROWS)
@@ -252,7 +251,7 @@ def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:
     """How many projects match the other filters but have no years (hidden by a year range)."""
     others = f.replace(years=None)
     sql = (
-        f"select count(*) as n from projects p where {_kept('p.project_id', others)} "
+        f"select count(*) as n from projects p where {_kept('p', others)} "
         "and not exists (select 1 from project_years y where y.project_id = p.project_id)"
     )
     return int(_run(v, others, sql)["n"].iloc[0])
@@ -274,7 +273,7 @@ def project_countries(
             select c.iso3, c.country, c.region, count(*) as projects,
                    string_agg(p.title, ' · ' order by p.title) as titles
             from project_countries c join projects p using (project_id)
-            where {_kept("c.project_id", f)}
+            where {_kept("c", f)}
             group by all order by projects desc, c.country
             """,
         )
@@ -284,12 +283,12 @@ def project_countries(
         f"""
         with counts as (
           select c.iso3, c.country, c.region, count(*) as projects
-          from project_countries c where {_kept("c.project_id", f)} group by all
+          from project_countries c where {_kept("c", f)} group by all
         ),
         titled as (
           select c.iso3, c.country, c.region, string_agg(p.title, ' · ' order by p.title) as titles
           from project_countries c join projects p using (project_id)
-          where {_kept("c.project_id", f)}
+          where {_kept("c", f)}
             and c.iso3 in (select iso3 from counts where projects <= ?)
           group by all
         )
@@ -307,7 +306,7 @@ def localities(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f"""
         select l.*, p.title, p.pillar, p.region as project_region
         from project_localities l join projects p using (project_id)
-        where {_kept("l.project_id", f)} order by l.name
+        where {_kept("l", f)} order by l.name
         """,
     )
 
@@ -322,7 +321,7 @@ def locality_summary(v: WarehouseVersion, f: Filters) -> dict[str, int]:
         f,
         f"""
         select count(*) as localities, count(*) filter (where {_LOCATED}) as located
-        from project_localities l where {_kept("l.project_id", f)}
+        from project_localities l where {_kept("l", f)}
         """,
     ).iloc[0]
     return {key: int(row[key]) for key in ("localities", "located")}
@@ -357,7 +356,7 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
           select floor(l.lon / {CLUSTER_STEP})::bigint as gx,
                  floor(l.lat / {CLUSTER_STEP})::bigint as gy, l.iso3,
                  count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy
-          from project_localities l where {_kept("l.project_id", f)} and {_LOCATED}
+          from project_localities l where {_kept("l", f)} and {_LOCATED}
           group by 1, 2, 3
         ),
         size as (select case {sizes} else {CLUSTER_CELLS[-1]} end as k from fine),
@@ -390,7 +389,7 @@ def unlocated_localities(
         f"""
         with first as (
           select l.name, l.iso3, l.admin_level, l.project_id from project_localities l
-          where {_kept("l.project_id", f)} and not ({_LOCATED}) {country}
+          where {_kept("l", f)} and not ({_LOCATED}) {country}
           order by l.name, l.project_id limit ?
         )
         select first.name, first.iso3, first.admin_level, p.title
@@ -405,7 +404,7 @@ def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
     """How many localities of the filtered projects have no coordinates (in `iso3`)."""
     country = "and l.iso3 = ?" if iso3 else ""
     sql = (
-        f"select count(*) as n from project_localities l where {_kept('l.project_id', f)} "
+        f"select count(*) as n from project_localities l where {_kept('l', f)} "
         f"and not ({_LOCATED}) {country}"
     )
     return int(_run(v, f, sql, (iso3,) if iso3 else ())["n"].iloc[0])
@@ -425,7 +424,7 @@ def map_projects(v: WarehouseVersion, f: Filters, iso3: str | None, limit: int) 
         f,
         f"""
         select p.project_id, p.title, p.pillar, p.start_year, p.end_year, p.ongoing, p.countries
-        from projects p where {_kept("p.project_id", f)} {country}
+        from projects p where {_kept("p", f)} {country}
         order by p.start_year nulls last, p.title, p.project_id limit ?
         """,
         ((iso3,) if iso3 else ()) + (int(limit),),
@@ -444,7 +443,7 @@ def active_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f"""
         select y.year, y.project_id, p.pillar, p.region, p.start_year = y.year as starts
         from project_years y join projects p using (project_id)
-        where {_kept("y.project_id", f)} {year_clause}
+        where {_kept("y", f)} {year_clause}
         order by y.year
         """,
         tuple(f.years or ()),
@@ -488,10 +487,10 @@ def spans(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataF
         return _run(
             v,
             f,
-            f"{_SPANS} where {_kept('p.project_id', f)} "
+            f"{_SPANS} where {_kept('p', f)} "
             "order by p.start_year nulls last, p.title, p.project_id, phase_no",
         )
-    first = f"select g.project_id from {_gantt_projects()} where {_kept('g.project_id', f)}"
+    first = f"select g.project_id from {_gantt_projects()} where {_kept('g', f)}"
     chosen = _run(
         v,
         f,
@@ -521,7 +520,7 @@ def span_summary(v: WarehouseVersion, f: Filters) -> dict[str, int | None]:
         f"""
         select count(first_start) as dated, count(*) - count(first_start) as undated,
                min(low) as first_year, max(high) as last_year
-        from {_gantt_projects()} where {_kept("g.project_id", f)}
+        from {_gantt_projects()} where {_kept("g", f)}
         """,
     ).iloc[0]
     return {key: None if pd.isna(row[key]) else int(row[key]) for key in row.index}
@@ -654,18 +653,18 @@ def documented_counts(
         f,
         f"""
         with regions as (
-          select distinct c.region, c.project_id from project_countries c
-          where {regions} and {_kept("c.project_id", f)}
-          union select p.region, p.project_id from projects p
-          where {regions} and {_kept("p.project_id", f)} and p.region <> 'Multi-region'
+          select distinct c.region, c.project_no from project_countries c
+          where {regions} and {_kept("c", f)}
+          union select p.region, p.project_no from projects p
+          where {regions} and {_kept("p", f)} and p.region <> 'Multi-region'
         )
-        select 'region:' || region as dimension, count(distinct project_id) as documented
+        select 'region:' || region as dimension, count(distinct project_no) as documented
           from regions group by region
         union all
-        select 'year:' || year, count(distinct project_id) from project_years y
-          where {years} and {_kept("y.project_id", f)} and year between ? and ? group by year
+        select 'year:' || year, count(distinct project_no) from project_years y
+          where {years} and {_kept("y", f)} and year between ? and ? group by year
         union all
-        select 'total', count(*) from projects p where {_kept("p.project_id", f)}
+        select 'total', count(*) from projects p where {_kept("p", f)}
         """,
         params + tuple(f.years or (0, 9999)),
     )
@@ -693,7 +692,7 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters, limit: int | None = None
         f,
         f"""
         with chosen as (
-          select c.* from project_counts c where {_kept("c.project_id", f)}
+          select c.* from project_counts c where {_kept("c", f)}
           order by c.is_beneficiary_group desc, c.value desc {cut}
         )
         select c.project_id, p.title, c.label, c.value, c.qualifier, c.is_beneficiary_group
@@ -706,7 +705,7 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters, limit: int | None = None
 
 def beneficiary_count_rows(v: WarehouseVersion, f: Filters) -> int:
     """How many counts the source states for the filtered projects."""
-    sql = f"select count(*) as n from project_counts c where {_kept('c.project_id', f)}"
+    sql = f"select count(*) as n from project_counts c where {_kept('c', f)}"
     return int(_run(v, f, sql)["n"].iloc[0])
 
 
@@ -735,7 +734,7 @@ def partner_list(
           from project_partners pp join projects p using (project_id)
           join (select c.partner, c.partner_type from counts c {few}) c
             on c.partner = pp.partner and c.partner_type is not distinct from pp.partner_type
-          where {_kept("pp.project_id", f)}
+          where {_kept("pp", f)}
           group by all
         )
         select c.*, t.titles from counts c left join titled t
@@ -750,7 +749,7 @@ def partner_count(v: WarehouseVersion, f: Filters) -> int:
     """How many rows `partner_list` has without a limit (partner and type)."""
     sql = (
         "select count(*) as n from (select distinct partner, partner_type from "
-        f"project_partners pp where {_kept('pp.project_id', f)})"
+        f"project_partners pp where {_kept('pp', f)})"
     )
     return int(_run(v, f, sql)["n"].iloc[0])
 

@@ -12,4 +12,6 @@ package knows nothing of Streamlit; the dashboard only reads what it writes.
 #    _partners (etl.transform.COPIED_COLUMNS), so the pages count without a join.
 # 4: the `aggregates` schema of the DuckDB file (etl.aggregates): the pages' answers for
 #    the whole warehouse, and the Gantt's projects in order.
-SCHEMA_VERSION = "4"
+# 5: projects.project_no (1…N) copied onto every project_* table: filtered queries match
+#    a filter set's projects by integer (etl.transform.NO).
+SCHEMA_VERSION = "5"

@@ -17,11 +17,12 @@ import duckdb
 
 SCHEMA = "aggregates"
 
-# A project id column → the SQL condition that the filters keep that project.
+# A table alias → the SQL condition that the filters keep the project of that row (a
+# project_* table or `projects`: each has the project's `project_no`).
 Kept = Callable[[str], str]
 
 
-def every(_column: str) -> str:
+def every(_alias: str) -> str:
     """No filter: every project is kept."""
     return "true"
 
@@ -33,7 +34,7 @@ def year_counts(kept: Kept, years: str = "") -> str:
         select y.year, y.pillar, y.region, count(*) as active,
                count(*) filter (where y.starting) as starting
         from project_years y
-        where {kept("y.project_id")} {years}
+        where {kept("y")} {years}
         group by all"""
 
 
@@ -43,11 +44,11 @@ def year_counts(kept: Kept, years: str = "") -> str:
 FACETS = {
     "topic": ("project_topics", "topic", "count(*)"),
     "group": ("project_beneficiaries", "beneficiary_group", "count(*)"),
-    "partner": ("project_partners", "partner", "count(distinct t.project_id)"),
+    "partner": ("project_partners", "partner", "count(distinct t.project_no)"),
     "partner_type": (
         "project_partners",
         "coalesce(partner_type, 'not stated')",
-        "count(distinct t.project_id)",
+        "count(distinct t.project_no)",
     ),
 }
 
@@ -58,14 +59,14 @@ def facet_counts(kept: Kept, facet: str) -> str:
     return f"""
         select {column} as value, t.pillar, {projects} as projects
         from {table} t
-        where {kept("t.project_id")}
+        where {kept("t")}
         group by all"""
 
 
 def pillar_region(kept: Kept) -> str:
     return f"""
         select p.pillar, p.region, count(*) as projects
-        from projects p where {kept("p.project_id")} group by all"""
+        from projects p where {kept("p")} group by all"""
 
 
 def overview_counts(kept: Kept, years: str = "") -> str:
@@ -73,17 +74,17 @@ def overview_counts(kept: Kept, years: str = "") -> str:
     country), the first and last year active, and how many projects state a count."""
     return f"""
         select
-          (select count(*) from projects p where {kept("p.project_id")}) as projects,
+          (select count(*) from projects p where {kept("p")}) as projects,
           (select count(distinct c.iso3) from project_countries c
-            where {kept("c.project_id")}) as countries,
+            where {kept("c")}) as countries,
           (select count(*) from (select distinct l.name, l.iso3 from project_localities l
-            where {kept("l.project_id")})) as places,
+            where {kept("l")})) as places,
           (select min(y.year) from project_years y
-            where {kept("y.project_id")} {years}) as first_year,
+            where {kept("y")} {years}) as first_year,
           (select max(y.year) from project_years y
-            where {kept("y.project_id")} {years}) as last_year,
-          (select count(distinct c.project_id) from project_counts c
-            where {kept("c.project_id")}) as with_counts"""
+            where {kept("y")} {years}) as last_year,
+          (select count(distinct c.project_no) from project_counts c
+            where {kept("c")}) as with_counts"""
 
 
 def partner_counts(kept: Kept) -> str:
@@ -92,9 +93,9 @@ def partner_counts(kept: Kept) -> str:
     return f"""
         select pp.partner, pp.partner_type,
                string_agg(distinct pp.pillar, ';' order by pp.pillar) as pillars,
-               count(distinct pp.project_id) as projects
+               count(distinct pp.project_no) as projects
         from project_partners pp
-        where {kept("pp.project_id")}
+        where {kept("pp")}
         group by all"""
 
 
@@ -108,7 +109,8 @@ GANTT_PROJECTS = """
     select *, row_number() over (order by first_start nulls last, title, project_id)
       as gantt_order
     from (
-      select p.project_id, p.title, coalesce(ph.first_start, p.start_year) as first_start,
+      select p.project_id, p.project_no, p.title,
+        coalesce(ph.first_start, p.start_year) as first_start,
         case when ph.project_id is null then least(p.start_year, p.end_year, p.drawn_to_year)
              else ph.low end as low,
         case when ph.project_id is null

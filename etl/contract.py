@@ -19,6 +19,7 @@ SCHEMAS: dict[str, pandera.DataFrameSchema] = {
     "projects": pandera.DataFrameSchema(
         {
             "project_id": pandera.Column("string", nullable=False),
+            "project_no": pandera.Column("int32", pandera.Check.ge(1), unique=True),
             "title": pandera.Column("string", nullable=False),
             "record_type": pandera.Column("string", pandera.Check.isin(vocab.RECORD_TYPES)),
             "pillar": pandera.Column("string", pandera.Check.isin(list(vocab.PILLARS))),

@@ -54,13 +54,17 @@ def check_relations(con: duckdb.DuckDBPyConnection) -> None:
         if repeated:
             raise ValueError(f"{table}: key ({', '.join(key)}) repeats: {repeated}")
     for child, parent, key in FOREIGN_KEYS:
+        # a project's rows carry its number too: the pair must be the project's
+        pair = f'"{key}", project_no' if parent == "projects" else f'"{key}"'
         orphans = con.execute(
             f'select distinct c."{key}" from "{child}" c anti join "{parent}" p '
-            f'using ("{key}") order by 1 limit 20'
+            f"using ({pair}) order by 1 limit 20"
         ).fetchall()
         if orphans:
             missing = [row[0] for row in orphans]
-            raise ValueError(f"{child}.{key} refers to missing {parent}: {missing}")
+            raise ValueError(
+                f"{child}.{key} refers to missing {parent} (or to another's number): {missing}"
+            )
     for table, columns in COPIED_COLUMNS.items():
         differs = " or ".join(
             f"c.{c} is distinct from {_COPIED_FROM.get(c, 'p.' + c)}" for c in columns

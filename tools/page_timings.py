@@ -85,7 +85,7 @@ def main() -> None:
     print("                                                                          median ms")
     for page in args.page or PAGES:
         for params in variants:
-            cold, warm, payload, query_ms = [], [], 0, []
+            cold, warm, payload, query_ms, query_sums = [], [], 0, [], []
             for _ in range(args.repeat):
                 st.cache_data.clear()
                 if args.fresh:  # drop every open version, as a rebuild does (db._acquire)
@@ -106,6 +106,7 @@ def main() -> None:
                 if at.exception:
                     print(page, params, [e.value.splitlines()[-1] for e in at.exception])
                 query_ms += [t * 1000 for _, t in timings]
+                query_sums.append(sum(t for _, t in timings))
                 payload = payload_bytes(at._tree)
                 start = time.perf_counter()
                 at.run()
@@ -117,6 +118,7 @@ def main() -> None:
                 f"  {statistics.median(warm):6.2f}  {statistics.median(query_ms or [0]):6.1f}"
                 f"  max {max(query_ms or [0]):7.1f}  n={len(query_ms) // args.repeat}"
                 f"  payload {payload / 1e6:.2f} MB"
+                f"  queries in all {statistics.median(query_sums or [0]):.2f} s"
             )
             slow = sorted(timings, key=lambda t: -t[1])[: args.show]
             for sql, seconds in slow:
