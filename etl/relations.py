@@ -9,6 +9,7 @@ never loads pandera.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 
 from etl.transform import COPIED_COLUMNS
 
@@ -45,14 +46,7 @@ FOREIGN_KEYS = [
 
 
 def check_relations(con: duckdb.DuckDBPyConnection) -> None:
-    """Raise if a key repeats or a row refers to a missing parent (staged tables)."""
-    for table, key in KEYS.items():
-        columns = ", ".join(f'"{c}"' for c in key)
-        repeated = con.execute(
-            f'select {columns} from "{table}" group by all having count(*) > 1 limit 5'
-        ).fetchall()
-        if repeated:
-            raise ValueError(f"{table}: key ({', '.join(key)}) repeats: {repeated}")
+    """Raise if a row refers to a missing parent or a key repeats (staged tables)."""
     for child, parent, key in FOREIGN_KEYS:
         # a project's rows carry its number too: the pair must be the project's
         pair = f'"{key}", project_no' if parent == "projects" else f'"{key}"'
@@ -65,17 +59,54 @@ def check_relations(con: duckdb.DuckDBPyConnection) -> None:
             raise ValueError(
                 f"{child}.{key} refers to missing {parent} (or to another's number): {missing}"
             )
+    for table, key in KEYS.items():
+        # past the pairs' check, a project's number stands for its id (and groups faster)
+        by = [_NUMBERED.get((table, c), c) for c in key]
+        if table in _IN_KEY_ORDER and _strictly_increasing(con, table, by):
+            continue
+        repeated = con.execute(
+            f'select {", ".join(by)} from "{table}" group by all having count(*) > 1 limit 5'
+        ).fetchall()
+        if repeated:
+            raise ValueError(f"{table}: key ({', '.join(key)}) repeats: {repeated}")
     for table, columns in COPIED_COLUMNS.items():
         differs = " or ".join(
             f"c.{c} is distinct from {_COPIED_FROM.get(c, 'p.' + c)}" for c in columns
         )
         wrong = con.execute(
-            f'select distinct c.project_id from "{table}" c join projects p using (project_id) '
+            f'select distinct c.project_id from "{table}" c join projects p using (project_no) '
             f"where {differs} order by 1 limit 20"
         ).fetchall()
         if wrong:
             raise ValueError(f"{table}: {', '.join(columns)} differ from projects: {wrong}")
 
+
+# Tables the ETL writes in the order of their integer key (project, then year): read in
+# storage order, a key that only ever increases cannot repeat, which NumPy checks in a
+# fraction of the time a group-by over millions of rows takes (1.2 s for project_years
+# at 1M). Any other order falls back to the group-by.
+_IN_KEY_ORDER = {"project_years"}
+
+
+def _strictly_increasing(con: duckdb.DuckDBPyConnection, table: str, by: list[str]) -> bool:
+    """Whether the integer columns `by` of `table`, read in storage order, increase
+    strictly (compared as tuples): then no key repeats. False proves nothing."""
+    columns = con.execute(f'select {", ".join(by)} from "{table}"').fetchnumpy()
+    arrays = [columns[c] for c in by]
+    if any(np.ma.isMaskedArray(a) or a.dtype.kind not in "iu" for a in arrays):
+        return False  # NULLs or not integers: leave it to the group-by
+    undecided = np.ones(max(len(arrays[0]) - 1, 0), dtype=bool)  # pairs equal so far
+    for values in arrays:
+        before, after = values[:-1], values[1:]
+        if np.any(undecided & (after < before)):
+            return False
+        undecided &= after == before
+    return not undecided.any()
+
+
+# project_* key columns checked by number: project_id is checked unique in `projects`,
+# and each child's (project_id, project_no) pair against it, before the keys
+_NUMBERED = {(table, "project_id"): "project_no" for table in KEYS if table.startswith("project_")}
 
 # how each copied column is computed from `projects` (default: the column of that name)
 _COPIED_FROM = {"starting": "coalesce(c.year = p.start_year, false)"}

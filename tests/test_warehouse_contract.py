@@ -9,6 +9,8 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.dictionary import readme_dictionary
 
@@ -92,10 +94,20 @@ def test_synthetic_flag_is_recorded(mini_catalogue, tmp_path):
             lambda t: pd.concat([t, t.iloc[:1]]),
             "key (project_id, year) repeats",
         ),
+        (  # a repeat right after itself: in key order, but not strictly increasing
+            "project_years",
+            lambda t: pd.concat([t.iloc[:1], t]),
+            "key (project_id, year) repeats",
+        ),
         (
             "project_topics",
             lambda t: t.assign(project_id=t["project_id"].str.upper()),
             "refers to missing projects",
+        ),
+        (  # the right id with another project's number: filters would keep the wrong rows
+            "project_countries",
+            lambda t: t.assign(project_no=t["project_no"] % t["project_no"].max() + 1),
+            "refers to missing projects (or to another's number)",
         ),
         (  # the pages count its rows as projects
             "project_beneficiaries",
@@ -132,3 +144,20 @@ def test_a_build_that_breaks_keys_never_replaces_the_warehouse(
     with pytest.raises(ValueError, match=re.escape(message)):
         publish(tables, mini_warehouse, progress=lambda m: None)
     assert tree_digest(mini_warehouse) == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1990, 1993)), max_size=12))
+def test_the_key_order_shortcut_never_passes_a_repeated_key(keys):
+    """etl.relations reads project_years' keys in storage order and skips the group-by
+    when they only increase: it may only say so when no key repeats, and must say so
+    for keys in strictly increasing order."""
+    from etl.relations import _strictly_increasing
+
+    con = duckdb.connect()
+    con.execute("create table t (project_no integer, year bigint)")
+    if keys:
+        con.executemany("insert into t values (?, ?)", keys)
+    if _strictly_increasing(con, "t", ["project_no", "year"]):
+        assert len(set(keys)) == len(keys)
+    assert _strictly_increasing(con, "t", ["project_no", "year"]) == (keys == sorted(set(keys)))
