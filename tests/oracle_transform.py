@@ -206,4 +206,7 @@ def build_tables(
         "countries": reference[["iso3", "country", "region"]].replace("", None).to_dict("records"),
         "meta": [{"key": k, "value": v} for k, v in meta.items()],
     }
-    return {name: _frame(rows[name], columns) for name, columns in TABLE_TYPES.items()}
+    return {
+        name: _frame(rows[name], {c: t for c, t in columns.items() if c != "project_no"})
+        for name, columns in TABLE_TYPES.items()  # (project_no came later: schema 5)
+    }
