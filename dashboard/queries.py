@@ -282,8 +282,7 @@ def project_countries(
         f,
         f"""
         with counts as (
-          select c.iso3, c.country, c.region, count(*) as projects
-          from project_countries c where {_kept("c", f)} group by all
+          select * from {_stored("country_counts", aggregates.country_counts(_kept_by(f)), f)}
         ),
         titled as (
           select c.iso3, c.country, c.region, string_agg(p.title, ' · ' order by p.title) as titles
@@ -311,25 +310,19 @@ def localities(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     )
 
 
-_LOCATED = "l.lat is not null and l.lon is not null"
+_LOCATED = aggregates.LOCATED
 
 
 def locality_summary(v: WarehouseVersion, f: Filters) -> dict[str, int]:
     """Localities of the filtered projects: all of them, and those with coordinates."""
-    row = _run(
-        v,
-        f,
-        f"""
-        select count(*) as localities, count(*) filter (where {_LOCATED}) as located
-        from project_localities l where {_kept("l", f)}
-        """,
-    ).iloc[0]
+    summary = _stored("locality_summary", aggregates.locality_summary(_kept_by(f)), f)
+    row = _run(v, f, f"select * from {summary}").iloc[0]
     return {key: int(row[key]) for key in ("localities", "located")}
 
 
 # Square cells localities are grouped in when there are too many to draw: multiples of
 # CLUSTER_STEP degrees, the finest giving at most the page's number of groups.
-CLUSTER_STEP = 0.25
+CLUSTER_STEP = aggregates.LOCALITY_CELL
 CLUSTER_CELLS: tuple[int, ...] = (1, 2, 4, 8, 20, 40)  # 0.25° … 10°
 
 
@@ -338,9 +331,10 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
     size of CLUSTER_CELLS giving at most `max_groups` groups (else the coarsest). One row
     per group, most localities first: the mean position of its localities (`lon`,
     `lat`), the cell size in degrees (`cell`), its `localities`, the most frequent
-    country (`iso3`) and the number of `countries`.
+    country (`iso3`; of a tie, the first by code) and the number of `countries`.
 
     Counted from the localities table alone (no join): a group is a place, not a pillar.
+    Without filters, from the build's count per finest cell (etl.aggregates).
     """
     # floor(): a cell starts at a multiple of its size, on both sides of 0° (integer
     # division would round toward zero and make the cells at 0° twice as large)
@@ -353,11 +347,7 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
         f,
         f"""
         with fine as (
-          select floor(l.lon / {CLUSTER_STEP})::bigint as gx,
-                 floor(l.lat / {CLUSTER_STEP})::bigint as gy, l.iso3,
-                 count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy
-          from project_localities l where {_kept("l", f)} and {_LOCATED}
-          group by 1, 2, 3
+          select * from {_stored("locality_cells", aggregates.locality_cells(_kept_by(f)), f)}
         ),
         size as (select case {sizes} else {CLUSTER_CELLS[-1]} end as k from fine),
         per_country as (
@@ -367,7 +357,7 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
         )
         select sum(sx) / sum(n) as lon, sum(sy) / sum(n) as lat,
                (any_value(k) * {CLUSTER_STEP})::double as cell,
-               sum(n)::bigint as localities, arg_max(iso3, n) as iso3,
+               sum(n)::bigint as localities, first(iso3 order by n desc, iso3) as iso3,
                count(distinct iso3) as countries
         from per_country
         group by cx, cy
@@ -382,6 +372,16 @@ def unlocated_localities(
 ) -> pd.DataFrame:
     """The first `limit` localities without coordinates (by name) of the filtered
     projects, in one country when `iso3` is given: name, iso3, admin level, project title."""
+    if iso3 is None and limit <= aggregates.FIRST_ROWS:
+        first = aggregates.unlocated_localities(_kept_by(f))
+        return _run(
+            v,
+            f,
+            f"select name, iso3, admin_level, title "
+            f"from {_stored('unlocated_localities', first, f)} "
+            f"order by {aggregates.UNLOCATED_ORDER} limit ?",
+            (int(limit),),
+        )
     country = "and l.iso3 = ?" if iso3 else ""
     return _run(
         v,
@@ -402,6 +402,9 @@ def unlocated_localities(
 
 def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
     """How many localities of the filtered projects have no coordinates (in `iso3`)."""
+    if iso3 is None:
+        summary = locality_summary(v, f)
+        return summary["localities"] - summary["located"]
     country = "and l.iso3 = ?" if iso3 else ""
     sql = (
         f"select count(*) as n from project_localities l where {_kept('l', f)} "
@@ -413,6 +416,10 @@ def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
 def map_projects(v: WarehouseVersion, f: Filters, iso3: str | None, limit: int) -> pd.DataFrame:
     """The first `limit` filtered projects (in the order of `projects`) for the list
     beside the map — those in one country when `iso3` is given."""
+    if iso3 is None and limit <= aggregates.FIRST_ROWS:
+        first = _stored("map_projects", aggregates.map_projects(_kept_by(f)), f)
+        order = aggregates.MAP_PROJECT_ORDER
+        return _run(v, f, f"select * from {first} order by {order} limit ?", (int(limit),))
     country = (
         "and exists (select 1 from project_countries c where c.project_id = p.project_id "
         "and c.iso3 = ?)"

@@ -99,6 +99,70 @@ def partner_counts(kept: Kept) -> str:
         group by all"""
 
 
+# --- the Map ---------------------------------------------------------------------------
+
+LOCATED = "l.lat is not null and l.lon is not null"
+# The finest square cells (degrees) localities are counted in; the Map groups these cells
+# into larger squares when there are too many localities to draw one by one.
+LOCALITY_CELL = 0.25
+# An ordered list (the Map's projects, the places without coordinates) keeps this many
+# of its first rows for the whole warehouse; a page asking for more runs the SQL.
+FIRST_ROWS = 1000
+
+
+def country_counts(kept: Kept) -> str:
+    """Projects per country."""
+    return f"""
+        select c.iso3, c.country, c.region, count(*) as projects
+        from project_countries c where {kept("c")} group by all"""
+
+
+def locality_summary(kept: Kept) -> str:
+    """Localities of the kept projects: all of them, and those with coordinates."""
+    return f"""
+        select count(*) as localities, count(*) filter (where {LOCATED}) as located
+        from project_localities l where {kept("l")}"""
+
+
+def locality_cells(kept: Kept) -> str:
+    """Located localities per LOCALITY_CELL square (`gx`, `gy`: the cell's corner in
+    cells; floor(), so cells on both sides of 0° are the same size) and country, with
+    the sums of their positions (for the mean position of a group)."""
+    return f"""
+        select floor(l.lon / {LOCALITY_CELL})::bigint as gx,
+               floor(l.lat / {LOCALITY_CELL})::bigint as gy, l.iso3,
+               count(*) as n, sum(l.lon) as sx, sum(l.lat) as sy
+        from project_localities l where {kept("l")} and {LOCATED}
+        group by 1, 2, 3"""
+
+
+MAP_PROJECT_ORDER = "start_year nulls last, title, project_id"
+
+
+def map_projects(kept: Kept, limit: int = FIRST_ROWS) -> str:
+    """The first `limit` kept projects by start year, then title (the Map's list)."""
+    return f"""
+        select p.project_id, p.title, p.pillar, p.start_year, p.end_year, p.ongoing,
+               p.countries
+        from projects p where {kept("p")}
+        order by {MAP_PROJECT_ORDER} limit {int(limit)}"""
+
+
+UNLOCATED_ORDER = "name, project_id"
+
+
+def unlocated_localities(kept: Kept, limit: int = FIRST_ROWS) -> str:
+    """The first `limit` localities without coordinates of the kept projects, by name,
+    with their project's title."""
+    return f"""
+        select first.name, first.iso3, first.admin_level, first.project_id, p.title
+        from (
+          select l.name, l.iso3, l.admin_level, l.project_id, l.project_no
+          from project_localities l where {kept("l")} and not ({LOCATED})
+          order by l.{UNLOCATED_ORDER.replace(", ", ", l.")} limit {int(limit)}
+        ) first join projects p using (project_no)"""
+
+
 # One row per project of the Gantt: where its bars start (`first_start`; NULL: no years,
 # not drawn), the first and last year its bars name (`low`, `high`), and its place in
 # the Gantt's order (`gantt_order`: by first start, then title; projects without years
@@ -132,6 +196,11 @@ AGGREGATES: dict[str, str] = {
     "overview_counts": overview_counts(every),
     "partner_counts": partner_counts(every),
     "gantt_projects": GANTT_PROJECTS,
+    "country_counts": country_counts(every),
+    "locality_summary": locality_summary(every),
+    "locality_cells": locality_cells(every),
+    "map_projects": map_projects(every),
+    "unlocated_localities": unlocated_localities(every),
 }
 
 

@@ -33,6 +33,15 @@ READERS = {
     "gantt_projects (filtered)": (queries.span_summary, (), AFRICA),
     "gantt_projects (drawn)": (queries.spans, (5,), Filters()),
     "gantt_projects (drawn, filtered)": (queries.spans, (5,), AFRICA),
+    "country_counts": (queries.project_countries, (20,), Filters()),
+    "locality_summary": (queries.locality_summary, (), Filters()),
+    "locality_summary (unlocated)": (queries.unlocated_count, (None,), Filters()),
+    "locality_cells": (queries.locality_clusters, (40,), Filters()),
+    "locality_cells (finest)": (queries.locality_clusters, (100_000,), Filters()),
+    "map_projects": (queries.map_projects, (None, 200), Filters()),
+    "map_projects (filtered)": (queries.map_projects, (None, 30), AFRICA),
+    "unlocated_localities": (queries.unlocated_localities, (None, 50), Filters()),
+    "unlocated_localities (filtered)": (queries.unlocated_localities, (None, 50), AFRICA),
 }
 
 
@@ -64,8 +73,11 @@ def test_the_unfiltered_answer_is_the_tables_answer(
     if isinstance(from_tables, pd.DataFrame):
         assert len(from_tables) > 0
         pd.testing.assert_frame_equal(from_aggregate, from_tables)
-    else:
+    elif isinstance(from_tables, dict):
         assert any(from_tables.values())
+        assert from_aggregate == from_tables
+    else:
+        assert from_tables > 0
         assert from_aggregate == from_tables
 
 
