@@ -206,7 +206,11 @@ with map_col:
 
 # --- localities without coordinates -----------------------------------------------------
 in_focus = None if focus == ALL else focus
-missing_n = ui.load(queries.unlocated_count, filters, in_focus)
+missing_n = (
+    summary["localities"] - summary["located"]
+    if in_focus is None
+    else ui.load(queries.unlocated_count, filters, in_focus)
+)
 if missing_n:
     missing = ui.load(queries.unlocated_localities, filters, in_focus, scale.UNLOCATED_ROWS)
     where = "" if focus == ALL else f" in {with_projects[focus]}"

@@ -478,3 +478,25 @@ def test_the_exported_map_keys_many_country_counts_to_the_ramp_steps():
     few = export.static_map_figure(counts_frame(BRA=3, KEN=1), None, None, "")
     names = [t.name for t in few.data if t.legendgroup == "countries" and t.showlegend]
     assert names == ["No project", "1 project", "3 projects"]
+
+
+def test_a_group_without_a_valid_position_is_listed_not_drawn():
+    """Groups are read a column at a time (thousands at 1M): one whose mean position is
+    missing or out of range is never drawn (never at 0,0), and the table still lists it."""
+    odd = pd.concat(
+        [
+            CLUSTERS,
+            pd.DataFrame(
+                [(None, 10.0, 7, "BRA", 1), (200.0, 10.0, 5, "ARG", 1)],
+                columns=["lon", "lat", "localities", "iso3", "countries"],
+            ).assign(cell=0.5),
+        ],
+        ignore_index=True,
+    )
+    drawn = layers.cluster_rows(odd)
+    assert [r["iso3"] for r in drawn] == list(CLUSTERS["iso3"])
+    assert all(r["position"] != [0, 0] for r in drawn)
+    table = export.map_table(None, None, None, clusters=odd)
+    groups = table[table["layer"] == "locality group"]
+    assert list(groups["iso3"]) == [*CLUSTERS["iso3"], "BRA", "ARG"]
+    assert groups["lat"].isna().tolist() == [False] * len(CLUSTERS) + [True, True]

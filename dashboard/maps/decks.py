@@ -231,13 +231,20 @@ def tooltip_rows(rows: list[dict]) -> list[dict]:
     (dashboard.inert.tooltip: cut to length, no template field). Missing fields become
     "" (never "null")."""
     out = []
+    made: dict[str, str] = {}  # texts repeat across rows (thousands of groups at 1M)
     for row in rows:
         safe = dict(row)
         target = safe
         if isinstance(row.get("properties"), Mapping):  # a GeoJSON feature
             target = safe["properties"] = dict(row["properties"])
         for field in TOOLTIP_FIELDS:
-            target[field] = inert.tooltip(target.get(field))
+            value = target.get(field)
+            if isinstance(value, str):
+                if value not in made:
+                    made[value] = inert.tooltip(value)
+                target[field] = made[value]
+            else:
+                target[field] = inert.tooltip(value)
         out.append(safe)
     return out
 

@@ -8,7 +8,7 @@ and the CSV/XLSX downloads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -32,6 +32,7 @@ from dashboard.maps.layers import (
     number,
     pillar_colour,
     plural,
+    positions,
     role_colour,
 )
 
@@ -304,15 +305,14 @@ def map_table(
                 project_id=text(row.get("project_id"), ""),
             )
         )
-    for row in _records(clusters):
-        point = coords(row.get("lon"), row.get("lat"))
+    for point, iso3, n, cell in _cluster_columns(clusters):
         rows.append(
             _table_row(
                 "locality group",
                 point,
-                iso3=text(row.get("iso3"), ""),
-                name=f"{int(row['localities']):,} localities",
-                location=f"mean position of the localities in a {float(row['cell']):g}° square",
+                iso3=text(iso3, ""),
+                name=f"{n:,} localities",
+                location=f"mean position of the localities in a {cell:g}° square",
             )
         )
     for row in _records(participants):
@@ -332,6 +332,25 @@ def map_table(
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     frame["projects"] = frame["projects"].astype("Int64")
     return frame
+
+
+def _cluster_columns(clusters: pd.DataFrame | None) -> Iterator[tuple]:
+    """(position or None, iso3, localities, cell) of each group, read a column at a time
+    (thousands of groups at a million projects)."""
+    if clusters is None or clusters.empty:
+        return iter(())
+    lon, lat, drawn = positions(clusters)
+    points = [
+        (x, y) if ok else None
+        for x, y, ok in zip(lon.tolist(), lat.tolist(), drawn.tolist(), strict=True)
+    ]
+    return zip(
+        points,
+        clusters["iso3"].to_numpy(dtype=object).tolist(),
+        clusters["localities"].astype(int).tolist(),
+        clusters["cell"].astype(float).tolist(),
+        strict=True,
+    )
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict]:

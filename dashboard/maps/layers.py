@@ -19,9 +19,11 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from math import nan
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard import inert, scale, theme
@@ -86,6 +88,14 @@ def coords(lon: Any, lat: Any) -> tuple[float, float] | None:
     if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
         return None
     return (x, y)
+
+
+def positions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lon, lat, drawn) of a frame's rows as arrays: `coords` for a whole column at
+    once, `drawn` False where either is missing, not a number or out of range."""
+    lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float, na_value=nan)
+    lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float, na_value=nan)
+    return lon, lat, (np.abs(lon) <= 180) & (np.abs(lat) <= 90)  # NaN compares False
 
 
 def plural(n: int, word: str) -> str:
@@ -268,33 +278,41 @@ def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = No
 def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
     """One point per group of localities (`queries.locality_clusters`), sized by how
     many localities it holds, with the fields of `locality_rows` (its `iso3`: the
-    country most of them are in, so a click focuses it)."""
+    country most of them are in, so a click focuses it). Thousands of groups at a
+    million projects: positions are checked for the whole column at once."""
     if clusters is None or clusters.empty:
         return []
     names = names if names is not None else country_names()
-    largest = max(int(n) for n in clusters["localities"])
+    lon, lat, drawn = positions(clusters)
+    counts = clusters["localities"].astype(int).to_numpy()
+    largest = int(counts.max())
+    colour = rgba(CLUSTER_FILL, 230)
     rows = []
-    for row in clusters.to_dict("records"):
-        point = coords(row.get("lon"), row.get("lat"))
-        if point is None:
-            continue
-        n, countries = int(row["localities"]), int(row["countries"])
-        iso3 = text(row.get("iso3"), "")
+    for x, y, n, countries, cell, iso3 in zip(
+        lon[drawn].tolist(),
+        lat[drawn].tolist(),
+        counts[drawn].tolist(),
+        clusters["countries"].astype(int).to_numpy()[drawn].tolist(),
+        clusters["cell"].astype(float).to_numpy()[drawn].tolist(),
+        clusters["iso3"].to_numpy(dtype=object)[drawn].tolist(),
+        strict=True,
+    ):
+        iso3 = text(iso3, "")
         country = names.get(iso3, iso3)
         where = f"in {country}" if countries == 1 else f"in {countries} countries, mostly {country}"
         rows.append(
             {
-                "position": list(point),
-                "lon": point[0],
-                "lat": point[1],
+                "position": [x, y],
+                "lon": x,
+                "lat": y,
                 "name": f"{n:,} localit{'y' if n == 1 else 'ies'} {where}",
                 "place": f"group of {n:,}",
                 "iso3": iso3,
                 "pillar": "",
-                "colour": rgba(CLUSTER_FILL, 230),
-                "radius": cluster_radius(n, largest, float(row["cell"]), point[1]),
-                "radius_deg": float(row["cell"]) / 2 * math.sqrt(n / largest),
-                "projects": f"A group: localities within a {float(row['cell']):g}° square",
+                "colour": colour,
+                "radius": cluster_radius(n, largest, cell, y),
+                "radius_deg": cell / 2 * math.sqrt(n / largest),
+                "projects": f"A group: localities within a {cell:g}° square",
                 "title": "Narrow the filters (a country, a region…) to see each place.",
                 "project_ids": [],
                 "admin_level": "",
