@@ -165,9 +165,10 @@ def facet_bars(
     ]
     pillars = _pillars_in(data["pillar"])
     wide = (
-        data.pivot_table(
-            index="value", columns="pillar", values="projects", aggfunc="sum", fill_value=0
-        ).reindex(columns=pillars, fill_value=0)
+        data.groupby(["value", "pillar"])["projects"]  # (pivot_table: 3x slower)
+        .sum()
+        .unstack("pillar", fill_value=0)
+        .reindex(columns=pillars, fill_value=0)
         if not data.empty
         else pd.DataFrame(columns=pillars)
     )
