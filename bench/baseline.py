@@ -2,9 +2,10 @@
 
 Each function answers the same question as its counterpart in dashboard/queries.py,
 from the warehouse's Parquet files (`parquet/<table>.parquet`): read the columns it
-needs, filter with `isin`/`between`, join with `merge`, aggregate with `groupby`. Only
-the filters the benchmark uses (region, pillar, years) are implemented; any other is
-refused rather than silently ignored, so a result can never match by accident.
+needs, match projects by `project_no` (the integer key the app matches by too), filter
+with `isin`/`between`, join with `merge`, aggregate with `groupby`. Only the filters the
+benchmark uses (region, pillar, years) are implemented; any other is refused rather
+than silently ignored, so a result can never match by accident.
 """
 
 from __future__ import annotations
@@ -63,19 +64,19 @@ def filtered_projects(t: Tables, f: Filters, columns: list[str] | None) -> pd.Da
     when the project is active in at least one of its years."""
     check_supported(f)
     if columns is not None:
-        columns = list(dict.fromkeys(["project_id", "region", "pillar", *columns]))
+        columns = list(dict.fromkeys(["project_no", "region", "pillar", *columns]))
     p = t.read("projects", columns)
     keep = pd.Series(True, index=p.index)
     if f.region:
-        c = t.read("project_countries", ["project_id", "region"])
-        via_country = c.loc[c["region"].isin(f.region), "project_id"]
-        keep &= p["region"].isin(f.region) | p["project_id"].isin(via_country)
+        c = t.read("project_countries", ["project_no", "region"])
+        via_country = c.loc[c["region"].isin(f.region), "project_no"]
+        keep &= p["region"].isin(f.region) | p["project_no"].isin(via_country)
     if f.pillar:
         keep &= p["pillar"].isin(f.pillar)
     if f.years:
-        y = t.read("project_years", ["project_id", "year"])
-        active = y.loc[y["year"].between(*f.years), "project_id"]
-        keep &= p["project_id"].isin(active)
+        y = t.read("project_years", ["project_no", "year"])
+        active = y.loc[y["year"].between(*f.years), "project_no"]
+        keep &= p["project_no"].isin(active)
     return p[keep]
 
 
@@ -90,18 +91,18 @@ def documented_counts(t: Tables, f: Filters, dimensions: tuple[str, ...]) -> pd.
     wanted_regions = [d.split(":", 1)[1] for d in dimensions if d.startswith("region:")]
     wanted_years = [int(d[5:]) for d in dimensions if d.startswith("year:") and d[5:].isdigit()]
     chosen = filtered_projects(t, f, ["region"])
-    c = t.read("project_countries", ["project_id", "region"])
+    c = t.read("project_countries", ["project_no", "region"])
     c = c[c["region"].isin(wanted_regions)]
-    via_country = c.loc[c["project_id"].isin(chosen["project_id"]), ["region", "project_id"]]
+    via_country = c.loc[c["project_no"].isin(chosen["project_no"]), ["region", "project_no"]]
     own = chosen.loc[
         chosen["region"].isin(wanted_regions) & (chosen["region"] != "Multi-region"),
-        ["region", "project_id"],
+        ["region", "project_no"],
     ]
     regions = pd.concat([via_country, own]).drop_duplicates()
-    by_region = regions.groupby("region").project_id.nunique()
-    y = t.read("project_years", ["project_id", "year"])
+    by_region = regions.groupby("region").project_no.nunique()
+    y = t.read("project_years", ["project_no", "year"])
     y = y[y["year"].isin(wanted_years) & y["year"].between(*(f.years or (0, 9999)))]
-    by_year = y[y["project_id"].isin(chosen["project_id"])].groupby("year").project_id.nunique()
+    by_year = y[y["project_no"].isin(chosen["project_no"])].groupby("year").project_no.nunique()
     return pd.DataFrame(
         {
             "dimension": [f"region:{r}" for r in by_region.index]
@@ -115,9 +116,9 @@ def documented_counts(t: Tables, f: Filters, dimensions: tuple[str, ...]) -> pd.
 def project_countries(t: Tables, f: Filters, max_titles: int) -> pd.DataFrame:
     """Projects per country (the map's choropleth), with their titles in title order for
     countries with at most `max_titles` projects (else none: the tooltip gives the count)."""
-    chosen = filtered_projects(t, f, ["title"])[["project_id", "title"]]
-    c = t.read("project_countries", ["project_id", "iso3", "country", "region"])
-    rows = c.merge(chosen, on="project_id")
+    chosen = filtered_projects(t, f, ["title"])[["project_no", "title"]]
+    c = t.read("project_countries", ["project_no", "iso3", "country", "region"])
+    rows = c.merge(chosen, on="project_no")
     keys = ["iso3", "country", "region"]
     out = rows.groupby(keys, dropna=False).size().reset_index(name="projects")
     few = out.loc[out["projects"] <= max_titles, keys]
@@ -130,13 +131,13 @@ def project_countries(t: Tables, f: Filters, max_titles: int) -> pd.DataFrame:
 def year_counts(t: Tables, f: Filters) -> pd.DataFrame:
     """Projects active and starting per year, pillar and region (the Timeline's chart),
     from project_years' copied pillar, region and starting columns, as the app does."""
-    y = t.read("project_years", ["project_id", "year", "pillar", "region", "starting"])
+    y = t.read("project_years", ["project_no", "year", "pillar", "region", "starting"])
     if not f.is_default():
-        y = y[y["project_id"].isin(filtered_projects(t, f, [])["project_id"])]
+        y = y[y["project_no"].isin(filtered_projects(t, f, [])["project_no"])]
     if f.years:
         y = y[y["year"].between(*f.years)]
     out = y.groupby(["year", "pillar", "region"]).agg(
-        active=("project_id", "size"), starting=("starting", "sum")
+        active=("project_no", "size"), starting=("starting", "sum")
     )
     return out.reset_index()
 
@@ -144,11 +145,11 @@ def year_counts(t: Tables, f: Filters) -> pd.DataFrame:
 def overview_counts(t: Tables, f: Filters) -> pd.DataFrame:
     """The Overview's headline: projects, countries, distinct places, first and last year
     active (within the year filter), projects stating a count; one row."""
-    chosen = filtered_projects(t, f, [])["project_id"]
+    chosen = filtered_projects(t, f, [])["project_no"]
 
     def of_chosen(table: str, columns: list[str]) -> pd.DataFrame:
-        rows = t.read(table, ["project_id", *columns])
-        return rows[rows["project_id"].isin(chosen)]
+        rows = t.read(table, ["project_no", *columns])
+        return rows[rows["project_no"].isin(chosen)]
 
     years = of_chosen("project_years", ["year"])["year"]
     if f.years:
@@ -160,7 +161,7 @@ def overview_counts(t: Tables, f: Filters) -> pd.DataFrame:
         "places": len(places[["name", "iso3"]].drop_duplicates()),
         "first_year": years.min() if len(years) else None,
         "last_year": years.max() if len(years) else None,
-        "with_counts": of_chosen("project_counts", [])["project_id"].nunique(),
+        "with_counts": of_chosen("project_counts", [])["project_no"].nunique(),
     }
     return pd.DataFrame([row])
 
@@ -168,9 +169,9 @@ def overview_counts(t: Tables, f: Filters) -> pd.DataFrame:
 def topic_counts(t: Tables, f: Filters) -> pd.DataFrame:
     """Projects per topic and pillar (the Pillars page's topic chart), from
     project_topics' copied pillar; a topic appears once per project (as the app counts)."""
-    topics = t.read("project_topics", ["project_id", "topic", "pillar"])
+    topics = t.read("project_topics", ["project_no", "topic", "pillar"])
     if not f.is_default():
-        topics = topics[topics["project_id"].isin(filtered_projects(t, f, [])["project_id"])]
+        topics = topics[topics["project_no"].isin(filtered_projects(t, f, [])["project_no"])]
     out = topics.groupby(["topic", "pillar"]).size().rename("projects").reset_index()
     return out.rename(columns={"topic": "value"})
 
@@ -180,9 +181,9 @@ def project_page(t: Tables, f: Filters, limit: int) -> pd.DataFrame:
     title and id, with their topics. Sorts first and looks topics up for the page only."""
     columns = ["title", "countries", "region", "pillar", "start_year", "end_year", "ongoing",
                "status"]  # fmt: skip
-    p = filtered_projects(t, f, columns)[["project_id", *columns]]
+    p = filtered_projects(t, f, ["project_id", *columns])[["project_id", "project_no", *columns]]
     page = p.sort_values(["start_year", "title", "project_id"], na_position="last").head(limit)
-    topics = t.read("project_topics", ["project_id", "topic"])
-    topics = topics[topics["project_id"].isin(page["project_id"])].sort_values("topic")
-    joined = topics.groupby("project_id")["topic"].agg("; ".join)
-    return page.assign(topics=page["project_id"].map(joined))
+    topics = t.read("project_topics", ["project_no", "topic"])
+    topics = topics[topics["project_no"].isin(page["project_no"])].sort_values("topic")
+    joined = topics.groupby("project_no")["topic"].agg("; ".join)
+    return page.assign(topics=page["project_no"].map(joined)).drop(columns="project_no")

@@ -10,9 +10,9 @@ queries at a million projects do not each redo the same work:
 - *derived* tables (`derive`): built in the background shortly after a version is
   opened (or by the first query naming them, if it comes first), kept while the version
   is open (the search index of dashboard/filters.py);
-- *selections*: the ids a filter set keeps, computed once and shared by every query of
-  that filter set (`run_query(..., selection=...)`, the SQL naming `SELECTION`); the
-  least recently used are dropped beyond `MAX_SELECTIONS`.
+- *selections*: the projects a filter set keeps (their `project_no`), computed once
+  and shared by every query of that filter set (`run_query(..., selection=...)`, the
+  SQL naming `SELECTION`); the least recently used are dropped beyond `MAX_SELECTIONS`.
 
 `stream_query` reads a result in chunks of rows (Arrow record batches from DuckDB), for
 downloads of a million rows that are never held whole in Python.
@@ -81,7 +81,7 @@ MAX_SELECTIONS = 16  # filter sets kept per open version (each at most one numbe
 # projects the search index takes 1-3 s of CPU), and a search typed later finds it ready.
 WARM_AFTER_S = 3.0
 
-Selection = tuple[str, tuple]  # SQL selecting one `id` column, and its parameters
+Selection = tuple[str, tuple]  # SQL selecting the kept rows' key (`no`), and its parameters
 
 # name (in MEMORY) → SQL building it from the warehouse; registered by `derive`.
 _derived: dict[str, str] = {}
@@ -125,7 +125,7 @@ class _Handle:
                     self.derived.add(name)
 
     def acquire_selection(self, cursor: duckdb.DuckDBPyConnection, selection: Selection) -> str:
-        """The table holding `selection`'s ids, built on first use; counted as in use
+        """The table holding `selection`'s rows, built on first use; counted as in use
         until `release_selection`."""
         sql, params = selection
         self.ensure_derived(cursor, sql)
@@ -206,7 +206,7 @@ def run_query(
     """Run one read-only query against the warehouse file of `version`.
 
     With `selection` (SQL returning the kept rows' keys, and its parameters), `SELECTION` in
-    `sql` names a table of those ids, computed once per version and shared by every
+    `sql` names a table of those keys, computed once per version and shared by every
     query given the same selection. Derived tables `sql` names are built first.
     Each call uses its own cursor (DuckDB connections are not shared across threads).
     """

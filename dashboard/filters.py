@@ -107,7 +107,7 @@ def _like(term: str) -> str:
 # one column instead of folding every record's text again in every query.
 SEARCH_TABLES = {"projects": "search_projects", "exchanges": "search_exchanges"}
 _RECORDS = {
-    "projects": ("projects p", "p.project_id"),
+    "projects": ("projects p", "p.project_no"),  # (an integer: a cheap semi-join)
     "exchanges": ("exchanges e", "e.exchange_id"),
 }
 
@@ -157,7 +157,7 @@ Filter = Choice | YearRange | Search
 def _in_table(table: str, of: str, column: str) -> str:
     """Any row of `table` belonging to the project (of='projects') or the exchange has
     its `column` among the chosen values."""
-    owner = "x.project_id = p.project_id" if of == "projects" else "x.exchange_id = e.exchange_id"
+    owner = "x.project_no = p.project_no" if of == "projects" else "x.exchange_id = e.exchange_id"
     chosen = f"list_contains(?::VARCHAR[], x.{column})"
     return f"exists (select 1 from {table} x where {owner} and {chosen})"
 
@@ -170,7 +170,7 @@ REGISTRY: tuple[Filter, ...] = (
         on_projects=(
             "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, "
             "p.outcomes, p.countries, (select string_agg(pp.partner, ' ') from "
-            "project_partners pp where pp.project_id = p.project_id))))"
+            "project_partners pp where pp.project_no = p.project_no))))"
         ),
         on_exchanges=(
             "strip_accents(lower(concat_ws(' ', e.title, e.summary, e.outcome, e.host_city, "
@@ -299,7 +299,7 @@ REGISTRY: tuple[Filter, ...] = (
             "union all select year from exchanges)"
         ),
         on_projects=(
-            "exists (select 1 from project_years y where y.project_id = p.project_id "
+            "exists (select 1 from project_years y where y.project_no = p.project_no "
             "and y.year between ? and ?)"
         ),
         on_exchanges="e.year between ? and ?",

@@ -357,7 +357,8 @@ def locality_clusters(v: WarehouseVersion, f: Filters, max_groups: int) -> pd.Da
         )
         select sum(sx) / sum(n) as lon, sum(sy) / sum(n) as lat,
                (any_value(k) * {CLUSTER_STEP})::double as cell,
-               sum(n)::bigint as localities, first(iso3 order by n desc, iso3) as iso3,
+               sum(n)::bigint as localities,
+               first(iso3 order by n desc, iso3) filter (where iso3 is not null) as iso3,
                count(distinct iso3) as countries
         from per_country
         group by cx, cy
@@ -372,39 +373,19 @@ def unlocated_localities(
 ) -> pd.DataFrame:
     """The first `limit` localities without coordinates (by name) of the filtered
     projects, in one country when `iso3` is given: name, iso3, admin level, project title."""
-    if iso3 is None and limit <= aggregates.FIRST_ROWS:
+    country, params = ("and l.iso3 = ?", (iso3,)) if iso3 else ("", ())
+    if iso3 is None and limit <= aggregates.FIRST_ROWS:  # the build's first rows, or their SQL
         first = aggregates.unlocated_localities(_kept_by(f))
-        return _run(
-            v,
-            f,
-            f"select name, iso3, admin_level, title "
-            f"from {_stored('unlocated_localities', first, f)} "
-            f"order by {aggregates.UNLOCATED_ORDER} limit ?",
-            (int(limit),),
-        )
-    country = "and l.iso3 = ?" if iso3 else ""
-    return _run(
-        v,
-        f,
-        f"""
-        with first as (
-          select l.name, l.iso3, l.admin_level, l.project_id from project_localities l
-          where {_kept("l", f)} and not ({_LOCATED}) {country}
-          order by l.name, l.project_id limit ?
-        )
-        select first.name, first.iso3, first.admin_level, p.title
-        from first join projects p using (project_id)
-        order by first.name, first.project_id
-        """,
-        ((iso3,) if iso3 else ()) + (int(limit),),
-    )
+        source = _stored("unlocated_localities", first, f)
+    else:
+        source = f"({aggregates.unlocated_localities(_kept_by(f), limit, country)})"
+    order = ", ".join(aggregates.UNLOCATED_ORDER)
+    sql = f"select name, iso3, admin_level, title from {source} order by {order} limit ?"
+    return _run(v, f, sql, params + (int(limit),))
 
 
 def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
     """How many localities of the filtered projects have no coordinates (in `iso3`)."""
-    if iso3 is None:
-        summary = locality_summary(v, f)
-        return summary["localities"] - summary["located"]
     country = "and l.iso3 = ?" if iso3 else ""
     sql = (
         f"select count(*) as n from project_localities l where {_kept('l', f)} "
@@ -414,28 +395,23 @@ def unlocated_count(v: WarehouseVersion, f: Filters, iso3: str | None) -> int:
 
 
 def map_projects(v: WarehouseVersion, f: Filters, iso3: str | None, limit: int) -> pd.DataFrame:
-    """The first `limit` filtered projects (in the order of `projects`) for the list
+    """The first `limit` filtered projects (by start year, then title) for the list
     beside the map — those in one country when `iso3` is given."""
-    if iso3 is None and limit <= aggregates.FIRST_ROWS:
-        first = _stored("map_projects", aggregates.map_projects(_kept_by(f)), f)
-        order = aggregates.MAP_PROJECT_ORDER
-        return _run(v, f, f"select * from {first} order by {order} limit ?", (int(limit),))
-    country = (
-        "and exists (select 1 from project_countries c where c.project_id = p.project_id "
-        "and c.iso3 = ?)"
+    country, params = (
+        (
+            "and exists (select 1 from project_countries c where c.project_no = p.project_no "
+            "and c.iso3 = ?)",
+            (iso3,),
+        )
         if iso3
-        else ""
+        else ("", ())
     )
-    return _run(
-        v,
-        f,
-        f"""
-        select p.project_id, p.title, p.pillar, p.start_year, p.end_year, p.ongoing, p.countries
-        from projects p where {_kept("p", f)} {country}
-        order by p.start_year nulls last, p.title, p.project_id limit ?
-        """,
-        ((iso3,) if iso3 else ()) + (int(limit),),
-    )
+    if iso3 is None and limit <= aggregates.FIRST_ROWS:  # the build's first rows, or their SQL
+        source = _stored("map_projects", aggregates.map_projects(_kept_by(f)), f)
+    else:
+        source = f"({aggregates.map_projects(_kept_by(f), limit, country)})"
+    order = aggregates.MAP_PROJECT_ORDER
+    return _run(v, f, f"select * from {source} order by {order} limit ?", params + (int(limit),))
 
 
 # --- the timeline ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ package knows nothing of Streamlit; the dashboard only reads what it writes.
 #    _partners (etl.transform.COPIED_COLUMNS), so the pages count without a join.
 # 4: the `aggregates` schema of the DuckDB file (etl.aggregates): the pages' answers for
 #    the whole warehouse, and the Gantt's projects in order.
-# 5: projects.project_no (1…N) copied onto every project_* table: filtered queries match
-#    a filter set's projects by integer (etl.transform.NO).
+# 5: projects.project_no (1…N) copied onto every project_* table (and gantt_projects):
+#    filtered queries match a filter set's projects by integer (etl.transform.NO); the
+#    Map's aggregates (country_counts, locality_summary, locality_cells, and the first
+#    FIRST_ROWS of map_projects and unlocated_localities).
 SCHEMA_VERSION = "5"

@@ -4,8 +4,9 @@ What a page shows before any filter is chosen, what every visitor sees first, is
 group-by over millions of rows at a million projects (0.1-0.5 s each on two cores).
 The pages' SQL for those answers is written here, as functions of the filter
 condition; the build runs it with no filter and keeps the answers in the DuckDB file's
-`aggregates` schema, and dashboard.queries reads them when no filter is set (a few
-hundred rows) and runs the same SQL on the tables otherwise. Not exported as Parquet:
+`aggregates` schema, and dashboard.queries reads them when no filter is set (from a
+few rows to tens of thousands: the Map's cells at 1M; lists keep their first
+FIRST_ROWS) and runs the same SQL on the tables otherwise. Not exported as Parquet:
 derived, and rebuilt with the warehouse.
 """
 
@@ -106,7 +107,8 @@ LOCATED = "l.lat is not null and l.lon is not null"
 # into larger squares when there are too many localities to draw one by one.
 LOCALITY_CELL = 0.25
 # An ordered list (the Map's projects, the places without coordinates) keeps this many
-# of its first rows for the whole warehouse; a page asking for more runs the SQL.
+# of its first rows for the whole warehouse; a page asking for more runs the SQL. Built
+# into the warehouse: a change needs a new SCHEMA_VERSION (older builds hold fewer rows).
 FIRST_ROWS = 1000
 
 
@@ -139,27 +141,29 @@ def locality_cells(kept: Kept) -> str:
 MAP_PROJECT_ORDER = "start_year nulls last, title, project_id"
 
 
-def map_projects(kept: Kept, limit: int = FIRST_ROWS) -> str:
-    """The first `limit` kept projects by start year, then title (the Map's list)."""
+def map_projects(kept: Kept, limit: int = FIRST_ROWS, also: str = "") -> str:
+    """The first `limit` kept projects by start year, then title (the Map's list);
+    `also`: a further condition on `projects p` ("and …")."""
     return f"""
         select p.project_id, p.title, p.pillar, p.start_year, p.end_year, p.ongoing,
                p.countries
-        from projects p where {kept("p")}
+        from projects p where {kept("p")} {also}
         order by {MAP_PROJECT_ORDER} limit {int(limit)}"""
 
 
-UNLOCATED_ORDER = "name, project_id"
+# by name; a tie (one project naming a place twice) by country and level
+UNLOCATED_ORDER = ("name", "project_id", "iso3", "admin_level")
 
 
-def unlocated_localities(kept: Kept, limit: int = FIRST_ROWS) -> str:
+def unlocated_localities(kept: Kept, limit: int = FIRST_ROWS, also: str = "") -> str:
     """The first `limit` localities without coordinates of the kept projects, by name,
-    with their project's title."""
+    with their project's title; `also`: a further condition on `project_localities l`."""
     return f"""
         select first.name, first.iso3, first.admin_level, first.project_id, p.title
         from (
           select l.name, l.iso3, l.admin_level, l.project_id, l.project_no
-          from project_localities l where {kept("l")} and not ({LOCATED})
-          order by l.{UNLOCATED_ORDER.replace(", ", ", l.")} limit {int(limit)}
+          from project_localities l where {kept("l")} and not ({LOCATED}) {also}
+          order by {", ".join(f"l.{c}" for c in UNLOCATED_ORDER)} limit {int(limit)}
         ) first join projects p using (project_no)"""
 
 

@@ -47,18 +47,22 @@ FOREIGN_KEYS = [
 
 def check_relations(con: duckdb.DuckDBPyConnection) -> None:
     """Raise if a row refers to a missing parent or a key repeats (staged tables)."""
+    repeated = con.execute(
+        "select project_no from projects group by all having count(*) > 1 limit 5"
+    ).fetchall()
+    if repeated:
+        raise ValueError(f"projects: project_no repeats: {repeated}")
     for child, parent, key in FOREIGN_KEYS:
         # a project's rows carry its number too: the pair must be the project's
-        pair = f'"{key}", project_no' if parent == "projects" else f'"{key}"'
+        numbered = parent == "projects"
         orphans = con.execute(
             f'select distinct c."{key}" from "{child}" c anti join "{parent}" p '
-            f"using ({pair}) order by 1 limit 20"
+            f'using ("{key}"{", project_no" if numbered else ""}) order by 1 limit 20'
         ).fetchall()
         if orphans:
             missing = [row[0] for row in orphans]
-            raise ValueError(
-                f"{child}.{key} refers to missing {parent} (or to another's number): {missing}"
-            )
+            also = " (or to another's number)" if numbered else ""
+            raise ValueError(f"{child}.{key} refers to missing {parent}{also}: {missing}")
     for table, key in KEYS.items():
         # past the pairs' check, a project's number stands for its id (and groups faster)
         by = [_NUMBERED.get((table, c), c) for c in key]
@@ -68,7 +72,9 @@ def check_relations(con: duckdb.DuckDBPyConnection) -> None:
             f'select {", ".join(by)} from "{table}" group by all having count(*) > 1 limit 5'
         ).fetchall()
         if repeated:
-            raise ValueError(f"{table}: key ({', '.join(key)}) repeats: {repeated}")
+            raise ValueError(
+                f"{table}: key ({', '.join(key)}) repeats: ({', '.join(by)}) {repeated}"
+            )
     for table, columns in COPIED_COLUMNS.items():
         differs = " or ".join(
             f"c.{c} is distinct from {_COPIED_FROM.get(c, 'p.' + c)}" for c in columns

@@ -31,6 +31,8 @@ readme_text = (
     f"Local Decent Work Atlas — warehouse export\nSource: {meta.get('catalogue_source', '')}\n"
     f"Built: {meta.get('built_at', '')}\nCatalogue SHA-256: {meta.get('source_sha256', '')}\n"
     "Empty cells mean the source does not report the value.\n"
+    "project_no is a project's row number in this build (it changes between builds): "
+    "link records by project_id.\n"
 )
 cols[0].download_button(
     "Whole dataset (CSV zip)",

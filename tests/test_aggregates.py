@@ -13,7 +13,7 @@ from conftest import quiet
 from dashboard import queries
 from dashboard.db import warehouse_version
 from dashboard.filters import Filters
-from etl.aggregates import AGGREGATES, SCHEMA
+from etl.aggregates import AGGREGATES, FIRST_ROWS, SCHEMA
 from etl.build import build
 from etl.synth import synthesize
 
@@ -35,7 +35,6 @@ READERS = {
     "gantt_projects (drawn, filtered)": (queries.spans, (5,), AFRICA),
     "country_counts": (queries.project_countries, (20,), Filters()),
     "locality_summary": (queries.locality_summary, (), Filters()),
-    "locality_summary (unlocated)": (queries.unlocated_count, (None,), Filters()),
     "locality_cells": (queries.locality_clusters, (40,), Filters()),
     "locality_cells (finest)": (queries.locality_clusters, (100_000,), Filters()),
     "map_projects": (queries.map_projects, (None, 200), Filters()),
@@ -94,3 +93,16 @@ def test_the_aggregates_stay_out_of_the_tables_a_reader_is_offered(atlas_warehou
     finally:
         con.close()
     assert {name for (name,) in held} == set(AGGREGATES)
+
+
+@pytest.mark.parametrize("filters", [Filters(), AFRICA], ids=["no filter", "Africa"])
+@pytest.mark.parametrize("query", [queries.map_projects, queries.unlocated_localities])
+def test_the_first_rows_read_are_the_head_of_the_whole_list(monkeypatch, generated, query, filters):
+    """The Map reads the first rows of its lists from the build (up to FIRST_ROWS); a
+    longer list runs the SQL. Both must give the same rows in the same order."""
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(generated))
+    version = warehouse_version()
+    first = query(version, filters, None, 40)
+    whole = query(version, filters, None, FIRST_ROWS + 1)
+    assert len(first) == 40 < len(whole)
+    pd.testing.assert_frame_equal(first, whole.head(40))

@@ -487,16 +487,22 @@ def test_a_group_without_a_valid_position_is_listed_not_drawn():
         [
             CLUSTERS,
             pd.DataFrame(
-                [(None, 10.0, 7, "BRA", 1), (200.0, 10.0, 5, "ARG", 1)],
+                [
+                    (None, 10.0, 7, "BRA", 1),
+                    (200.0, 10.0, 5, "ARG", 1),
+                    (10.0, -95.0, 4, "CHL", 1),
+                    (float("inf"), 10.0, 3, "PER", 1),
+                    (10.0, None, 2, "BOL", 1),
+                ],
                 columns=["lon", "lat", "localities", "iso3", "countries"],
             ).assign(cell=0.5),
         ],
         ignore_index=True,
-    )
+    ).astype({"lon": "Float64", "lat": "Float64"})  # missing as pd.NA, as DuckDB gives it
     drawn = layers.cluster_rows(odd)
     assert [r["iso3"] for r in drawn] == list(CLUSTERS["iso3"])
     assert all(r["position"] != [0, 0] for r in drawn)
     table = export.map_table(None, None, None, clusters=odd)
     groups = table[table["layer"] == "locality group"]
-    assert list(groups["iso3"]) == [*CLUSTERS["iso3"], "BRA", "ARG"]
-    assert groups["lat"].isna().tolist() == [False] * len(CLUSTERS) + [True, True]
+    assert list(groups["iso3"]) == [*CLUSTERS["iso3"], "BRA", "ARG", "CHL", "PER", "BOL"]
+    assert groups["lat"].isna().tolist() == [False] * len(CLUSTERS) + [True] * 5
