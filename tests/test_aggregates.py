@@ -105,4 +105,5 @@ def test_the_first_rows_read_are_the_head_of_the_whole_list(monkeypatch, generat
     first = query(version, filters, None, 40)
     whole = query(version, filters, None, FIRST_ROWS + 1)
     assert len(first) == 40 < len(whole)
-    pd.testing.assert_frame_equal(first, whole.head(40))
+    # (values: a column's dtype follows whether the rows read hold a NULL)
+    pd.testing.assert_frame_equal(first, whole.head(40), check_dtype=False)

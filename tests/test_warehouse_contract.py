@@ -88,7 +88,11 @@ def test_synthetic_flag_is_recorded(mini_catalogue, tmp_path):
 @pytest.mark.parametrize(
     ("table", "break_it", "message"),
     [
-        ("projects", lambda t: pd.concat([t, t.iloc[:1]]), "key (project_id) repeats"),
+        (  # an id twice (under a new number)
+            "projects",
+            lambda t: pd.concat([t, t.iloc[:1].assign(project_no=t["project_no"].max() + 1)]),
+            "key (project_id) repeats",
+        ),
         (  # two projects under one number: a filter would keep both or neither
             "projects",
             lambda t: t.assign(project_no=t["project_no"].clip(upper=2)),
