@@ -26,11 +26,17 @@ def _ordered(exchanges: pd.DataFrame) -> pd.DataFrame:
     return exchanges.sort_values(["start_date", "exchange_id"], na_position="last")
 
 
+def _records(frame: pd.DataFrame, *columns: str) -> list[dict]:
+    """The rows as dicts of these columns (those the frame has): to_dict of a whole
+    exchanges frame (some 25 columns) costs several times more."""
+    return frame[[c for c in columns if c in frame]].to_dict("records")
+
+
 def axis_labels(exchanges: pd.DataFrame) -> dict[str, str]:
     """exchange_id → a short, unique row label: 'Chefchaouen 2014 · Peer learning'."""
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for row in _ordered(exchanges).to_dict("records"):
+    for row in _records(_ordered(exchanges), "exchange_id", "year", "host_city", "kind"):
         year = row.get("year")
         year_text = "" if formatting.is_missing(year) else f" {int(year)}"
         base = (
@@ -50,9 +56,10 @@ def _midpoint(start, end) -> pd.Timestamp | None:
     return first + (last - first) / 2
 
 
-def exchanges_table(exchanges: pd.DataFrame) -> pd.DataFrame:
-    """One row per exchange, as the Table tab and the exports show it."""
-    labels = axis_labels(exchanges)
+def exchanges_table(exchanges: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per exchange, as the Table tab and the exports show it (`labels`: the
+    exchanges' axis_labels, when the caller has them)."""
+    labels = labels if labels is not None else axis_labels(exchanges)
     rows = []
     for row in _ordered(exchanges).to_dict("records"):
         follows = formatting.split_list(row.get("follows"))
@@ -102,11 +109,13 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     when the source gives only a month or a year. Grey arrows join a follow-up to the
     exchange it follows.
     """
-    table = exchanges_table(exchanges) if not exchanges.empty else pd.DataFrame()
     if exchanges.empty:
-        return empty_figure("No City-to-City exchange matches the current filters."), table
-    labels = {key: inert.plotly(label) for key, label in axis_labels(exchanges).items()}
+        return empty_figure("No City-to-City exchange matches the current filters."), pd.DataFrame()
+    raw_labels = axis_labels(exchanges)
+    table = exchanges_table(exchanges, raw_labels)
+    labels = {key: inert.plotly(label) for key, label in raw_labels.items()}
     ordered = _ordered(exchanges)
+    rows = _records(ordered, "exchange_id", "start_date", "end_date", "follows")
     order = [labels[i] for i in ordered["exchange_id"]]
     traces: list[dict] = []
     arrows: list[dict] = []
@@ -114,7 +123,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     # date ranges (month / year precision, or several days)
     xs: list = []
     ys: list = []
-    for row in ordered.to_dict("records"):
+    for row in rows:
         start, end = row.get("start_date"), row.get("end_date")
         if formatting.is_missing(start) or formatting.is_missing(end) or start == end:
             continue
@@ -139,12 +148,12 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
             _midpoint(r.get("start_date"), r.get("end_date")),
             labels[r["exchange_id"]],
         )
-        for r in ordered.to_dict("records")
+        for r in rows
     }
     link_x: list = []
     link_y: list = []
     links = []
-    for row in ordered.to_dict("records"):
+    for row in rows:
         for earlier in formatting.split_list(row.get("follows")):
             if earlier not in positions or positions[earlier][0] is None:
                 continue
@@ -183,7 +192,8 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
         arrows = [{"x": x1, "y": y1, "ax": x0, "ay": y0, **arrow} for x0, y0, x1, y1 in links]
 
     # the exchanges: one marker each, by status
-    records = table.set_index("exchange_id")
+    hover = ["title", "dates", "host_city", "host_country", "outcome_types"]
+    records = table.set_index("exchange_id")[hover].to_dict("index")
     for status in ("held", "planned", "other"):
         if status == "other":
             chosen = ordered[~ordered["status"].isin(["held", "planned"])]
@@ -206,11 +216,8 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 "customdata": [
                     plain(
                         [
-                            records.at[i, "title"],
-                            records.at[i, "dates"],
-                            records.at[i, "host_city"],
-                            records.at[i, "host_country"],
-                            records.at[i, "outcome_types"] or formatting.NOT_REPORTED,
+                            *(records[i][column] for column in hover[:4]),
+                            records[i]["outcome_types"] or formatting.NOT_REPORTED,
                         ]
                     )
                     for i in ids
