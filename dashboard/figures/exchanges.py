@@ -285,7 +285,10 @@ def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> 
     for country in countries:
         row = {"Country": country, "Region": regions[country]}
         for column in columns:
-            roles = cells.get((country, column), [])
+            roles = cells.get((country, column))
+            if not roles:  # most cells: a country takes part in few exchanges
+                row[column] = ""
+                continue
             ordered = sorted(
                 roles,
                 key=lambda r: (
