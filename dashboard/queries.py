@@ -122,12 +122,12 @@ def filter_options(v: WarehouseVersion) -> FilterOptions:
 
 _PROJECT_DETAILS = """p.*,
   (select string_agg(t.topic, '; ' order by t.topic) from project_topics t
-     where t.project_id = p.project_id) as topics,
+     where t.project_no = p.project_no) as topics,
   (select string_agg(b.beneficiary_group, '; ') from project_beneficiaries b
-     where b.project_id = p.project_id) as beneficiary_groups,
+     where b.project_no = p.project_no) as beneficiary_groups,
   (select string_agg(pp.partner, '; ') from project_partners pp
-     where pp.project_id = p.project_id) as partners,
-  (select count(*) from project_localities l where l.project_id = p.project_id)
+     where pp.project_no = p.project_no) as partners,
+  (select count(*) from project_localities l where l.project_no = p.project_no)
      as localities"""
 
 
@@ -235,12 +235,12 @@ def project_rows(v: WarehouseVersion, f: Filters, sort: str) -> Iterator[pd.Data
     order = f"{PROJECT_SORTS[sort][1]}, p.project_id"
     sql = f"""
         with topics as (
-          select t.project_id, string_agg(t.topic, '; ' order by t.topic) as topics
+          select t.project_no, string_agg(t.topic, '; ' order by t.topic) as topics
           from project_topics t where {_kept("t", f)}
-          group by t.project_id
+          group by t.project_no
         )
         select {_TABLE_COLUMNS}, topics.topics
-        from projects p left join topics using (project_id)
+        from projects p left join topics using (project_no)
         where {_kept("p", f)}
         order by {order}
         """
@@ -252,7 +252,7 @@ def project_ids_without_years(v: WarehouseVersion, f: Filters) -> int:
     others = f.replace(years=None)
     sql = (
         f"select count(*) as n from projects p where {_kept('p', others)} "
-        "and not exists (select 1 from project_years y where y.project_id = p.project_id)"
+        "and not exists (select 1 from project_years y where y.project_no = p.project_no)"
     )
     return int(_run(v, others, sql)["n"].iloc[0])
 
@@ -272,7 +272,7 @@ def project_countries(
             f"""
             select c.iso3, c.country, c.region, count(*) as projects,
                    string_agg(p.title, ' · ' order by p.title) as titles
-            from project_countries c join projects p using (project_id)
+            from project_countries c join projects p using (project_no)
             where {_kept("c", f)}
             group by all order by projects desc, c.country
             """,
@@ -286,7 +286,7 @@ def project_countries(
         ),
         titled as (
           select c.iso3, c.country, c.region, string_agg(p.title, ' · ' order by p.title) as titles
-          from project_countries c join projects p using (project_id)
+          from project_countries c join projects p using (project_no)
           where {_kept("c", f)}
             and c.iso3 in (select iso3 from counts where projects <= ?)
           group by all
@@ -304,7 +304,7 @@ def localities(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f,
         f"""
         select l.*, p.title, p.pillar, p.region as project_region
-        from project_localities l join projects p using (project_id)
+        from project_localities l join projects p using (project_no)
         where {_kept("l", f)} order by l.name
         """,
     )
@@ -425,7 +425,7 @@ def active_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         f,
         f"""
         select y.year, y.project_id, p.pillar, p.region, p.start_year = y.year as starts
-        from project_years y join projects p using (project_id)
+        from project_years y join projects p using (project_no)
         where {_kept("y", f)} {year_clause}
         order by y.year
         """,
@@ -679,7 +679,7 @@ def beneficiary_counts(v: WarehouseVersion, f: Filters, limit: int | None = None
           order by c.is_beneficiary_group desc, c.value desc {cut}
         )
         select c.project_id, p.title, c.label, c.value, c.qualifier, c.is_beneficiary_group
-        from chosen c join projects p using (project_id)
+        from chosen c join projects p using (project_no)
         order by c.is_beneficiary_group desc, c.value desc
         """,
         () if limit is None else (int(limit),),
@@ -714,7 +714,7 @@ def partner_list(
         titled as (
           select pp.partner, pp.partner_type,
                  string_agg(distinct p.title, ' · ' order by p.title) as titles
-          from project_partners pp join projects p using (project_id)
+          from project_partners pp join projects p using (project_no)
           join (select c.partner, c.partner_type from counts c {few}) c
             on c.partner = pp.partner and c.partner_type is not distinct from pp.partner_type
           where {_kept("pp", f)}
