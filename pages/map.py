@@ -194,7 +194,8 @@ with map_col:
         st.caption(layers.cluster_caption(clusters, summary["located"]))
 
     max_count = int(counts["projects"].max()) if not counts.empty else 0
-    legend = layers.legend_html(max_count, layers.cluster_cell(clusters))
+    min_count = int(counts["projects"].min()) if not counts.empty else 1
+    legend = layers.legend_html(max_count, layers.cluster_cell(clusters), min_count)
     st.markdown(legend, unsafe_allow_html=True)
     missing_shapes = layers.countries_without_shape(counts)
     if missing_shapes:

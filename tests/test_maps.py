@@ -471,7 +471,7 @@ def test_the_exported_map_keys_many_country_counts_to_the_ramp_steps():
     fig = export.static_map_figure(counts, None, None, "")
     shown = [t.name for t in fig.data if t.legendgroup == "countries" and t.showlegend]
     max_count = 100 + 7 * 39
-    assert shown == [label for label, _ in layers.count_legend(max_count)]
+    assert shown == [label for label, _ in layers.count_legend(max_count, 100)]
     drawn = {t.name for t in fig.data if t.legendgroup == "countries" and t.x}
     assert {f"{100 + 7 * n} projects" for n in range(40)} <= drawn  # every count drawn
     # a few counts keep one entry each, as before
@@ -506,3 +506,29 @@ def test_a_group_without_a_valid_position_is_listed_not_drawn():
     groups = table[table["layer"] == "locality group"]
     assert list(groups["iso3"]) == [*CLUSTERS["iso3"], "BRA", "ARG", "CHL", "PER", "BOL"]
     assert groups["lat"].isna().tolist() == [False] * len(CLUSTERS) + [True] * 5
+
+
+def test_at_scale_the_count_ramp_starts_at_the_fewest_projects_a_country_has():
+    """At a million projects every country has thousands: a ramp from 1 painted them all
+    the darkest blue and hid the focus outline. The ramp runs from the fewest to the
+    most; with a country of one project (the curated catalogue) nothing changes."""
+    iso3s = [i for i in layers.country_names() if i not in layers.SKIPPED_SHAPES][:30]
+    counts = counts_frame(**{iso3: 4000 + 150 * n for n, iso3 in enumerate(iso3s)})
+    fills = {
+        f["properties"]["iso3"]: tuple(f["properties"]["fill"][:3])
+        for f in layers.choropleth_features(counts, focus=iso3s[5])
+    }
+    assert fills[iso3s[0]] == tuple(layers.rgba(layers.COUNT_RAMP[0])[:3])  # lightest
+    assert fills[iso3s[-1]] == tuple(layers.rgba(layers.COUNT_RAMP[-1])[:3])  # darkest
+    assert len({fills[i] for i in iso3s}) > 20  # told apart, not one colour
+    legend = layers.count_legend(4000 + 150 * 29, 4000)
+    assert legend[1][0] == "4,000 projects" and legend[-1][0] == "8,350 projects"
+    assert len({colour for _, colour in legend}) == len(legend)
+    for count in (1, 2, 7, 40):  # counts from 1: as before
+        assert layers.count_colour(count, 40, 1) == layers.count_colour(count, 40)
+    assert layers.count_legend(40, 1) == layers.count_legend(40)
+    # the focus outline stands apart from every colour of the ramp
+    focus = next(f for f in layers.choropleth_features(counts, focus=iso3s[5])
+                 if f["properties"]["iso3"] == iso3s[5])  # fmt: skip
+    assert focus["properties"]["line"] == layers.rgba(layers.FOCUS_LINE)
+    assert layers.FOCUS_LINE not in layers.COUNT_RAMP

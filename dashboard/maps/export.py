@@ -73,18 +73,20 @@ def _add_countries(fig: go.Figure, features: list[dict], *, legend: bool) -> Non
     """One filled trace per project count (polygons merged), no-project countries first
     so enclaves with projects are drawn on top. Past a few counts (at scale each country
     has its own) the legend shows the ramp's steps, as the page's legend does."""
-    max_count = max((f["properties"]["count"] for f in features), default=0)
+    counts = [f["properties"]["count"] for f in features]
+    max_count = max(counts, default=0)
+    min_count = min((c for c in counts if c > 0), default=1)  # the ramp's ends, as on the page
     by_count: dict[int, tuple[list, list]] = {}
     for feature in features:
         xs, ys = by_count.setdefault(feature["properties"]["count"], ([], []))
         for ring in _rings(feature["geometry"]):
             xs.extend([p[0] for p in ring] + [None])
             ys.extend([p[1] for p in ring] + [None])
-    steps = count_legend(max_count)
+    steps = count_legend(max_count, min_count)
     keyed = legend and len(by_count) > len(steps)
     for count in sorted(by_count):
         label = plural(count, "project") if count else "No project"
-        colour = count_colour(count, max_count)
+        colour = count_colour(count, max_count, min_count)
         _add_fill(fig, by_count[count], colour, label, legend and not keyed, titled=count == 0)
     if keyed:
         for n, (label, colour) in enumerate(steps):

@@ -39,7 +39,9 @@ NO_PROJECT_FILL = "#E4E4E4"
 CLUSTER_FILL = "#333333"  # a group of localities mixes pillars: one neutral colour
 METRES_PER_DEGREE = 111_320  # of longitude at the equator
 BORDER = "#FFFFFF"
-FOCUS_LINE = "#222222"
+# The focus country's outline: amber, apart from every step of the blue count ramp (a
+# dark outline vanished on the darkest blues, which at 1M is every country)
+FOCUS_LINE = "#F2A900"
 # Sequential and colour-blind safe: one desaturated blue ("steel") hue, light to dark, so
 # lightness alone carries the count and the saturated pillar colours of the points stay
 # the most salient marks. The lightest step still stands apart from the no-project grey.
@@ -170,14 +172,17 @@ def countries_without_shape(country_counts: pd.DataFrame) -> list[str]:
 # --- colours ---------------------------------------------------------------------------
 
 
-def count_colour(count: int, max_count: int) -> str:
-    """Colour of a country with `count` projects on a ramp ending at `max_count`."""
+def count_colour(count: int, max_count: int, min_count: int = 1) -> str:
+    """Colour of a country with `count` projects on a ramp from `min_count` (the fewest
+    any country has in this view: 1 in the curated catalogue; thousands at a million
+    projects, where a ramp from 1 made every country the same dark blue) to `max_count`."""
     if count <= 0:
         return NO_PROJECT_FILL
-    if max_count <= 1:
+    low_end = max(1, min(min_count, max_count))
+    if max_count <= low_end:
         return COUNT_RAMP[len(COUNT_RAMP) // 3]
     # square-root scale: a few large counts do not wash out the many ones and twos
-    share = (math.sqrt(count) - 1) / (math.sqrt(max_count) - 1)
+    share = (math.sqrt(count) - math.sqrt(low_end)) / (math.sqrt(max_count) - math.sqrt(low_end))
     position = max(0.0, min(1.0, share)) * (len(COUNT_RAMP) - 1)
     low = int(math.floor(position))
     high = min(low + 1, len(COUNT_RAMP) - 1)
@@ -186,17 +191,21 @@ def count_colour(count: int, max_count: int) -> str:
     return _hex([a[i] + (b[i] - a[i]) * frac for i in range(3)])
 
 
-def count_legend(max_count: int) -> list[tuple[str, str]]:
-    """(label, colour) steps of the country ramp for a legend."""
+def count_legend(max_count: int, min_count: int = 1) -> list[tuple[str, str]]:
+    """(label, colour) steps of the country ramp (`count_colour`) for a legend."""
     if max_count <= 0:
         return [("No project", NO_PROJECT_FILL)]
-    if max_count <= 5:
-        steps = list(range(1, max_count + 1))
-    else:
-        steps = sorted({1, 2, round(math.sqrt(max_count)), max_count // 2, max_count})
-        steps = [s for s in steps if 1 <= s <= max_count]
+    low_end = max(1, min(min_count, max_count))
+    if max_count - low_end < 5:
+        steps = list(range(low_end, max_count + 1))
+    elif low_end <= 2:
+        steps = sorted({low_end, 2, round(math.sqrt(max_count)), max_count // 2, max_count})
+    else:  # evenly spaced on the ramp's square-root scale
+        root_low, root_high = math.sqrt(low_end), math.sqrt(max_count)
+        steps = sorted({round((root_low + k / 4 * (root_high - root_low)) ** 2) for k in range(5)})
+    steps = [s for s in steps if low_end <= s <= max_count]
     return [("No project", NO_PROJECT_FILL)] + [
-        (plural(s, "project"), count_colour(s, max_count)) for s in steps
+        (plural(s, "project"), count_colour(s, max_count, low_end)) for s in steps
     ]
 
 
@@ -514,6 +523,7 @@ def choropleth_features(
     names = names if names is not None else country_names(country_counts)
     highlight = set(highlight)
     max_count = max((e["projects"] for e in lookup.values()), default=0)
+    min_count = min((e["projects"] for e in lookup.values() if e["projects"] > 0), default=1)
     features = []
     for feature in country_features():
         props = feature["properties"]
@@ -526,7 +536,7 @@ def choropleth_features(
         if highlight:
             fill = COUNT_RAMP[1] if iso3 in highlight else NO_PROJECT_FILL
         else:
-            fill = count_colour(count, max_count)
+            fill = count_colour(count, max_count, min_count)
         focused = iso3 == focus
         features.append(
             {
@@ -541,7 +551,7 @@ def choropleth_features(
                     "title": " · ".join(_unique(entry.get("titles", []))),
                     "fill": rgba(fill, 255 if (count or iso3 in highlight) else 235),
                     "line": rgba(FOCUS_LINE if focused else BORDER, 255),
-                    "line_width": 2.5 if focused else 0.6,
+                    "line_width": 3.5 if focused else 0.6,
                     # the same tooltip fields as the other layers
                     "country": name,
                     "role": "",
@@ -551,15 +561,15 @@ def choropleth_features(
     return features
 
 
-def legend_html(max_count: int, cell: float | None = None) -> str:
+def legend_html(max_count: int, cell: float | None = None, min_count: int = 1) -> str:
     """The legend under the world map: the count ramp, pillar dots (or, when `cell` is
     given, the dark discs of grouped localities, which carry no pillar) and role rings
-    (HTML; labels escaped)."""
+    (HTML; labels escaped). `min_count`, `max_count`: the ends of the count ramp."""
     swatch = "display:inline-block;vertical-align:middle;margin:0 4px 0 10px"
     ramp = "".join(
         f"<span style='{swatch};width:14px;height:14px;background:{colour};"
         f"border:1px solid #ccc'></span>{inert.html(label)}"
-        for label, colour in count_legend(max_count)
+        for label, colour in count_legend(max_count, min_count)
     )
     pillars = "".join(
         f"<span style='{swatch};width:12px;height:12px;border-radius:50%;"
