@@ -193,8 +193,7 @@ with map_col:
     if clusters is not None:
         st.caption(layers.cluster_caption(clusters, summary["located"]))
 
-    max_count = int(counts["projects"].max()) if not counts.empty else 0
-    min_count = int(counts["projects"].min()) if not counts.empty else 1
+    min_count, max_count = layers.count_range(counts)
     legend = layers.legend_html(max_count, layers.cluster_cell(clusters), min_count)
     st.markdown(legend, unsafe_allow_html=True)
     missing_shapes = layers.countries_without_shape(counts)

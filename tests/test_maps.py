@@ -527,8 +527,34 @@ def test_at_scale_the_count_ramp_starts_at_the_fewest_projects_a_country_has():
     for count in (1, 2, 7, 40):  # counts from 1: as before
         assert layers.count_colour(count, 40, 1) == layers.count_colour(count, 40)
     assert layers.count_legend(40, 1) == layers.count_legend(40)
-    # the focus outline stands apart from every colour of the ramp
-    focus = next(f for f in layers.choropleth_features(counts, focus=iso3s[5])
-                 if f["properties"]["iso3"] == iso3s[5])  # fmt: skip
-    assert focus["properties"]["line"] == layers.rgba(layers.FOCUS_LINE)
-    assert layers.FOCUS_LINE not in layers.COUNT_RAMP
+    # the focus outline: whichever of dark and white contrasts more with the fill
+    for step in (*layers.COUNT_RAMP, layers.NO_PROJECT_FILL):
+        line, _ = layers.focus_line(step)
+        lighter, darker = sorted((layers.luminance(line), layers.luminance(step)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, step
+    darkest = next(f for f in layers.choropleth_features(counts, focus=iso3s[-1])
+                   if f["properties"]["iso3"] == iso3s[-1])  # fmt: skip
+    assert darkest["properties"]["line"] == layers.rgba(layers.FOCUS_LINE_ON_DARK)
+    assert layers.focus_line(layers.COUNT_RAMP[0]) == (layers.FOCUS_LINE, 2.5)  # as before
+
+
+def test_the_exported_map_colours_countries_as_the_page_does():
+    """The ramp's ends come from one place (layers.count_range) for the deck, the page's
+    legend and the exported image, counting countries too small to draw (Cabo Verde)."""
+    counts = pd.concat(
+        [
+            counts_frame(BRA=10, ZAF=20),
+            pd.DataFrame([{"iso3": "CPV", "country": "Cabo Verde", "region": "", "projects": 1}]),
+        ],
+        ignore_index=True,
+    )
+    assert "CPV" not in {f["properties"]["iso3"] for f in layers.country_features()}
+    deck = {
+        f["properties"]["iso3"]: layers._hex(f["properties"]["fill"])
+        for f in layers.choropleth_features(counts)
+    }
+    fig = export.static_map_figure(counts, None, None, "")
+    by_name = {t.name: t.fillcolor for t in fig.data if t.legendgroup == "countries"}
+    assert by_name["10 projects"].upper() == deck["BRA"]
+    assert by_name["20 projects"].upper() == deck["ZAF"]
+    assert layers.count_range(counts) == (1, 20)

@@ -25,6 +25,7 @@ from dashboard.maps.layers import (
     coords,
     count_colour,
     count_legend,
+    count_range,
     country_names,
     exchange_city_rows,
     label_points,
@@ -69,13 +70,14 @@ def _curve(a: Sequence[float], b: Sequence[float], steps: int = 24) -> tuple[lis
     return xs, ys
 
 
-def _add_countries(fig: go.Figure, features: list[dict], *, legend: bool) -> None:
+def _add_countries(
+    fig: go.Figure, features: list[dict], *, legend: bool, ends: tuple[int, int]
+) -> None:
     """One filled trace per project count (polygons merged), no-project countries first
     so enclaves with projects are drawn on top. Past a few counts (at scale each country
-    has its own) the legend shows the ramp's steps, as the page's legend does."""
-    counts = [f["properties"]["count"] for f in features]
-    max_count = max(counts, default=0)
-    min_count = min((c for c in counts if c > 0), default=1)  # the ramp's ends, as on the page
+    has its own) the legend shows the ramp's steps, as the page's legend does. `ends`:
+    the ramp's (fewest, most) projects, `layers.count_range`, as on the page."""
+    min_count, max_count = ends
     by_count: dict[int, tuple[list, list]] = {}
     for feature in features:
         xs, ys = by_count.setdefault(feature["properties"]["count"], ([], []))
@@ -227,7 +229,10 @@ def static_map_figure(
     names = country_names(country_counts, localities, participants)
     fig = go.Figure()
     _add_countries(
-        fig, choropleth_features(country_counts, names=names), legend=country_counts is not None
+        fig,
+        choropleth_features(country_counts, names=names),
+        legend=country_counts is not None,
+        ends=count_range(country_counts),
     )
     _add_exchanges(fig, participants, names)
     if clusters is None:

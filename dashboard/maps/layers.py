@@ -39,9 +39,10 @@ NO_PROJECT_FILL = "#E4E4E4"
 CLUSTER_FILL = "#333333"  # a group of localities mixes pillars: one neutral colour
 METRES_PER_DEGREE = 111_320  # of longitude at the equator
 BORDER = "#FFFFFF"
-# The focus country's outline: amber, apart from every step of the blue count ramp (a
-# dark outline vanished on the darkest blues, which at 1M is every country)
-FOCUS_LINE = "#F2A900"
+# The focus country's outline: dark on a light fill, white on a dark one (a dark outline
+# vanished on the darkest blues, which at 1M can be most countries): `focus_line`
+FOCUS_LINE = "#222222"
+FOCUS_LINE_ON_DARK = "#FFFFFF"
 # Sequential and colour-blind safe: one desaturated blue ("steel") hue, light to dark, so
 # lightness alone carries the count and the saturated pillar colours of the points stay
 # the most salient marks. The lightest step still stands apart from the no-project grey.
@@ -67,6 +68,22 @@ def rgba(colour: str, alpha: int = 255) -> list[int]:
     """'#RRGGBB' → [r, g, b, a] as pydeck wants colours."""
     value = colour.lstrip("#")
     return [int(value[i : i + 2], 16) for i in (0, 2, 4)] + [int(alpha)]
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB' (0 black … 1 white)."""
+    channels = [c / 255 for c in rgba(colour)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def focus_line(fill: str) -> tuple[str, float]:
+    """(colour, width in pixels) of the focus country's outline on its `fill`: whichever
+    of dark and white contrasts more with it (at least 4.5:1 on every ramp step)."""
+    light = luminance(fill)
+    if (1.05 / (light + 0.05)) > ((light + 0.05) / (luminance(FOCUS_LINE) + 0.05)):
+        return FOCUS_LINE_ON_DARK, 3.0
+    return FOCUS_LINE, 2.5
 
 
 def _hex(rgb: Sequence[float]) -> str:
@@ -493,6 +510,13 @@ def exchange_city_rows(
     return sorted(rows, key=lambda r: r["role_code"] == "host")
 
 
+def count_range(country_counts: pd.DataFrame | None) -> tuple[int, int]:
+    """(fewest, most) projects a country has in the view, (1, 0) for none: the ends of
+    the count ramp, one source for the map, its legend and the exported image."""
+    counts = [e["projects"] for e in _count_lookup(country_counts).values() if e["projects"] > 0]
+    return (min(counts), max(counts)) if counts else (1, 0)
+
+
 def _count_lookup(country_counts: pd.DataFrame | None) -> dict[str, dict]:
     if country_counts is None or country_counts.empty:
         return {}
@@ -522,8 +546,7 @@ def choropleth_features(
     lookup = _count_lookup(country_counts)
     names = names if names is not None else country_names(country_counts)
     highlight = set(highlight)
-    max_count = max((e["projects"] for e in lookup.values()), default=0)
-    min_count = min((e["projects"] for e in lookup.values() if e["projects"] > 0), default=1)
+    min_count, max_count = count_range(country_counts)
     features = []
     for feature in country_features():
         props = feature["properties"]
@@ -537,7 +560,7 @@ def choropleth_features(
             fill = COUNT_RAMP[1] if iso3 in highlight else NO_PROJECT_FILL
         else:
             fill = count_colour(count, max_count, min_count)
-        focused = iso3 == focus
+        line, line_width = focus_line(fill) if iso3 == focus else (BORDER, 0.6)
         features.append(
             {
                 "type": "Feature",
@@ -550,8 +573,8 @@ def choropleth_features(
                     "projects": plural(count, "project") if count else "No project in this view",
                     "title": " · ".join(_unique(entry.get("titles", []))),
                     "fill": rgba(fill, 255 if (count or iso3 in highlight) else 235),
-                    "line": rgba(FOCUS_LINE if focused else BORDER, 255),
-                    "line_width": 3.5 if focused else 0.6,
+                    "line": rgba(line, 255),
+                    "line_width": line_width,
                     # the same tooltip fields as the other layers
                     "country": name,
                     "role": "",
