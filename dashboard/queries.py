@@ -13,7 +13,7 @@ restricted at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,6 +77,17 @@ def _stored(name: str, sql: str, f: Filters | None = None) -> str:
     if USE_AGGREGATES and (f is None or f.is_default()):
         return f"{aggregates.SCHEMA}.{name}"
     return f"({sql})"
+
+
+def _first_rows(
+    name: str, build: Callable[..., str], f: Filters, limit: int, also: str = ""
+) -> str:
+    """What to select the first `limit` rows of a list from: the build's first FIRST_ROWS
+    (`name`) when no filter is set and no further condition (`also`) narrows it, else
+    `build`'s SQL (an etl.aggregates list builder) as a subquery."""
+    if not also and limit <= aggregates.FIRST_ROWS:
+        return _stored(name, build(_kept_by(f)), f)
+    return f"({build(_kept_by(f), limit, also)})"
 
 
 def _aggregated(
@@ -374,11 +385,7 @@ def unlocated_localities(
     """The first `limit` localities without coordinates (by name) of the filtered
     projects, in one country when `iso3` is given: name, iso3, admin level, project title."""
     country, params = ("and l.iso3 = ?", (iso3,)) if iso3 else ("", ())
-    if iso3 is None and limit <= aggregates.FIRST_ROWS:  # the build's first rows, or their SQL
-        first = aggregates.unlocated_localities(_kept_by(f))
-        source = _stored("unlocated_localities", first, f)
-    else:
-        source = f"({aggregates.unlocated_localities(_kept_by(f), limit, country)})"
+    source = _first_rows("unlocated_localities", aggregates.unlocated_localities, f, limit, country)
     order = ", ".join(aggregates.UNLOCATED_ORDER)
     sql = f"select name, iso3, admin_level, title from {source} order by {order} limit ?"
     return _run(v, f, sql, params + (int(limit),))
@@ -406,10 +413,7 @@ def map_projects(v: WarehouseVersion, f: Filters, iso3: str | None, limit: int) 
         if iso3
         else ("", ())
     )
-    if iso3 is None and limit <= aggregates.FIRST_ROWS:  # the build's first rows, or their SQL
-        source = _stored("map_projects", aggregates.map_projects(_kept_by(f)), f)
-    else:
-        source = f"({aggregates.map_projects(_kept_by(f), limit, country)})"
+    source = _first_rows("map_projects", aggregates.map_projects, f, limit, country)
     order = aggregates.MAP_PROJECT_ORDER
     return _run(v, f, f"select * from {source} order by {order} limit ?", params + (int(limit),))
 

@@ -64,8 +64,9 @@ def check_relations(con: duckdb.DuckDBPyConnection) -> None:
             also = " (or to another's number)" if numbered else ""
             raise ValueError(f"{child}.{key} refers to missing {parent}{also}: {missing}")
     for table, key in KEYS.items():
-        # past the pairs' check, a project's number stands for its id (and groups faster)
-        by = [_NUMBERED.get((table, c), c) for c in key]
+        # past the pairs' check (and project_no unique), a project_* row's number stands
+        # for its project's id, and groups faster
+        by = ["project_no" if c == "project_id" and table != "projects" else c for c in key]
         if table in _IN_KEY_ORDER and _strictly_increasing(con, table, by):
             continue
         repeated = con.execute(
@@ -109,10 +110,6 @@ def _strictly_increasing(con: duckdb.DuckDBPyConnection, table: str, by: list[st
         undecided &= after == before
     return not undecided.any()
 
-
-# project_* key columns checked by number: project_id is checked unique in `projects`,
-# and each child's (project_id, project_no) pair against it, before the keys
-_NUMBERED = {(table, "project_id"): "project_no" for table in KEYS if table.startswith("project_")}
 
 # how each copied column is computed from `projects` (default: the column of that name)
 _COPIED_FROM = {"starting": "coalesce(c.year = p.start_year, false)"}

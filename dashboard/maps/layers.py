@@ -77,11 +77,16 @@ def luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def focus_line(fill: str) -> tuple[str, float]:
     """(colour, width in pixels) of the focus country's outline on its `fill`: whichever
     of dark and white contrasts more with it (at least 4.5:1 on every ramp step)."""
-    light = luminance(fill)
-    if (1.05 / (light + 0.05)) > ((light + 0.05) / (luminance(FOCUS_LINE) + 0.05)):
+    if contrast(FOCUS_LINE_ON_DARK, fill) > contrast(FOCUS_LINE, fill):
         return FOCUS_LINE_ON_DARK, 3.0
     return FOCUS_LINE, 2.5
 
@@ -513,7 +518,11 @@ def exchange_city_rows(
 def count_range(country_counts: pd.DataFrame | None) -> tuple[int, int]:
     """(fewest, most) projects a country has in the view, (1, 0) for none: the ends of
     the count ramp, one source for the map, its legend and the exported image."""
-    counts = [e["projects"] for e in _count_lookup(country_counts).values() if e["projects"] > 0]
+    return _ends(_count_lookup(country_counts))
+
+
+def _ends(lookup: dict[str, dict]) -> tuple[int, int]:
+    counts = [e["projects"] for e in lookup.values() if e["projects"] > 0]
     return (min(counts), max(counts)) if counts else (1, 0)
 
 
@@ -546,7 +555,7 @@ def choropleth_features(
     lookup = _count_lookup(country_counts)
     names = names if names is not None else country_names(country_counts)
     highlight = set(highlight)
-    min_count, max_count = count_range(country_counts)
+    min_count, max_count = _ends(lookup)
     features = []
     for feature in country_features():
         props = feature["properties"]
