@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
 
-.PHONY: run test install install-test warehouse rebuild lint format chromium bench bench-full bench-pages clean
+.PHONY: run test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ warehouse: install
 rebuild: install
 	$(PY) -m etl build --warehouse $(WAREHOUSE)
 
-run: warehouse
+# The interface's catalogues: .po (in git) → .mo (ignored); see docs/languages.md
+translations: install
+	$(PY) tools/translations.py compile
+
+run: warehouse translations
 	@bash tools/ensure_chromium.sh || echo "Note: no chromium, so charts cannot be saved as PNG/SVG; the app says how to fix it."
 	@($(PY) tools/warm.py http://localhost:8501 &)
 	$(PY) -m streamlit run app.py --server.port 8501
@@ -39,7 +43,7 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: install chromium
+test: install chromium translations
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import pages, ui
+from dashboard import i18n, pages, ui
+from dashboard.i18n import _
 from dashboard.pages import PAGES
 
 HERE = Path(__file__).resolve().parent
 
+i18n.set_language(ui.requested_language())  # before anything is drawn
 presenting = ui.presentation_mode_requested()
 st.set_page_config(
-    page_title="Local Decent Work Atlas",
+    page_title=_("Local Decent Work Atlas"),
     # A local file: a Material icon as page_icon makes the browser fetch it from Google.
     page_icon=str(HERE / "assets" / "favicon.png"),
     layout="wide",
@@ -27,7 +29,7 @@ st.set_page_config(
 page_list = [
     st.Page(
         str(HERE / spec.file),
-        title=spec.title,
+        title=_(spec.title),
         icon=spec.icon,
         url_path=spec.path or "overview",
         default=spec.path == "",
@@ -43,8 +45,9 @@ navigation = st.navigation(page_list, position="hidden")
 with st.sidebar:
     nav = st.container(key="atlas_nav")  # filled below, once the filters are known
     st.divider()
-    st.markdown("## Local Decent Work Atlas")
-    st.caption("ILO projects with local authorities · ILO–UCLG City-to-City exchanges")
+    st.markdown("## " + _("Local Decent Work Atlas"))
+    st.caption(_("ILO projects with local authorities · ILO–UCLG City-to-City exchanges"))
+    i18n.set_language(ui.language_chooser())
 
 
 def draw_navigation(carried: dict[str, list[str]]) -> None:

@@ -21,12 +21,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
-from dashboard import theme
-from dashboard.i18n import N_
+from dashboard import i18n, theme
+from dashboard.i18n import N_, _
 from etl.normalise import slug  # the ETL keeps one spelling per slug
 
-# Labels and descriptions are marked for translation (N_): shown through gettext once
-# the interface speaks more than English.
+# Labels and descriptions are stored in English, marked for translation (N_), and shown
+# through gettext (`_(entry.label)`). Option labels are stored in English too
+# (`FilterOptions` is cached across languages); `Choice.shown` translates one for display.
+
+
+def _translated(value: str, label: str) -> str:
+    return _(label)
 
 
 def fold(text: str) -> str:
@@ -52,6 +57,8 @@ class Choice:
     code_of: Callable[[str], str] = str  # value → URL code
     order: tuple[str, ...] = ()  # a fixed display order (values not in it follow)
     default: tuple = ()
+    # (value, stored English label) → the label shown in the interface's language
+    shown: Callable[[str, str], str] = lambda value, label: label
 
     def clauses(self, value: tuple[str, ...], on: str) -> list[Clause]:
         sql = self.on_projects if on == "projects" else self.on_exchanges
@@ -60,7 +67,7 @@ class Choice:
         return [(sql, [list(value)] * sql.count("?"))]
 
     def describe(self, value: tuple[str, ...], options: FilterOptions) -> str:
-        return "; ".join(options.label(self.key, v) for v in value) if value else "all"
+        return "; ".join(options.label(self.key, v) for v in value) if value else _("all")
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ class YearRange:
 
     def describe(self, value: tuple[int, int] | None, options: FilterOptions) -> str:
         low, high = value or (options.year_min, options.year_max)
-        return f"{low}–{high}" + ("" if value else " (all)")
+        return f"{low}–{high}" + ("" if value else " " + _("(all)"))
 
 
 MAX_SEARCH_TERMS = 8
@@ -148,7 +155,7 @@ class Search:
         return tables
 
     def describe(self, value: str, options: FilterOptions) -> str:
-        return value or "none"
+        return value or _("none")
 
 
 Filter = Choice | YearRange | Search
@@ -206,6 +213,7 @@ REGISTRY: tuple[Filter, ...] = (
         ),
         code_of=lambda region: theme.REGION_CODES.get(region) or slug(region),
         order=theme.REGION_ORDER,
+        shown=lambda region, label: theme.region_label(region),
     ),
     Choice(
         key="country",
@@ -224,6 +232,7 @@ REGISTRY: tuple[Filter, ...] = (
             + _in_table("exchange_participants", "exchanges", "iso3")
             + ")"
         ),
+        shown=i18n.country_name,
     ),
     Choice(
         key="pillar",
@@ -232,8 +241,9 @@ REGISTRY: tuple[Filter, ...] = (
         options_sql="select distinct pillar as value from projects",
         on_projects="list_contains(?::VARCHAR[], p.pillar)",
         on_exchanges=None,
-        label_of=theme.pillar_label,
+        label_of=theme.PILLAR_LABELS.english,
         order=theme.PILLAR_ORDER,
+        shown=_translated,
     ),
     Choice(
         key="topic",
@@ -265,8 +275,9 @@ REGISTRY: tuple[Filter, ...] = (
         options_sql="select distinct partner_type as value from project_partners",
         on_projects=_in_table("project_partners", "projects", "partner_type"),
         on_exchanges=None,
-        label_of=lambda kind: theme.PARTNER_TYPE_LABELS.get(kind, kind),
+        label_of=theme.PARTNER_TYPE_LABELS.english,
         order=tuple(theme.PARTNER_TYPE_LABELS),
+        shown=_translated,
     ),
     Choice(
         key="status",
@@ -278,8 +289,9 @@ REGISTRY: tuple[Filter, ...] = (
         options_sql="select distinct status as value from projects",
         on_projects="list_contains(?::VARCHAR[], p.status)",
         on_exchanges=None,
-        label_of=lambda status: theme.STATUS_LABELS.get(status, status),
+        label_of=theme.STATUS_LABELS.english,
         order=tuple(theme.STATUS_LABELS),
+        shown=_translated,
     ),
     Choice(
         key="type",
@@ -288,7 +300,8 @@ REGISTRY: tuple[Filter, ...] = (
         options_sql="select distinct record_type as value from projects order by 1",
         on_projects="list_contains(?::VARCHAR[], p.record_type)",
         on_exchanges=None,
-        label_of=lambda kind: theme.RECORD_TYPE_LABELS.get(kind, kind),
+        label_of=theme.RECORD_TYPE_LABELS.english,
+        shown=_translated,
     ),
     YearRange(
         key="years",
@@ -364,6 +377,13 @@ class FilterOptions:
         return self.choices.get(key, ())
 
     def label(self, key: str, value: str) -> str:
+        """A value's label in the interface's language."""
+        entry = BY_KEY.get(key)
+        stored = self.english_label(key, value)
+        return entry.shown(value, stored) if isinstance(entry, Choice) else stored
+
+    def english_label(self, key: str, value: str) -> str:
+        """A value's stored label (English; what older links wrote)."""
         return self.labels.get(key, {}).get(value, value)
 
     def code(self, key: str, value: str) -> str:
@@ -428,6 +448,8 @@ def applying_to(on: str = "exchanges") -> list[Filter]:
 
 
 def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str, str]]:
-    """(filter, value, what the filter means) lines a reader understands — for captions
-    and the `about` sheet of exports."""
-    return [(f.label, f.describe(filters.values(f.key), options), f.description) for f in REGISTRY]
+    """(filter, value, what the filter means) lines a reader understands, in the
+    interface's language — for captions and the `about` sheet of exports."""
+    return [
+        (_(f.label), f.describe(filters.values(f.key), options), _(f.description)) for f in REGISTRY
+    ]

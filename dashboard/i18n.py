@@ -1,11 +1,200 @@
-"""Marking text for translation. `N_("…")` marks a string that is stored (a filter's
-label, a description) and translated where it is shown; it returns the string
-unchanged. Babel's extractor finds it with `-k N_`. (The French and Spanish
-interfaces wire gettext here; until then every string is English.)"""
+"""The interface's languages: gettext catalogues, the current language, and numbers and
+dates written the way each language writes them (Babel, CLDR).
+
+- `_("…")` translates interface text into the current language; `ngettext` chooses a
+  plural. A string with values uses named fields, filled after translating:
+  `_("{n} projects").format(n=number(n))` (translators may reorder the fields).
+- `N_("…")` marks a string that is stored (a filter's label, a pillar's name) and
+  translated where it is shown, with `_(stored)`.
+- The catalogues are `dashboard/locales/<lang>/LC_MESSAGES/messages.po`, kept in the
+  repository; the `.mo` files the app reads are compiled from them by `make` (and on
+  first use when stale: `compile_catalogues`). How to add a language: docs/languages.md.
+- The current language belongs to one script run: app.py sets it first thing
+  (`set_language`), and a download prepared later, in another thread, takes the
+  language it was made in (`using`). Outside the app (tests, the ETL) it is English.
+
+Catalogue content (titles, summaries of projects) stays in the language of its source.
+"""
 
 from __future__ import annotations
+
+import gettext
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+# Each language named in itself: a reader finds their own whatever the interface's.
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
+DEFAULT_LANGUAGE = "en"  # the language of the source strings
+LOCALES = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+
+_language: ContextVar[str] = ContextVar("atlas_language", default=DEFAULT_LANGUAGE)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark `message` for translation without translating it here."""
     return message
+
+
+def supported(code: str | None) -> str | None:
+    """`code` when it is one of the interface's languages ('fr', 'FR' → 'fr'), else None."""
+    code = (code or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def from_locale(tag: str | None) -> str:
+    """The interface language for a browser's locale ('fr-CA' → 'fr', 'de-DE' → 'en')."""
+    primary = (tag or "").replace("_", "-").split("-")[0]
+    return supported(primary) or DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    """The language of the current script run (English outside the app)."""
+    return _language.get()
+
+
+def set_language(code: str) -> None:
+    """The language of this script run (app.py, before anything is drawn)."""
+    _language.set(supported(code) or DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def using(code: str) -> Iterator[None]:
+    """Run a block in `code`'s language, then restore the previous one."""
+    token = _language.set(supported(code) or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+# --- catalogues ---------------------------------------------------------------------------
+
+
+def po_path(code: str) -> Path:
+    return LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(code: str) -> Path:
+    return po_path(code).with_suffix(".mo")
+
+
+def translated_languages() -> list[str]:
+    """The languages with a catalogue (every language but the source's)."""
+    return [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+
+
+def compile_catalogues(force: bool = False) -> list[Path]:
+    """Compile each `.po` whose `.mo` is missing or older; returns the files written.
+    Written through a temporary file, so a reader never sees half a catalogue."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for code in translated_languages():
+        po, mo = po_path(code), mo_path(code)
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=code, domain=DOMAIN)
+        handle, temporary = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                write_mo(out, catalogue, use_fuzzy=False)
+            os.replace(temporary, mo)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(mo)
+    return written
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `code` (English: the source strings themselves)."""
+    if code == DEFAULT_LANGUAGE or code not in LANGUAGES:
+        return gettext.NullTranslations()
+    compile_catalogues()
+    with mo_path(code).open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+def _(message: str) -> str:
+    """`message` in the current language (itself when it has no translation yet)."""
+    if not message:
+        return message
+    return translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form of a message for `n`, in the current language."""
+    return translations(language()).ngettext(singular, plural, n)
+
+
+# --- numbers and dates -------------------------------------------------------------------
+
+
+def number(value: float | int, decimals: int | None = None) -> str:
+    """`value` with the language's separators: 10,000 · 10 000 · 10.000."""
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale=language())
+
+
+def month_year(day: date) -> str:
+    """'Nov 2012' · 'nov. 2012' · 'nov 2012'."""
+    return format_date(day, "MMM y", locale=language())
+
+
+def long_date(day: date) -> str:
+    """'3 Nov 2012' · '3 nov. 2012' · '3 nov 2012'."""
+    return format_date(day, "d MMM y", locale=language())
+
+
+def plotly_separators() -> str:
+    """Plotly's `layout.separators` for the language: its decimal and group marks."""
+    symbols = Locale.parse(language()).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
+# --- country names ------------------------------------------------------------------------
+
+_ALPHA2_EXTRA = {"XKX": "XK"}  # user-assigned codes CLDR names but ISO 3166 does not
+
+
+@cache
+def _alpha2() -> dict[str, str]:
+    import pycountry
+
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries} | _ALPHA2_EXTRA
+
+
+@cache
+def _territories(code: str) -> dict[str, str]:
+    return dict(Locale.parse(code).territories)
+
+
+def country_names(iso3: str, code: str) -> str | None:
+    """A country's common name in language `code` (CLDR: 'Brésil', 'Marruecos'), or None."""
+    alpha2 = _alpha2().get(iso3)
+    return _territories(code).get(alpha2) if alpha2 else None
+
+
+def country_name(iso3: str | None, english: str | None = None) -> str:
+    """A country's name in the interface's language; in English, the warehouse's own
+    name (`english`). Falls back to `english`, then to the code."""
+    code = language()
+    if code != DEFAULT_LANGUAGE and iso3:
+        name = country_names(iso3, code)
+        if name:
+            return name
+    return english or iso3 or ""

@@ -29,6 +29,7 @@ from dashboard.filters import (
     YearRange,
     fold,
 )
+from dashboard.i18n import _
 from dashboard.pages import APP_PARAMS, PAGES, PageParam, PageSpec
 
 Params = Mapping[str, Sequence[str]]
@@ -70,7 +71,7 @@ def _labels_to_codes(params: dict[str, list[str]], options: FilterOptions) -> di
         if entry.key not in params:
             continue
         codes = options.codes.get(entry.key, {})
-        by_label = {options.label(entry.key, v): v for v in codes} | {v: v for v in codes}
+        by_label = {options.english_label(entry.key, v): v for v in codes} | {v: v for v in codes}
         known = set(codes.values())
         out[entry.key] = [
             v if v in known or v not in by_label else codes[by_label[v]] for v in params[entry.key]
@@ -115,10 +116,12 @@ def _parse_choice(entry: Choice, raw: list[str], options: FilterOptions, notes: 
                 ),
                 None,
             )
-            notes.append(
-                f"Ignored {entry.label} “{code}”: not in the data"
-                + (f" (did you mean “{hint}”?)." if hint else ".")
+            note = (
+                _("Ignored {filter} “{value}”: not in the data (did you mean “{hint}”?).")
+                if hint
+                else _("Ignored {filter} “{value}”: not in the data.")
             )
+            notes.append(note.format(filter=_(entry.label), value=code, hint=hint))
         elif value not in chosen:
             chosen.append(value)
     return tuple(chosen)
@@ -132,9 +135,15 @@ def _parse_years(entry: YearRange, raw: list[str], options: FilterOptions, notes
         valid = False
     if not valid:
         notes.append(
-            f"Ignored years “{'–'.join(raw)}”: give two years between "
-            f"{options.year_min} and {options.year_max}, e.g. "
-            f"{entry.key}={options.year_min}&{entry.key}={options.year_max}."
+            _(
+                "Ignored years “{years}”: give two years between {first} and {last}, "
+                "e.g. {example}."
+            ).format(
+                years="–".join(raw),
+                first=options.year_min,
+                last=options.year_max,
+                example=f"{entry.key}={options.year_min}&{entry.key}={options.year_max}",
+            )
         )
         return entry.default
     return None if (low, high) == (options.year_min, options.year_max) else (low, high)
@@ -148,15 +157,22 @@ def parse(
     params = migrate(params, options)
     notes: list[str] = []
     for name in unknown_params(params, page):
-        where = f" on the {page.title} page" if page else ""
-        notes.append(f"Ignored unknown URL parameter “{name}”{where}.")
+        notes.append(
+            _("Ignored unknown URL parameter “{name}” on the {page} page.").format(
+                name=name, page=_(page.title)
+            )
+            if page
+            else _("Ignored unknown URL parameter “{name}”.").format(name=name)
+        )
     for param in _own_params(page):
         value = (params.get(param.key) or [""])[0]
         if param.choices and value and value not in param.choices:
             notes.append(
-                f"Ignored {param.key} “{value}”: use one of "
-                + ", ".join(f"{param.key}={code}" for code in param.choices)
-                + "."
+                _("Ignored {name} “{value}”: use one of {choices}.").format(
+                    name=param.key,
+                    value=value,
+                    choices=", ".join(f"{param.key}={code}" for code in param.choices),
+                )
             )
     chosen: dict[str, object] = {}
     for entry in REGISTRY:
@@ -170,7 +186,9 @@ def parse(
         elif isinstance(entry, Search):
             text = " ".join(raw).strip()
             if len(text) > entry.max_chars:
-                notes.append(f"Search shortened to its first {entry.max_chars} characters.")
+                notes.append(
+                    _("Search shortened to its first {n} characters.").format(n=entry.max_chars)
+                )
             chosen[entry.key] = text[: entry.max_chars].strip()
     return Filters(**chosen), notes
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard.figures.timeline import MEASURES, STACKS
+from dashboard.i18n import LANGUAGES, N_
 from dashboard.queries import PROJECT_SORTS
 
 
@@ -24,7 +25,7 @@ class PageParam:
 @dataclass(frozen=True)
 class PageSpec:
     file: str
-    title: str
+    title: str  # English, marked for translation: shown as _(title)
     icon: str
     path: str  # URL path; "" for the default page (served at "/")
     params: tuple[PageParam, ...] = ()
@@ -36,15 +37,17 @@ class PageSpec:
         raise KeyError(f"the {self.title} page declares no URL parameter {key!r}")
 
 
-# Parameters every page reads (presentation mode is app-wide).
+# Parameters every page reads (presentation mode and the language are app-wide). With no
+# `lang` the browser's language is used; a link carries `lang` only when it differs.
 PRESENT = PageParam("present")
-APP_PARAMS: tuple[PageParam, ...] = (PRESENT,)
+LANG = PageParam("lang", LANGUAGES)
+APP_PARAMS: tuple[PageParam, ...] = (PRESENT, LANG)
 
-OVERVIEW = PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "")
-MAP = PageSpec("pages/map.py", "Map", ":material/public:", "map", (PageParam("country_focus"),))
+OVERVIEW = PageSpec("pages/overview.py", N_("Overview"), ":material/dashboard:", "")
+MAP = PageSpec("pages/map.py", N_("Map"), ":material/public:", "map", (PageParam("country_focus"),))
 TIMELINE = PageSpec(
     "pages/timeline.py",
-    "Timeline",
+    N_("Timeline"),
     ":material/timeline:",
     "timeline",
     (
@@ -52,10 +55,10 @@ TIMELINE = PageSpec(
         PageParam("stack", STACKS),
     ),
 )
-PILLARS = PageSpec("pages/pillars.py", "Pillars", ":material/view_column:", "pillars")
+PILLARS = PageSpec("pages/pillars.py", N_("Pillars"), ":material/view_column:", "pillars")
 PROJECTS = PageSpec(
     "pages/projects.py",
-    "Projects",
+    N_("Projects"),
     ":material/list_alt:",
     "projects",
     (
@@ -65,12 +68,12 @@ PROJECTS = PageSpec(
 )
 EXCHANGES = PageSpec(
     "pages/exchanges.py",
-    "City-to-City exchanges",
+    N_("City-to-City exchanges"),
     ":material/hub:",
     "exchanges",
     (PageParam("exchange"),),
 )
-DATA = PageSpec("pages/data.py", "Data", ":material/database:", "data")
+DATA = PageSpec("pages/data.py", N_("Data"), ":material/database:", "data")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, MAP, TIMELINE, PILLARS, PROJECTS, EXCHANGES, DATA)
 

@@ -282,13 +282,13 @@ def test_the_does_not_apply_note_is_generated_from_the_registry():
     assert one.startswith("**Decent Work pillar: does not apply to exchanges**")
     assert "this filter does not narrow them" in one
     applying = [f.label for f in REGISTRY if f.on_exchanges is not None]
-    assert ", ".join(applying[:-1]) + " and " + applying[-1] + " still apply." in one
+    assert ", ".join(applying[:-1]) + ", and " + applying[-1] + " still apply." in one
     several = not_applying_sentence(
         Filters(group=("youth",), status=("ongoing",), type=("programme",)),
         what="City-to-City exchanges",
     )
     assert several.startswith(
-        "**Beneficiary group, Status and Record type: do not apply to City-to-City exchanges**"
+        "**Beneficiary group, Status, and Record type: do not apply to City-to-City exchanges**"
     )
     assert "these filters do not narrow them" in several
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import inert, links
+from dashboard import i18n, inert, links
 from dashboard.filters import (
     REGISTRY,
     Choice,
@@ -27,7 +27,8 @@ from dashboard.filters import (
     describe,
     not_applying,
 )
-from dashboard.pages import APP_PARAMS, PRESENT, PageSpec
+from dashboard.i18n import LANGUAGES, N_, _
+from dashboard.pages import APP_PARAMS, LANG, PRESENT, PageSpec
 from dashboard.ui.data import options
 
 NOTES_KEY = "url_notes"
@@ -74,36 +75,36 @@ def _widget(entry: Filter, default, opts) -> object:
     if isinstance(entry, Search):
         return (
             st.text_input(
-                entry.label,
+                _(entry.label),
                 value=start,
                 key=entry.key,
-                placeholder="title, summary, beneficiaries, partners",
+                placeholder=_("title, summary, beneficiaries, partners"),
                 max_chars=entry.max_chars,
-                help=entry.description,
+                help=_(entry.description),
             )
             or ""
         ).strip()
     if isinstance(entry, Choice):
         return tuple(
             st.multiselect(
-                entry.label,
+                _(entry.label),
                 options=list(opts.values(entry.key)),
                 default=start,
                 format_func=lambda value, key=entry.key: opts.label(key, value),
                 key=entry.key,
-                help=entry.description,
-                placeholder="All",
+                help=_(entry.description),
+                placeholder=_("All"),
             )
         )
     years = tuple(
         sorted(
             st.slider(
-                entry.label,
+                _(entry.label),
                 min_value=opts.year_min,
                 max_value=opts.year_max,
                 value=start,
                 key=entry.key,
-                help=entry.description,
+                help=_(entry.description),
             )
         )
     )
@@ -135,18 +136,18 @@ def sidebar_filters(page: PageSpec | None = None) -> Filters:
     from_link = st.session_state[_FROM_LINK_KEY]
     opts = options()
     with st.sidebar:
-        st.markdown("### Filters")
+        st.markdown("### " + _("Filters"))
         filters = Filters(**{e.key: _widget(e, from_link.values(e.key), opts) for e in REGISTRY})
         if not filters.is_default():
-            st.button("Clear all filters", on_click=clear_filters, width="stretch")
+            st.button(_("Clear all filters"), on_click=clear_filters, width="stretch")
     write_url(filters)
     notes = st.session_state.get(NOTES_KEY)
     if notes:
         with st.container(border=True):
-            st.markdown("**Some of the link's settings were ignored:**")
+            st.markdown("**" + _("Some of the link's settings were ignored:") + "**")
             for note in notes:
                 st.markdown(f"- {inert.markdown(note)}")
-            if st.button("Dismiss", key="dismiss_url_notes"):
+            if st.button(_("Dismiss"), key="dismiss_url_notes"):
                 st.session_state.pop(NOTES_KEY, None)
                 st.rerun()
     st.session_state[FILTERS_KEY] = filters
@@ -168,10 +169,12 @@ def describe_active(
 ) -> str:
     """The sentence of `filters_text` from `describe` lines (pure, for tests)."""
     if filters.is_default():
-        return "Everything in the catalogue (no filters)"
-    active_labels = {entry.label for entry, _ in filters.active()}
-    active = [f"{label}: {shown(value)}" for label, value, _ in lines if label in active_labels]
-    return "Filtered by " + " · ".join(active)
+        return _("Everything in the catalogue (no filters)")
+    active_labels = {_(entry.label) for entry, _value in filters.active()}
+    active = [
+        f"{label}: {shown(value)}" for label, value, _meaning in lines if label in active_labels
+    ]
+    return _("Filtered by {filters}").format(filters=" · ".join(active))
 
 
 def filters_markdown(filters: Filters) -> str:
@@ -181,29 +184,42 @@ def filters_markdown(filters: Filters) -> str:
 
 def filters_caption(filters: Filters) -> None:
     if filters.is_default():
-        st.caption("Showing everything in the catalogue (no filters).")
+        st.caption(_("Showing everything in the catalogue (no filters)."))
     else:
         st.caption(filters_markdown(filters))
 
 
+# The records a "does not apply" note speaks of (callers pass one of these).
+NOT_NARROWED = (N_("exchanges"), N_("City-to-City exchanges"))
+
+
 def not_applying_sentence(filters: Filters, what: str = "exchanges") -> str | None:
     """'Decent Work pillar and Status: do not apply to exchanges — …', generated from
-    the registry; None when every chosen filter applies (pure, for tests)."""
-    ignored = [f.label for f in not_applying(filters, "exchanges")]
+    the registry; None when every chosen filter applies (pure, for tests). `what` is
+    one of NOT_NARROWED (in English; shown translated)."""
+    ignored = [_(f.label) for f in not_applying(filters, "exchanges")]
     if not ignored:
         return None
-    still = [f.label for f in applying_to("exchanges")]
-    one = len(ignored) == 1
-    return (
-        f"**{_joined(ignored, 'and')}: {'does' if one else 'do'} not apply to {what}** — "
-        f"{what} have no such {'field' if one else 'fields'}, so "
-        + ("this filter does" if one else "these filters do")
-        + f" not narrow them. {_joined(still, 'and')} still apply."
+    sentence = (
+        _(
+            "**{filter}: does not apply to {what}** — {what} have no such field, so this "
+            "filter does not narrow them. {others} still apply."
+        )
+        if len(ignored) == 1
+        else _(
+            "**{filter}: do not apply to {what}** — {what} have no such fields, so these "
+            "filters do not narrow them. {others} still apply."
+        )
     )
+    others = _joined([_(f.label) for f in applying_to("exchanges")])
+    return sentence.format(filter=_joined(ignored), what=_(what), others=others)
 
 
-def _joined(words: list[str], last: str) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+def _joined(words: list[str]) -> str:
+    """'a, b and c' in the interface's language."""
+    from babel.lists import format_list
+
+    return format_list(words, locale=i18n.language())
 
 
 def project_only_filters_note(filters: Filters, what: str = "exchanges") -> None:
@@ -211,6 +227,45 @@ def project_only_filters_note(filters: Filters, what: str = "exchanges") -> None
     sentence = not_applying_sentence(filters, what)
     if sentence:
         st.info(sentence, icon=":material/filter_alt_off:")
+
+
+# --- language ------------------------------------------------------------------------------
+
+_LANG_WIDGET = "language"  # the chooser's state: a choice made in this session
+
+
+def browser_language() -> str:
+    """The interface language the browser asks for (English when it asks for another)."""
+    return i18n.from_locale(st.context.locale)
+
+
+def requested_language() -> str:
+    """The session's choice, else the link's `?lang=`, else the browser's language
+    (read before anything is drawn: app.py sets it for the run)."""
+    chosen = st.session_state.get(_LANG_WIDGET)
+    if chosen in LANGUAGES:
+        return chosen
+    return i18n.supported(st.query_params.get(LANG.key)) or browser_language()
+
+
+def language_chooser() -> str:
+    """The language chooser (each language named in itself) and the URL kept in step:
+    `?lang=` only when the choice differs from the browser's language."""
+    current = requested_language()
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Language · Langue · Idioma",  # the same in every language: findable by all
+            options=list(LANGUAGES),
+            index=list(LANGUAGES).index(current),
+            format_func=LANGUAGES.__getitem__,
+            key=_LANG_WIDGET,
+        )
+    if chosen != browser_language():
+        if st.query_params.get(LANG.key) != chosen:
+            st.query_params[LANG.key] = chosen
+    elif LANG.key in st.query_params:
+        del st.query_params[LANG.key]
+    return chosen
 
 
 # --- presentation mode ------------------------------------------------------------------
@@ -240,11 +295,13 @@ def presentation_toggle() -> None:
     with st.sidebar:
         st.divider()
         on = st.toggle(
-            "Presentation mode",
+            _("Presentation mode"),
             key=PRESENT.key,
             bind="query-params",
-            help="Larger type and no app chrome, for a conference screen. "
-            "The sidebar stays available from its arrow.",
+            help=_(
+                "Larger type and no app chrome, for a conference screen. "
+                "The sidebar stays available from its arrow."
+            ),
         )
     if on:
         st.html(_PRESENTATION_CSS)
