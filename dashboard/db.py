@@ -89,7 +89,8 @@ _derived: dict[str, str] = {}
 
 def derive(tables: Mapping[str, str]) -> None:
     """Register in-memory tables (name → SQL on the warehouse) built the first time a
-    query names them as `memory.main.<name>`, once per open version."""
+    query names them as `memory.main.<name>`, once per open version. A table may read
+    one registered before it (it is built first)."""
     _derived.update(tables)
 
 
@@ -115,7 +116,11 @@ class _Handle:
 
     def ensure_derived(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> None:
         """Build the derived tables `sql` names that this version does not have yet."""
-        wanted = [n for n in _derived if f"{MEMORY}.{n}" in sql and n not in self.derived]
+        named = {n for n in _derived if f"{MEMORY}.{n}" in sql}
+        for name in reversed(list(_derived)):  # and the tables those read (registered first)
+            if name in named:
+                named |= {n for n in _derived if f"{MEMORY}.{n}" in _derived[name]}
+        wanted = [n for n in _derived if n in named and n not in self.derived]  # in order
         if not wanted:
             return
         with self.derive_lock:

@@ -113,6 +113,25 @@ def _like(term: str) -> str:
 # table (dashboard.db builds it the first time a search names it): a search then scans
 # one column instead of folding every record's text again in every query.
 SEARCH_TABLES = {"projects": "search_projects", "exchanges": "search_exchanges"}
+# Every country's names in the interface's languages (iso3 → folded text), so that
+# "Brésil" or "Marruecos" finds Brazil's and Morocco's records in any language; the
+# search tables read it (dashboard.db builds a derived table before those naming it).
+COUNTRY_ALIASES = "country_aliases"
+
+
+def country_aliases_sql() -> str:
+    """The aliases table (iso3, names) as SQL over a VALUES list (~250 rows)."""
+    quoted = (
+        f"('{iso3}', '{names.replace(chr(39), chr(39) * 2)}')"
+        for iso3, names in sorted(i18n.country_aliases().items())
+    )
+    return (
+        "select iso3, strip_accents(lower(names)) as names "
+        f"from (values {', '.join(quoted)}) as aliases(iso3, names)"
+    )
+
+
+_ALIASES = f"memory.main.{COUNTRY_ALIASES}"
 _RECORDS = {
     "projects": ("projects p", "p.project_no"),  # (an integer: a cheap semi-join)
     "exchanges": ("exchanges e", "e.exchange_id"),
@@ -178,12 +197,18 @@ REGISTRY: tuple[Filter, ...] = (
             "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, "
             "p.outcomes, p.countries, (select string_agg(pp.partner, ' ') from "
             "project_partners pp where pp.project_no = p.project_no))))"
+            # the countries' names in French and Spanish (already folded)
+            f" || ' ' || coalesce((select string_agg(ca.names, ' ') from project_countries pc "
+            f"join {_ALIASES} ca using (iso3) where pc.project_no = p.project_no), '')"
         ),
         on_exchanges=(
             "strip_accents(lower(concat_ws(' ', e.title, e.summary, e.outcome, e.host_city, "
             "e.host_country, e.organisers, (select string_agg(concat_ws(' ', ep.city, "
             "ep.country), ' ') from exchange_participants ep "
             "where ep.exchange_id = e.exchange_id))))"
+            f" || ' ' || coalesce((select string_agg(ca.names, ' ') from {_ALIASES} ca "
+            "where ca.iso3 = e.host_iso3 or ca.iso3 in (select ep.iso3 from "
+            "exchange_participants ep where ep.exchange_id = e.exchange_id)), '')"
         ),
     ),
     Choice(
@@ -323,8 +348,9 @@ CHOICES: tuple[Choice, ...] = tuple(f for f in REGISTRY if isinstance(f, Choice)
 
 
 def search_tables() -> dict[str, str]:
-    """The in-memory search tables the registry's searches read (name → SQL)."""
-    return {
+    """The in-memory tables the registry's searches read (name → SQL), each after the
+    tables it reads."""
+    return {COUNTRY_ALIASES: country_aliases_sql()} | {
         name: sql for f in REGISTRY if isinstance(f, Search) for name, sql in f.index_sql().items()
     }
 

@@ -136,6 +136,12 @@ def _(message: str) -> str:
     return translations(language()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where the same English needs two translations
+    (a title and the same words mid-sentence: « Échanges » / « échanges »)."""
+    return translations(language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for `n`, in the current language."""
     return translations(language()).ngettext(singular, plural, n)
@@ -198,3 +204,37 @@ def country_name(iso3: str | None, english: str | None = None) -> str:
         if name:
             return name
     return english or iso3 or ""
+
+
+@cache
+def country_aliases() -> dict[str, str]:
+    """ISO3 → the words of the country's common names in every language of the interface
+    that its English name lacks: CLDR's names ('Brésil', 'Marruecos') and pycountry's
+    French and Spanish ISO names. Folded, each word once: 'bresil brasil'. (The English
+    names are in the records' own text already.)"""
+    import pycountry
+
+    from etl.countries import iso_translations
+    from etl.normalise import fold
+
+    names: dict[str, list[str]] = {}
+    for country in pycountry.countries:
+        english = [getattr(country, f, None) for f in ("name", "common_name")]
+        names[country.alpha_3] = [t.gettext(n) for t in iso_translations() for n in english if n]
+    for iso3 in _alpha2():
+        names.setdefault(iso3, []).extend(
+            n for n in (country_names(iso3, code) for code in LANGUAGES) if n
+        )
+    aliases = {}
+    for iso3, found in names.items():
+        english = set(_words(fold(country_names(iso3, DEFAULT_LANGUAGE) or "")))
+        words = [w for n in found for w in _words(fold(n)) if w not in english]
+        if words:
+            aliases[iso3] = " ".join(dict.fromkeys(words))
+    return aliases
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return [w for w in re.split(r"[\s\"'“”‘’,()\-]+", text) if w]

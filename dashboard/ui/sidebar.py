@@ -27,7 +27,7 @@ from dashboard.filters import (
     describe,
     not_applying,
 )
-from dashboard.i18n import LANGUAGES, N_, _
+from dashboard.i18n import LANGUAGES, _, pgettext
 from dashboard.pages import APP_PARAMS, LANG, PRESENT, PageSpec
 from dashboard.ui.data import options
 
@@ -189,8 +189,12 @@ def filters_caption(filters: Filters) -> None:
         st.caption(filters_markdown(filters))
 
 
-# The records a "does not apply" note speaks of (callers pass one of these).
-NOT_NARROWED = (N_("exchanges"), N_("City-to-City exchanges"))
+# The records a "does not apply" note speaks of (callers pass one of these), as words
+# within a sentence.
+NOT_NARROWED = {
+    "exchanges": lambda: _("exchanges"),
+    "City-to-City exchanges": lambda: pgettext("in a sentence", "City-to-City exchanges"),
+}
 
 
 def not_applying_sentence(filters: Filters, what: str = "exchanges") -> str | None:
@@ -212,7 +216,7 @@ def not_applying_sentence(filters: Filters, what: str = "exchanges") -> str | No
         )
     )
     others = _joined([_(f.label) for f in applying_to("exchanges")])
-    return sentence.format(filter=_joined(ignored), what=_(what), others=others)
+    return sentence.format(filter=_joined(ignored), what=NOT_NARROWED[what](), others=others)
 
 
 def _joined(words: list[str]) -> str:
