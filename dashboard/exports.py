@@ -6,6 +6,8 @@ Exports never carry a live formula (etl.formulas): in CSV, text starting with `=
 
 An XLSX export carries a second sheet stating the filters, the permalink, the source
 citation and the export date, so a file found on a laptop months later explains itself.
+What a person reads (the `about` sheet, a slide's source line, a message) is in the
+interface's language; the data (sheet and column names, values) is as given.
 Chart images are rendered by Plotly's kaleido with Debian's chromium, offline.
 """
 
@@ -25,11 +27,13 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import inert, theme
+from dashboard import i18n, inert, theme
+from dashboard.i18n import N_, _
 from etl import formulas
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
-CITATION = (
+# Shown as _(CITATION): the publication's title stays in English in every language.
+CITATION = N_(
     "ILO and UCLG, “Localizing the Decent Work Agenda through South-South and City-to-City "
     "Cooperation” (ILO PARDEV / UCLG); catalogue curated in the Local Decent Work Atlas."
 )
@@ -129,18 +133,21 @@ EXCEL_PRACTICAL_ROWS = 20_000
 def excel_problem(rows: int) -> str | None:
     """Why `rows` rows cannot go into an Excel download (with the fix), or None."""
     if rows + 1 > EXCEL_MAX_ROWS:
-        return (
-            f"Excel holds at most {EXCEL_MAX_ROWS - 1:,} rows under its header and this "
-            f"selection has {rows:,}. Download CSV instead (any size) or Parquet (typed, any "
-            "size), or narrow the filters."
-        )
+        return _(
+            "Excel holds at most {limit} rows under its header and this selection has "
+            "{rows}. Download CSV instead (any size) or Parquet (typed, any size), or narrow "
+            "the filters."
+        ).format(limit=i18n.number(EXCEL_MAX_ROWS - 1), rows=i18n.number(rows))
     if rows > EXCEL_PRACTICAL_ROWS:
-        return (
-            f"This selection has {rows:,} rows, and Excel files are made here for up to "
-            f"{EXCEL_PRACTICAL_ROWS:,}: the server builds one cell by cell in memory (about 6 s "
-            "for 20,000 rows; a million would take minutes and gigabytes). Download CSV "
-            "instead (Excel opens it; any size) or Parquet (typed, any size), or narrow the "
-            "filters."
+        return _(
+            "This selection has {rows} rows, and Excel files are made here for up to "
+            "{limit}: the server builds one cell by cell in memory (about 6 s for {example} "
+            "rows; a million would take minutes and gigabytes). Download CSV instead (Excel "
+            "opens it; any size) or Parquet (typed, any size), or narrow the filters."
+        ).format(
+            rows=i18n.number(rows),
+            limit=i18n.number(EXCEL_PRACTICAL_ROWS),
+            example=i18n.number(20_000),
         )
     return None
 
@@ -162,28 +169,30 @@ def xlsx_bytes(
 
     `filters` are (filter, value) or (filter, value, what it means) lines
     (`dashboard.filters.describe`). A frame over Excel's row limit is refused
-    (`TooManyRowsForExcel`): a truncated sheet would silently lose rows."""
+    (`TooManyRowsForExcel`): a truncated sheet would silently lose rows. The `about`
+    sheet is written in the interface's language (`source` is shown translated: pass
+    CITATION or a translated text); the sheets' names and the data stay as they are."""
     problem = excel_problem(len(frame))
     if problem:
         raise TooManyRowsForExcel(problem)
     exported_at = exported_at or datetime.now(UTC)
     about = [
-        ("Export", title),
-        ("Exported at (UTC)", exported_at.strftime("%Y-%m-%d %H:%M")),
-        ("Permalink", permalink),
-        ("Source", source),
-        ("Rows", str(len(frame))),
+        (_("Export"), title),
+        (_("Exported at (UTC)"), exported_at.strftime("%Y-%m-%d %H:%M")),
+        (_("Permalink"), permalink),
+        (_("Source"), _(source)),
+        (_("Rows"), str(len(frame))),
         ("", ""),
-        ("Filters", "", "What the filter keeps"),
+        (_("Filters"), "", _("What the filter keeps")),
         *filters,
         ("", ""),
-        ("Note", "Empty cells mean the source does not report the value (never zero)."),
+        (_("Note"), _("Empty cells mean the source does not report the value (never zero).")),
     ]
     about = [(*line, "", "")[:3] for line in about]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _export_frame(frame).to_excel(writer, sheet_name="data", index=False)
-        pd.DataFrame(about, columns=["item", "value", "meaning"]).to_excel(
+        pd.DataFrame(about, columns=[_("item"), _("value"), _("meaning")]).to_excel(
             writer, sheet_name="about", index=False
         )
         for name, width in (("data", 24), ("about", 50)):
@@ -199,7 +208,8 @@ def slide_figure(
 ) -> go.Figure:
     """A copy of `fig` laid out for a 1920×1080 slide: title, the filters as a subtitle
     (a slide must say what it shows), type readable from the back of a hall, labels
-    never cut (margins grow to fit them), and a source line."""
+    never cut (margins grow to fit them), and a source line (`source`: shown translated,
+    pass theme.SOURCE_LINE or a translated text)."""
     out = go.Figure(fig)
     heading = inert.plotly(title) + (
         f"<br><span style='font-size:20px'>{inert.plotly(subtitle)}</span>" if subtitle else ""
@@ -222,7 +232,7 @@ def slide_figure(
     out.update_xaxes(automargin=True, tickfont={"size": 17}, title_font={"size": 18})
     out.update_yaxes(automargin=True, tickfont={"size": 17}, title_font={"size": 18})
     out.add_annotation(
-        text=source,
+        text=_(source),
         xref="paper",
         yref="paper",
         x=0,
@@ -235,7 +245,7 @@ def slide_figure(
     return out
 
 
-CHROMIUM_FIX = (
+CHROMIUM_FIX = N_(  # shown as _(CHROMIUM_FIX)
     "Image export draws the chart with a local Chromium, and none was found. Install it "
     "once (as root): `apt-get install -y chromium` — or run `make chromium` — then "
     "reload this page. Until then, the chart's camera icon saves a PNG from the browser."
@@ -260,7 +270,7 @@ def _ensure_browser() -> str | None:
 
 def image_export_problem() -> str | None:
     """Why PNG/SVG export cannot work on this machine (with the fix), or None."""
-    return None if _ensure_browser() else CHROMIUM_FIX
+    return None if _ensure_browser() else _(CHROMIUM_FIX)
 
 
 def figure_image(
@@ -281,8 +291,10 @@ def figure_image(
         return _render(slide.to_dict(), fmt)
     except Exception as exc:  # kaleido/choreographer raise many types for a broken browser
         raise ImageExportUnavailable(
-            f"The local Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the "
-            f"image ({type(exc).__name__}: {str(exc)[:200]})."
+            _("The local Chromium ({browser}) could not draw the image ({error}).").format(
+                browser=os.environ.get("BROWSER_PATH"),
+                error=f"{type(exc).__name__}: {str(exc)[:200]}",
+            )
         ) from exc
 
 

@@ -4,6 +4,12 @@ snippets) from warehouse values. Pure: rows in, text out.
 Data honesty lives here: a value the source does not report is shown as "not reported"
 (never 0, never an empty cell that reads as zero), years keep "ongoing", and exchange
 dates keep the precision the source gives (a month stays a month).
+
+Text is written in the interface's language (dashboard.i18n): words through gettext,
+numbers with the language's marks, months by CLDR; English reads exactly as before.
+Catalogue values (titles, topics, partners) are shown as catalogued. The Projects
+table's column names stay English (they are the download's); the page translates the
+headers it shows.
 """
 
 from __future__ import annotations
@@ -15,16 +21,19 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from pandas.io.formats.style import Styler
 
-from dashboard import inert, theme
+from dashboard import i18n, inert, theme
+from dashboard.i18n import N_, _, ngettext
 
-NOT_REPORTED = theme.NOT_REPORTED
+NOT_REPORTED = theme.NOT_REPORTED  # an English msgid: shown as _(NOT_REPORTED)
 PARTNER_TYPE_LABELS = theme.PARTNER_TYPE_LABELS
 EXCHANGE_KIND_LABELS = theme.EXCHANGE_KIND_LABELS
 EXCHANGE_STATUS_LABELS = theme.EXCHANGE_STATUS_LABELS
 OUTCOME_TYPE_LABELS = theme.OUTCOME_TYPE_LABELS
-LOCATION_NOT_REPORTED = "location not reported"
+LOCATION_NOT_REPORTED = N_("location not reported")  # shown as _(…)
 EN_DASH = "–"
 
 # st.badge colours (its fixed palette) for each outcome type.
@@ -57,14 +66,14 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def text(value: Any, missing: str = NOT_REPORTED) -> str:
-    """The value as text, or "not reported"."""
+def text(value: Any, missing: str | None = None) -> str:
+    """The value as text, or `missing` (by default "not reported", translated)."""
     if is_missing(value):
-        return missing
+        return _(NOT_REPORTED) if missing is None else missing
     return str(value).strip()
 
 
-def md(value: Any, missing: str = NOT_REPORTED) -> str:
+def md(value: Any, missing: str | None = None) -> str:
     """Catalogue text made safe for st.markdown (dashboard.inert.markdown): no link,
     image, HTML or LaTeX from the text. Missing → "not reported"."""
     return inert.markdown(text(value, missing))
@@ -79,18 +88,32 @@ def md_link(url: str, label: str | None = None) -> str:
     return f"[{md(label or url)}]({target})"
 
 
+def _marks(shown: str) -> str:
+    """A number written the English way ('1,234.5') with the language's group and
+    decimal marks ('1 234,5', '1.234,5')."""
+    code = i18n.language()
+    if code == i18n.DEFAULT_LANGUAGE:
+        return shown
+    group, decimal = get_group_symbol(locale=code), get_decimal_symbol(locale=code)
+    return shown.translate({ord(","): group, ord("."): decimal})
+
+
 def count_text(value: Any, qualifier: Any = None) -> str:
     """A count as the source states it ("10,000", "at least 8", "target 10,000"); a
     missing count is "not reported", never 0. A real zero stays "0"."""
     if is_missing(value) or isinstance(value, bool):
-        return NOT_REPORTED
+        return _(NOT_REPORTED)
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    shown = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+    shown = (
+        i18n.number(int(number))
+        if number.is_integer()
+        else _marks(f"{number:,.2f}".rstrip("0").rstrip("."))
+    )
     word = "" if is_missing(qualifier) else theme.QUALIFIER_WORDS.get(str(qualifier), "")
-    return f"{word} {shown}" if word else shown
+    return _("{qualifier} {count}").format(qualifier=word, count=shown) if word else shown
 
 
 def _year(value: Any) -> int | None:
@@ -106,18 +129,22 @@ def _flag(value: Any) -> bool:
     return False if is_missing(value) else bool(value)
 
 
-def years_text(start: Any, end: Any, ongoing: Any = False, missing: str = NOT_REPORTED) -> str:
-    """'2012–2017', '2013–ongoing', '2010', '2007–end not reported', or `missing` when
-    the source gives no year at all — never a made-up year."""
+def years_text(start: Any, end: Any, ongoing: Any = False, missing: str | None = None) -> str:
+    """'2012–2017', '2013–ongoing', '2010', '2007–end not reported', or `missing` (by
+    default "not reported") when the source gives no year at all — never a made-up year."""
     first, last, running = _year(start), _year(end), _flag(ongoing)
     if first is None and last is None:
-        return f"ongoing (start {NOT_REPORTED})" if running else missing
+        if running:
+            return _("ongoing (start not reported)")
+        return _(NOT_REPORTED) if missing is None else missing
     if first is None:
-        return f"start {NOT_REPORTED}{EN_DASH}{'ongoing' if running else last}"
+        if running:
+            return _("start not reported–ongoing")
+        return _("start not reported–{end}").format(end=last)
     if running:
-        return f"{first}{EN_DASH}ongoing"
+        return _("{start}–ongoing").format(start=first)
     if last is None:
-        return f"{first}{EN_DASH}end {NOT_REPORTED}"
+        return _("{start}–end not reported").format(start=first)
     if last == first:
         return str(first)
     return f"{first}{EN_DASH}{last}"
@@ -130,9 +157,9 @@ def phase_lines(phases: pd.DataFrame) -> list[str]:
     ordered = phases.sort_values("phase_no") if "phase_no" in phases else phases
     lines = []
     for row in ordered.to_dict("records"):
-        label = text(row.get("label"), f"Phase {text(row.get('phase_no'), '?')}")
+        label = text(row.get("label"), _("Phase {n}").format(n=text(row.get("phase_no"), "?")))
         span = years_text(row.get("start_year"), row.get("end_year"), row.get("ongoing"))
-        lines.append(f"{label}: {span}")
+        lines.append(_("{phase}: {years}").format(phase=label, years=span))
     return lines
 
 
@@ -145,7 +172,7 @@ def split_list(value: Any) -> list[str]:
 
 def join_or_not_reported(values: Iterable[Any], sep: str = "; ") -> str:
     shown = [str(v) for v in values if not is_missing(v)]
-    return sep.join(shown) if shown else NOT_REPORTED
+    return sep.join(shown) if shown else _(NOT_REPORTED)
 
 
 def status_label(status: Any) -> str:
@@ -158,14 +185,14 @@ def record_type_label(record_type: Any) -> str:
 
 def partner_type_label(partner_type: Any) -> str:
     if is_missing(partner_type):
-        return theme.PARTNER_TYPE_NOT_STATED
+        return _(theme.PARTNER_TYPE_NOT_STATED)
     code = str(partner_type)
     return PARTNER_TYPE_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
 def kind_label(kind: Any) -> str:
     if is_missing(kind):
-        return "Exchange"
+        return _("Exchange")
     return EXCHANGE_KIND_LABELS.get(str(kind), str(kind).replace("_", " ").capitalize())
 
 
@@ -192,9 +219,15 @@ def outcome_types(value: Any) -> list[tuple[str, str, str]]:
 def location_text(lat: Any, lon: Any) -> str:
     """'40.978° N, 37.890° E', or "location not reported" (never 0, 0)."""
     if is_missing(lat) or is_missing(lon):
-        return LOCATION_NOT_REPORTED
+        return _(LOCATION_NOT_REPORTED)
     lat, lon = float(lat), float(lon)
-    return f"{abs(lat):.3f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.3f}° {'E' if lon >= 0 else 'W'}"
+    north_south = _("{degrees}° N") if lat >= 0 else _("{degrees}° S")
+    east_west = _("{degrees}° E") if lon >= 0 else _("{degrees}° W")
+    return (
+        north_south.format(degrees=_marks(f"{abs(lat):.3f}"))
+        + ", "
+        + east_west.format(degrees=_marks(f"{abs(lon):.3f}"))
+    )
 
 
 def _as_date(value: Any) -> date | None:
@@ -210,8 +243,25 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+# CLDR patterns of a month, a month and year, a day and month, and a full day, as each
+# language writes them in a date ('24 September 2014', '24 de septiembre de 2014').
+DATE_PATTERNS: dict[str, dict[str, str]] = {
+    "en": {"month": "MMMM", "month_year": "MMMM y", "day_month": "d MMMM", "day": "d MMMM y"},
+    "fr": {"month": "MMMM", "month_year": "MMMM y", "day_month": "d MMMM", "day": "d MMMM y"},
+    "es": {
+        "month": "MMMM",
+        "month_year": "MMMM 'de' y",
+        "day_month": "d 'de' MMMM",
+        "day": "d 'de' MMMM 'de' y",
+    },
+}
+
+
+def _date(d: date, form: str) -> str:
+    """`d` in the interface's language, as `form` of DATE_PATTERNS says."""
+    code = i18n.language()
+    patterns = DATE_PATTERNS.get(code, DATE_PATTERNS[i18n.DEFAULT_LANGUAGE])
+    return format_date(d, patterns[form], locale=code)
 
 
 def date_display(start: Any, end: Any, precision: Any, date_text: Any = None) -> str:
@@ -225,17 +275,17 @@ def date_display(start: Any, end: Any, precision: Any, date_text: Any = None) ->
         return str(first.year) if first.year == last.year else f"{first.year}{EN_DASH}{last.year}"
     if level == "month":
         if (first.year, first.month) == (last.year, last.month):
-            return f"{first:%B %Y}"
+            return _date(first, "month_year")
         if first.year == last.year:
-            return f"{first:%B}{EN_DASH}{last:%B %Y}"
-        return f"{first:%B %Y}{EN_DASH}{last:%B %Y}"
+            return f"{_date(first, 'month')}{EN_DASH}{_date(last, 'month_year')}"
+        return f"{_date(first, 'month_year')}{EN_DASH}{_date(last, 'month_year')}"
     if first == last:
-        return _day(first)
+        return _date(first, "day")
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}{EN_DASH}{last.day} {last:%B %Y}"
+        return f"{first.day}{EN_DASH}{_date(last, 'day')}"
     if first.year == last.year:
-        return f"{first.day} {first:%B} {EN_DASH} {_day(last)}"
-    return f"{_day(first)} {EN_DASH} {_day(last)}"
+        return f"{_date(first, 'day_month')} {EN_DASH} {_date(last, 'day')}"
+    return f"{_date(first, 'day')} {EN_DASH} {_date(last, 'day')}"
 
 
 def short_text(value: Any, limit: int = 90) -> str:
@@ -277,9 +327,12 @@ def map_list_item(row: Mapping[str, Any], link: str) -> str:
     pillar = text(row.get("pillar"), "")
     colour = theme.PILLAR_COLOURS.get(pillar, "#777777")
     years = years_text(
-        row.get("start_year"), row.get("end_year"), row.get("ongoing"), missing="years not reported"
+        row.get("start_year"),
+        row.get("end_year"),
+        row.get("ongoing"),
+        missing=_("years not reported"),
     )
-    where = text(row.get("countries"), "country not reported")
+    where = text(row.get("countries"), _("country not reported"))
     return (
         "<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
         f"<a href='{inert.html(link)}' target='_self' "
@@ -290,16 +343,32 @@ def map_list_item(row: Mapping[str, Any], link: str) -> str:
     )
 
 
-def exchanges_note(shown: int, total: int, what: str = "drawn") -> str | None:
-    """Says when only the most recent `shown` of `total` exchanges are drawn (listed),
-    and how to see the others; None when all of them are."""
-    if total <= shown:
-        return None
-    return (
-        f"**The {shown:,} most recent of {total:,} City-to-City exchanges are {what}.** "
+# What exchanges_note says for each `what` (a whole sentence each, for translators).
+EXCHANGES_NOTES: dict[str, str] = {
+    "drawn": N_(
+        "**The {shown} most recent of {total} City-to-City exchanges are drawn.** "
         "Narrow the filters in the sidebar (years, region, country, topic, search…) to see "
         "the others."
-    )
+    ),
+    "shown": N_(
+        "**The {shown} most recent of {total} City-to-City exchanges are shown.** "
+        "Narrow the filters in the sidebar (years, region, country, topic, search…) to see "
+        "the others."
+    ),
+    "listed": N_(
+        "**The {shown} most recent of {total} City-to-City exchanges are listed.** "
+        "Narrow the filters in the sidebar (years, region, country, topic, search…) to see "
+        "the others."
+    ),
+}
+
+
+def exchanges_note(shown: int, total: int, what: str = "drawn") -> str | None:
+    """Says when only the most recent `shown` of `total` exchanges are drawn (`what`:
+    "drawn", "shown" or "listed"), and how to see the others; None when all of them are."""
+    if total <= shown:
+        return None
+    return _(EXCHANGES_NOTES[what]).format(shown=i18n.number(shown), total=i18n.number(total))
 
 
 def project_badges(project: Mapping[str, Any]) -> str:
@@ -330,6 +399,7 @@ def resolve_choice(
 
 # --- tables ----------------------------------------------------------------------------
 
+# The Projects table's (and download's) column names: stable English, never translated.
 PROJECT_TABLE_COLUMNS = (
     "Project",
     "Link",
@@ -360,6 +430,10 @@ def _pillar_short(pillar: Any) -> str:
     return theme.PILLAR_SHORT.get(code, theme.pillar_label(code or None))
 
 
+def _region(region: Any) -> str:
+    return theme.region_label(text(region, "") or None)
+
+
 def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.DataFrame:
     """The Projects table as a reader sees it: labels, years as text, a link per row.
     Column by column (a download formats a million rows with it)."""
@@ -373,7 +447,7 @@ def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.Dat
         "Project": _each_distinct(column("title"), text),
         "Link": [link(str(pid)) for pid in ids],
         "Countries": _each_distinct(column("countries"), text),
-        "Region": _each_distinct(column("region"), text),
+        "Region": _each_distinct(column("region"), _region),
         "Pillar": _each_distinct(column("pillar"), _pillar_short),
         "Years": _each_distinct(
             column("start_year"), years_text, column("end_year"), column("ongoing")
@@ -400,43 +474,54 @@ def projects_download(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.
     return table
 
 
+# The detail tables below are read on the page only (never downloaded): their column
+# headers are in the interface's language.
+
+
+def _country(row: Mapping[str, Any]) -> str:
+    """A row's country in the interface's language (its name, else its code)."""
+    english = text(row.get("country"), "")
+    iso3 = text(row.get("iso3"), "")
+    return i18n.country_name(iso3 or None, english or None) or _(NOT_REPORTED)
+
+
 def beneficiaries_table(groups: pd.DataFrame) -> pd.DataFrame:
     """Beneficiary groups with the count the source gives, else "not reported"."""
+    columns = [_("Group"), _("Count")]
     return pd.DataFrame(
         [
-            {
-                "Group": text(r.get("beneficiary_group")),
-                "Count": count_text(r.get("count"), r.get("count_qualifier")),
-            }
+            (
+                text(r.get("beneficiary_group")),
+                count_text(r.get("count"), r.get("count_qualifier")),
+            )
             for r in groups.to_dict("records")
         ],
-        columns=["Group", "Count"],
+        columns=columns,
     )
 
 
 def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    people, figure = _("people (beneficiary group)"), _("stated figure")
     return pd.DataFrame(
         [
-            {
-                "What is counted": text(r.get("label")),
-                "Count": count_text(r.get("value"), r.get("qualifier")),
-                "Kind": "people (beneficiary group)"
-                if _flag(r.get("is_beneficiary_group"))
-                else "stated figure",
-            }
+            (
+                text(r.get("label")),
+                count_text(r.get("value"), r.get("qualifier")),
+                people if _flag(r.get("is_beneficiary_group")) else figure,
+            )
             for r in counts.to_dict("records")
         ],
-        columns=["What is counted", "Count", "Kind"],
+        columns=[_("What is counted"), _("Count"), _("Kind")],
     )
 
 
 def partners_table(partners: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"Partner": text(r.get("partner")), "Type": partner_type_label(r.get("partner_type"))}
+            (text(r.get("partner")), partner_type_label(r.get("partner_type")))
             for r in partners.to_dict("records")
         ],
-        columns=["Partner", "Type"],
+        columns=[_("Partner"), _("Type")],
     )
 
 
@@ -444,16 +529,16 @@ def localities_table(localities: pd.DataFrame) -> pd.DataFrame:
     """Places with their level and location; a place without coordinates says so."""
     return pd.DataFrame(
         [
-            {
-                "Place": text(r.get("name")),
-                "Country": text(r.get("country"), text(r.get("iso3"))),
-                "Level": text(r.get("admin_level")),
-                "Location": location_text(r.get("lat"), r.get("lon")),
-                "Note": text(r.get("coord_note"), text(r.get("notes"), "")),
-            }
+            (
+                text(r.get("name")),
+                _country(r),
+                text(r.get("admin_level")),
+                location_text(r.get("lat"), r.get("lon")),
+                text(r.get("coord_note"), text(r.get("notes"), "")),
+            )
             for r in localities.to_dict("records")
         ],
-        columns=["Place", "Country", "Level", "Location", "Note"],
+        columns=[_("Place"), _("Country"), _("Level"), _("Location"), _("Note")],
     )
 
 
@@ -461,15 +546,15 @@ def participants_table(participants: pd.DataFrame) -> pd.DataFrame:
     """Who took part: country, city (or "cities not named"), role as a reader says it."""
     return pd.DataFrame(
         [
-            {
-                "Country": text(r.get("country"), text(r.get("iso3"))),
-                "City": text(r.get("city"), "cities not named"),
-                "Role": role_label(r.get("role")),
-                "Note": text(r.get("notes"), ""),
-            }
+            (
+                _country(r),
+                text(r.get("city"), _("cities not named")),
+                role_label(r.get("role")),
+                text(r.get("notes"), ""),
+            )
             for r in participants.to_dict("records")
         ],
-        columns=["Country", "City", "Role", "Note"],
+        columns=[_("Country"), _("City"), _("Role"), _("Note")],
     )
 
 
@@ -478,8 +563,10 @@ def exchange_label(row: Mapping[str, Any], limit: int = 70) -> str:
     when = date_display(
         row.get("start_date"), row.get("end_date"), row.get("date_precision"), row.get("date_text")
     )
-    return f"{text(row.get('host_city'), 'host not reported')}, {when} — " + short_text(
-        row.get("title"), limit
+    return _("{host}, {when} — {title}").format(
+        host=text(row.get("host_city"), _("host not reported")),
+        when=when,
+        title=short_text(row.get("title"), limit),
     )
 
 
@@ -508,7 +595,10 @@ def exchange_countries(participants: pd.DataFrame) -> list[str]:
     ordered = participants.assign(_host=(participants["role"] != "host").astype(int)).sort_values(
         ["_host", "country"]
     )
-    names = [text(c, text(i)) for c, i in zip(ordered["country"], ordered["iso3"], strict=True)]
+    names = [
+        _country({"country": c, "iso3": i})
+        for c, i in zip(ordered["country"], ordered["iso3"], strict=True)
+    ]
     return list(dict.fromkeys(names))
 
 
@@ -518,7 +608,16 @@ def with_separators(frame: pd.DataFrame) -> Styler:
     The index is hidden (st.table would show it). For tables of counts and text only: a
     Styler shows other numbers with six decimals."""
     counts = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])]
-    return frame.style.format("{:,}", subset=counts, na_rep=NOT_REPORTED).hide(axis="index")
+    code = i18n.language()
+    if code == i18n.DEFAULT_LANGUAGE:
+        shown: str | Callable[[Any], str] = "{:,}"
+    else:  # formatted when the table is drawn: in the language it was made in
+
+        def shown(value: Any) -> str:
+            with i18n.using(code):
+                return i18n.number(value)
+
+    return frame.style.format(shown, subset=counts, na_rep=_(NOT_REPORTED)).hide(axis="index")
 
 
 def as_of_md(meta: Mapping[str, Any]) -> str:
@@ -537,13 +636,19 @@ def part_metric(label: str, part: int, total: int) -> tuple[str, str]:
     """(label, value) of a metric tile for `part` of `total`: '50 of 55' while it fits
     the tile, else the total moves to the label ('Localities plotted (of 1,433,496)',
     '932,873'), so no digit is cut."""
-    value = f"{part:,} of {total:,}"
+    part_n, total_n = i18n.number(part), i18n.number(total)
+    value = _("{part} of {total}").format(part=part_n, total=total_n)
     if len(value) <= METRIC_CHARS:
         return label, value
-    return f"{label} (of {total:,})", f"{part:,}"
+    return _("{label} (of {total})").format(label=label, total=total_n), part_n
 
 
 def cut_list(names: Sequence[str], limit: int) -> str:
     """'a, b, c' — or past `limit` names, the first `limit` and 'and 50 more'."""
     shown = ", ".join(names[:limit])
-    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
+    if len(names) <= limit:
+        return shown
+    more = len(names) - limit
+    return ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+        names=shown, n=i18n.number(more)
+    )

@@ -23,6 +23,7 @@ from dashboard import db, theme
 from dashboard import filters as registry
 from dashboard.db import SELECTION, Selection, WarehouseVersion, run_query
 from dashboard.filters import Choice, FilterOptions, Filters
+from dashboard.i18n import N_
 from etl import aggregates
 
 AS_OF_SQL = "(select try_cast(value as integer) from meta where key = 'as_of_year')"
@@ -185,22 +186,23 @@ def _as_read(column: str) -> str:
 
 
 # The orders the Projects table can be sorted in: URL code → (label, ORDER BY on `p`).
+# The labels are English msgids (N_), shown translated: _(PROJECT_SORTS[code][0]).
 # The first is the default (and the order of `projects`); the project id breaks ties, so
 # pages never overlap.
 PROJECT_SORTS: dict[str, tuple[str, str]] = {
-    "start": ("Start year, earliest first", f"p.start_year nulls last, {_as_read('p.title')}"),
+    "start": (N_("Start year, earliest first"), f"p.start_year nulls last, {_as_read('p.title')}"),
     "start_desc": (
-        "Start year, latest first",
+        N_("Start year, latest first"),
         f"p.start_year desc nulls last, {_as_read('p.title')}",
     ),
-    "title": ("Title, A–Z", _as_read("p.title")),
-    "title_desc": ("Title, Z–A", f"{_as_read('p.title')} desc"),
+    "title": (N_("Title, A–Z"), _as_read("p.title")),
+    "title_desc": (N_("Title, Z–A"), f"{_as_read('p.title')} desc"),
     "countries": (
-        "Countries, A–Z",
+        N_("Countries, A–Z"),
         f"{_as_read('p.countries')} nulls last, {_as_read('p.title')}",
     ),
-    "region": ("ILO region, A–Z", f"{_as_read('p.region')} nulls last, {_as_read('p.title')}"),
-    "pillar": ("Pillar", f"{_PILLAR_RANK} nulls last, {_as_read('p.title')}"),
+    "region": (N_("ILO region, A–Z"), f"{_as_read('p.region')} nulls last, {_as_read('p.title')}"),
+    "pillar": (N_("Pillar"), f"{_PILLAR_RANK} nulls last, {_as_read('p.title')}"),
 }
 _TABLE_COLUMNS = (  # what the Projects table shows of a project (topics apart)
     "p.project_id, p.title, p.countries, p.region, p.pillar, p.start_year, p.end_year, "

@@ -164,12 +164,13 @@ QUALIFIER_WORDS = Labels(
         "target": N_("target"),
     }
 )
-SOURCE_LINE = (
+# Shown as _(SOURCE_LINE): the publication's title stays in English in every language.
+SOURCE_LINE = N_(
     "Source: ILO/UCLG, Localizing the Decent Work Agenda through South-South and "
     "City-to-City Cooperation · Local Decent Work Atlas"
 )
 # A generated warehouse is never credited to the publication (slides, Sources tabs).
-SYNTHETIC_SOURCE_LINE = (
+SYNTHETIC_SOURCE_LINE = N_(
     "Source: synthetic data generated for benchmarks and tests (python -m etl synth), "
     "not the ILO/UCLG publication · Local Decent Work Atlas"
 )

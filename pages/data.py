@@ -9,34 +9,50 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, formatting, queries, ui
+from dashboard import exports, formatting, i18n, queries, ui
 from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures.overview import reported_vs_documented
+from dashboard.i18n import N_, _
+from dashboard.ui.blocks import later
 
 ui.ensure_shell()
 
-st.title("Data")
+st.title(_("Data"))
 st.markdown(
-    "Everything the atlas shows comes from one DuckDB warehouse built from the curated "
-    "catalogue. Take it whole — as CSV, Parquet or the DuckDB file — or bring your own "
-    "inventory with the catalogue template."
+    _(
+        "Everything the atlas shows comes from one DuckDB warehouse built from the curated "
+        "catalogue. Take it whole — as CSV, Parquet or the DuckDB file — or bring your own "
+        "inventory with the catalogue template."
+    )
 )
 meta = ui.load(queries.meta)
 
-st.header("Downloads")
+st.header(_("Downloads"))
 tables = ui.load(queries.table_names)
 cols = st.columns(4)
+# The zip's README is read by a person: in the page's language (the data stays as it is,
+# and the catalogue's source is named as recorded).
 readme_text = (
-    f"Local Decent Work Atlas — warehouse export\nSource: {meta.get('catalogue_source', '')}\n"
-    f"Built: {meta.get('built_at', '')}\nCatalogue SHA-256: {meta.get('source_sha256', '')}\n"
-    "Empty cells mean the source does not report the value.\n"
-    "project_no is a project's row number in this build (it changes between builds): "
-    "link records by project_id.\n"
+    _(
+        "Local Decent Work Atlas — warehouse export\n"
+        "Source: {source}\n"
+        "Built: {built}\n"
+        "Catalogue SHA-256: {sha256}\n"
+        "Empty cells mean the source does not report the value.\n"
+        "project_no is a project's row number in this build (it changes between builds): "
+        "link records by project_id.\n"
+    )
+).format(
+    source=meta.get("catalogue_source", ""),
+    built=meta.get("built_at", ""),
+    sha256=meta.get("source_sha256", ""),
 )
 cols[0].download_button(
-    "Whole dataset (CSV zip)",
-    data=lambda: exports.csv_zip({t: ui.load(queries.table, t) for t in tables}, readme_text),
+    _("Whole dataset (CSV zip)"),
+    data=later(
+        lambda: exports.csv_zip({t: ui.load(queries.table, t) for t in tables}, readme_text)
+    ),
     file_name="local-decent-work-atlas-csv.zip",
     mime="application/zip",
     icon=":material/folder_zip:",
@@ -45,7 +61,7 @@ cols[0].download_button(
 )
 parquet_dir = warehouse_dir() / "parquet"
 cols[1].download_button(
-    "Whole dataset (Parquet zip)",
+    _("Whole dataset (Parquet zip)"),
     data=lambda: exports.directory_zip(parquet_dir, "*.parquet"),
     file_name="local-decent-work-atlas-parquet.zip",
     mime="application/zip",
@@ -54,7 +70,7 @@ cols[1].download_button(
     key="dl_parquet_zip",
 )
 cols[2].download_button(
-    "DuckDB file",
+    _("DuckDB file"),
     data=lambda: (warehouse_dir() / DUCKDB_FILE).read_bytes(),
     file_name=DUCKDB_FILE,
     mime="application/octet-stream",
@@ -74,7 +90,7 @@ def _template_bytes() -> bytes:
 
 
 cols[3].download_button(
-    "Catalogue template (XLSX)",
+    _("Catalogue template (XLSX)"),  # the template itself is in English (column names)
     data=_template_bytes,
     file_name="catalogue-template.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -83,59 +99,88 @@ cols[3].download_button(
     key="dl_template",
 )
 st.caption(
-    "Query the DuckDB file with SQL, e.g. "
-    "`select region, count(*) from projects group by region;` — "
-    "then build your own: fill the template, run "
-    "`python -m etl build --source my.xlsx --warehouse my-warehouse`, and start the app with "
-    "`ATLAS_WAREHOUSE=my-warehouse`."
+    _(
+        "Query the DuckDB file with SQL, e.g. "
+        "`select region, count(*) from projects group by region;` — "
+        "then build your own: fill the template, run "
+        "`python -m etl build --source my.xlsx --warehouse my-warehouse`, and start the app "
+        "with `ATLAS_WAREHOUSE=my-warehouse`."
+    )
 )
 
-st.header("Provenance")
+st.header(_("Provenance"))
 left, right = st.columns(2)
 with left:
+    not_recorded = _("not recorded")
     st.markdown(
-        f"- **Source:** {formatting.md(meta.get('catalogue_source'), 'not recorded')}\n"
-        f"- **Curation:** {formatting.md(meta.get('catalogue_curation'), 'not recorded')}\n"
-        f"- **As of:** {formatting.as_of_md(meta)}\n"
-        "- **Coordinates:** GeoNames (CC-BY) via each place's GeoNames id; administrative "
-        "areas at their seat.\n"
-        "- **Countries and regions:** ISO 3166 (pycountry), UN M49 + the ILO rule for Arab "
-        "States and Europe and Central Asia; shapes from Natural Earth (public domain)."
+        "\n".join(
+            (
+                _("- **Source:** {source}").format(
+                    source=formatting.md(meta.get("catalogue_source"), not_recorded)
+                ),
+                _("- **Curation:** {curation}").format(
+                    curation=formatting.md(meta.get("catalogue_curation"), not_recorded)
+                ),
+                _("- **As of:** {as_of}").format(as_of=formatting.as_of_md(meta)),
+                _(
+                    "- **Coordinates:** GeoNames (CC-BY) via each place's GeoNames id; "
+                    "administrative areas at their seat."
+                ),
+                _(
+                    "- **Countries and regions:** ISO 3166 (pycountry), UN M49 + the ILO rule "
+                    "for Arab States and Europe and Central Asia; shapes from Natural Earth "
+                    "(public domain)."
+                ),
+            )
+        )
     )
 with right:
-    st.dataframe(
+    st.dataframe(  # the warehouse's own record of its build: keys and values as stored
         pd.DataFrame(sorted(meta.items()), columns=["key", "value"]),
         hide_index=True,
         width="stretch",
+        column_config={
+            "key": st.column_config.TextColumn(_("key")),
+            "value": st.column_config.TextColumn(_("value")),
+        },
     )
 
-st.header("Coverage")
+st.header(_("Coverage"))
 filters = ui.current_filters()
 ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
 reported = ui.load(queries.reported_figures)
 if reported.empty:  # a generated warehouse: nothing to compare
     st.caption(
-        "No reported figures in this warehouse: the publication's figures, and the "
-        "comparison with them, come with the curated catalogue (`python -m etl build`)."
+        _(
+            "No reported figures in this warehouse: the publication's figures, and the "
+            "comparison with them, come with the curated catalogue (`python -m etl build`)."
+        )
     )
 else:
     figure, table = reported_vs_documented(
         reported, ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
     )
     ui.chart_block(
-        title="What the catalogue documents against the reported figures",
+        title=N_("What the catalogue documents against the reported figures"),
         key="data_coverage",
         figure=figure,
         data=table,
     )
 counts = ui.load(queries.table_counts)
-st.dataframe(
+st.dataframe(  # the frame keeps its names; the headers are translated
     counts.rename(columns={"table_name": "table"}),
     hide_index=True,
-    column_config=ui.count_columns("rows"),
+    column_config={
+        "table": st.column_config.TextColumn(_("table")),
+        **ui.count_columns("rows", labels={"rows": _("rows")}),
+    },
 )
 
-st.header("Data dictionary")
+st.header(_("Data dictionary"))
+# Table and column names are the warehouse's; their descriptions come from README.md
+# (the one place the dictionary is written, in English), and the page says so.
+if i18n.language() != i18n.DEFAULT_LANGUAGE:
+    st.caption(_("The tables' and columns' descriptions are those of the README, in English."))
 docs = readme_dictionary()
 columns = ui.load(queries.columns)
 for name in tables:
@@ -143,5 +188,20 @@ for name in tables:
     subset = columns[columns["table_name"] == name][["column_name", "data_type"]].copy()
     if doc:
         subset["meaning"] = [doc.column_notes.get(c, "") for c in subset["column_name"]]
-    with st.expander(f"`{name}` — one row per {doc.one_row_per if doc else '?'}"):
-        st.dataframe(subset, hide_index=True, width="stretch")
+    with st.expander(
+        _("`{table}` — one row per {row}").format(table=name, row=doc.one_row_per if doc else "?")
+    ):
+        st.dataframe(
+            subset,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                column: st.column_config.TextColumn(header)
+                for column, header in (
+                    ("column_name", _("column_name")),
+                    ("data_type", _("data_type")),
+                    ("meaning", _("meaning")),
+                )
+                if column in subset.columns
+            },
+        )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, scale, ui
+from dashboard import formatting, i18n, pages, queries, scale, ui
 from dashboard.figures import exchanges as fx
+from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import layers
 from dashboard.maps.decks import exchange_deck
 
@@ -16,11 +17,13 @@ ui.ensure_shell()
 PAGE = pages.EXCHANGES
 PARAM = PAGE.param("exchange").key  # the URL key and the picker's widget key
 
-st.title("City-to-City exchanges")
+st.title(_("City-to-City exchanges"))
 st.markdown(
-    "The peer-learning exchanges the ILO runs with UCLG within South-South and Triangular "
-    "Cooperation: which cities hosted them, which cities and countries took part, when, "
-    "and what came out of them (roadmaps, declarations, networks)."
+    _(
+        "The peer-learning exchanges the ILO runs with UCLG within South-South and Triangular "
+        "Cooperation: which cities hosted them, which cities and countries took part, when, "
+        "and what came out of them (roadmaps, declarations, networks)."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -34,15 +37,18 @@ if exchanges.empty:
     ui.empty_state("exchanges")
 else:
     cols = st.columns(4)
-    cols[0].metric("Exchanges", f"{summary['exchanges']:,}")
-    cols[1].metric("Host cities", f"{summary['host_cities']:,}")
+    cols[0].metric(_("Exchanges"), i18n.number(summary["exchanges"]))
+    cols[1].metric(_("Host cities"), i18n.number(summary["host_cities"]))
     cols[2].metric(
-        "Countries involved",
-        f"{summary['countries']:,}",
-        help="Host and participating countries of the exchanges that match the filters.",
+        _("Countries involved"),
+        i18n.number(summary["countries"]),
+        help=_("Host and participating countries of the exchanges that match the filters."),
     )
     planned = summary["planned"]
-    cols[3].metric("Held / planned", f"{summary['exchanges'] - planned:,} / {planned:,}")
+    cols[3].metric(
+        _("Held / planned"),
+        f"{i18n.number(summary['exchanges'] - planned)} / {i18n.number(planned)}",
+    )
     note = formatting.exchanges_note(len(exchanges), summary["exchanges"], what="shown")
     if note:
         st.info(note, icon=":material/filter_alt:")
@@ -55,45 +61,67 @@ else:
         role=lambda d: d["role"].map(formatting.role_label),
     )
 
+    # the Table tab names countries in the reader's language (the download: the warehouse's)
+    network_shown = network_table
+    if i18n.language() != i18n.DEFAULT_LANGUAGE:  # a few hundred rows at most
+        network_shown = network_table.assign(
+            country=[
+                i18n.country_name(iso3, country) if isinstance(iso3, str) else country
+                for iso3, country in zip(participants["iso3"], participants["country"], strict=True)
+            ]
+        )
+
     def _network_map() -> None:
         try:
             deck = exchange_deck(participants)
         except layers.ShapesUnavailable as exc:  # the Table and CSV still work
-            st.warning(f"Map unavailable: {exc}", icon=":material/map:")
+            st.warning(_("Map unavailable: {problem}").format(problem=exc), icon=":material/map:")
             return
         st.pydeck_chart(deck, height=480, key="exchange_map")
         st.markdown(
-            "Arcs run from each host city to its participants — to the city when the "
-            "source names it, otherwise to the country. Hover for the exchanges.  \n"
+            _(
+                "Arcs run from each host city to its participants — to the city when the "
+                "source names it, otherwise to the country. Hover for the exchanges."
+            )
+            + "  \n"
             + formatting.role_chips(),
             unsafe_allow_html=True,
         )
 
+    language = i18n.language()  # the image is drawn on click, outside the page's run
+
+    def _network_image():
+        with i18n.using(language):
+            return fx.network_figure(participants)
+
     ui.chart_block(
-        title="Network of host and participating cities and countries",
+        title=N_("Network of host and participating cities and countries"),
         key="exchanges_network",
-        figure=lambda: fx.network_figure(participants),  # built on download only
+        figure=_network_image,  # built on download only
         data=network_table,
+        table=fx.shown_table(network_shown),
         render=_network_map,
     )
 
     # --- in time --------------------------------------------------------------------------
     in_time, in_time_table = fx.exchanges_in_time(exchanges)
     ui.chart_block(
-        title="The exchanges in time",
+        title=N_("The exchanges in time"),
         key="exchanges_time",
         figure=in_time,
         data=in_time_table,
+        table=fx.shown_table(in_time_table),
     )
     st.caption(fx.in_time_caption(len(exchanges), summary["exchanges"]))
 
     # --- who took part in which -------------------------------------------------------------
     matrix_figure, matrix = fx.participation_matrix(participants, exchanges)
     ui.chart_block(
-        title="Who took part in which exchange",
+        title=N_("Who took part in which exchange"),
         key="exchanges_matrix",
         figure=matrix_figure,
         data=matrix,
+        table=fx.shown_table(matrix),
     )
     st.caption(fx.matrix_caption(len(exchanges), summary["exchanges"]))
 
@@ -123,7 +151,7 @@ chosen = ui.record_picker(
     visible=visible,
     label_of=label,
     exists=_exists,
-    help="Choose an exchange to see its host, participants, topics and outcome.",
+    help=_("Choose an exchange to see its host, participants, topics and outcome."),
 )
 more = fx.picker_note(len(exchanges), summary["exchanges"])
 if more:
@@ -146,21 +174,29 @@ st.markdown(
     f"{formatting.md(formatting.exchange_status_label(exchange.get('status')))} · "
     f"{formatting.md(when)}"
 )
+host_iso3 = exchange.get("host_iso3")
+host_country = i18n.country_name(
+    None if formatting.is_missing(host_iso3) else str(host_iso3),
+    formatting.text(exchange.get("host_country")),
+)
 facts = st.columns(4)
 facts[0].markdown(
-    "**Host**  \n"
+    _("**Host**")
+    + "  \n"
     + formatting.md(exchange.get("host_city"))
-    + f", {formatting.md(exchange.get('host_country'))}"
+    + f", {formatting.md(host_country)}"
 )
-facts[1].markdown("**Dates**  \n" + formatting.md(when))
+facts[1].markdown(_("**Dates**") + "  \n" + formatting.md(when))
 facts[2].markdown(
-    "**Organisers**  \n"
+    _("**Organisers**")
+    + "  \n"
     + formatting.md(
         formatting.join_or_not_reported(formatting.split_list(exchange.get("organisers")), sep=", ")
     )
 )
 facts[3].markdown(
-    "**Topics**  \n"
+    _("**Topics**")
+    + "  \n"
     + formatting.md(
         formatting.join_or_not_reported(formatting.split_list(exchange.get("topics")), sep=", ")
     )
@@ -168,27 +204,32 @@ facts[3].markdown(
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.markdown("#### Summary")
+    st.markdown("#### " + _("Summary"))
     st.markdown(formatting.md(exchange.get("summary")))
-    st.markdown("#### Outcome")
+    st.markdown("#### " + _("Outcome"))
     kinds = formatting.outcome_types(exchange.get("outcome_types"))
     if kinds:
         badges = st.container(horizontal=True)
-        for _, label, colour in kinds:
+        for _code, label, colour in kinds:
             badges.badge(label, color=colour)
     st.markdown(formatting.md(exchange.get("outcome")))
-    st.markdown("#### Follow-ups")
+    st.markdown("#### " + _("Follow-ups"))
     earlier = [formatting.md(formatting.exchange_label(r)) for r in follows]
     later = [formatting.md(formatting.exchange_label(r)) for r in followed_by]
-    for heading, items, none in (
-        ("Follows", earlier, "no earlier exchange recorded"),
-        ("Followed by", later, "no later exchange recorded"),
+    for line, items, none in (
+        (_("**Follows:** {exchanges}"), earlier, _("no earlier exchange recorded")),
+        (_("**Followed by:** {exchanges}"), later, _("no later exchange recorded")),
     ):
         listed = "\n" + "\n".join(f"- {item}" for item in items) if items else none
-        st.markdown(f"**{heading}:** {listed}")
+        st.markdown(line.format(exchanges=listed))
 with right:
     names = formatting.exchange_countries(people)
-    st.markdown(f"#### Participants — {len(names)} countr{'y' if len(names) == 1 else 'ies'}")
+    st.markdown(
+        "#### "
+        + ngettext("Participants — {n} country", "Participants — {n} countries", len(names)).format(
+            n=i18n.number(len(names))
+        )
+    )
     st.markdown(formatting.md(", ".join(names)))
     st.dataframe(formatting.participants_table(people), hide_index=True, width="stretch")
 

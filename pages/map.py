@@ -9,7 +9,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, pages, queries, scale, theme, ui
+from dashboard import formatting, i18n, pages, queries, scale, theme, ui
+from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import decks, export, layers
 
 ui.ensure_shell()
@@ -17,11 +18,13 @@ FOCUS_KEY = "country_focus"  # in the URL as an ISO3 code (?country_focus=BRA)
 ALL = "all"  # the "All countries" option
 NOTE_KEY = "map_click_note"
 
-st.title("Map")
+st.title(_("Map"))
 st.markdown(
-    "Where the documented projects work with local authorities, and which cities took "
-    "part in the ILO–UCLG **City-to-City** exchanges. Drawn entirely offline: country "
-    "shapes from Natural Earth, no map tiles."
+    _(
+        "Where the documented projects work with local authorities, and which cities took "
+        "part in the ILO–UCLG **City-to-City** exchanges. Drawn entirely offline: country "
+        "shapes from Natural Earth, no map tiles."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -43,18 +46,34 @@ if total == 0 and participants.empty:
     st.stop()
 
 # --- the country chooser: options and labels -------------------------------------------
-with_projects = dict(zip(counts["iso3"], counts["country"], strict=True))
+# Countries named in the interface's language (in English the warehouse's: "Türkiye").
+with_projects = {
+    iso3: i18n.country_name(iso3, name)
+    for iso3, name in zip(counts["iso3"], counts["country"], strict=True)
+}
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
 # The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
-names = {**layers.country_names(), **ui.options().labels["country"]}
+names = {
+    **layers.country_names(),
+    **{
+        iso3: i18n.country_name(iso3, name) for iso3, name in ui.options().labels["country"].items()
+    },
+}
 choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 
 def focus_label(value: str) -> str:
     if value == ALL:
-        return f"All countries ({layers.plural(total, 'project')})"
+        return _("All countries ({projects})").format(projects=layers.projects_text(total))
     n = country_projects.get(value, 0)
-    return f"{with_projects.get(value, value)} ({layers.plural(n, 'project')})"
+    return f"{with_projects.get(value, value)} ({layers.projects_text(n)})"
+
+
+def no_project_note(iso3: str) -> str:
+    """A country clicked on the map that has no project in this view."""
+    return _("{country}: no project under the current filters.").format(
+        country=formatting.md(names.get(iso3, iso3))
+    )
 
 
 def on_map_select(map_key: str) -> None:
@@ -67,33 +86,41 @@ def on_map_select(map_key: str) -> None:
     if not any(objects.values()):  # a click that cleared the selection: keep the focus
         return
     exchange_hits = objects.get(decks.ARCS_LAYER) or objects.get(decks.EXCHANGE_CITIES_LAYER)
-    note: dict | str | None = None
+    # what to say, as data: its words are written when shown, in the page's language
+    note: dict | None = None
     if exchange_hits:
         note = {"exchanges": list(exchange_hits[0].get("exchange_ids") or [])}
     iso3 = decks.selected_iso3(selection)
     if iso3 in with_projects:
         st.session_state[FOCUS_KEY] = iso3  # ui.code_picker writes it to the URL
     elif iso3 and note is None:
-        note = f"{formatting.md(names.get(iso3, iso3))}: no project under the current filters."
+        note = {"no_project": iso3}
     if note is not None:
         st.session_state[NOTE_KEY] = note
 
 
 # --- headline counts ------------------------------------------------------------------
 cols = st.columns(4)
-cols[0].metric("Countries with projects", len(counts))
+cols[0].metric(_("Countries with projects"), i18n.number(len(counts)))
 cols[1].metric(
-    *formatting.part_metric("Localities plotted", summary["located"], summary["localities"]),
-    help="Localities with coordinates from GeoNames. The others are listed below as "
-    "“location not reported” — never drawn at 0,0.",
+    *formatting.part_metric(_("Localities plotted"), summary["located"], summary["localities"]),
+    help=_(
+        "Localities with coordinates from GeoNames. The others are listed below as "
+        "“location not reported” — never drawn at 0,0."
+    ),
 )
-cols[2].metric("Localities without coordinates", f"{summary['localities'] - summary['located']:,}")
+cols[2].metric(
+    _("Localities without coordinates"),
+    i18n.number(summary["localities"] - summary["located"]),
+)
 drawn_exchanges = participants["exchange_id"].nunique() if not participants.empty else 0
 cols[3].metric(
-    "City-to-City exchanges drawn",
-    drawn_exchanges,
-    help="Arcs run from the host city to each participant: its city when the source "
-    "names one, otherwise its country.",
+    _("City-to-City exchanges drawn"),
+    i18n.number(drawn_exchanges),
+    help=_(
+        "Arcs run from the host city to each participant: its city when the source "
+        "names one, otherwise its country."
+    ),
 )
 ui.project_only_filters_note(filters, what="City-to-City exchanges")
 exchanges_note = formatting.exchanges_note(drawn_exchanges, exchange_total)
@@ -105,26 +132,33 @@ map_col, list_col = st.columns([2.4, 1], gap="medium")
 # --- beside the map: chooser and the narrowed list ------------------------------------
 with list_col:
     focus, dropped = ui.code_picker(
-        "Focus country",
+        _("Focus country"),
         page=pages.MAP,
         param=FOCUS_KEY,
         options=choices,
         format_func=focus_label,
-        help="Narrows the list below and outlines the country on the map. You can also "
-        "click a country, a locality or an exchange city on the map.",
+        help=_(
+            "Narrows the list below and outlines the country on the map. You can also "
+            "click a country, a locality or an exchange city on the map."
+        ),
     )
     if dropped in names:
         st.info(
-            f"{formatting.md(names[dropped])}: no project under the current filters; "
-            "showing all countries."
+            _("{country}: no project under the current filters; showing all countries.").format(
+                country=formatting.md(names[dropped])
+            )
         )
     elif dropped:
         st.warning(
-            f"The link names a focus country “{formatting.md(dropped)}” that is not a "
-            "country code (ISO3, e.g. BRA); showing all countries."
+            _(
+                "The link names a focus country “{code}” that is not a country code (ISO3, "
+                "e.g. BRA); showing all countries."
+            ).format(code=formatting.md(dropped))
         )
     note = st.session_state.pop(NOTE_KEY, None)
-    if isinstance(note, dict):
+    if isinstance(note, dict) and "no_project" in note:
+        st.info(no_project_note(note["no_project"]))
+    elif isinstance(note, dict):
         chosen_ids = set(note.get("exchanges") or [])
         titles = (
             participants.drop_duplicates("exchange_id")
@@ -136,28 +170,34 @@ with list_col:
             for row in titles
         ]
         if lines:
-            st.info("**City-to-City exchange** (clicked on the map)\n" + "\n".join(lines))
-    elif isinstance(note, str):
-        st.info(note)
+            heading = _("**City-to-City exchange** (clicked on the map)")
+            st.info(heading + "\n" + "\n".join(lines))
 
     in_focus = None if focus == ALL else focus
     shown = ui.load(queries.map_projects, filters, in_focus, scale.MAP_LIST_ROWS)
     n = total if focus == ALL else country_projects[focus]
-    where = "in this view" if focus == ALL else f"in {with_projects[focus]}"
-    st.markdown(f"**{formatting.md(layers.plural(n, 'project') + ' ' + where)}**")
+    if focus == ALL:
+        heading = ngettext("{n} project in this view", "{n} projects in this view", n)
+    else:
+        heading = ngettext("{n} project in {country}", "{n} projects in {country}", n)
+    heading = heading.format(n=i18n.number(n), country=with_projects.get(focus, focus))
+    st.markdown(f"**{formatting.md(heading)}**")
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
-            st.caption("No project matches the current filters.")
+            st.caption(_("No project matches the current filters."))
         urls = ui.urls()  # once: each call reads the filter options
         for row in shown.to_dict("records"):
             link = urls.project(row["project_id"])
             st.markdown(formatting.map_list_item(row, link), unsafe_allow_html=True)
         if n > len(shown):
             narrowed = filters if focus == ALL else filters.replace(country=(focus,))
+            every = formatting.md_link(
+                ui.urls(narrowed).page(pages.PROJECTS), _("All {n}").format(n=i18n.number(n))
+            )
             st.caption(
-                f"The first {len(shown):,} by start year. "
-                + formatting.md_link(ui.urls(narrowed).page(pages.PROJECTS), f"All {n:,}")
-                + " on the Projects page."
+                _("The first {shown} by start year. {all} on the Projects page.").format(
+                    shown=i18n.number(len(shown)), all=every
+                )
             )
 
 # --- the map --------------------------------------------------------------------------
@@ -174,20 +214,28 @@ with map_col:
             selection_mode="single-object",
             key=map_key,
             height=560,
-            alt="World map: projects per country, project localities and City-to-City arcs",
+            alt=_("World map: projects per country, project localities and City-to-City arcs"),
         )
 
+    language = i18n.language()  # the image is drawn on click, outside the page's run
+
+    def map_image():
+        with i18n.using(language):
+            return export.static_map_figure(
+                counts,
+                localities,
+                participants,
+                _("Projects per country, localities and exchanges"),
+                clusters=clusters,
+            )
+
+    map_data = export.map_table(counts, localities, participants, clusters=clusters)
     ui.chart_block(
-        title="Projects per country, localities and City-to-City exchanges",
+        title=N_("Projects per country, localities and City-to-City exchanges"),
         key="map_world",
-        figure=lambda: export.static_map_figure(  # built only when an image is downloaded
-            counts,
-            localities,
-            participants,
-            "Projects per country, localities and exchanges",
-            clusters=clusters,
-        ),
-        data=export.map_table(counts, localities, participants, clusters=clusters),
+        figure=map_image,  # built only when an image is downloaded
+        data=map_data,  # the download: English column names and codes
+        table=export.shown_table(map_data),  # the Table tab, in the reader's language
         render=draw_map,
     )
     if clusters is not None:
@@ -199,9 +247,9 @@ with map_col:
     missing_shapes = layers.countries_without_shape(counts)
     if missing_shapes:
         st.caption(
-            "Too small to draw at this scale (counted, not shaded): "
-            + formatting.md(formatting.cut_list(missing_shapes, scale.TOO_SMALL_LISTED))
-            + "."
+            _("Too small to draw at this scale (counted, not shaded): {countries}.").format(
+                countries=formatting.md(formatting.cut_list(missing_shapes, scale.TOO_SMALL_LISTED))
+            )
         )
 
 # --- localities without coordinates -----------------------------------------------------
@@ -213,23 +261,41 @@ missing_n = (
 )
 if missing_n:
     missing = ui.load(queries.unlocated_localities, filters, in_focus, scale.UNLOCATED_ROWS)
-    where = "" if focus == ALL else f" in {with_projects[focus]}"
-    with st.expander(
-        f"{missing_n:,} localit{'y' if missing_n == 1 else 'ies'}{where} without "
-        "coordinates (location not reported)"
-    ):
-        st.caption(
-            "The source names these places but no coordinates could be attributed to them; "
-            "they are counted, not drawn."
-            + (f" The first {len(missing):,}, by name." if missing_n > len(missing) else "")
+    if focus == ALL:
+        label = ngettext(
+            "{n} locality without coordinates (location not reported)",
+            "{n} localities without coordinates (location not reported)",
+            missing_n,
         )
+    else:
+        label = ngettext(
+            "{n} locality in {country} without coordinates (location not reported)",
+            "{n} localities in {country} without coordinates (location not reported)",
+            missing_n,
+        )
+    with st.expander(
+        label.format(n=i18n.number(missing_n), country=with_projects.get(focus, focus))
+    ):
+        first = (
+            " " + _("The first {n}, by name.").format(n=i18n.number(len(missing)))
+            if missing_n > len(missing)
+            else ""
+        )
+        st.caption(
+            _(
+                "The source names these places but no coordinates could be attributed to "
+                "them; they are counted, not drawn."
+            )
+            + first
+        )
+        levels = layers.admin_level_labels()
         table = pd.DataFrame(
             {
-                "Locality": missing["name"],
-                "Country": missing["iso3"].map(names).fillna(missing["iso3"]),
-                "Level": missing["admin_level"],
-                "Project": missing["title"],
-                "Location": theme.NOT_REPORTED,
+                _("Locality"): missing["name"],
+                _("Country"): missing["iso3"].map(names).fillna(missing["iso3"]),
+                _("Level"): missing["admin_level"].map(lambda c: levels.get(c, c)),
+                _("Project"): missing["title"],
+                _("Location"): _(theme.NOT_REPORTED),
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")

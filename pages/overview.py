@@ -5,22 +5,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, scale, ui
+from dashboard import queries, scale, theme, ui
 from dashboard.figures.overview import (
     overview_sentence,
     qualified,
+    readable_comparison,
     reported_table,
     reported_vs_documented,
 )
+from dashboard.i18n import N_, _, number
 
 ui.ensure_shell()
 
-st.title("Local Decent Work Atlas")
+st.title(_("Local Decent Work Atlas"))
 st.markdown(
-    "ILO technical-cooperation projects that involve **local authorities**, and the "
-    "**City-to-City** peer-learning exchanges the ILO runs with UCLG — curated from the "
-    "ILO/UCLG publication *Localizing the Decent Work Agenda through South-South and "
-    "City-to-City Cooperation*."
+    _(
+        "ILO technical-cooperation projects that involve **local authorities**, and the "
+        "**City-to-City** peer-learning exchanges the ILO runs with UCLG — curated from the "
+        "ILO/UCLG publication *Localizing the Decent Work Agenda through South-South and "
+        "City-to-City Cooperation*."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -33,28 +37,38 @@ if headline["projects"] == 0 and exchanges == 0:
     st.stop()
 
 cols = st.columns(6)
-cols[0].metric("Projects and programmes", f"{headline['projects']:,}")
-cols[1].metric("Countries", f"{headline['countries']:,}")
+cols[0].metric(_("Projects and programmes"), number(headline["projects"]))
+cols[1].metric(_("Countries"), number(headline["countries"]))
 cols[2].metric(
-    "Places named",
-    f"{headline['places']:,}",
-    help="Distinct places (cities, districts, provinces…) the source names for these projects.",
+    _("Places named"),
+    number(headline["places"]),
+    help=_("Distinct places (cities, districts, provinces…) the source names for these projects."),
 )
-cols[3].metric("City-to-City exchanges", f"{exchanges:,}")
+cols[3].metric(_("City-to-City exchanges"), number(exchanges))
 first, last = headline["first_year"], headline["last_year"]
-span = "not reported" if first is None else (f"{first}" if first == last else f"{first}–{last}")
-cols[4].metric("Years covered", span)
+span = (
+    _(theme.NOT_REPORTED)
+    if first is None
+    else (f"{first}" if first == last else f"{first}–{last}")  # years: no separators
+)
+cols[4].metric(_("Years covered"), span)
 cols[5].metric(
-    "Projects with stated counts",
-    f"{headline['with_counts']:,}",
-    help="Projects for which the source states a number (beneficiaries, people covered, "
-    "municipalities…); listed below with the source's own qualifier, never summed across "
-    "different units.",
+    _("Projects with stated counts"),
+    number(headline["with_counts"]),
+    help=_(
+        "Projects for which the source states a number (beneficiaries, people covered, "
+        "municipalities…); listed below with the source's own qualifier, never summed "
+        "across different units."
+    ),
 )
 ui.project_only_filters_note(filters, what="exchanges")
 hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
-    st.caption(f"{hidden:,} record(s) without reported years are hidden by the year range.")
+    st.caption(
+        _("{n} record(s) without reported years are hidden by the year range.").format(
+            n=number(hidden)
+        )
+    )
 
 st.divider()
 reported = ui.load(queries.reported_figures)
@@ -63,52 +77,63 @@ if not reported.empty:  # a generated warehouse has none: nothing to compare
     documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
     figure, table = reported_vs_documented(reported, documented)
     ui.chart_block(
-        title="Reported in the publication vs documented here",
+        title=N_("Reported in the publication vs documented here"),
         key="overview_reported",
         figure=figure,
         data=table,
+        table=readable_comparison(table),
     )
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Counts the source states")
+    st.subheader(_("Counts the source states"))
     counts = ui.load(queries.beneficiary_counts, filters, scale.COUNT_ROWS)
     if counts.empty:
-        st.caption("No counts reported for the filtered projects.")
+        st.caption(_("No counts reported for the filtered projects."))
     else:
         stated = ui.load(queries.beneficiary_count_rows, filters)
         if stated > len(counts):
             st.caption(
-                f"The {len(counts):,} largest of {stated:,} counts (beneficiary groups first); "
-                "narrow the filters to see the others."
+                _(
+                    "The {shown} largest of {total} counts (beneficiary groups first); "
+                    "narrow the filters to see the others."
+                ).format(shown=number(len(counts)), total=number(stated))
             )
+        count = _("Count")
         st.dataframe(
             counts.drop(columns=["project_id"]).rename(
                 columns={
-                    "title": "Project",
-                    "label": "What is counted",
-                    "value": "Count",
-                    "qualifier": "As stated",
-                    "is_beneficiary_group": "Beneficiary group",
+                    "title": _("Project"),
+                    "label": _("What is counted"),
+                    "value": count,
+                    "qualifier": _("As stated"),
+                    "is_beneficiary_group": _("Beneficiary group"),
                 }
             ),
             hide_index=True,
             width="stretch",
-            column_config=ui.count_columns("Count"),
+            column_config=ui.count_columns(count),
         )
 with right:
-    st.subheader("All reported figures")
+    st.subheader(_("All reported figures"))
     cities = reported[reported["unit"] == "cities"]
     if not cities.empty:
         st.markdown(
-            f"Cities in ILO–UCLG exchanges: {qualified(cities.iloc[0])} reported; this catalogue "
-            f"names **{ui.load(queries.documented_cities, filters):,}** (host and participating "
-            "cities the text names; many participants are named only by country)."
+            _(
+                "Cities in ILO–UCLG exchanges: {reported} reported; this catalogue names "
+                "**{named}** (host and participating cities the text names; many participants "
+                "are named only by country)."
+            ).format(
+                reported=qualified(cities.iloc[0]),
+                named=number(ui.load(queries.documented_cities, filters)),
+            )
         )
     if reported.empty:
         st.caption(
-            "No reported figures in this warehouse: the publication's figures come with the "
-            "curated catalogue (`python -m etl build`)."
+            _(
+                "No reported figures in this warehouse: the publication's figures come with "
+                "the curated catalogue (`python -m etl build`)."
+            )
         )
     else:
         st.dataframe(reported_table(reported), hide_index=True, width="stretch")

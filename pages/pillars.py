@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, queries, scale, ui
+from dashboard import formatting, i18n, queries, scale, ui
 from dashboard.figures import pillars as pf
+from dashboard.i18n import N_, _, number
 
 ui.ensure_shell()
 
-st.title("Pillars, topics and partners")
+st.title(_("Pillars, topics and partners"))
 st.markdown(
-    "The publication files every project under one of the four pillars of the Decent Work "
-    "Agenda. Each pillar keeps the same colour on every chart of the atlas."
+    _(
+        "The publication files every project under one of the four pillars of the Decent "
+        "Work Agenda. Each pillar keeps the same colour on every chart of the atlas."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -24,53 +27,65 @@ if by_pillar_region.empty:
     st.stop()
 
 # --- pillar × region ------------------------------------------------------------------
-figure, _ = pf.pillar_region(by_pillar_region)  # its Table tab shows the cross-tab
-crosstab = pf.crosstab(by_pillar_region)
+figure, _table = pf.pillar_region(by_pillar_region)  # its Table tab shows the cross-tab
+crosstab = pf.crosstab(by_pillar_region)  # English: the download's
+crosstab_shown = pf.readable_crosstab(crosstab)
 ui.chart_block(
-    title="Projects by pillar and region",
+    title=N_("Projects by pillar and region"),
     key="pillars_region",
     figure=figure,
     data=crosstab,
-    table=formatting.with_separators(crosstab),
+    table=formatting.with_separators(crosstab_shown),
 )
 st.caption(
-    "A project counts once, in its ILO region (Multi-region when its countries span "
-    "several regions). The region filter also finds multi-region projects with a country "
-    "in the chosen region."
+    _(
+        "A project counts once, in its ILO region (Multi-region when its countries span "
+        "several regions). The region filter also finds multi-region projects with a "
+        "country in the chosen region."
+    )
 )
-st.markdown("**Cross-tab: pillar × region**")
+st.markdown(_("**Cross-tab: pillar × region**"))
 # A static table: it wraps its headers, so the Total column fits a laptop's width.
-st.table(formatting.with_separators(crosstab))
+st.table(formatting.with_separators(crosstab_shown))
 
 # --- topics and beneficiary groups ----------------------------------------------------
+# The value columns' names, in English (the downloads'); shown translated.
+TOPIC, GROUP, PARTNER_TYPE, PARTNER = (
+    N_("Topic"),
+    N_("Beneficiary group"),
+    N_("Partner type"),
+    N_("Partner"),
+)
 left, right = st.columns(2)
 with left:
     topics, topic_table = pf.facet_bars(
-        ui.load(queries.facet_counts, filters, "topic"), what="Topic", top=15
+        ui.load(queries.facet_counts, filters, "topic"), what=TOPIC, top=15
     )
     ui.chart_block(
-        title="Topics",
+        title=N_("Topics"),
         key="pillars_topics",
         figure=topics,
         data=topic_table,
-        table=formatting.with_separators(topic_table),
+        table=formatting.with_separators(pf.readable_facets(topic_table, TOPIC)),
     )
 with right:
     groups, group_table = pf.facet_bars(
         ui.load(queries.facet_counts, filters, "group"),
-        what="Beneficiary group",
+        what=GROUP,
         top=scale.FACET_BARS,
     )
     ui.chart_block(
-        title="Beneficiary groups",
+        title=N_("Beneficiary groups"),
         key="pillars_groups",
         figure=groups,
         data=group_table,
-        table=formatting.with_separators(group_table),
+        table=formatting.with_separators(pf.readable_facets(group_table, GROUP)),
     )
 st.caption(
-    "Projects per topic and per beneficiary group, as the publication names them; a project "
-    "usually has several, so the bars add up to more than the number of projects."
+    _(
+        "Projects per topic and per beneficiary group, as the publication names them; a "
+        "project usually has several, so the bars add up to more than the number of projects."
+    )
 )
 
 # --- partners -------------------------------------------------------------------------
@@ -78,42 +93,51 @@ left, right = st.columns(2)
 with left:
     types, type_table = pf.facet_bars(
         ui.load(queries.facet_counts, filters, "partner_type"),
-        what="Partner type",
+        what=PARTNER_TYPE,
         labels=pf.PARTNER_TYPE_LABELS,
     )
     ui.chart_block(
-        title="Partners by type",
+        title=N_("Partners by type"),
         key="pillars_partner_types",
         figure=types,
         data=type_table,
-        table=formatting.with_separators(type_table),
+        table=formatting.with_separators(pf.readable_facets(type_table, PARTNER_TYPE)),
     )
 with right:
-    partners, _ = pf.facet_bars(  # its Table tab shows the partner list
-        ui.load(queries.facet_counts, filters, "partner"), what="Partner", top=scale.FACET_BARS
+    partners, _table = pf.facet_bars(  # its Table tab shows the partner list
+        ui.load(queries.facet_counts, filters, "partner"), what=PARTNER, top=scale.FACET_BARS
     )
-    partner_list = pf.partner_table(
-        ui.load(queries.partner_list, filters, scale.TITLES_PER_PARTNER, scale.PARTNER_ROWS)
+    partner_rows = ui.load(
+        queries.partner_list, filters, scale.TITLES_PER_PARTNER, scale.PARTNER_ROWS
     )
+    partner_list = pf.partner_table(partner_rows)
+    with i18n.using(i18n.DEFAULT_LANGUAGE):  # the download's stable English names
+        partner_download = pf.partner_table(partner_rows)
     ui.chart_block(
-        title="Partners",
+        title=N_("Partners"),
         key="pillars_partners",
         figure=partners,
-        data=partner_list,
+        data=partner_download,
         table=formatting.with_separators(partner_list),
     )
-st.markdown("**Partner list**")
+st.markdown(_("**Partner list**"))
 partners_n = ui.load(queries.partner_count, filters)
 if partners_n > len(partner_list):
-    st.caption(f"The {len(partner_list):,} partners with most projects, of {partners_n:,}.")
+    st.caption(
+        _("The {shown} partners with most projects, of {total}.").format(
+            shown=number(len(partner_list)), total=number(partners_n)
+        )
+    )
 st.dataframe(
     partner_list,
     hide_index=True,
     width="stretch",
     key="pillars_partner_list",
-    column_config=ui.count_columns("Projects"),
+    column_config=ui.count_columns(_("Projects")),
 )
 st.caption(
-    "Partners and funders the publication names (the ILO itself, which runs every project, "
-    "is not listed). Projects that name none are not counted here."
+    _(
+        "Partners and funders the publication names (the ILO itself, which runs every "
+        "project, is not listed). Projects that name none are not counted here."
+    )
 )

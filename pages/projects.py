@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, pages, queries, scale, ui
+from dashboard import formatting, i18n, pages, queries, scale, theme, ui
+from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import layers
 from dashboard.maps.decks import project_deck
 
@@ -15,10 +16,13 @@ ui.ensure_shell()
 PAGE = pages.PROJECTS
 PARAM = PAGE.param("project").key  # the URL key and the picker's widget key
 
-st.title("Projects")
+st.title(_("Projects"))
 st.markdown(
-    "Every project and programme the publication documents. Search and filter in the "
-    "sidebar, sort by clicking a column, and open a project below — each one has its own link."
+    _(
+        "Every project and programme the publication documents. Search and filter in the "
+        "sidebar, sort by clicking a column, and open a project below — each one has its "
+        "own link."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -31,25 +35,29 @@ sort, first = next(iter(queries.PROJECT_SORTS)), 0
 if total == 0:
     ui.empty_state("projects")
 else:
-    st.subheader(f"{total:,} project{'s' if total != 1 else ''}")
+    st.subheader(ngettext("{n} project", "{n} projects", total).format(n=i18n.number(total)))
 if total > PAGE_ROWS:
     pages_n = -(-total // PAGE_ROWS)
-    sort_col, page_col, _ = st.columns([2, 1, 2])
+    sort_col, page_col, _spare = st.columns([2, 1, 2])
     with sort_col:
-        sort, _ = ui.code_picker(
-            "Sort by",
+        sort, _dropped = ui.code_picker(
+            _("Sort by"),
             page=PAGE,
             param="sort",
             options=list(queries.PROJECT_SORTS),
-            format_func=lambda code: queries.PROJECT_SORTS[code][0],
-            help="Sorts every matching project. Clicking a column header sorts this page only.",
+            format_func=lambda code: _(queries.PROJECT_SORTS[code][0]),
+            help=_("Sorts every matching project. Clicking a column header sorts this page only."),
         )
     if st.session_state.get("_projects_view") != (filters, sort):  # new filters or order
         st.session_state["_projects_view"] = (filters, sort)
         st.session_state["projects_page"] = 1
     with page_col:
         number = st.number_input(
-            f"Page (of {pages_n:,})", min_value=1, max_value=pages_n, step=1, key="projects_page"
+            _("Page (of {n})").format(n=i18n.number(pages_n)),
+            min_value=1,
+            max_value=pages_n,
+            step=1,
+            key="projects_page",
         )
     first = (int(number) - 1) * PAGE_ROWS
 rows = ui.load(queries.project_page, filters, sort, first, PAGE_ROWS)
@@ -59,8 +67,15 @@ if total:
     table = formatting.projects_table(rows, link=link)
     if total > PAGE_ROWS:
         st.caption(
-            f"Showing {first + 1:,}–{first + len(table):,} of {total:,} projects, sorted by "
-            f"{queries.PROJECT_SORTS[sort][0].lower()}. The download below holds all {total:,}."
+            _(
+                "Showing {first}–{last} of {total} projects, sorted by {order}. The download "
+                "below holds all {total}."
+            ).format(
+                first=i18n.number(first + 1),
+                last=i18n.number(first + len(table)),
+                total=i18n.number(total),
+                order=_(queries.PROJECT_SORTS[sort][0]).lower(),
+            )
         )
     st.dataframe(
         table,
@@ -69,34 +84,45 @@ if total:
         height=min(38 + 35 * len(table), 600),
         key="projects_table",
         column_order=formatting.PROJECT_TABLE_COLUMNS,
-        column_config={
-            "Project": st.column_config.TextColumn("Project", width="large"),
-            "Countries": st.column_config.TextColumn("Countries", width="medium"),
-            "Region": st.column_config.TextColumn("ILO region"),
+        column_config={  # the frame's columns keep their English names (the download's)
+            "Project": st.column_config.TextColumn(_("Project"), width="large"),
+            "Countries": st.column_config.TextColumn(_("Countries"), width="medium"),
+            "Region": st.column_config.TextColumn(_("ILO region")),
             "Pillar": st.column_config.TextColumn(
-                "Pillar", help="Decent Work Agenda pillar the publication files it under"
+                _("Pillar"), help=_("Decent Work Agenda pillar the publication files it under")
             ),
             "Years": st.column_config.TextColumn(
-                "Years", help="As the source gives them; “not reported” when it does not."
+                _("Years"), help=_("As the source gives them; “not reported” when it does not.")
             ),
-            "Status": st.column_config.TextColumn("Status"),
-            "Topics": st.column_config.TextColumn("Topics", width="medium"),
+            "Status": st.column_config.TextColumn(_("Status")),
+            "Topics": st.column_config.TextColumn(_("Topics"), width="medium"),
             "Link": st.column_config.LinkColumn(
-                "Link",
-                display_text="Open ↗",
+                _("Link"),
+                display_text=_("Open ↗"),
                 width="small",
-                help="This project's own page (a shareable link)",
+                help=_("This project's own page (a shareable link)"),
             ),
         },
     )
-    with st.expander("Download this table"):
-        matching = ui.on_demand(queries.project_rows, filters, sort)
-        ui.downloads(  # every matching project as the table shows them, in its order:
-            # streamed from DuckDB a chunk at a time when clicked
-            lambda: (formatting.projects_download(chunk, link=link) for chunk in matching()),
+
+    matching = ui.on_demand(queries.project_rows, filters, sort)
+
+    def _download_rows():
+        """Every matching project as the table shows them, in its order, streamed from
+        DuckDB a chunk at a time when clicked. Machine-readable: English column names and
+        values (years, statuses, pillars) whatever the interface's language."""
+        for chunk in matching():
+            with i18n.using(i18n.DEFAULT_LANGUAGE):
+                rows_shown = formatting.projects_download(chunk, link=link)
+            yield rows_shown
+
+    with st.expander(_("Download this table")):
+        ui.downloads(
+            _download_rows,
             rows=total,
-            title="Projects",
+            title=N_("Projects"),
             key="projects_download",
+            file_name="projects",
         )
 
 # --- which project ----------------------------------------------------------------------
@@ -118,7 +144,7 @@ chosen = ui.record_picker(
     visible=visible,
     label_of=lambda pid: titles.get(pid) or ui.load(queries.project_record, pid).project["title"],
     exists=_exists,
-    help="Choose a project to see everything the catalogue records about it.",
+    help=_("Choose a project to see everything the catalogue records about it."),
 )
 if chosen is None:
     st.stop()
@@ -132,56 +158,75 @@ groups, counts, partners = record.beneficiaries, record.counts, record.partners
 st.header(formatting.md(project.get("title")))
 st.markdown(formatting.project_badges(project), unsafe_allow_html=True)
 
+NOT_REPORTED_SENTENCE = _("Not reported.")
+
 facts = st.columns(4)
+country_names = [
+    i18n.country_name(formatting.text(iso3, "") or None, formatting.text(name, "") or None)
+    for iso3, name in zip(countries["iso3"], countries["country"], strict=True)
+]
 facts[0].markdown(
-    "**Countries**  \n"
-    + formatting.md(formatting.join_or_not_reported(countries["country"], sep=", "))
+    "**{label}**  \n".format(label=_("Countries"))
+    + formatting.md(formatting.join_or_not_reported(country_names, sep=", "))
 )
-facts[1].markdown("**ILO region**  \n" + formatting.md(project.get("region")))
+region = formatting.text(project.get("region"), "")
+facts[1].markdown(
+    "**{label}**  \n".format(label=_("ILO region"))
+    + formatting.md(theme.region_label(region or None))
+)
 years = formatting.years_text(
     project.get("start_year"), project.get("end_year"), project.get("ongoing")
 )
 phase_lines = formatting.phase_lines(record.phases)
-facts[2].markdown("**Years**  \n" + years + "".join(f"  \n{line}" for line in phase_lines))
+facts[2].markdown(
+    "**{label}**  \n".format(label=_("Years"))
+    + years
+    + "".join(f"  \n{line}" for line in phase_lines)
+)
 facts[3].markdown(
-    "**Topics**  \n" + formatting.md(formatting.join_or_not_reported(record.topics, sep=", "))
+    "**{label}**  \n".format(label=_("Topics"))
+    + formatting.md(formatting.join_or_not_reported(record.topics, sep=", "))
 )
 
 left, right = st.columns([3, 2], gap="large")
-with left:
-    st.markdown("#### Summary")
+with left:  # the catalogue's text, as catalogued
+    st.markdown(_("#### Summary"))
     st.markdown(formatting.md(project.get("summary")))
-    st.markdown("#### Outcomes")
+    st.markdown(_("#### Outcomes"))
     st.markdown(formatting.md(project.get("outcomes")))
-    st.markdown("#### Replication")
+    st.markdown(_("#### Replication"))
     st.markdown(formatting.md(project.get("replication")))
 with right:
-    st.markdown("#### Beneficiaries")
+    st.markdown(_("#### Beneficiaries"))
     st.markdown(formatting.md(project.get("beneficiaries")))
     if groups.empty:
-        st.markdown(f"Beneficiary groups: {formatting.NOT_REPORTED}")
+        st.markdown(_("Beneficiary groups: not reported"))
     else:
         st.dataframe(formatting.beneficiaries_table(groups), hide_index=True, width="stretch")
-    st.markdown("#### Other counts the source states")
+    st.markdown(_("#### Other counts the source states"))
     if counts.empty:
-        st.markdown(formatting.NOT_REPORTED.capitalize() + ".")
+        st.markdown(NOT_REPORTED_SENTENCE)
     else:
         st.dataframe(formatting.counts_table(counts), hide_index=True, width="stretch")
-    st.caption("Counts are as the source states them; a missing count is “not reported”, never 0.")
-    st.markdown("#### Partners")
+    st.caption(
+        _("Counts are as the source states them; a missing count is “not reported”, never 0.")
+    )
+    st.markdown(_("#### Partners"))
     if partners.empty:
-        st.markdown(formatting.NOT_REPORTED.capitalize() + ".")
+        st.markdown(NOT_REPORTED_SENTENCE)
     else:
         st.markdown(
             "\n".join(
-                f"- {formatting.md(row.Partner)} — *{formatting.md(row.Type)}*"
-                for row in formatting.partners_table(partners).itertuples()
+                f"- {formatting.md(partner)} — *{formatting.md(kind)}*"
+                for partner, kind in formatting.partners_table(partners).itertuples(
+                    index=False, name=None
+                )
             )
         )
 
-st.markdown("#### Localities")
+st.markdown(_("#### Localities"))
 if localities.empty:
-    st.markdown(f"Named places: {formatting.NOT_REPORTED}.")
+    st.markdown(_("Named places: not reported."))
 else:
     places, small_map = st.columns(2, gap="large")
     with places:
@@ -189,23 +234,24 @@ else:
         unlocated = [
             formatting.md(r["name"])
             for r in localities.to_dict("records")
-            if formatting.location_text(r.get("lat"), r.get("lon"))
-            == formatting.LOCATION_NOT_REPORTED
+            if formatting.is_missing(r.get("lat")) or formatting.is_missing(r.get("lon"))
         ]
         if unlocated:
             st.caption(
-                f"Not on the map ({formatting.LOCATION_NOT_REPORTED}): " + ", ".join(unlocated)
+                _("Not on the map (location not reported): {places}").format(
+                    places=", ".join(unlocated)
+                )
             )
     with small_map:
         try:
             deck = project_deck(localities, countries)
         except layers.ShapesUnavailable as exc:  # the table beside it still lists the places
-            st.warning(f"Map unavailable: {exc}", icon=":material/map:")
+            st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
         else:
             # a little context around the places (the deck fits them to a wider map)
             deck.initial_view_state.zoom = max(0.0, float(deck.initial_view_state.zoom) - 0.6)
             st.pydeck_chart(deck, height=360, key="project_map")
-            st.caption("Localities with coordinates; the project's countries are shaded.")
+            st.caption(_("Localities with coordinates; the project's countries are shaded."))
 
 ui.record_source(project, what="project", link=ui.urls().project(chosen, with_filters=False))
-st.caption(f"{ui.source_line()}. Project id: `{chosen}`.")
+st.caption(_("{source}. Project id: `{id}`.").format(source=ui.source_line(), id=chosen))

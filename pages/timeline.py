@@ -8,13 +8,16 @@ import streamlit as st
 
 from dashboard import formatting, pages, queries, scale, ui
 from dashboard.figures import timeline as tl
+from dashboard.i18n import N_, _, number
 
 ui.ensure_shell()
 
-st.title("Timeline")
+st.title(_("Timeline"))
 st.markdown(
-    "When the documented projects ran and when the City-to-City exchanges took place. "
-    "All three charts share one time axis: a year on one is the same year on the others."
+    _(
+        "When the documented projects ran and when the City-to-City exchanges took place. "
+        "All three charts share one time axis: a year on one is the same year on the others."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)
@@ -40,28 +43,28 @@ x_range = tl.shared_range(
 )
 
 # --- projects per year --------------------------------------------------------------------
-left, right, _ = st.columns([2, 2, 3])
+left, right, _spare = st.columns([2, 2, 3])
 with left:
-    measure, _ = ui.code_picker(
-        "Count projects",
+    measure, _dropped = ui.code_picker(
+        _("Count projects"),
         page=pages.TIMELINE,
         param="measure",
         options=list(tl.MEASURES),
-        format_func=tl.MEASURES.get,
+        format_func=lambda code: _(tl.MEASURES[code]),
         widget=st.segmented_control,
         required=True,
-        help="Active: every year a project runs. Starting: the year it begins.",
+        help=_("Active: every year a project runs. Starting: the year it begins."),
     )
 with right:
-    stack, _ = ui.code_picker(
-        "Colour by",
+    stack, _dropped = ui.code_picker(
+        _("Colour by"),
         page=pages.TIMELINE,
         param="stack",
         options=list(tl.STACKS),
-        format_func=tl.STACKS.get,
+        format_func=lambda code: _(tl.STACKS[code]),
         widget=st.segmented_control,
         required=True,
-        help="Region is the project's ILO region (Multi-region when it spans several).",
+        help=_("Region is the project's ILO region (Multi-region when it spans several)."),
     )
 # The publication's per-year counts are of ALL its projects active in a year: shown only
 # where the chart counts the same thing (active projects, no filter but years).
@@ -74,14 +77,18 @@ per_year, per_year_table = tl.per_year(
     x_range=x_range,
 )
 ui.chart_block(
-    title=f"Projects {'active' if measure == 'active' else 'starting'} per year",
+    title=N_("Projects active per year")
+    if measure == "active"
+    else _("Projects starting per year"),
     key="timeline_per_year",
     figure=per_year,
     data=per_year_table,
+    table=tl.readable_per_year(per_year_table),
 )
 notes = [
-    f"Ongoing projects are counted as active through {as_of_year}, the year the "
-    "publication describes.",
+    _(
+        "Ongoing projects are counted as active through {year}, the year the publication describes."
+    ).format(year=as_of_year),
     tl.reported_note(reported, comparable=comparable),
 ]
 st.caption(" ".join(note for note in notes if note))
@@ -89,20 +96,27 @@ st.caption(" ".join(note for note in notes if note))
 # --- Gantt of project spans -----------------------------------------------------------
 gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
 ui.chart_block(
-    title="Project spans",
+    title=N_("Project spans"),
     key="timeline_gantt",
     figure=gantt,
     data=gantt_table,
+    table=tl.readable_gantt(gantt_table),
 )
 st.caption(
-    "One row per project, one bar per phase the source gives; gaps between phases stay "
-    f"gaps. ▶ marks an ongoing project, drawn to {as_of_year} with an open end."
+    _(
+        "One row per project, one bar per phase the source gives; gaps between phases stay "
+        "gaps. ▶ marks an ongoing project, drawn to {year} with an open end."
+    ).format(year=as_of_year)
 )
 note = tl.gantt_note(gantt_table["project_id"].nunique(), summary["dated"])
 if note:
     st.info(note, icon=":material/filter_alt:")
 if summary["undated"]:
-    st.markdown(f"**Years not reported** ({summary['undated']:,}): not drawn on the time axis.")
+    st.markdown(
+        _("**Years not reported** ({n}): not drawn on the time axis.").format(
+            n=number(summary["undated"])
+        )
+    )
     listed = undated.head(scale.UNDATED_LISTED)
     for row in listed.itertuples():
         st.markdown(
@@ -114,15 +128,20 @@ if summary["undated"]:
         st.caption(more)
 hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
 if hidden:
-    st.caption(f"{hidden:,} record(s) without reported years are hidden by the year range.")
+    st.caption(
+        _("{n} record(s) without reported years are hidden by the year range.").format(
+            n=number(hidden)
+        )
+    )
 
 # --- exchanges ----------------------------------------------------------------------------
 markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
 ui.chart_block(
-    title="City-to-City exchanges",
+    title=N_("City-to-City exchanges"),
     key="timeline_exchanges",
     figure=markers,
     data=exchange_table,
+    table=tl.readable_exchanges(exchange_table),
 )
 exchanges_note = formatting.exchanges_note(
     len(exchanges), ui.load(queries.exchange_summary, filters)["exchanges"]
@@ -130,7 +149,10 @@ exchanges_note = formatting.exchanges_note(
 if exchanges_note:
     st.info(exchanges_note, icon=":material/filter_alt:")
 st.caption(
-    "Each marker sits in the middle of the exchange's dates; a whisker spans the month or "
-    "year when the source gives no exact day. Filled circles: held; open diamonds: planned."
+    _(
+        "Each marker sits in the middle of the exchange's dates; a whisker spans the month "
+        "or year when the source gives no exact day. Filled circles: held; open diamonds: "
+        "planned."
+    )
 )
 ui.project_only_filters_note(filters, what="City-to-City exchanges")

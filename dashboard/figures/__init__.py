@@ -20,9 +20,11 @@ import os
 import re
 from collections.abc import Iterable
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import inert, theme
+from dashboard import i18n, inert, theme
+from dashboard.i18n import N_, _
 
 INK = "#222222"  # chart text: Streamlit's chart theme greys it out otherwise
 FONT = {"size": 14, "color": INK}  # axis, tick and legend text: dark and large
@@ -30,6 +32,7 @@ CHECK_ENV = "ATLAS_CHECK_FIGURES"
 SHORT_TITLE_LIMIT = 50
 OTHER_STATUS_COLOUR = "#777777"
 OTHER_STATUS_SYMBOL = "square"
+STATUS_NOT_REPORTED = N_("Status not reported")
 
 
 def plain(values: Iterable[object]) -> list[str]:
@@ -41,10 +44,12 @@ def plain(values: Iterable[object]) -> list[str]:
 def look(*, title: str | None = None, height: int = 420) -> dict:
     """The shared look, readable on a projector: dark, large axis and legend text,
     legend on top with entries in the order the traces come (the theme's pillar /
-    region order), white background. Merged after a builder's own layout."""
+    region order), white background, the language's number marks on axes and hover
+    (10,000 · 10 000 · 10.000). Merged after a builder's own layout."""
     return {
         "title": {"text": title} if title else None,
         "height": height,
+        "separators": i18n.plotly_separators(),
         "font": {"family": theme.FONT_FAMILY, "size": 14},
         "margin": {"t": 60 if title else 30, "b": 40, "l": 10, "r": 10},
         "legend": {
@@ -161,4 +166,32 @@ def status_marker(status: str, size: int = 16) -> dict:
 
 def status_name(status: str) -> str:
     """The legend name of an exchange status (theme.EXCHANGE_STATUS_LABELS)."""
-    return theme.EXCHANGE_STATUS_LABELS.get(status, "Status not reported")
+    return theme.EXCHANGE_STATUS_LABELS.get(status, _(STATUS_NOT_REPORTED))
+
+
+# --- tables: downloaded in English, read in the interface's language -----------------------
+
+
+def _known_labels() -> set[str]:
+    """The English labels a table may carry that the catalogues translate: pillars,
+    regions, partner types, "not reported"."""
+    labels = {theme.NOT_REPORTED, theme.PARTNER_TYPE_NOT_STATED}
+    for registry in (theme.PILLAR_LABELS, theme.REGION_LABELS, theme.PARTNER_TYPE_LABELS):
+        labels.update(registry.english(code) for code in registry)
+    return labels
+
+
+def readable(
+    table: pd.DataFrame, headers: Iterable[str] = (), labels: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A table as its download keeps it (English column names and labels: stable,
+    machine-readable) as the Table tab shows it, in the interface's language: the
+    column names among `headers` (marked N_ by the builder) or among the theme's
+    labels (a pillar's or a region's column), and in the columns `labels` the values
+    that are one of these. Catalogue text (titles, topics, partners) stays as it is."""
+    names = set(headers) | _known_labels()
+    out = table.copy() if labels else table
+    for column in labels:
+        if column in out:
+            out[column] = [_(v) if isinstance(v, str) and v in names else v for v in out[column]]
+    return out.rename(columns={c: _(c) for c in out.columns if isinstance(c, str) and c in names})

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, inert, theme
+from dashboard import formatting, i18n, inert, theme
 from dashboard.figures import empty_figure, figure, look, plain, status_marker, status_name
+from dashboard.i18n import N_, _
 from dashboard.maps.export import static_map_figure
 
 RANGE_COLOUR = "#C9C9DD"
@@ -19,7 +20,38 @@ TICK_FONT = {"size": 14, "color": "#333333"}  # readable on a projector, whateve
 # The participation matrix names the role in each cell up to this many exchanges (columns);
 # beyond, cells are too narrow for a word: colour and hover carry the role.
 LABELLED_COLUMNS = 20
-NARROW = "narrow the filters in the sidebar to see others"
+NO_EXCHANGE = N_("No City-to-City exchange matches the current filters.")
+
+
+# The headers of the exchanges' tables as the Table tabs show them; the downloads keep
+# these English names (`shown_table`).
+TABLE_HEADERS: dict[str, str] = {
+    "exchange": N_("exchange"),
+    "title": N_("title"),
+    "host_city": N_("host_city"),
+    "host_country": N_("host_country"),
+    "dates": N_("dates"),
+    "date_text": N_("date_text"),
+    "status": N_("status"),
+    "kind": N_("kind"),
+    "countries": N_("countries"),
+    "outcome_types": N_("outcome_types"),
+    "follows": N_("follows"),
+    "year": N_("year"),
+    "country": N_("country"),
+    "city": N_("city"),
+    "role": N_("role"),
+    "Country": N_("Country"),
+    "Region": N_("Region"),
+}
+
+
+def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A table as its Table tab shows it: the headers in the interface's language (the
+    download keeps the English ones; ids and codes keep theirs)."""
+    if i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return table
+    return table.rename(columns={code: _(label) for code, label in TABLE_HEADERS.items()})
 
 
 def _ordered(exchanges: pd.DataFrame) -> pd.DataFrame:
@@ -36,11 +68,12 @@ def axis_labels(exchanges: pd.DataFrame) -> dict[str, str]:
     """exchange_id → a short, unique row label: 'Chefchaouen 2014 · Peer learning'."""
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
+    no_host = _("Host not reported")
     for row in _records(_ordered(exchanges), "exchange_id", "year", "host_city", "kind"):
         year = row.get("year")
         year_text = "" if formatting.is_missing(year) else f" {int(year)}"
         base = (
-            f"{formatting.text(row.get('host_city'), 'Host not reported')}{year_text}"
+            f"{formatting.text(row.get('host_city'), no_host)}{year_text}"
             f" · {formatting.kind_label(row.get('kind'))}"
         )
         seen[base] = seen.get(base, 0) + 1
@@ -68,7 +101,10 @@ def exchanges_table(exchanges: pd.DataFrame, labels: dict[str, str] | None = Non
                 "exchange": labels[row["exchange_id"]],
                 "title": formatting.text(row.get("title")),
                 "host_city": formatting.text(row.get("host_city")),
-                "host_country": formatting.text(row.get("host_country")),
+                "host_country": i18n.country_name(
+                    None if formatting.is_missing(row.get("host_iso3")) else row["host_iso3"],
+                    formatting.text(row.get("host_country")),
+                ),
                 "dates": formatting.date_display(
                     row.get("start_date"),
                     row.get("end_date"),
@@ -80,7 +116,8 @@ def exchanges_table(exchanges: pd.DataFrame, labels: dict[str, str] | None = Non
                 "kind": formatting.kind_label(row.get("kind")),
                 "countries": row.get("countries"),
                 "outcome_types": "; ".join(
-                    label for _, label, _ in formatting.outcome_types(row.get("outcome_types"))
+                    label
+                    for _code, label, _colour in formatting.outcome_types(row.get("outcome_types"))
                 ),
                 "follows": "; ".join(labels.get(f, f) for f in follows),
                 "exchange_id": row["exchange_id"],
@@ -110,7 +147,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     exchange it follows.
     """
     if exchanges.empty:
-        return empty_figure("No City-to-City exchange matches the current filters."), pd.DataFrame()
+        return empty_figure(_(NO_EXCHANGE)), pd.DataFrame()
     raw_labels = axis_labels(exchanges)
     table = exchanges_table(exchanges, raw_labels)
     labels = {key: inert.plotly(label) for key, label in raw_labels.items()}
@@ -137,7 +174,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 "y": ys,
                 "mode": "lines",
                 "line": {"color": RANGE_COLOUR, "width": 10},
-                "name": "Dates as the source gives them",
+                "name": _("Dates as the source gives them"),
                 "hoverinfo": "skip",
             }
         )
@@ -171,7 +208,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 "y": link_y,
                 "mode": "lines",
                 "line": {"color": FOLLOW_COLOUR, "width": 1.5, "dash": "dot"},
-                "name": "Follows an earlier exchange",
+                "name": _("Follows an earlier exchange"),
                 "hoverinfo": "skip",
             }
         )
@@ -194,6 +231,13 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
     # the exchanges: one marker each, by status
     hover = ["title", "dates", "host_city", "host_country", "outcome_types"]
     records = table.set_index("exchange_id")[hover].to_dict("index")
+    no_outcome = _(formatting.NOT_REPORTED)
+    # the values stay Plotly's fields; only the words around them are translated
+    template = (
+        "<b>%{customdata[0]}</b><br>%{customdata[2]}, %{customdata[3]}<br>%{customdata[1]}<br>"
+        + _("Outcome: %{customdata[4]}")
+        + "<extra></extra>"
+    )
     for status in ("held", "planned", "other"):
         if status == "other":
             chosen = ordered[~ordered["status"].isin(["held", "planned"])]
@@ -217,15 +261,12 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                     plain(
                         [
                             *(records[i][column] for column in hover[:4]),
-                            records[i]["outcome_types"] or formatting.NOT_REPORTED,
+                            records[i]["outcome_types"] or no_outcome,
                         ]
                     )
                     for i in ids
                 ],
-                "hovertemplate": (
-                    "<b>%{customdata[0]}</b><br>%{customdata[2]}, %{customdata[3]}"
-                    "<br>%{customdata[1]}<br>Outcome: %{customdata[4]}<extra></extra>"
-                ),
+                "hovertemplate": template,
             }
         )
     layout = {
@@ -263,17 +304,25 @@ def _cell_role(roles: list[str]) -> str:
 
 
 def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> pd.DataFrame:
-    """Countries × exchanges (chronological), the role(s) in each cell; blank = not involved."""
+    """Countries × exchanges (chronological), the role(s) in each cell; blank = not involved.
+    Countries and regions are named in the interface's language (the column names stay
+    English: the table is also the download's)."""
     if participants.empty or exchanges.empty:
         return pd.DataFrame(columns=["Country", "Region"])
     labels = axis_labels(exchanges)
     columns = [labels[i] for i in _ordered(exchanges)["exchange_id"]]
     cells: dict[tuple[str, str], list[str]] = {}
     regions: dict[str, str] = {}
+    named = {}  # (iso3, English name) → the name shown, once per country
     for row in participants.to_dict("records"):
         if row["exchange_id"] not in labels:
             continue
-        country = formatting.text(row.get("country"), formatting.text(row.get("iso3")))
+        key = (row.get("iso3"), row.get("country"))
+        country = named.get(key)
+        if country is None:
+            iso3 = None if formatting.is_missing(key[0]) else str(key[0])
+            english = formatting.text(key[1], formatting.text(key[0]))
+            country = named[key] = i18n.country_name(iso3, english)
         regions[country] = formatting.text(row.get("region"), "")
         role = formatting.text(row.get("role"), "participant")
         roles = cells.setdefault((country, labels[row["exchange_id"]]), [])
@@ -281,9 +330,10 @@ def participation_table(participants: pd.DataFrame, exchanges: pd.DataFrame) -> 
             roles.append(role)
     region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
     countries = sorted(regions, key=lambda c: (region_rank.get(regions[c], 99), c))
+    region_names = {r: theme.region_label(r) if r else "" for r in set(regions.values())}
     rows = []
     for country in countries:
-        row = {"Country": country, "Region": regions[country]}
+        row = {"Country": country, "Region": region_names[regions[country]]}
         for column in columns:
             roles = cells.get((country, column))
             if not roles:  # most cells: a country takes part in few exchanges
@@ -306,7 +356,7 @@ def participation_matrix(
     """A heatmap of countries × exchanges, each cell coloured by the country's role."""
     table = participation_table(participants, exchanges)
     if table.empty:
-        return empty_figure("No participants to show for the current filters."), table
+        return empty_figure(_("No participants to show for the current filters.")), table
     columns = [c for c in table.columns if c not in ("Country", "Region")]
     roles = list(reversed(formatting.ROLE_PRIORITY))  # host last: top of the colour bar
     rank = {role: i for i, role in enumerate(roles)}
@@ -351,9 +401,9 @@ def participation_matrix(
         "zmax": n - 0.5,
         "xgap": 2,
         "ygap": 2,
-        "hovertemplate": "%{y} in %{x}: %{customdata}<extra></extra>",
+        "hovertemplate": _("%{y} in %{x}: %{customdata}") + "<extra></extra>",
         "colorbar": {
-            "title": {"text": "Role"},
+            "title": {"text": _("Role")},
             "tickvals": list(range(n)),
             "ticktext": [formatting.role_label(r) for r in roles],
             "lenmode": "pixels",
@@ -390,46 +440,55 @@ def network_figure(participants: pd.DataFrame) -> go.Figure:
     """The City-to-City network in plain lon/lat axes (for PNG/SVG export): arcs from
     each host city to its participants, by role, over plain country shapes."""
     if participants.empty:
-        return empty_figure("No City-to-City exchange matches the current filters.")
+        return empty_figure(_(NO_EXCHANGE))
     return static_map_figure(None, None, participants, "")
 
 
 # --- what part of the exchanges the page shows (scale.EXCHANGES_SHOWN) ------------------
 
 
-def _part(shown: int, total: int) -> str | None:
-    """'the 60 most recent of 5,000 exchanges', or None when all of them are shown."""
-    return None if total <= shown else f"the {shown:,} most recent of {total:,} exchanges"
-
-
 def in_time_caption(shown: int, total: int) -> str:
     """The caption under 'The exchanges in time', saying what part it shows."""
-    part = _part(shown, total)
-    rows = f"One row for each of {part} ({NARROW})." if part else "One row per exchange."
-    return (
-        f"{rows} Filled circles: held; open diamonds: planned. A pale bar spans the dates "
-        "when the source gives only a month or a year; dotted arrows join a follow-up to "
-        "the exchange it follows."
+    rows = (
+        _("One row per exchange.")
+        if total <= shown
+        else _(
+            "One row for each of the {shown} most recent of {total} exchanges (narrow the "
+            "filters in the sidebar to see others)."
+        ).format(shown=i18n.number(shown), total=i18n.number(total))
     )
+    how = _(
+        "Filled circles: held; open diamonds: planned. A pale bar spans the dates when the "
+        "source gives only a month or a year; dotted arrows join a follow-up to the exchange "
+        "it follows."
+    )
+    return f"{rows} {how}"
 
 
 def matrix_caption(shown: int, total: int) -> str:
     """The caption under the participation matrix, saying what part it shows."""
-    part = _part(shown, total)
-    columns = f"{part} (in date order; {NARROW})" if part else "exchanges (in date order)"
-    return (
-        f"Countries (by region) × {columns}; the cell gives the country's role. “+” means it "
-        "also took part in another role (e.g. the host city and other cities of the same "
-        "country)."
+    what = (
+        _("Countries (by region) × exchanges (in date order); the cell gives the country's role.")
+        if total <= shown
+        else _(
+            "Countries (by region) × the {shown} most recent of {total} exchanges (in date "
+            "order; narrow the filters in the sidebar to see others); the cell gives the "
+            "country's role."
+        ).format(shown=i18n.number(shown), total=i18n.number(total))
     )
+    plus = _(
+        "“+” means it also took part in another role (e.g. the host city and other cities "
+        "of the same country)."
+    )
+    return f"{what} {plus}"
 
 
 def picker_note(shown: int, total: int) -> str | None:
     """Under the exchange chooser when it lists only the exchanges shown above."""
     if total <= shown:
         return None
-    return (
-        f"The list holds the {shown:,} most recent of {total:,} exchanges: narrow the filters "
-        "to choose among the others. An exchange's own link (…/exchanges?exchange=<id>) "
-        "opens any of them."
-    )
+    return _(
+        "The list holds the {shown} most recent of {total} exchanges: narrow the filters to "
+        "choose among the others. An exchange's own link (…/exchanges?exchange=<id>) opens "
+        "any of them."
+    ).format(shown=i18n.number(shown), total=i18n.number(total))

@@ -6,10 +6,38 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import inert, theme
-from dashboard.figures import empty_figure, figure, look, plain
+from dashboard.figures import empty_figure, figure, look, plain, readable
+from dashboard.i18n import N_, _, number
 
 REPORTED_COLOUR = "#777777"
 DOCUMENTED_COLOUR = "#0072B2"
+# The publication's metrics (reported_figures.metric) as a reader reads them; a metric
+# not named here reads as its code in words ("cities_in_x" → "Cities in x").
+METRICS: dict[str, str] = {
+    "projects_with_local_authorities": N_("Projects with local authorities"),
+    "cities_in_ilo_uclg_exchanges": N_("Cities in ILO–UCLG exchanges"),
+    "ilo_uclg_cooperation_agreement_signed": N_("ILO–UCLG cooperation agreement signed"),
+}
+# Units of the reported figures (reported_figures.unit) the interface translates; any
+# other unit is shown as the catalogue writes it.
+UNITS: dict[str, str] = {"projects": N_("projects"), "cities": N_("cities")}
+# The columns of reported_table (shown on the page, not downloaded).
+REPORTED_COLUMNS: tuple[str, ...] = (
+    N_("Figure"),
+    N_("For"),
+    N_("Reported"),
+    N_("Period"),
+    N_("Source"),
+)
+# The comparison's table columns (reported_vs_documented), in English: a download's.
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    N_("dimension"),
+    N_("label"),
+    N_("reported"),
+    N_("qualifier"),
+    N_("documented"),
+    N_("source_ref"),
+)
 
 
 def reported_vs_documented(
@@ -18,7 +46,7 @@ def reported_vs_documented(
     """One pair of bars per reported figure with a region or year dimension.
 
     Returns the figure and the table behind it (dimension, label, reported, qualifier,
-    documented, source_ref).
+    documented, source_ref), in English (a download's stable names and labels).
     """
     rows = reported[reported["dimension"].str.match(r"^(region|year):", na=False)].copy()
     counts = dict(zip(documented["dimension"], documented["documented"], strict=False))
@@ -28,42 +56,74 @@ def reported_vs_documented(
         + (" (year)" if dim.startswith("year:") else "")
         for dim, lab in zip(rows["dimension"], rows["dimension_label"], strict=True)
     ]
+    shown = [  # the axis: the publication's own words; a year says it is one
+        _("{year} (year)").format(year=lab if isinstance(lab, str) and lab else value)
+        if kind == "year"
+        else (lab if isinstance(lab, str) and lab else theme.region_label(value))
+        for (kind, value), lab in zip(
+            (dim.split(":", 1) for dim in rows["dimension"]), rows["dimension_label"], strict=True
+        )
+    ]
     table = rows[["dimension", "label", "value", "qualifier", "documented", "source_ref"]].rename(
         columns={"value": "reported"}
     )
     if table.empty:
-        return empty_figure("The catalogue has no reported figures to compare."), table
+        return empty_figure(_("The catalogue has no reported figures to compare.")), table
     bars = [
         {
             "type": "bar",
             "name": name,
-            "x": plain(table["label"]),
+            "x": plain(shown),
             "y": table[column].to_numpy(),  # sent as a typed array, as Plotly sends a Series
             "marker": {"color": colour},
             "text": table[column].map(number_text).to_list(),
             "textposition": "outside",
-            "hovertemplate": f"%{{x}}: %{{y:,}} {what}<extra></extra>",
+            "hovertemplate": hover.format(label="%{x}", n="%{y:,}") + "<extra></extra>",
         }
-        for name, column, colour, what in (
-            ("Reported in the publication", "reported", REPORTED_COLOUR, "reported"),
-            ("Documented in this catalogue", "documented", DOCUMENTED_COLOUR, "documented here"),
+        for name, column, colour, hover in (
+            (
+                _("Reported in the publication"),
+                "reported",
+                REPORTED_COLOUR,
+                _("{label}: {n} reported"),
+            ),
+            (
+                _("Documented in this catalogue"),
+                "documented",
+                DOCUMENTED_COLOUR,
+                _("{label}: {n} documented here"),
+            ),
         )
     ]
-    layout = {"barmode": "group", "yaxis": {"title": {"text": "Projects"}}}
+    layout = {"barmode": "group", "yaxis": {"title": {"text": _("Projects")}}}
     return figure(bars, layout, look(height=380)), table
 
 
+def readable_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """reported_vs_documented's table (English: its download) as the Table tab shows it."""
+    return readable(table, headers=COMPARISON_COLUMNS)
+
+
 def number_text(value: float) -> str:
-    """A reported or counted number as a reader reads it: 1,500,000 (not 1.5e+06), 2.5."""
+    """A reported or counted number as a reader reads it: 1,500,000 (not 1.5e+06), 2.5,
+    with the interface language's separators."""
     value = float(value)
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    if value.is_integer():
+        return number(value, 0)
+    written = repr(value)
+    decimals = len(written.split(".")[1]) if "." in written and "e" not in written else None
+    return number(value, decimals)
 
 
 def qualified_text(figure: pd.Series) -> str:
     """'over 70 projects' — the reported value with the publication's own qualifier."""
     word = theme.QUALIFIER_WORDS.get(str(figure.get("qualifier") or ""), "")
     value = number_text(figure["value"])
-    return f"{(word + ' ') if word else ''}{value} {figure['unit']}"
+    unit = str(figure["unit"])
+    unit = _(UNITS[unit]) if unit in UNITS else unit
+    if word:
+        return _("{qualifier} {value} {unit}").format(qualifier=word, value=value, unit=unit)
+    return _("{value} {unit}").format(value=value, unit=unit)
 
 
 def qualified(figure: pd.Series) -> str:
@@ -74,36 +134,61 @@ def qualified(figure: pd.Series) -> str:
 def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:
     """One plain sentence on reported vs documented, and why they differ — or, for a
     warehouse without the publication's figures (a generated one), that there are none."""
+    n = number(documented)
     if reported.empty:
-        scope = "" if unfiltered else " with the current filters"
         return (
-            "This warehouse holds no figures reported by the publication, so there is "
-            f"nothing to compare; it documents **{documented:,}** projects{scope}."
-        )
+            _(
+                "This warehouse holds no figures reported by the publication, so there is "
+                "nothing to compare; it documents **{n}** projects."
+            )
+            if unfiltered
+            else _(
+                "This warehouse holds no figures reported by the publication, so there is "
+                "nothing to compare; it documents **{n}** projects with the current filters."
+            )
+        ).format(n=n)
     totals = reported[(reported["dimension"] == "total") & (reported["unit"] == "projects")]
-    head = (
-        f"The publication reports {qualified(totals.iloc[0])} with local authorities"
-        if not totals.empty
-        else "The publication reports aggregate figures"
+    if totals.empty:
+        first = (
+            _("The publication reports aggregate figures; this catalogue documents **{n}**.")
+            if unfiltered
+            else _(
+                "The publication reports aggregate figures; with the current filters, this "
+                "catalogue documents **{n}**."
+            )
+        ).format(n=n)
+    else:
+        first = (
+            _(
+                "The publication reports {reported} with local authorities; this catalogue "
+                "documents **{n}**."
+            )
+            if unfiltered
+            else _(
+                "The publication reports {reported} with local authorities; with the current "
+                "filters, this catalogue documents **{n}**."
+            )
+        ).format(reported=qualified(totals.iloc[0]), n=n)
+    why = _(
+        "Why they differ: the publication's figures come from PARDEV's 2014 in-house "
+        "inventory, while the publication — and so this catalogue — describes only a "
+        "selection of those projects in detail. Reported figures are shown as published "
+        "(for all regions and years), never padded."
     )
-    scope = (
-        "this catalogue documents"
-        if unfiltered
-        else "with the current filters, this catalogue documents"
-    )
-    return (
-        f"{head}; {scope} **{documented:,}**. Why they differ: the publication's figures come "
-        "from PARDEV's 2014 in-house inventory, while the publication — and so this catalogue — "
-        "describes only a selection of those projects in detail. Reported figures are shown "
-        "as published (for all regions and years), never padded."
-    )
+    return f"{first} {why}"
 
 
 def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
     """The reported figures as a reader reads them: 'over 70 projects', not raw keys."""
     rows = []
+    figure, for_, shown, period_, source = (_(c) for c in REPORTED_COLUMNS)
     for record in reported.to_dict("records"):
-        metric = str(record["metric"]).replace("_", " ").replace("ilo uclg", "ILO–UCLG")
+        code = str(record["metric"])
+        if code in METRICS:
+            metric = _(METRICS[code])
+        else:
+            metric = code.replace("_", " ").replace("ilo uclg", "ILO–UCLG")
+            metric = metric[:1].upper() + metric[1:]
         label, period = record.get("dimension_label"), record.get("period")
         reported_text = (
             f"{float(record['value']):g}"
@@ -112,11 +197,11 @@ def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
         )
         rows.append(
             {
-                "Figure": metric[:1].upper() + metric[1:],
-                "For": "all" if pd.isna(label) or not label else label,
-                "Reported": reported_text,
-                "Period": "" if pd.isna(period) or not period else period,
-                "Source": record["source_ref"],
+                figure: metric,
+                for_: _("all") if pd.isna(label) or not label else label,
+                shown: reported_text,
+                period_: "" if pd.isna(period) or not period else period,
+                source: record["source_ref"],
             }
         )
-    return pd.DataFrame(rows, columns=["Figure", "For", "Reported", "Period", "Source"])
+    return pd.DataFrame(rows, columns=[figure, for_, shown, period_, source])

@@ -11,17 +11,50 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, scale, theme
-from dashboard.figures import INK, empty_figure, figure, look, plain, unique_labels
+from dashboard.figures import INK, empty_figure, figure, look, plain, readable, unique_labels
+from dashboard.i18n import N_, _, number
 
-TOTAL = "Total"
+# The tables' own names, in English (a download's stable names): shown as _(name).
+TOTAL = N_("Total")
+PILLAR = N_("Pillar")
 ROW_PX = 30
 LABEL_LIMIT = 38
-# Partner types → what a reader sees, for facet_bars (queries.facet_counts names a
-# missing type "not stated"); the labels are theme's, as formatting.partner_type_label's.
+# Partner types → their English label, for facet_bars (queries.facet_counts names a
+# missing type "not stated"); the labels are theme's, as formatting.partner_type_label's,
+# and the chart shows them translated.
 PARTNER_TYPE_LABELS: dict[str, str] = {
-    **theme.PARTNER_TYPE_LABELS,
+    **{code: theme.PARTNER_TYPE_LABELS.english(code) for code in theme.PARTNER_TYPE_LABELS},
     "not stated": theme.PARTNER_TYPE_NOT_STATED,
 }
+# What facet_bars says when a facet has nothing (by its `what`).
+NOTHING_RECORDED: dict[str, str] = {
+    "Topic": N_("No topic is recorded for the matching projects."),
+    "Beneficiary group": N_("No beneficiary group is recorded for the matching projects."),
+    "Partner type": N_("No partner type is recorded for the matching projects."),
+    "Partner": N_("No partner is recorded for the matching projects."),
+}
+NOTHING_RECORDED_ELSE = N_("Nothing is recorded for the matching projects.")
+# The partner list's columns (partner_table), in English.
+PARTNER_COLUMNS: dict[str, str] = {
+    "partner": N_("Partner"),
+    "partner_type": N_("Type"),
+    "pillars": N_("Pillars"),
+    "projects": N_("Projects"),
+    "titles": N_("Project titles"),
+}
+
+
+def english_pillar(code: str | None) -> str:
+    """A pillar's English label (a table's stable value; theme.pillar_label translates)."""
+    if code in theme.PILLAR_LABELS:
+        return theme.PILLAR_LABELS.english(code)
+    return code or theme.NOT_REPORTED
+
+
+def _projects_hover(label: str, name: str, count: str) -> str:
+    """'<label><br><pillar>: <n> project(s)' for a hovertemplate (Plotly fills the fields)."""
+    line = _("{pillar}: {n} project(s)").format(pillar=name, n=count)
+    return f"{label}<br>{line}<extra></extra>"
 
 
 def _pillars_in(codes) -> list[str]:
@@ -51,27 +84,34 @@ def crosstab(frame: pd.DataFrame) -> pd.DataFrame:
     )
     table[TOTAL] = table.sum(axis=1)
     table.loc[TOTAL] = table.sum(axis=0)
-    table.index = [theme.pillar_label(p) if p != TOTAL else TOTAL for p in table.index]
-    table.index.name = "Pillar"
+    table.index = [english_pillar(p) if p != TOTAL else TOTAL for p in table.index]
+    table.index.name = PILLAR
     table.columns.name = None
     return table.reset_index()
+
+
+def readable_crosstab(table: pd.DataFrame) -> pd.DataFrame:
+    """The cross-tab (English: its download) as a reader reads it, in the interface's
+    language: pillar and region names, Pillar and Total."""
+    return readable(table, headers=(PILLAR, TOTAL), labels=(PILLAR,))
 
 
 def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """Horizontal bars of projects per region, stacked by pillar (pillar colours).
 
-    The table has one row per region and pillar (region, pillar, projects).
+    The table has one row per region and pillar (region, pillar, projects), in
+    English (a download's stable values).
     """
     table = frame[["region", "pillar", "projects"]].copy()
-    table["pillar"] = [theme.pillar_label(p) for p in table["pillar"]]
+    table["pillar"] = [english_pillar(p) for p in table["pillar"]]
     region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
-    pillar_rank = {theme.pillar_label(p): i for i, p in enumerate(theme.PILLAR_ORDER)}
+    pillar_rank = {english_pillar(p): i for i, p in enumerate(theme.PILLAR_ORDER)}
     table = table.sort_values(
         ["region", "pillar"],
         key=lambda s: s.map(region_rank if s.name == "region" else pillar_rank).fillna(99),
     ).reset_index(drop=True)
     if table.empty:
-        return empty_figure("No project matches the filters."), table
+        return empty_figure(_("No project matches the filters.")), table
     regions_present = set(frame["region"].dropna())
     regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
         regions_present - set(theme.REGION_ORDER)
@@ -86,22 +126,22 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
                 "type": "bar",
                 "name": name,
                 "orientation": "h",
-                "y": plain(part.index),
+                "y": plain(theme.region_label(r) for r in part.index),
                 "x": part.astype(int).to_list(),
                 "marker": _bar_marker(pillar),
-                "text": [f"{n:,}" for n in part.astype(int)],
+                "text": [number(n) for n in part.astype(int)],
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"size": 15},
-                "hovertemplate": f"%{{y}}<br>{name}: %{{x:,}} project(s)<extra></extra>",
+                "hovertemplate": _projects_hover("%{y}", name, "%{x:,}"),
             }
         )
     totals = frame.groupby("region")["projects"].sum().reindex(regions)
     labels = [
         {
             "x": total,
-            "y": inert.plotly(region),
-            "text": f"<b>{int(total):,}</b>",
+            "y": inert.plotly(theme.region_label(region)),
+            "text": f"<b>{number(int(total))}</b>",
             "xanchor": "left",
             "xshift": 6,
             "showarrow": False,
@@ -109,7 +149,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         }
         for region, total in totals.items()
     ]
-    layout = _stacked_layout(plain(regions), totals.max(), labels)
+    layout = _stacked_layout(plain(theme.region_label(r) for r in regions), totals.max(), labels)
     return figure(bars, layout, look(height=max(280, 130 + 48 * len(regions)))), table
 
 
@@ -127,7 +167,7 @@ def _stacked_layout(rows: list[str], most: int, annotations: list[dict]) -> dict
         "annotations": annotations,
         "barmode": "stack",
         "xaxis": {
-            "title": {"text": "Projects"},
+            "title": {"text": _("Projects")},
             "showgrid": True,
             "gridcolor": "#EEEEEE",
             "dtick": 1 if most <= 12 else None,
@@ -154,9 +194,11 @@ def facet_bars(
 
     `frame` has one row per (value, pillar) with `projects` (distinct projects). A
     project has one pillar, so a value's stacked total is its number of projects. The
-    table has one row per value: a column per pillar and the total. `top` keeps only
-    the largest values in the chart (the table keeps all, and the chart says so). Long
-    names are shortened on the axis and given in full on hover.
+    table has one row per value: a column per pillar and the total, in English (a
+    download's stable names; `what`, English, names the value's column: see
+    `readable_facets`). `labels` maps codes to English labels, shown translated. `top`
+    keeps only the largest values in the chart (the table keeps all, and the chart says
+    so). Long names are shortened on the axis and given in full on hover.
     """
     data = frame.copy()
     data["value"] = [
@@ -179,11 +221,13 @@ def facet_bars(
     wide = wide.reset_index(drop=True)
     for column in [*pillars, TOTAL]:
         wide[column] = wide[column].astype(int)
-    table = wide.rename(columns={p: theme.pillar_label(p) for p in pillars})
+    table = wide.rename(columns={p: english_pillar(p) for p in pillars})
     if wide.empty:
-        return empty_figure(f"No {what.lower()} is recorded for the matching projects."), table
+        return empty_figure(_(NOTHING_RECORDED.get(what, NOTHING_RECORDED_ELSE))), table
     shown = (wide.head(top) if top else wide).copy()
-    shown["axis"] = plain(unique_labels(shown[what], LABEL_LIMIT))
+    worded = {*(labels or {}).values(), theme.NOT_REPORTED}  # labels, not catalogue text
+    shown["name"] = [_(v) if v in worded else v for v in shown[what]]
+    shown["axis"] = plain(unique_labels(shown["name"], LABEL_LIMIT))
     bars = []
     for pillar in pillars:
         name = theme.pillar_label(pillar)
@@ -196,17 +240,15 @@ def facet_bars(
                 "y": keep["axis"].to_list(),
                 "x": keep[pillar].to_list(),
                 "marker": _bar_marker(pillar),
-                "customdata": [[text] for text in plain(keep[what])],
-                "hovertemplate": (
-                    f"%{{customdata[0]}}<br>{name}: %{{x:,}} project(s)<extra></extra>"
-                ),
+                "customdata": [[text] for text in plain(keep["name"])],
+                "hovertemplate": _projects_hover("%{customdata[0]}", name, "%{x:,}"),
             }
         )
     labels = [
         {
             "x": total,
             "y": label,
-            "text": f"{int(total):,}",
+            "text": number(int(total)),
             "xanchor": "left",
             "xshift": 5,
             "showarrow": False,
@@ -218,8 +260,9 @@ def facet_bars(
     if cut:
         labels.append(
             {
-                "text": f"The {len(shown):,} most frequent of {len(wide):,} — all of them in "
-                "the Table tab",
+                "text": _(
+                    "The {shown} most frequent of {total} — all of them in the Table tab"
+                ).format(shown=number(len(shown)), total=number(len(wide))),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -236,30 +279,27 @@ def facet_bars(
     return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
 
 
+def readable_facets(table: pd.DataFrame, what: str) -> pd.DataFrame:
+    """facet_bars' table (English: its download) as a reader reads it, in the
+    interface's language: the column names, and the values when they are labels
+    (partner types, "not reported"), not catalogue text."""
+    return readable(table, headers=(what, TOTAL), labels=(what,))
+
+
 def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The partner list for display: partner, type (readable), pillars, projects."""
+    """The partner list for display: partner, type (readable), pillars, projects, in
+    the interface's language (made under `i18n.using("en")` for a download)."""
     out = frame.copy()
     if "titles" in out:  # not listed for partners with many projects (queries.partner_list)
-        out["titles"] = (
-            out["titles"]
-            .astype(object)
-            .where(out["titles"].notna(), f"not listed (over {scale.TITLES_PER_PARTNER} projects)")
-        )
+        not_listed = _("not listed (over {n} projects)").format(n=number(scale.TITLES_PER_PARTNER))
+        out["titles"] = out["titles"].astype(object).where(out["titles"].notna(), not_listed)
     if "partner_type" in out:
         out["partner_type"] = [formatting.partner_type_label(t) for t in out["partner_type"]]
     if "pillars" in out:
         out["pillars"] = [
             "; ".join(theme.pillar_label(p.strip()) for p in v.split(";") if p.strip())
             if isinstance(v, str)
-            else theme.NOT_REPORTED
+            else _(theme.NOT_REPORTED)
             for v in out["pillars"]
         ]
-    return out.rename(
-        columns={
-            "partner": "Partner",
-            "partner_type": "Type",
-            "pillars": "Pillars",
-            "projects": "Projects",
-            "titles": "Project titles",
-        }
-    )
+    return out.rename(columns={key: _(name) for key, name in PARTNER_COLUMNS.items()})

@@ -14,23 +14,49 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, inert, theme
+from dashboard import formatting, i18n, inert, theme
 from dashboard.figures import (
     FONT,
     empty_figure,
     figure,
     look,
     plain,
+    readable,
     status_marker,
     status_name,
     unique_labels,
 )
+from dashboard.i18n import N_, _, number
 
-MEASURES: dict[str, str] = {"active": "Active", "starting": "Starting"}
-STACKS: dict[str, str] = {"pillar": "Pillar", "region": "Region"}
-REPORTED_NAME = "Reported by the publication (PARDEV 2014)"
+# Choices of the per-year chart: code (the URL's) → English label, shown as _(label).
+MEASURES: dict[str, str] = {"active": N_("Active"), "starting": N_("Starting")}
+STACKS: dict[str, str] = {"pillar": N_("Pillar"), "region": N_("Region")}
+REPORTED_NAME = N_("Reported by the publication (PARDEV 2014)")  # shown as _(REPORTED_NAME)
 REPORTED_COLOUR = "#000000"
-ONGOING_NAME = "Ongoing (open end)"
+ONGOING_NAME = N_("Ongoing (open end)")  # shown as _(ONGOING_NAME)
+# The tables' column names, in English (a download's stable names); shown translated.
+YEAR_COLUMN = N_("year")
+TOTAL_COLUMNS: dict[str, str] = {"active": N_("total active"), "starting": N_("total starting")}
+REPORTED_COLUMN = N_("reported by the publication")
+GANTT_COLUMNS: tuple[str, ...] = (
+    N_("project"),
+    N_("phase"),
+    N_("start_year"),
+    N_("end_year"),
+    N_("ongoing"),
+    N_("drawn_to"),
+    N_("pillar"),
+    N_("region"),
+    N_("project_id"),
+)
+EXCHANGE_COLUMNS: tuple[str, ...] = (
+    N_("title"),
+    N_("host_city"),
+    N_("date_text"),
+    N_("start_date"),
+    N_("end_date"),
+    N_("status"),
+)
 GANTT_ROW_PX = 30
 EXCHANGE_ROW_PX = 34
 # The same plot-area margins on every timeline chart, so that a year sits at the same
@@ -136,10 +162,32 @@ def year_position(dates: pd.Series) -> pd.Series:
 
 
 def stack_label(dimension: str, value: str | None) -> str:
-    """What a stacked series is called: the pillar's label or the region's name."""
+    """What a stacked series is called: the pillar's label or the region's name (in
+    the interface's language)."""
     if dimension == "pillar":
         return theme.pillar_label(value)
-    return value if isinstance(value, str) and value else theme.NOT_REPORTED
+    return theme.region_label(value if isinstance(value, str) else None)
+
+
+def english_stack_label(dimension: str, value: str | None) -> str:
+    """stack_label in English: a series' stable name in the per-year table (a download)."""
+    with i18n.using(i18n.DEFAULT_LANGUAGE):
+        return stack_label(dimension, value)
+
+
+def readable_per_year(table: pd.DataFrame) -> pd.DataFrame:
+    """per_year's table (English: its download) as the Table tab shows it."""
+    return readable(table, headers=(YEAR_COLUMN, REPORTED_COLUMN, *TOTAL_COLUMNS.values()))
+
+
+def readable_gantt(table: pd.DataFrame) -> pd.DataFrame:
+    """gantt's table (English: its download) as the Table tab shows it."""
+    return readable(table, headers=GANTT_COLUMNS, labels=("pillar", "region"))
+
+
+def readable_exchanges(table: pd.DataFrame) -> pd.DataFrame:
+    """exchange_markers' table (English: its download) as the Table tab shows it."""
+    return readable(table, headers=EXCHANGE_COLUMNS)
 
 
 # --- projects per year ------------------------------------------------------------------
@@ -204,10 +252,14 @@ def per_year(
         raise ValueError(f"stack must be one of {sorted(STACKS)}")
     rows = counts.assign(n=pd.to_numeric(counts[measure]).astype(int))
     rows = rows[rows["n"] > 0].copy()
-    rows["series"] = [stack_label(stack, v) for v in rows[stack]]
+    with i18n.using(i18n.DEFAULT_LANGUAGE):  # the table's series: English, stable names
+        rows["series"] = [stack_label(stack, v) for v in rows[stack]]
+        order = theme.category_order(stack)
+        colours = theme.colour_map(stack)
+    shown = dict(zip(order, theme.category_order(stack), strict=True))  # English → shown
+    shown[theme.NOT_REPORTED] = _(theme.NOT_REPORTED)
     reported_rows = _reported_years(reported)
 
-    order = theme.category_order(stack)
     extra = sorted(set(rows["series"]) - set(order))
     series = [s for s in order if s in set(rows["series"])] + extra
     by_series = (
@@ -226,22 +278,26 @@ def per_year(
     totals = rows.groupby("year")["n"].sum() if not rows.empty else pd.Series()
     table["total"] = [int(totals.get(y, 0)) for y in table["year"]]
     reported_by_year = dict(zip(reported_rows["year"], reported_rows["value"], strict=True))
-    table["reported by the publication"] = [reported_by_year.get(y) for y in table["year"]]
-    table = table.rename(columns={"year": "year", "total": f"total {MEASURES[measure].lower()}"})
+    table[REPORTED_COLUMN] = [reported_by_year.get(y) for y in table["year"]]
+    total_column = TOTAL_COLUMNS[measure]
+    table = table.rename(columns={"year": YEAR_COLUMN, "total": total_column})
 
     if rows.empty:
         why = (
-            "No project starts in the years shown."
+            _("No project starts in the years shown.")
             if measure == "starting" and not table.empty
-            else "No project with reported years matches the filters."
+            else _("No project with reported years matches the filters.")
         )
         return empty_figure(why), table
 
-    colours = theme.colour_map(stack)
-    verb = "active" if measure == "active" else "starting"
+    hover_line = (
+        _("{year}: {n} project(s) active")
+        if measure == "active"
+        else _("{year}: {n} project(s) starting")
+    ).format(year="%{x}", n="%{y:,}")
     traces = []
     for name in series:
-        shown_name = inert.plotly(name)
+        shown_name = inert.plotly(shown.get(name, name))
         traces.append(
             {
                 "type": "bar",
@@ -252,15 +308,16 @@ def per_year(
                     "color": colours.get(name, "#BBBBBB"),
                     "line": {"width": 0.5, "color": "white"},
                 },
-                "hovertemplate": (
-                    f"{shown_name}<br>%{{x}}: %{{y:,}} project(s) {verb}<extra></extra>"
-                ),
+                "hovertemplate": f"{shown_name}<br>{hover_line}<extra></extra>",
             }
         )
     if not reported_rows.empty:
+        reports = _(
+            "{year}: the publication reports {count} projects (all regions and pillars, "
+            "PARDEV 2014)"
+        )
         hover = [
-            f"{y}: the publication reports {formatting.count_text(v, q)} projects"
-            " (all regions and pillars, PARDEV 2014)"
+            reports.format(year=y, count=formatting.count_text(v, q))
             for y, v, q in zip(
                 reported_rows["year"],
                 reported_rows["value"],
@@ -271,7 +328,7 @@ def per_year(
         traces.append(
             {
                 "type": "scatter",
-                "name": REPORTED_NAME,
+                "name": _(REPORTED_NAME),
                 "x": reported_rows["year"].to_list(),
                 "y": reported_rows["value"].to_list(),
                 "mode": "markers+text",
@@ -281,19 +338,22 @@ def per_year(
                     "color": REPORTED_COLOUR,
                     "line": {"width": 2, "color": "white"},
                 },
-                "text": [f"{v:g}" for v in reported_rows["value"]],
+                "text": [number(v) for v in reported_rows["value"]],
                 "textposition": "top center",
                 "textfont": {"size": 15, "color": REPORTED_COLOUR},
                 "hovertext": hover,
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
-    top = max([*table[f"total {MEASURES[measure].lower()}"], *reported_rows["value"], 1])
+    top = max([*table[total_column], *reported_rows["value"], 1])
     layout = {
         "barmode": "stack",
         "bargap": 0.15,
         "yaxis": {
-            "title": {"text": f"Projects {verb}", "standoff": 12},
+            "title": {
+                "text": _("Projects active") if measure == "active" else _("Projects starting"),
+                "standoff": 12,
+            },
             "range": [0, top * 1.15 + 0.5],
             "automargin": False,
             "tick0": 0,
@@ -312,19 +372,19 @@ def reported_note(reported: pd.DataFrame | None, *, comparable: bool) -> str | N
     if rows.empty:
         return None
     if comparable:
-        return (
+        return _(
             "Black diamonds: the counts the publication reports for a year (PARDEV's 2014 "
             "in-house research, all projects), beside the projects this catalogue documents "
             "in detail."
         )
     stated = ", ".join(
-        f"{formatting.count_text(v, q)} in {y}"
+        _("{count} in {year}").format(count=formatting.count_text(v, q), year=y)
         for y, v, q in zip(rows["year"], rows["value"], rows["qualifier"], strict=True)
     )
-    return (
-        f"The publication's per-year counts ({stated}) are of all its projects active in a "
+    return _(
+        "The publication's per-year counts ({stated}) are of all its projects active in a "
         "year, so they are shown only for active projects with no filter but years."
-    )
+    ).format(stated=stated)
 
 
 def count_step(top: float, ticks: int = 8) -> int:
@@ -352,7 +412,8 @@ def gantt(
     (`etl.transform.drawn_to_year`): ongoing bars run through the as-of year and end
     in an arrow (open end).
     Projects with no start year are not drawn (never at 0): they are returned as the
-    third value, for a "years not reported" list. The table has one row per bar.
+    third value, for a "years not reported" list (pillar and region in the interface's
+    language). The table has one row per bar, in English (a download's stable names).
     """
     frame = spans.copy()
     frame["start_year"] = pd.to_numeric(frame["start_year"], errors="coerce")
@@ -365,6 +426,7 @@ def gantt(
         .reset_index(drop=True)
     )
     missing["pillar"] = [theme.pillar_label(p) for p in missing["pillar"]]
+    missing["region"] = [theme.region_label(r) for r in missing["region"]]
     bars = frame[frame["start_year"].notna()].copy()
     columns = [
         "project",
@@ -379,9 +441,9 @@ def gantt(
     ]
     if bars.empty:
         message = (
-            "None of the matching projects reports its years."
+            _("None of the matching projects reports its years.")
             if not frame.empty
-            else "No project matches the filters."
+            else _("No project matches the filters.")
         )
         return empty_figure(message), pd.DataFrame(columns=columns), missing
 
@@ -394,10 +456,12 @@ def gantt(
     bars["drawn_to"] = pd.to_numeric(bars["drawn_to_year"]).astype(int)
     n_phases = bars.groupby("project_id")["phase_no"].transform("count")
 
+    drawn_to = _("{years} (drawn to {year}, the year the source describes)")
+
     def years_text(row) -> str:
         shown = formatting.years_text(row.start_year, row.end_year, row.ongoing)
         if row.ongoing:
-            shown += f" (drawn to {row.drawn_to}, the year the source describes)"
+            shown = drawn_to.format(years=shown, year=row.drawn_to)
         return shown
 
     hover = []
@@ -406,7 +470,8 @@ def gantt(
         phase_line = f"<br>{inert.plotly(phase)}" if phase and phases > 1 else ""
         hover.append(
             f"<b>{inert.plotly(row.title)}</b>{phase_line}<br>{years_text(row)}"
-            f"<br>{inert.plotly(theme.pillar_label(row.pillar))} · {inert.plotly(row.region)}"
+            f"<br>{inert.plotly(theme.pillar_label(row.pillar))}"
+            f" · {inert.plotly(theme.region_label(row.region))}"
         )
     bars["hover"] = hover
 
@@ -441,7 +506,7 @@ def gantt(
         traces.append(
             {
                 "type": "scatter",
-                "name": ONGOING_NAME,
+                "name": _(ONGOING_NAME),
                 "x": (ongoing["drawn_to"] + 0.5).to_list(),
                 "y": ongoing["label"].to_list(),
                 "mode": "markers",
@@ -451,7 +516,7 @@ def gantt(
                     "color": [theme.PILLAR_COLOURS.get(p, "#BBBBBB") for p in ongoing["pillar"]],
                     "line": {"width": 1.5, "color": "#333333"},
                 },
-                "hovertext": [h + "<br><i>ongoing</i>" for h in ongoing["hover"]],
+                "hovertext": [f"{h}<br><i>{_('ongoing')}</i>" for h in ongoing["hover"]],
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
@@ -467,7 +532,7 @@ def gantt(
         phase=bars["phase"],
         end_year=bars["end_year"].astype("Int64"),
         start_year=bars["start_year"].astype("Int64"),
-        pillar=[theme.pillar_label(p) for p in bars["pillar"]],
+        pillar=[english_stack_label("pillar", p) for p in bars["pillar"]],
     )[columns]
     return fig, table.reset_index(drop=True), missing
 
@@ -478,12 +543,12 @@ def gantt_note(drawn: int, dated: int) -> str | None:
     hidden = dated - drawn
     if hidden <= 0:
         return None
-    return (
-        f"**The chart draws the {drawn:,} projects that start first, of {dated:,} with "
-        f"reported years: {hidden:,} more are not drawn.** Narrow the selection with the "
+    return _(
+        "**The chart draws the {drawn} projects that start first, of {dated} with "
+        "reported years: {hidden} more are not drawn.** Narrow the selection with the "
         "filters in the sidebar (region, country, pillar, topic, years, search…) to see "
         "others; the Projects page lists every project."
-    )
+    ).format(drawn=number(drawn), dated=number(dated), hidden=number(hidden))
 
 
 def undated_note(undated: int, listed: int) -> str | None:
@@ -491,11 +556,11 @@ def undated_note(undated: int, listed: int) -> str | None:
     `undated`, and how to see others; None when it lists them all."""
     if undated <= listed:
         return None
-    return (
-        f"… and {undated - listed:,} more (the first {listed:,} by title are listed). "
-        "Narrow the selection with the filters in the sidebar to list others; the "
-        "Projects page lists every project."
-    )
+    return _(
+        "… and {more} more (the first {listed} by title are listed). Narrow the selection "
+        "with the filters in the sidebar to list others; the Projects page lists every "
+        "project."
+    ).format(more=number(undated - listed), listed=number(listed))
 
 
 # --- exchanges on the same axis ---------------------------------------------------------
@@ -513,7 +578,7 @@ def exchange_markers(
     """
     columns = ["title", "host_city", "date_text", "start_date", "end_date", "status"]
     if exchanges.empty:
-        return empty_figure("No City-to-City exchange matches the filters."), pd.DataFrame(
+        return empty_figure(_("No City-to-City exchange matches the filters.")), pd.DataFrame(
             columns=columns
         )
     frame = exchanges.copy()
@@ -525,7 +590,7 @@ def exchange_markers(
     table = frame[columns].reset_index(drop=True)
     dated = frame[frame["start_date"].notna()].copy()
     if dated.empty:
-        return empty_figure("The matching exchanges have no dates."), table
+        return empty_figure(_("The matching exchanges have no dates.")), table
     dated["when"] = [
         formatting.date_display(start, end, precision, text)
         for start, end, precision, text in zip(
@@ -540,8 +605,15 @@ def exchange_markers(
     dated["x1"] = year_position(dated["end_date"] + pd.Timedelta(days=1))
     dated["status"] = dated["status"].fillna("held")
     countries = dated["host_country"] if "host_country" in dated else [None] * len(dated)
+    codes = dated["host_iso3"] if "host_iso3" in dated else [None] * len(dated)
+    countries = [  # the country's name in the interface's language
+        i18n.country_name(code if isinstance(code, str) else None, country)
+        if isinstance(country, str) and country
+        else None
+        for code, country in zip(codes, countries, strict=True)
+    ]
     dated["city"] = plain(  # the row label: shown as typed
-        f"{city}, {country}" if isinstance(country, str) and country else str(city)
+        f"{city}, {country}" if country else str(city)
         for city, country in zip(dated["host_city"], countries, strict=True)
     )
     groups = (
@@ -586,7 +658,7 @@ def exchange_markers(
                     "thickness": 2,
                     "width": 5,
                 },
-                "text": [f"×{n}" if n > 1 else "" for n in part["n"]],
+                "text": [f"×{number(n)}" if n > 1 else "" for n in part["n"]],
                 "textposition": "middle right",
                 "textfont": {"size": 13, "color": colour},
                 "hovertext": hover,

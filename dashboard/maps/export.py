@@ -14,9 +14,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import inert, theme
+from dashboard import i18n, inert, theme
 from dashboard.formatting import text
+from dashboard.i18n import N_, _
 from dashboard.maps.layers import (
+    ADMIN_LEVEL_LABELS,
     BORDER,
     CLUSTER_FILL,
     arc_rows,
@@ -27,13 +29,14 @@ from dashboard.maps.layers import (
     count_legend,
     count_range,
     country_names,
+    degrees,
     exchange_city_rows,
     label_points,
     locality_rows,
     number,
     pillar_colour,
-    plural,
     positions,
+    projects_text,
     role_colour,
 )
 
@@ -41,10 +44,39 @@ from dashboard.maps.layers import (
 PX_PER_DEGREE = 4.5
 GROUP_MIN_SIZE = 3  # pixels across: the least a group of localities is drawn
 
+# The legend's name of the arcs to each role's participants (an arc never ends at a host).
+EXCHANGE_WITH: dict[str, str] = {
+    "host": N_("Exchange with a host"),
+    "participant": N_("Exchange with a participant"),
+    "peer": N_("Exchange with a peer (shares experience)"),
+    "learner": N_("Exchange with a learner (receives support)"),
+}
+
 TABLE_COLUMNS = [
     "layer", "name", "iso3", "projects", "pillar", "role", "lat", "lon", "location",
     "titles", "project_id", "exchange_id",
 ]  # fmt: skip
+# The table's words as the Table tab shows them (the downloads keep the English names
+# and values: `map_table`); codes (iso3, lat, lon, ids, pillar, role) stay as they are.
+TABLE_HEADERS: dict[str, str] = {
+    "layer": N_("layer"),
+    "name": N_("name"),
+    "projects": N_("projects"),
+    "pillar": N_("pillar"),
+    "role": N_("role"),
+    "location": N_("location"),
+    "titles": N_("titles"),
+}
+LAYER_NAMES: dict[str, str] = {
+    "country": N_("country"),
+    "locality": N_("locality"),
+    "locality group": N_("locality group"),
+    "exchange participant": N_("exchange participant"),
+}
+LABEL_POINT = N_("country label point")
+NO_SHAPE = N_("no shape at 1:110m")
+CITY = N_("city")
+CITY_NOT_NAMED = N_("city not named: country label point")
 
 
 def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
@@ -86,8 +118,9 @@ def _add_countries(
             ys.extend([p[1] for p in ring] + [None])
     steps = count_legend(max_count, min_count)
     keyed = legend and len(by_count) > len(steps)
+    none = steps[0][0]  # "No project", translated
     for count in sorted(by_count):
-        label = plural(count, "project") if count else "No project"
+        label = projects_text(count) if count else none
         colour = count_colour(count, max_count, min_count)
         _add_fill(fig, by_count[count], colour, label, legend and not keyed, titled=count == 0)
     if keyed:
@@ -111,7 +144,7 @@ def _add_fill(
             hoverinfo="skip",
             name=name,
             legendgroup="countries",
-            legendgrouptitle={"text": "Projects per country"} if titled else None,
+            legendgrouptitle={"text": _("Projects per country")} if titled else None,
             showlegend=legend,
         )
     )
@@ -137,7 +170,9 @@ def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> 
                 line={"color": role_colour(role), "width": 2},
                 opacity=0.85,
                 hoverinfo="skip",
-                name=f"Exchange with a {theme.ROLE_LABELS.get(role, role).lower()}",
+                name=_(EXCHANGE_WITH[role])
+                if role in EXCHANGE_WITH
+                else _("Exchange with a {role}").format(role=role),
                 legendgroup="exchanges",
             )
         )
@@ -155,7 +190,7 @@ def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> 
                 },
                 text=[f"{inert.plotly(r['name'])}<br>{inert.plotly(r['projects'])}" for r in hosts],
                 hoverinfo="text",
-                name="Exchange host city",
+                name=_("Exchange host city"),
                 legendgroup="exchanges",
             )
         )
@@ -164,6 +199,7 @@ def _add_exchanges(fig: go.Figure, participants: pd.DataFrame | None, names) -> 
 def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> None:
     """Localities with coordinates, one trace per pillar."""
     rows = locality_rows(localities, names)
+    title, unknown = _("Localities by pillar"), _("Pillar not reported")
     for pillar in (*theme.PILLAR_ORDER, ""):
         chosen = [r for r in rows if (r["pillar"] or "") == pillar]
         if not chosen:
@@ -181,9 +217,9 @@ def _add_localities(fig: go.Figure, localities: pd.DataFrame | None, names) -> N
                 text=[f"{inert.plotly(r['name'])}<br>{inert.plotly(r['title'])}" for r in chosen],
                 customdata=[inert.plotly(r["place"]) for r in chosen],
                 hoverinfo="text",
-                name=theme.PILLAR_SHORT.get(pillar, "Pillar not reported"),
+                name=theme.PILLAR_SHORT.get(pillar, unknown),
                 legendgroup="localities",
-                legendgrouptitle={"text": "Localities by pillar"},
+                legendgrouptitle={"text": title},
             )
         )
 
@@ -207,9 +243,11 @@ def _add_clusters(fig: go.Figure, clusters: pd.DataFrame, names) -> None:
             },
             text=[inert.plotly(r["name"]) for r in rows],
             hoverinfo="text",
-            name=f"Groups in {float(clusters['cell'].iloc[0]):g}° squares (area: localities)",
+            name=_("Groups in {cell}° squares (area: localities)").format(
+                cell=degrees(float(clusters["cell"].iloc[0]))
+            ),
             legendgroup="localities",
-            legendgrouptitle={"text": "Localities"},
+            legendgrouptitle={"text": _("Localities")},
         )
     )
 
@@ -293,7 +331,7 @@ def map_table(
                 name=text(row.get("country"), ""),
                 iso3=text(row.get("iso3"), ""),
                 projects=int(number(row.get("projects")) or 0),
-                location="country label point" if point else "no shape at 1:110m",
+                location=LABEL_POINT if point else NO_SHAPE,
                 titles=text(row.get("titles"), ""),
             )
         )
@@ -331,7 +369,7 @@ def map_table(
                 name=text(row.get("city"), "") or text(row.get("country"), ""),
                 iso3=text(row.get("iso3"), ""),
                 role=text(row.get("role"), ""),
-                location="city" if point else "city not named: country label point",
+                location=CITY if point else CITY_NOT_NAMED,
                 titles=text(row.get("title"), ""),
                 exchange_id=text(row.get("exchange_id"), ""),
             )
@@ -339,6 +377,22 @@ def map_table(
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     frame["projects"] = frame["projects"].astype("Int64")
     return frame
+
+
+def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """`map_table` as the Table tab shows it: its headers, layers and kinds of location
+    in the interface's language (a word each, translated once, mapped on the columns)."""
+    if i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return table
+    locations = {
+        word: _(word) for word in (LABEL_POINT, NO_SHAPE, CITY, CITY_NOT_NAMED, theme.NOT_REPORTED)
+    } | {code: _(label) for code, label in ADMIN_LEVEL_LABELS.items()}
+    layers = {code: _(label) for code, label in LAYER_NAMES.items()}
+    shown = table.assign(
+        layer=table["layer"].map(layers).fillna(table["layer"]),
+        location=table["location"].map(locations).fillna(table["location"]),
+    )
+    return shown.rename(columns={code: _(label) for code, label in TABLE_HEADERS.items()})
 
 
 def _cluster_columns(clusters: pd.DataFrame | None) -> Iterator[tuple]:

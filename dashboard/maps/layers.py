@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from math import nan
 from pathlib import Path
@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import inert, scale, theme
+from dashboard import i18n, inert, scale, theme
 from dashboard.formatting import is_missing, text
+from dashboard.i18n import N_, _, ngettext
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTRIES_GEOJSON = ROOT / "data" / "reference" / "countries.geojson"
@@ -122,8 +123,50 @@ def positions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lon, lat, (np.abs(lon) <= 180) & (np.abs(lat) <= 90)  # NaN compares False
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def memo(make: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`make` remembered for each value it is given: a text made once per distinct
+    value in one call (Babel writes a number in some 35 µs; thousands of rows repeat
+    few counts). Made anew in each call, so it never carries one language into another."""
+    made: dict[Any, str] = {}
+
+    def get(value: Any) -> str:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = make(value)
+        return found
+
+    return get
+
+
+def projects_text(n: int) -> str:
+    """'1 project', '12,000 projects' in the interface's language."""
+    return ngettext("{n} project", "{n} projects", n).format(n=i18n.number(n))
+
+
+def degrees(cell: float) -> str:
+    """A grid cell's size in degrees as a reader writes it: '0.5', '0,5', '2'."""
+    return i18n.number(cell)
+
+
+# The administrative level of a locality (etl.vocab.ADMIN_LEVELS), as a reader says it.
+ADMIN_LEVEL_LABELS: dict[str, str] = {
+    "city": N_("city"),
+    "municipality": N_("municipality"),
+    "district": N_("district"),
+    "province": N_("province"),
+    "region": N_("region"),
+    "state": N_("state"),
+    "department": N_("department"),
+    "county": N_("county"),
+    "governorate": N_("governorate"),
+    "village": N_("village"),
+    "area": N_("area"),
+}
+
+
+def admin_level_labels() -> dict[str, str]:
+    """code → the level's name in the interface's language (made once per call)."""
+    return {code: _(label) for code, label in ADMIN_LEVEL_LABELS.items()}
 
 
 def _unique(values: Iterable[Any]) -> list[str]:
@@ -140,7 +183,8 @@ def _load_geojson(path: str) -> tuple[dict, ...]:
         with open(path, encoding="utf-8") as handle:
             return tuple(json.load(handle)["features"])
     except (OSError, ValueError, KeyError) as exc:
-        raise ShapesUnavailable(f"the country shapes ({path}) cannot be read: {exc}") from exc
+        problem = _("the country shapes ({path}) cannot be read: {error}")
+        raise ShapesUnavailable(problem.format(path=path, error=exc)) from exc
 
 
 def country_features() -> tuple[dict, ...]:
@@ -166,7 +210,8 @@ def _label_points(path: str) -> dict[str, tuple[float, float]]:
 
 def country_names(*frames: pd.DataFrame | None) -> dict[str, str]:
     """iso3 → country name: the warehouse's, from the frames' `iso3`/`country` and
-    `host_iso3`/`host_country` columns; Natural Earth's for a country none names."""
+    `host_iso3`/`host_country` columns; Natural Earth's for a country none names. In
+    French or Spanish, CLDR's name for each country it names (i18n.country_name)."""
     names = {f["properties"]["iso3"]: f["properties"]["name"] for f in country_features()}
     for frame in frames:
         if frame is None or frame.empty:
@@ -176,6 +221,8 @@ def country_names(*frames: pd.DataFrame | None) -> dict[str, str]:
                 for iso3, country in zip(frame[code], frame[name], strict=True):
                     if not is_missing(iso3) and not is_missing(country):
                         names[str(iso3)] = str(country)
+    if i18n.language() != i18n.DEFAULT_LANGUAGE:  # once per country, not per row
+        names = {iso3: i18n.country_name(iso3, name) for iso3, name in names.items()}
     return names
 
 
@@ -185,7 +232,7 @@ def countries_without_shape(country_counts: pd.DataFrame) -> list[str]:
         return []
     shapes = {f["properties"]["iso3"] for f in country_features()}
     return [
-        text(row.get("country"), row["iso3"])
+        i18n.country_name(row["iso3"], text(row.get("country"), row["iso3"]))
         for row in country_counts.to_dict("records")
         if row["iso3"] not in shapes
     ]
@@ -215,8 +262,9 @@ def count_colour(count: int, max_count: int, min_count: int = 1) -> str:
 
 def count_legend(max_count: int, min_count: int = 1) -> list[tuple[str, str]]:
     """(label, colour) steps of the country ramp (`count_colour`) for a legend."""
+    none = _("No project")
     if max_count <= 0:
-        return [("No project", NO_PROJECT_FILL)]
+        return [(none, NO_PROJECT_FILL)]
     low_end = max(1, min(min_count, max_count))
     if max_count - low_end < 5:
         steps = list(range(low_end, max_count + 1))
@@ -226,8 +274,8 @@ def count_legend(max_count: int, min_count: int = 1) -> list[tuple[str, str]]:
         root_low, root_high = math.sqrt(low_end), math.sqrt(max_count)
         steps = sorted({round((root_low + k / 4 * (root_high - root_low)) ** 2) for k in range(5)})
     steps = [s for s in steps if low_end <= s <= max_count]
-    return [("No project", NO_PROJECT_FILL)] + [
-        (plural(s, "project"), count_colour(s, max_count, low_end)) for s in steps
+    return [(none, NO_PROJECT_FILL)] + [
+        (projects_text(s), count_colour(s, max_count, low_end)) for s in steps
     ]
 
 
@@ -257,12 +305,13 @@ def split_localities(localities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
 
 def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
     """One point per place (projects at the same place are merged), only with coordinates."""
-    located, _ = split_localities(localities)
+    located, _unlocated = split_localities(localities)
     names = names if names is not None else country_names(localities)
+    unnamed = _("Unnamed place")
     groups: dict[tuple, dict] = {}
     for row in located.to_dict("records"):
         lon, lat = coords(row.get("lon"), row.get("lat"))  # type: ignore[misc]
-        name = text(row.get("name"), "Unnamed place")
+        name = text(row.get("name"), unnamed)
         key = (round(lon, 5), round(lat, 5), name)
         group = groups.setdefault(
             key,
@@ -281,15 +330,20 @@ def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = No
         group["pillars"].append(row.get("pillar"))
         group["titles"].append(row.get("title"))
         group["project_ids"].append(row.get("project_id"))
+    # labels translated once per call, not once per place
+    short = {code: theme.PILLAR_SHORT[code] for code in theme.PILLAR_SHORT}
+    no_pillar = _("pillar not reported")
+    levels = admin_level_labels()
+    counted = memo(projects_text)
     rows = []
     for group in groups.values():
         pillars = _unique(group.pop("pillars"))
         titles = _unique(group.pop("titles"))
         pillar = pillars[0] if pillars else ""
         country = names.get(group["iso3"], group["iso3"])
-        kind = group["admin_level"]
+        kind = levels.get(group["admin_level"], group["admin_level"])
         where = f"{group['name']} ({country})" if country else group["name"]
-        labels = " / ".join(theme.PILLAR_SHORT.get(p, p) for p in pillars) or "pillar not reported"
+        labels = " / ".join(short.get(p, p) for p in pillars) or no_pillar
         rows.append(
             {
                 **group,
@@ -297,8 +351,7 @@ def locality_rows(localities: pd.DataFrame, names: Mapping[str, str] | None = No
                 "place": group["name"],
                 "pillar": pillar,
                 "colour": rgba(pillar_colour(pillar), 235),
-                "projects": f"{plural(len(titles), 'project')} · {labels}"
-                + (f" · {kind}" if kind else ""),
+                "projects": f"{counted(len(titles))} · {labels}" + (f" · {kind}" if kind else ""),
                 "title": " · ".join(titles),
                 "project_ids": _unique(group["project_ids"]),
             }
@@ -318,6 +371,21 @@ def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None)
     counts = clusters["localities"].astype(int).to_numpy()
     largest = int(counts.max())
     colour = rgba(CLUSTER_FILL, 230)
+    # texts made once per call (per count, per cell), not once per group
+    count = memo(i18n.number)
+    square = memo(
+        lambda c: _("A group: localities within a {cell}° square").format(cell=degrees(c))
+    )
+    narrow = _("Narrow the filters (a country, a region…) to see each place.")
+    group_of = _("group of {n}")
+    in_one = memo(lambda n: ngettext("{n} locality in {country}", "{n} localities in {country}", n))
+    in_several = memo(
+        lambda n: ngettext(
+            "{n} locality in {countries} countries, mostly {country}",
+            "{n} localities in {countries} countries, mostly {country}",
+            n,
+        )
+    )
     rows = []
     for x, y, n, countries, cell, iso3 in zip(
         lon[drawn].tolist(),
@@ -330,21 +398,21 @@ def cluster_rows(clusters: pd.DataFrame, names: Mapping[str, str] | None = None)
     ):
         iso3 = text(iso3, "")
         country = names.get(iso3, iso3)
-        where = f"in {country}" if countries == 1 else f"in {countries} countries, mostly {country}"
+        name = in_one(n) if countries == 1 else in_several(n)
         rows.append(
             {
                 "position": [x, y],
                 "lon": x,
                 "lat": y,
-                "name": f"{n:,} localit{'y' if n == 1 else 'ies'} {where}",
-                "place": f"group of {n:,}",
+                "name": name.format(n=count(n), countries=count(countries), country=country),
+                "place": group_of.format(n=count(n)),
                 "iso3": iso3,
                 "pillar": "",
                 "colour": colour,
                 "radius": cluster_radius(n, largest, cell, y),
                 "radius_deg": cell / 2 * math.sqrt(n / largest),
-                "projects": f"A group: localities within a {cell:g}° square",
-                "title": "Narrow the filters (a country, a region…) to see each place.",
+                "projects": square(cell),
+                "title": narrow,
                 "project_ids": [],
                 "admin_level": "",
             }
@@ -363,12 +431,17 @@ def cluster_radius(n: int, largest: int, cell: float, lat: float) -> float:
 def cluster_caption(clusters: pd.DataFrame, located: int) -> str:
     """What the map shows when it groups localities, and how to see each place."""
     cell = cluster_cell(clusters) or 0.0
-    return (
-        f"**{located:,} localities with coordinates are more than the map draws one by one "
-        f"({scale.MAX_LOCALITY_POINTS:,}):** dark discs group them in {cell:g}° squares — "
-        f"{len(clusters):,} groups; a disc's area follows its number of localities (hover "
-        "for it) and stays within its square: zoom in to compare them. "
-        "Narrow the filters (a country, a region, a pillar…) to see each place."
+    return _(
+        "**{located} localities with coordinates are more than the map draws one by one "
+        "({most}):** dark discs group them in {cell}° squares — {groups} groups; a disc's "
+        "area follows its number of localities (hover for it) and stays within its square: "
+        "zoom in to compare them. Narrow the filters (a country, a region, a pillar…) to see "
+        "each place."
+    ).format(
+        located=i18n.number(located),
+        most=i18n.number(scale.MAX_LOCALITY_POINTS),
+        cell=degrees(cell),
+        groups=i18n.number(len(clusters)),
     )
 
 
@@ -378,6 +451,19 @@ def cluster_cell(clusters: pd.DataFrame | None) -> float | None:
     if clusters is None or clusters.empty:
         return None
     return float(clusters["cell"].iloc[0])
+
+
+def cities_not_named(country: str) -> str:
+    """Where a participant whose city the source does not name is drawn: its country."""
+    return _("{country} (cities not named)").format(country=country)
+
+
+def _country_namer(names: Mapping[str, str]) -> Callable[[str, str], str]:
+    """(iso3, the row's English name) → the name shown: the row's own in English (the
+    warehouse's), CLDR's in French or Spanish (`names` already holds them)."""
+    if i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return lambda iso3, english: english
+    return lambda iso3, english: names.get(iso3) or english
 
 
 def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
@@ -391,6 +477,9 @@ def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None)
         return []
     points = label_points()
     names = names if names is not None else country_names(participants)
+    roles = {code: theme.ROLE_LABELS[code] for code in theme.ROLE_LABELS}  # once per call
+    unnamed, host_word = _("not named"), _("host")
+    country_of = _country_namer(names)
     groups: dict[tuple, dict] = {}
     for row in participants.to_dict("records"):
         if text(row.get("role"), "") == "host":
@@ -401,15 +490,15 @@ def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None)
         target = city_point or points.get(iso3)
         if source is None or target is None or source == target:
             continue
-        country = text(row.get("country"), "") or names.get(iso3, "")
+        country = country_of(iso3, text(row.get("country"), "") or names.get(iso3, ""))
         city = text(row.get("city"), "")
         if city_point is not None and city:
             target_name = f"{city} ({country})" if country else city
         else:
-            target_name = f"{country} (cities not named)" if country else "not named"
+            target_name = cities_not_named(country) if country else unnamed
         host_iso3 = text(row.get("host_iso3"), "")
         host_country = names.get(host_iso3, host_iso3)
-        host = text(row.get("host_city"), "host")
+        host = text(row.get("host_city"), host_word)
         role = text(row.get("role"), "participant")
         group = groups.setdefault(
             (source, target, role),
@@ -418,7 +507,7 @@ def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None)
                 "target": list(target),
                 "source_colour": rgba(role_colour("host"), 210),
                 "target_colour": rgba(role_colour(role), 230),
-                "role": theme.ROLE_LABELS.get(role, role),
+                "role": roles.get(role, role),
                 "role_code": role,
                 "host": f"{host} ({host_country})" if host_country else host,
                 "participant": target_name,
@@ -432,17 +521,22 @@ def arc_rows(participants: pd.DataFrame, names: Mapping[str, str] | None = None)
         group["titles"].append(row.get("title"))
         group["years"].append(row.get("year"))
         group["exchange_ids"].append(row.get("exchange_id"))
+    one_exchange = _("City-to-City exchange")
     rows = []
     for group in groups.values():
         titles = _unique(group.pop("titles"))
         years = _unique(group.pop("years"))
+        exchanges = (
+            one_exchange
+            if len(titles) == 1
+            else _("City-to-City exchanges ({n})").format(n=i18n.number(len(titles)))
+        )
         rows.append(
             {
                 **group,
                 "name": f"{group['host']} → {group['participant']}",
                 "country": group["participant"],
-                "projects": "City-to-City "
-                + ("exchange" if len(titles) == 1 else f"exchanges ({len(titles)})")
+                "projects": exchanges
                 + (f" · {', '.join(years)}" if years else "")
                 + f" · {group['role']}",
                 "title": " · ".join(titles),
@@ -460,6 +554,9 @@ def exchange_city_rows(
         return []
     points = label_points()
     names = names if names is not None else country_names(participants)
+    roles = {code: theme.ROLE_LABELS[code] for code in theme.ROLE_LABELS}  # once per call
+    host_city = _("host city")
+    country_of = _country_namer(names)
     groups: dict[tuple, dict] = {}
 
     def add(point, role, name, iso3, row):
@@ -470,7 +567,7 @@ def exchange_city_rows(
                 "lon": point[0],
                 "lat": point[1],
                 "role_code": role,
-                "role": theme.ROLE_LABELS.get(role, role),
+                "role": roles.get(role, role),
                 "colour": rgba(role_colour(role), 255),
                 "name": name,
                 "country": names.get(iso3, iso3),
@@ -486,26 +583,36 @@ def exchange_city_rows(
         host_iso3 = text(row.get("host_iso3"), "")
         host_point = coords(row.get("host_lon"), row.get("host_lat"))
         if host_point is not None:
-            add(host_point, "host", text(row.get("host_city"), "host city"), host_iso3, row)
+            add(host_point, "host", text(row.get("host_city"), host_city), host_iso3, row)
         role = text(row.get("role"), "participant")
         if role == "host":
             continue
         iso3 = text(row.get("iso3"), "")
-        country = text(row.get("country"), "") or names.get(iso3, iso3)
+        country = country_of(iso3, text(row.get("country"), "") or names.get(iso3, iso3))
         city_point = coords(row.get("lon"), row.get("lat"))
         if city_point is not None:
             add(city_point, role, text(row.get("city"), "") or country, iso3, row)
         elif iso3 in points:
-            add(points[iso3], role, f"{country} (cities not named)", iso3, row)
+            add(points[iso3], role, cities_not_named(country), iso3, row)
     rows = []
     for group in groups.values():
         titles = _unique(group.pop("titles"))
         role = group["role_code"]
-        verb = "Hosted" if role == "host" else "Took part in"
+        n = len(titles)
+        if role == "host":
+            took = ngettext(
+                "Hosted {n} City-to-City exchange", "Hosted {n} City-to-City exchanges", n
+            )
+        else:
+            took = ngettext(
+                "Took part in {n} City-to-City exchange",
+                "Took part in {n} City-to-City exchanges",
+                n,
+            )
         rows.append(
             {
                 **group,
-                "projects": f"{verb} {plural(len(titles), 'City-to-City exchange')}"
+                "projects": took.format(n=i18n.number(n))
                 + ("" if role in ("host", "participant") else f" · {group['role']}"),
                 "title": " · ".join(titles),
                 "exchange_ids": _unique(group["exchange_ids"]),
@@ -556,6 +663,7 @@ def choropleth_features(
     names = names if names is not None else country_names(country_counts)
     highlight = set(highlight)
     min_count, max_count = _ends(lookup)
+    nothing = _("No project in this view")
     features = []
     for feature in country_features():
         props = feature["properties"]
@@ -579,7 +687,7 @@ def choropleth_features(
                     "name": name,
                     "region": props.get("region") or "",
                     "count": count,
-                    "projects": plural(count, "project") if count else "No project in this view",
+                    "projects": projects_text(count) if count else nothing,
                     "title": " · ".join(_unique(entry.get("titles", []))),
                     "fill": rgba(fill, 255 if (count or iso3 in highlight) else 235),
                     "line": rgba(line, 255),
@@ -613,25 +721,34 @@ def legend_html(max_count: int, cell: float | None = None, min_count: int = 1) -
         f"border:3px solid {theme.ROLE_COLOURS[r]}'></span>{inert.html(theme.ROLE_LABELS[r])}"
         for r in theme.ROLE_COLOURS
     )
+    countries = _("<b>Countries</b> — projects in this view:{ramp}").format(ramp=ramp)
+    localities = (
+        "<div>"
+        + _("<b>Localities</b> (filled dots) by pillar:{pillars}").format(pillars=pillars)
+        + "</div>"
+        if cell is None
+        else _groups_legend(swatch, cell)
+    )
+    exchanges = _(
+        "<b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city (dark end) "
+        "to each participant; a participant whose city the source does not name is drawn "
+        "at its country."
+    ).format(roles=roles)
     return (
         "<div style='line-height:1.9;font-size:0.95rem'>"
-        f"<div><b>Countries</b> — projects in this view:{ramp}</div>"
-        + (
-            f"<div><b>Localities</b> (filled dots) by pillar:{pillars}</div>"
-            if cell is None
-            else _groups_legend(swatch, cell)
-        )
-        + f"<div><b>City-to-City</b> (rings) by role:{roles}. Arcs run from the host city "
-        "(dark end) to each participant; a participant whose city the source does not "
-        "name is drawn at its country.</div></div>"
+        f"<div>{countries}</div>{localities}<div>{exchanges}</div></div>"
     )
 
 
 def _groups_legend(swatch: str, cell: float) -> str:
     """The legend line of grouped localities: what a dark disc is and what its size says."""
-    return (
-        f"<div><b>Locality groups</b> (dark discs<span style='{swatch};width:12px;"
-        f"height:12px;border-radius:50%;background:{CLUSTER_FILL}'></span>): the "
-        f"localities within a {cell:g}° square, the disc's area by their number; no pillar "
-        "colour, as a group mixes pillars. Zoom in to compare the discs.</div>"
+    disc = (
+        f"<span style='{swatch};width:12px;height:12px;border-radius:50%;"
+        f"background:{CLUSTER_FILL}'></span>"
     )
+    line = _(
+        "<b>Locality groups</b> (dark discs{disc}): the localities within a {cell}° square, "
+        "the disc's area by their number; no pillar colour, as a group mixes pillars. Zoom "
+        "in to compare the discs."
+    ).format(disc=disc, cell=degrees(cell))
+    return f"<div>{line}</div>"

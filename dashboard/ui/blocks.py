@@ -1,19 +1,25 @@
 """Building blocks of a page: a chart as Chart / Table / Sources / Download (as in
 OWID's grapher), downloads that carry the view's filters and link, empty states, the
-synthetic-data banner and a record's source section."""
+synthetic-data banner and a record's source section.
+
+Downloads are made on click, in Streamlit's download thread: each one takes the language
+of the page that offered it (`later`). File names stay English whatever the language.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import exports, queries, theme
+from dashboard import exports, i18n, queries, theme
 from dashboard.filters import describe
+from dashboard.i18n import N_, _
 from dashboard.ui.data import load, options
 from dashboard.ui.shell import current_page
 from dashboard.ui.sidebar import (
@@ -30,12 +36,44 @@ PLOTLY_CONFIG = {
 }
 
 
+T = TypeVar("T")
+
+# What an empty state says for each `what` a page passes (a whole sentence each).
+EMPTY_STATES: dict[str, str] = {
+    "projects": N_("**No projects match the current filters.**"),
+    "exchanges": N_("**No exchanges match the current filters.**"),
+    "projects or exchanges": N_("**No projects or exchanges match the current filters.**"),
+}
+
+
 def empty_state(what: str) -> None:
-    """A filter with no match says so and offers to clear filters."""
+    """A filter with no match says so and offers to clear filters. `what`: "projects",
+    "exchanges" or "projects or exchanges" (also the button's key: never translated)."""
     with st.container(border=True):
-        st.markdown(f"**No {what} match the current filters.**")
-        st.caption("Remove a filter, widen the year range, or start again.")
-        st.button("Clear all filters", on_click=clear_filters, key=f"clear_{what}")
+        if what in EMPTY_STATES:
+            st.markdown(_(EMPTY_STATES[what]))
+        else:
+            st.markdown(_("**No {what} match the current filters.**").format(what=what))
+        st.caption(_("Remove a filter, widen the year range, or start again."))
+        st.button(_("Clear all filters"), on_click=clear_filters, key=f"clear_{what}")
+
+
+def later(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, to be run later (a download's click, in another thread) in the language
+    of the page run that offered it."""
+    code = i18n.language()
+
+    def run() -> T:
+        with i18n.using(code):
+            return make()
+
+    return run
+
+
+def file_stem(title: str) -> str:
+    """A download's file name (without extension) from its English title: the same
+    file name in every language."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
 
 
 def downloads(
@@ -45,8 +83,12 @@ def downloads(
     key: str,
     figure: go.Figure | Callable[[], go.Figure] | None = None,
     rows: int | None = None,
+    file_name: str | None = None,
 ) -> None:
     """CSV + XLSX + Parquet of `frame` (the filtered view); PNG + SVG of `figure`.
+
+    `title` is English, marked N_ by the caller: it heads the workbook's `about` sheet
+    and the images translated, and names the files as it is (or `file_name`, a stem).
 
     `frame` may be a function giving the rows in chunks (same columns), run on click
     only: a selection larger than the page shows (the Projects table's pages) costs
@@ -60,15 +102,16 @@ def downloads(
         chunks = frame
     else:
         rows, chunks = len(frame), lambda: [frame]
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "export"
+    slug = file_stem(file_name or title)
+    title = _(title)
     cols = st.columns(5 if figure is not None else 3)
     for column, label, fmt, write, mime, help_text in (
-        (cols[0], "CSV", "csv", exports.write_csv, "text/csv", None),
-        (cols[2], "Parquet", "parquet", exports.write_parquet, PARQUET_MIME, PARQUET_HELP),
+        (cols[0], _("CSV"), "csv", exports.write_csv, "text/csv", None),
+        (cols[2], _("Parquet"), "parquet", exports.write_parquet, PARQUET_MIME, _(PARQUET_HELP)),
     ):
         column.download_button(  # written a chunk at a time (exports.file_bytes)
             label,
-            data=lambda write=write: exports.file_bytes(write, chunks()),
+            data=later(lambda write=write: exports.file_bytes(write, chunks())),
             file_name=f"{slug}.{fmt}",
             mime=mime,
             key=f"{key}_{fmt}",
@@ -82,7 +125,7 @@ def downloads(
 
 
 PARQUET_MIME = "application/vnd.apache.parquet"
-PARQUET_HELP = "Typed columns, for pandas, R, DuckDB or Spark; no row limit"
+PARQUET_HELP = N_("Typed columns, for pandas, R, DuckDB or Spark; no row limit")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -96,17 +139,19 @@ def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str)
     link = urls().page(page, **current_page_params(page)) if page else ""
     source = source_line(publication=exports.CITATION)
     column.download_button(
-        "Excel",
+        _("Excel"),
         data=(
             b""
             if too_big
-            else lambda: exports.xlsx_bytes(
-                pd.concat(list(chunks()), ignore_index=True),  # at most EXCEL_PRACTICAL_ROWS
-                title=title,
-                filters=lines,
-                permalink=link,
-                exported_at=datetime.now(UTC),
-                source=source,
+            else later(  # the `about` sheet in the page's language
+                lambda: exports.xlsx_bytes(
+                    pd.concat(list(chunks()), ignore_index=True),  # ≤ EXCEL_PRACTICAL_ROWS
+                    title=title,
+                    filters=lines,
+                    permalink=link,
+                    exported_at=datetime.now(UTC),
+                    source=source,
+                )
             )
         ),
         file_name=f"{slug}.xlsx",
@@ -118,7 +163,10 @@ def _excel_button(column, chunks, rows: int, *, title: str, slug: str, key: str)
         help=too_big,
     )
     if too_big:  # said before the click, with the fix
-        st.info(f"**Excel is unavailable for this selection.** {too_big}", icon=":material/table:")
+        st.info(
+            _("**Excel is unavailable for this selection.** {why}").format(why=too_big),
+            icon=":material/table:",
+        )
 
 
 def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
@@ -132,7 +180,7 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
     ):
         if problem:  # say so before the click, with the fix
             column.download_button(
-                fmt.upper(),
+                _(fmt.upper()),
                 data=b"",
                 file_name=f"{slug}.{fmt}",
                 key=f"{key}_{fmt}",
@@ -142,23 +190,31 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
             )
             continue
         column.download_button(
-            fmt.upper(),
-            data=lambda fmt=fmt: exports.figure_image(
-                figure() if callable(figure) else figure,
-                fmt,
-                title=title,
-                subtitle=subtitle,
-                source=source,
+            _(fmt.upper()),  # "PNG", "SVG" (marked in IMAGE_FORMATS)
+            data=later(  # the figure's labels and the slide's text in the page's language
+                lambda fmt=fmt: exports.figure_image(
+                    figure() if callable(figure) else figure,
+                    fmt,
+                    title=title,
+                    subtitle=subtitle,
+                    source=source,
+                )
             ),
             file_name=f"{slug}.{fmt}",
             mime=mime,
             key=f"{key}_{fmt}",
             icon=":material/image:",
             on_click="ignore",
-            help="1920×1080, with title and source line, for slides",
+            help=_("1920×1080, with title and source line, for slides"),
         )
     if problem:
-        st.info(f"**PNG and SVG are unavailable here.** {problem}", icon=":material/image:")
+        st.info(
+            _("**PNG and SVG are unavailable here.** {why}").format(why=problem),
+            icon=":material/image:",
+        )
+
+
+IMAGE_FORMATS = (N_("PNG"), N_("SVG"))  # the image buttons' labels
 
 
 def chart_block(
@@ -170,11 +226,13 @@ def chart_block(
     sources: str | None = None,
     render: Callable[[], None] | None = None,
     table: pd.DataFrame | None = None,
+    file_name: str | None = None,
 ) -> None:
-    """Every chart as Chart / Table / Sources / Download (as in OWID's grapher)."""
-    st.subheader(title)
+    """Every chart as Chart / Table / Sources / Download (as in OWID's grapher). `title`
+    is English (marked N_ by the caller): shown translated, it names the files as it is."""
+    st.subheader(_(title))
     chart_tab, table_tab, sources_tab, download_tab = st.tabs(
-        ["Chart", "Table", "Sources", "Download"]
+        [_("Chart"), _("Table"), _("Sources"), _("Download")]
     )
     with chart_tab:
         if render is not None:
@@ -186,13 +244,15 @@ def chart_block(
     with sources_tab:
         st.markdown(sources or source_line())
         st.caption(
-            "Counted from this synthetic warehouse. Empty values mean “not reported”."
+            _("Counted from this synthetic warehouse. Empty values mean “not reported”.")
             if is_synthetic()
-            else "Aggregates from the publication are shown as reported; everything else is "
-            "counted from the curated catalogue. Empty values mean “not reported”."
+            else _(
+                "Aggregates from the publication are shown as reported; everything else is "
+                "counted from the curated catalogue. Empty values mean “not reported”."
+            )
         )
     with download_tab:
-        downloads(data, title=title, key=key, figure=figure)
+        downloads(data, title=title, key=key, figure=figure, file_name=file_name)
 
 
 def is_synthetic() -> bool:
@@ -202,33 +262,44 @@ def is_synthetic() -> bool:
 
 def source_line(publication: str = theme.SOURCE_LINE) -> str:
     """The source a chart, slide or workbook names (`publication`, in that export's
-    wording): never the publication for generated data."""
-    return theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else publication
+    wording), in the interface's language: never the publication for generated data."""
+    return _(theme.SYNTHETIC_SOURCE_LINE if is_synthetic() else publication)
 
 
 def synthetic_banner() -> None:
     """Synthetic warehouses (benchmarks, tests) say so on every page."""
     if is_synthetic():
         st.warning(
-            "**Synthetic data.** This warehouse was generated for benchmarks or tests; "
-            "it is not the curated catalogue. Rebuild with `python -m etl build`.",
+            _(
+                "**Synthetic data.** This warehouse was generated for benchmarks or tests; "
+                "it is not the curated catalogue. Rebuild with `python -m etl build`."
+            ),
             icon=":material/science:",
         )
 
 
+# The heading over a record's own link, for each `what` record_source is given.
+RECORD_LINK_HEADINGS: dict[str, str] = {
+    "project": N_("#### Link to this project"),
+    "exchange": N_("#### Link to this exchange"),
+}
+
+
 def record_source(record: dict, *, what: str, link: str) -> None:
     """The end of a project's or an exchange's detail: its source, the curator's notes
-    and its own link (`link`: built without filters, so it always opens the record)."""
+    and its own link (`link`: built without filters, so it always opens the record).
+    `what`: "project" or "exchange". The source's text is shown as catalogued."""
     from dashboard.formatting import md, md_link, text
 
-    st.markdown("#### Source")
+    st.markdown(_("#### Source"))
     st.markdown(md(record.get("source_ref")))
     source_url = text(record.get("source_url"), "")
     if source_url:
-        st.markdown(f"Link cited by the source: {md_link(source_url)}")
+        st.markdown(_("Link cited by the source: {link}").format(link=md_link(source_url)))
     notes = text(record.get("notes"), "")
     if notes:
-        with st.expander("Curator notes (judgement calls made when cataloguing)"):
+        with st.expander(_("Curator notes (judgement calls made when cataloguing)")):
             st.markdown(md(notes))
-    st.markdown(f"#### Link to this {what}")
+    heading = RECORD_LINK_HEADINGS.get(what) or "#### Link to this {what}"
+    st.markdown(_(heading).format(what=what))
     st.code(link, language=None)

@@ -12,9 +12,10 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import i18n, queries
 from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
 from dashboard.filters import FilterOptions
+from dashboard.i18n import _
 from etl import SCHEMA_VERSION
 
 P = ParamSpec("P")
@@ -26,8 +27,10 @@ def _current() -> WarehouseVersion:
     try:
         return warehouse_version()
     except WarehouseMissing as exc:
-        st.error(f"**The warehouse is missing.** {exc}")
-        st.code("make run        # builds the warehouse if missing, then serves the app")
+        st.error(_("**The warehouse is missing.** {why}").format(why=exc))
+        st.code(
+            "make run        # {}".format(_("builds the warehouse if missing, then serves the app"))
+        )
         st.stop()
         raise  # unreachable: st.stop() raises
 
@@ -39,10 +42,15 @@ def version() -> WarehouseVersion:
     found = _cached(queries.meta.__name__, v, ()).get("schema_version")
     if found != SCHEMA_VERSION:
         st.error(
-            f"**The warehouse was built by another version of the atlas** (schema {found}; "
-            f"this version reads schema {SCHEMA_VERSION}). Rebuild it from the catalogue:"
+            _(
+                "**The warehouse was built by another version of the atlas** (schema "
+                "{found}; this version reads schema {expected}). Rebuild it from the "
+                "catalogue:"
+            ).format(found=found, expected=SCHEMA_VERSION)
         )
-        st.code("make run        # rebuilds an outdated warehouse, then serves the app")
+        st.code(
+            "make run        # {}".format(_("rebuilds an outdated warehouse, then serves the app"))
+        )
         st.stop()
     return v
 
@@ -65,11 +73,17 @@ def on_demand(
 ) -> Callable[[], R]:
     """`query(version, *args)` — a function of dashboard/queries.py — run when the
     returned function is called (a download's click, in Streamlit's download thread), on
-    the warehouse current then. Never cached: a million streamed rows pass through once
-    instead of staying in the cache."""
+    the warehouse current then, in the language of the page run that asked for it. Never
+    cached: a million streamed rows pass through once instead of staying in the cache."""
     if getattr(queries, query.__name__, None) is not query:
         raise ValueError(f"{query!r} is not a function of dashboard.queries")
-    return lambda: query(warehouse_version(), *args)
+    code = i18n.language()
+
+    def run() -> R:
+        with i18n.using(code):
+            return query(warehouse_version(), *args)
+
+    return run
 
 
 def options() -> FilterOptions:

@@ -10,9 +10,30 @@ import streamlit as st
 
 from dashboard import inert, links
 from dashboard.formatting import resolve_choice
+from dashboard.i18n import N_, _
 from dashboard.pages import PageSpec
 from dashboard.ui import data
 from dashboard.ui.sidebar import raw_params
+
+# What a record picker says, for each kind of record (`what`): whole sentences.
+RECORD_TEXTS: dict[str, dict[str, str]] = {
+    "project": {
+        "label": N_("Project details"),
+        "unknown": N_("The link names a project “{id}” that is not in the catalogue."),
+        "outside": N_(
+            "**This project is outside the current filters.** It is shown because the link "
+            "names it; the lists above keep only what the filters match."
+        ),
+    },
+    "exchange": {
+        "label": N_("Exchange details"),
+        "unknown": N_("The link names an exchange “{id}” that is not in the catalogue."),
+        "outside": N_(
+            "**This exchange is outside the current filters.** It is shown because the link "
+            "names it; the lists above keep only what the filters match."
+        ),
+    },
+}
 
 
 def record_picker(
@@ -25,19 +46,18 @@ def record_picker(
     help: str,
 ) -> str | None:
     """A selectbox of records whose choice lives in the URL as `?<param>=<id>`.
+    `what`: "project" or "exchange" (RECORD_TEXTS); `help` is shown as given.
 
     Not bound with `bind=`: a bound selectbox writes its display label to the URL,
     while these links carry ids. A linked record hidden by the filters is still shown
     (first, marked); an unknown id gets a warning. Returns the chosen id, or None.
     """
+    texts = RECORD_TEXTS[what]
+    label, unknown_text, outside_text = (texts[k] for k in ("label", "unknown", "outside"))
     requested = st.query_params.get(param)
     options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
     if unknown:
-        article = "an" if what[:1] in "aeiou" else "a"
-        st.warning(
-            f"The link names {article} {what} “{inert.markdown(requested)}” that is not "
-            "in the catalogue."
-        )
+        st.warning(_(unknown_text).format(id=inert.markdown(requested)))
     if chosen is None:
         return None
     if st.session_state.get(param) not in options or (
@@ -53,22 +73,19 @@ def record_picker(
             del st.query_params[param]
 
     chosen = st.selectbox(
-        f"{what.capitalize()} details",
+        _(label),
         options,
         format_func=lambda rid: (
-            label_of(rid)
-            + (" (outside the current filters)" if outside and rid == options[0] else "")
+            _("{record} (outside the current filters)").format(record=label_of(rid))
+            if outside and rid == options[0]
+            else label_of(rid)
         ),
         key=param,
         on_change=to_url,
         help=help,
     )
     if outside and chosen == options[0]:
-        st.info(
-            f"**This {what} is outside the current filters.** It is shown because the link "
-            f"names it; the lists above keep only what the filters match.",
-            icon=":material/filter_alt_off:",
-        )
+        st.info(_(outside_text), icon=":material/filter_alt_off:")
     return chosen
 
 

@@ -264,6 +264,12 @@ def language_chooser() -> str:
             format_func=LANGUAGES.__getitem__,
             key=_LANG_WIDGET,
         )
+        # The page's language for screen readers and hyphenation (WCAG 3.1.1): Streamlit
+        # serves <html lang="en">. `chosen` is one of LANGUAGES' codes, never user text.
+        st.html(
+            f"<script>document.documentElement.lang = '{chosen}';</script>",
+            unsafe_allow_javascript=True,
+        )
     if chosen != browser_language():
         if st.query_params.get(LANG.key) != chosen:
             st.query_params[LANG.key] = chosen

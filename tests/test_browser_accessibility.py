@@ -1,0 +1,154 @@
+"""Accessibility in the real app (WCAG 2.1 AA, docs/accessibility.md): axe-core on every
+page in every language, and the atlas used with the keyboard alone. Each page is also
+photographed in each language (artifacts/screenshots/lang_<lang>_<page>.png): look at
+them for truncated labels."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import browser_page, screenshot, wait_rendered, wait_until
+
+from dashboard import i18n
+from dashboard.pages import PAGES
+
+pytestmark = pytest.mark.browser
+
+# Rules a violation of which is Streamlit's own markup, not ours; each with the reason
+# (docs/accessibility.md). Empty: every serious or critical finding so far was ours.
+STREAMLIT_RULES: dict[str, str] = {}
+BLOCKING = {"serious", "critical"}
+
+
+def _axe():
+    # axe-core ships inside the package (axe.min.js): nothing is downloaded
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def _findings(results: dict) -> list[str]:
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} — "
+        + "; ".join(node["html"][:120] for node in v["nodes"][:3])
+        for v in results["violations"]
+        if v["impact"] in BLOCKING and v["id"] not in STREAMLIT_RULES
+    ]
+
+
+@pytest.mark.parametrize("code", list(i18n.LANGUAGES))
+def test_axe_finds_no_serious_issue_on_any_page(app_url, browser, code):
+    axe = _axe()
+    found: dict[str, list[str]] = {}
+    for spec in PAGES:
+        with browser_page(browser, width=1400, height=900) as (page, log):
+            page.goto(f"{app_url}/{spec.path}?lang={code}", wait_until="domcontentloaded")
+            wait_rendered(page, timeout=90_000)
+            screenshot(page, f"lang_{code}_{spec.path or 'overview'}")
+            assert page.evaluate("document.documentElement.lang") == code
+            findings = _findings(axe.run(page).response)
+            if findings:
+                found[spec.path or "overview"] = findings
+            log.assert_clean()
+    assert not found, found
+
+
+def test_presentation_mode_passes_axe_too(app_url, browser):
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/timeline?present=true&lang=es", wait_until="domcontentloaded")
+        wait_rendered(page, timeout=90_000)
+        screenshot(page, "lang_es_timeline_presenting")
+        findings = _findings(_axe().run(page).response)
+        log.assert_clean()
+    assert not findings, findings
+
+
+def _focused(page) -> dict:
+    """What has the keyboard focus, and whether it is visibly marked."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            const ring = (s) => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                || (s.boxShadow && s.boxShadow !== 'none');
+            let marked = ring(style), node = el;
+            for (let i = 0; i < 4 && !marked && node.parentElement; i++) {
+                node = node.parentElement;  // a widget may draw its ring on a wrapper
+                marked = ring(getComputedStyle(node)) && node.matches(':focus-within');
+            }
+            return {
+                tag: el.tagName, role: el.getAttribute('role') || '',
+                label: (el.getAttribute('aria-label') || el.innerText || el.value || '')
+                    .trim().slice(0, 60),
+                testid: (el.closest('[data-testid]') || el).getAttribute('data-testid') || '',
+                marked,
+            };
+        }"""
+    )
+
+
+def _tab_to(page, matches, what: str, limit: int = 80, backwards: bool = False) -> dict:
+    """Press Tab until the focused element `matches`; every stop must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        now = _focused(page)
+        if now["tag"] != "BODY":
+            assert now["marked"], f"no visible focus on {now}"
+        if matches(now):
+            return now
+    raise AssertionError(f"{what} not reached with the keyboard in {limit} Tab presses")
+
+
+def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
+    """Filters, tabs, downloads, a record picker and presentation mode, reached and
+    operated with Tab, arrows, Enter and Space only; every focus stop is visible."""
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/timeline", wait_until="domcontentloaded")
+        wait_rendered(page)
+        page.locator("body").focus()
+        # a filter: the region chooser, operated by typing and Enter
+        _tab_to(page, lambda f: f["label"].startswith("ILO region") or (
+            f["role"] == "combobox" and "region" in f["label"].lower()), "the region filter")
+        page.keyboard.type("Afri")
+        page.keyboard.press("Enter")
+        wait_until(lambda: "region=africa" in page.url, what="the region in the URL")
+        page.keyboard.press("Escape")
+        wait_rendered(page)
+        # the chart's tabs: Table, then back to Chart, with the arrow keys
+        tab = _tab_to(page, lambda f: f["role"] == "tab", "the chart's tabs")
+        assert tab["label"] == "Chart"
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        wait_until(
+            lambda: page.locator('[role="tab"][aria-selected="true"]').first.inner_text()
+            == "Table",
+            what="the Table tab chosen",
+        )
+        # a download button, reached and shown focused
+        _tab_to(page, lambda f: f["testid"].startswith("stDownloadButton") or
+                f["label"].startswith("CSV"), "a download button")
+        # presentation mode: its toggle, switched on with Space
+        _tab_to(page, lambda f: f["label"].startswith("Presentation mode") or (
+            f["role"] == "switch"), "the presentation toggle")
+        page.keyboard.press("Space")
+        wait_until(lambda: "present=true" in page.url, what="presentation mode in the URL")
+        screenshot(page, "keyboard_timeline")
+        log.assert_clean()
+
+
+def test_a_record_is_chosen_with_the_keyboard(app_url, browser):
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/projects", wait_until="domcontentloaded")
+        wait_rendered(page)
+        page.locator("body").focus()
+        picker = _tab_to(
+            page,
+            lambda f: f["role"] == "combobox" and "project" in f["label"].lower(),
+            "the project picker",
+        )
+        assert picker
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        wait_until(lambda: "project=" in page.url, what="a project chosen")
+        wait_rendered(page)
+        screenshot(page, "keyboard_project")
+        log.assert_clean()
