@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import exports, formatting, i18n, queries, ui
 from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
+from dashboard.figures import summaries
 from dashboard.figures.overview import reported_vs_documented
 from dashboard.i18n import N_, _
 from dashboard.ui.blocks import later
@@ -98,7 +99,7 @@ cols[3].download_button(
     on_click="ignore",
     key="dl_template",
 )
-st.caption(
+st.markdown(  # not a caption: code in a caption's faded grey fails WCAG contrast
     _(
         "Query the DuckDB file with SQL, e.g. "
         "`select region, count(*) from projects group by region;` — "
@@ -150,7 +151,7 @@ filters = ui.current_filters()
 ui.filters_caption(filters)  # coverage follows the sidebar; the downloads are the whole dataset
 reported = ui.load(queries.reported_figures)
 if reported.empty:  # a generated warehouse: nothing to compare
-    st.caption(
+    st.markdown(
         _(
             "No reported figures in this warehouse: the publication's figures, and the "
             "comparison with them, come with the curated catalogue (`python -m etl build`)."
@@ -163,6 +164,7 @@ else:
     ui.chart_block(
         title=N_("What the catalogue documents against the reported figures"),
         key="data_coverage",
+        summary=summaries.reported_vs_documented(table),
         figure=figure,
         data=table,
     )
@@ -205,3 +207,22 @@ for name in tables:
                 if column in subset.columns
             },
         )
+
+st.header(_("Languages"))
+st.markdown(
+    _(
+        "The interface speaks English, French and Spanish: choose in the sidebar, or add "
+        "`lang=fr` or `lang=es` to a link (without it, the browser's language is used). "
+        "Links keep every filter as a code, so a link copied in one language opens the same "
+        "view in the others. Titles, summaries and names stay in the language of the "
+        "source, English. Search finds countries by their English, French or Spanish name."
+    )
+)
+st.markdown(
+    _(
+        "To add a language: add it to `LANGUAGES` in `dashboard/i18n.py`, run "
+        "`python tools/translations.py extract`, translate the new "
+        "`dashboard/locales/<code>/LC_MESSAGES/messages.po`, then `make` compiles it. "
+        "See docs/languages.md."
+    )
+)

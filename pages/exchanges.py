@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import formatting, i18n, pages, queries, scale, ui
 from dashboard.figures import exchanges as fx
+from dashboard.figures import summaries
 from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import layers
 from dashboard.maps.decks import exchange_deck
@@ -97,6 +98,7 @@ else:
     ui.chart_block(
         title=N_("Network of host and participating cities and countries"),
         key="exchanges_network",
+        summary=summaries.participation(network_shown),
         figure=_network_image,  # built on download only
         data=network_table,
         table=fx.shown_table(network_shown),
@@ -108,6 +110,7 @@ else:
     ui.chart_block(
         title=N_("The exchanges in time"),
         key="exchanges_time",
+        summary=summaries.exchanges_over_time(exchanges),
         figure=in_time,
         data=in_time_table,
         table=fx.shown_table(in_time_table),
@@ -119,6 +122,7 @@ else:
     ui.chart_block(
         title=N_("Who took part in which exchange"),
         key="exchanges_matrix",
+        summary=summaries.participation(network_shown),
         figure=matrix_figure,
         data=matrix,
         table=fx.shown_table(matrix),

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import formatting, i18n, pages, queries, scale, theme, ui
+from dashboard.figures import summaries
 from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import decks, export, layers
 
@@ -233,6 +234,7 @@ with map_col:
     ui.chart_block(
         title=N_("Projects per country, localities and City-to-City exchanges"),
         key="map_world",
+        summary=summaries.world_map(map_data),
         figure=map_image,  # built only when an image is downloaded
         data=map_data,  # the download: English column names and codes
         table=export.shown_table(map_data),  # the Table tab, in the reader's language

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries, scale, theme, ui
+from dashboard.figures import summaries
 from dashboard.figures.overview import (
     overview_sentence,
     qualified,
@@ -79,6 +80,7 @@ if not reported.empty:  # a generated warehouse has none: nothing to compare
     ui.chart_block(
         title=N_("Reported in the publication vs documented here"),
         key="overview_reported",
+        summary=summaries.reported_vs_documented(table),
         figure=figure,
         data=table,
         table=readable_comparison(table),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import formatting, i18n, queries, scale, ui
 from dashboard.figures import pillars as pf
+from dashboard.figures import summaries
 from dashboard.i18n import N_, _, number
 
 ui.ensure_shell()
@@ -33,6 +34,7 @@ crosstab_shown = pf.readable_crosstab(crosstab)
 ui.chart_block(
     title=N_("Projects by pillar and region"),
     key="pillars_region",
+    summary=summaries.pillar_region(crosstab),
     figure=figure,
     data=crosstab,
     table=formatting.with_separators(crosstab_shown),
@@ -64,6 +66,7 @@ with left:
     ui.chart_block(
         title=N_("Topics"),
         key="pillars_topics",
+        summary=summaries.facet(topic_table, TOPIC),
         figure=topics,
         data=topic_table,
         table=formatting.with_separators(pf.readable_facets(topic_table, TOPIC)),
@@ -77,6 +80,7 @@ with right:
     ui.chart_block(
         title=N_("Beneficiary groups"),
         key="pillars_groups",
+        summary=summaries.facet(group_table, GROUP),
         figure=groups,
         data=group_table,
         table=formatting.with_separators(pf.readable_facets(group_table, GROUP)),
@@ -99,6 +103,7 @@ with left:
     ui.chart_block(
         title=N_("Partners by type"),
         key="pillars_partner_types",
+        summary=summaries.facet(type_table, PARTNER_TYPE),
         figure=types,
         data=type_table,
         table=formatting.with_separators(pf.readable_facets(type_table, PARTNER_TYPE)),
@@ -116,6 +121,7 @@ with right:
     ui.chart_block(
         title=N_("Partners"),
         key="pillars_partners",
+        summary=summaries.partners(partner_download),
         figure=partners,
         data=partner_download,
         table=formatting.with_separators(partner_list),

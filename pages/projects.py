@@ -251,7 +251,12 @@ else:
             # a little context around the places (the deck fits them to a wider map)
             deck.initial_view_state.zoom = max(0.0, float(deck.initial_view_state.zoom) - 0.6)
             st.pydeck_chart(deck, height=360, key="project_map")
-            st.caption(_("Localities with coordinates; the project's countries are shaded."))
+            st.caption(
+                _(
+                    "Localities with coordinates; the project's countries are shaded. The "
+                    "list beside the map names every place, located or not."
+                )
+            )
 
 ui.record_source(project, what="project", link=ui.urls().project(chosen, with_filters=False))
 st.caption(_("{source}. Project id: `{id}`.").format(source=ui.source_line(), id=chosen))

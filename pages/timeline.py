@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import formatting, pages, queries, scale, ui
+from dashboard.figures import summaries
 from dashboard.figures import timeline as tl
 from dashboard.i18n import N_, _, number
 
@@ -81,6 +82,7 @@ ui.chart_block(
     if measure == "active"
     else _("Projects starting per year"),
     key="timeline_per_year",
+    summary=summaries.per_year(per_year_table, measure),
     figure=per_year,
     data=per_year_table,
     table=tl.readable_per_year(per_year_table),
@@ -98,6 +100,7 @@ gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
 ui.chart_block(
     title=N_("Project spans"),
     key="timeline_gantt",
+    summary=summaries.spans(gantt_table),
     figure=gantt,
     data=gantt_table,
     table=tl.readable_gantt(gantt_table),
@@ -139,6 +142,7 @@ markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
 ui.chart_block(
     title=N_("City-to-City exchanges"),
     key="timeline_exchanges",
+    summary=summaries.exchanges_over_time(exchange_table),
     figure=markers,
     data=exchange_table,
     table=tl.readable_exchanges(exchange_table),

@@ -227,6 +227,7 @@ def chart_block(
     render: Callable[[], None] | None = None,
     table: pd.DataFrame | None = None,
     file_name: str | None = None,
+    summary: str = "",
 ) -> None:
     """Every chart as Chart / Table / Sources / Download (as in OWID's grapher). `title`
     is English (marked N_ by the caller): shown translated, it names the files as it is."""
@@ -239,6 +240,8 @@ def chart_block(
             render()
         elif isinstance(figure, go.Figure):
             st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
+        if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
+            st.caption(summary)
     with table_tab:
         st.dataframe(table if table is not None else data, hide_index=True, width="stretch")
     with sources_tab:

@@ -264,6 +264,13 @@ def language_chooser() -> str:
             format_func=LANGUAGES.__getitem__,
             key=_LANG_WIDGET,
         )
+        if chosen != i18n.DEFAULT_LANGUAGE:  # said once, where the language is chosen
+            st.caption(
+                _(
+                    "Project and exchange titles, summaries and names stay in the "
+                    "language of the source, English."
+                )
+            )
         # The page's language for screen readers and hyphenation (WCAG 3.1.1): Streamlit
         # serves <html lang="en">. `chosen` is one of LANGUAGES' codes, never user text.
         st.html(
