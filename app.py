@@ -66,5 +66,6 @@ try:
 finally:  # the page list is drawn even when the app stops here
     draw_navigation(carried)
 ui.presentation_toggle()
+ui.focus_styles()
 with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
     navigation.run()

@@ -98,6 +98,17 @@ def _tab_to(page, matches, what: str, limit: int = 80, backwards: bool = False) 
     raise AssertionError(f"{what} not reached with the keyboard in {limit} Tab presses")
 
 
+def _choose_highlighted(page) -> None:
+    """ArrowDown opens the focused chooser's list and highlights an option; Enter takes
+    it (waiting for the list's state between the two, never for a fixed time)."""
+    page.keyboard.press("ArrowDown")
+    wait_until(
+        lambda: page.evaluate("document.activeElement.getAttribute('aria-activedescendant')"),
+        what="an option highlighted",
+    )
+    page.keyboard.press("Enter")
+
+
 def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
     """Filters, tabs, downloads, a record picker and presentation mode, reached and
     operated with Tab, arrows, Enter and Space only; every focus stop is visible."""
@@ -106,31 +117,50 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
         wait_rendered(page)
         page.locator("body").focus()
         # a filter: the region chooser, operated by typing and Enter
-        _tab_to(page, lambda f: f["label"].startswith("ILO region") or (
-            f["role"] == "combobox" and "region" in f["label"].lower()), "the region filter")
+        _tab_to(
+            page,
+            lambda f: (
+                f["label"].startswith("ILO region")
+                or (f["role"] == "combobox" and "region" in f["label"].lower())
+            ),
+            "the region filter",
+        )
         page.keyboard.type("Afri")
-        page.keyboard.press("Enter")
-        wait_until(lambda: "region=africa" in page.url, what="the region in the URL")
+        _choose_highlighted(page)
+        wait_until(
+            lambda: "region=africa" in page.evaluate("location.href"), what="the region in the URL"
+        )
         page.keyboard.press("Escape")
         wait_rendered(page)
-        # the chart's tabs: Table, then back to Chart, with the arrow keys
+        # the chart's tabs, with the arrow keys: Table, then Download
         tab = _tab_to(page, lambda f: f["role"] == "tab", "the chart's tabs")
         assert tab["label"] == "Chart"
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        wait_until(
-            lambda: page.locator('[role="tab"][aria-selected="true"]').first.inner_text()
-            == "Table",
-            what="the Table tab chosen",
+        selected = page.locator('[role="tab"][aria-selected="true"]').first
+        for name, steps in (("Table", 1), ("Download", 2)):
+            for _ in range(steps):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            wait_until(lambda name=name: selected.inner_text() == name, what=f"the {name} tab")
+        # a download button in the chosen tab, reached and shown focused
+        _tab_to(
+            page,
+            lambda f: f["tag"] == "BUTTON" and f["label"].endswith("CSV"),
+            "a download button",
         )
-        # a download button, reached and shown focused
-        _tab_to(page, lambda f: f["testid"].startswith("stDownloadButton") or
-                f["label"].startswith("CSV"), "a download button")
+        with page.expect_download(timeout=30_000) as download:
+            page.keyboard.press("Enter")
+        assert download.value.suggested_filename == "projects-active-per-year.csv"
         # presentation mode: its toggle, switched on with Space
-        _tab_to(page, lambda f: f["label"].startswith("Presentation mode") or (
-            f["role"] == "switch"), "the presentation toggle")
+        _tab_to(
+            page,
+            lambda f: f["label"].startswith("Presentation mode") or (f["role"] == "switch"),
+            "the presentation toggle",
+        )
         page.keyboard.press("Space")
-        wait_until(lambda: "present=true" in page.url, what="presentation mode in the URL")
+        wait_until(
+            lambda: "present=true" in page.evaluate("location.href"),
+            what="presentation mode in the URL",
+        )
         screenshot(page, "keyboard_timeline")
         log.assert_clean()
 
@@ -145,10 +175,9 @@ def test_a_record_is_chosen_with_the_keyboard(app_url, browser):
             lambda f: f["role"] == "combobox" and "project" in f["label"].lower(),
             "the project picker",
         )
-        assert picker
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
-        wait_until(lambda: "project=" in page.url, what="a project chosen")
+        assert picker["label"]
+        _choose_highlighted(page)
+        wait_until(lambda: "project=" in page.evaluate("location.href"), what="a project chosen")
         wait_rendered(page)
         screenshot(page, "keyboard_project")
         log.assert_clean()

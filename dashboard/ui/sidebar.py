@@ -285,6 +285,29 @@ def language_chooser() -> str:
     return chosen
 
 
+# --- focus --------------------------------------------------------------------------------
+
+# A visible keyboard focus on everything that takes it (WCAG 2.4.7): Streamlit marks some
+# widgets only by a faint colour change (page links, tabs, download buttons). Dark blue,
+# 3:1 or more against white and the pale backgrounds; for :focus-visible only, so a
+# mouse click draws no ring.
+_FOCUS_CSS = """
+<style>
+  a:focus-visible, button:focus-visible, [role="tab"]:focus-visible,
+  [role="switch"]:focus-visible, input:focus-visible, summary:focus-visible,
+  [tabindex]:focus-visible {
+    outline: 3px solid #1B4F9C !important;
+    outline-offset: 2px !important;
+  }
+</style>
+"""
+
+
+def focus_styles() -> None:
+    """The app-wide focus ring (a style only: it takes no room on the page)."""
+    st.html(_FOCUS_CSS)
+
+
 # --- presentation mode ------------------------------------------------------------------
 
 _PRESENTATION_CSS = """
