@@ -18,6 +18,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -332,7 +333,7 @@ def map_list_item(row: Mapping[str, Any], link: str) -> str:
         row.get("ongoing"),
         missing=_("years not reported"),
     )
-    where = text(row.get("countries"), _("country not reported"))
+    where = countries_text(row.get("countries"), _("country not reported"))
     return (
         "<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
         f"<a href='{inert.html(link)}' target='_self' "
@@ -434,6 +435,25 @@ def _region(region: Any) -> str:
     return theme.region_label(text(region, "") or None)
 
 
+@cache
+def _iso3_by_name() -> dict[str, str]:
+    """The warehouse's English country name → ISO3 (its reference table)."""
+    from etl.countries import country_table
+
+    return {str(row["country"]): str(iso3) for iso3, row in country_table().iterrows()}
+
+
+def countries_text(value: Any, missing: str | None = None) -> str:
+    """A record's countries ('Brazil; Peru', as the warehouse joins them) in the
+    interface's language ('Brésil; Pérou')."""
+    shown = text(value, missing) if missing is not None else text(value)
+    if is_missing(value) or i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return shown
+    by_name = _iso3_by_name()
+    names = [n.strip() for n in str(value).split(";") if n.strip()]
+    return "; ".join(i18n.country_name(by_name.get(n), n) for n in names)
+
+
 def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.DataFrame:
     """The Projects table as a reader sees it: labels, years as text, a link per row.
     Column by column (a download formats a million rows with it)."""
@@ -446,7 +466,7 @@ def projects_table(projects: pd.DataFrame, link: Callable[[str], str]) -> pd.Dat
     table = {
         "Project": _each_distinct(column("title"), text),
         "Link": [link(str(pid)) for pid in ids],
-        "Countries": _each_distinct(column("countries"), text),
+        "Countries": _each_distinct(column("countries"), countries_text),
         "Region": _each_distinct(column("region"), _region),
         "Pillar": _each_distinct(column("pillar"), _pillar_short),
         "Years": _each_distinct(

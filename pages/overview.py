@@ -37,7 +37,9 @@ if headline["projects"] == 0 and exchanges == 0:
     ui.empty_state("projects or exchanges")
     st.stop()
 
-cols = st.columns(6)
+# Two rows of three: six tiles in one row cut the values and the longer French and
+# Spanish labels ("1997–2…") on a laptop's screen.
+cols = [*st.columns(3), *st.columns(3)]
 cols[0].metric(_("Projects and programmes"), number(headline["projects"]))
 cols[1].metric(_("Countries"), number(headline["countries"]))
 cols[2].metric(

@@ -192,3 +192,16 @@ def test_a_link_with_a_language_opens_in_it_whatever_the_browser(monkeypatch, at
     at = open_page(monkeypatch, atlas_warehouse, lang="fr")
     assert at.selectbox(key="language").value == "fr"
     assert at.query_params["lang"] == "fr"
+
+
+def test_a_records_countries_are_named_in_the_language():
+    """The Projects table and the Map's list name countries in the reader's language;
+    a name the reference table does not know is kept as stored."""
+    from dashboard import formatting
+
+    stored = "Brazil; Lebanon; Nowhere"
+    assert formatting.countries_text(stored) == stored
+    with i18n.using("fr"):
+        assert formatting.countries_text(stored) == "Brésil; Liban; Nowhere"
+    with i18n.using("es"):
+        assert formatting.countries_text(stored) == "Brasil; Líbano; Nowhere"
