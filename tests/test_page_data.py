@@ -30,7 +30,7 @@ def test_a_generated_warehouse_compares_nothing_and_counts_rows_with_separators(
     build(tmp_path / "source", tmp_path / "wh", synthetic=True, progress=quiet)
     at = open_page(monkeypatch, tmp_path / "wh", "pages/data.py")
     assert not [s for s in at.subheader if "against the reported figures" in s.value]
-    assert any("No reported figures in this warehouse" in c.value for c in at.caption)
+    assert any("No reported figures in this warehouse" in m.value for m in at.markdown)
     assert "As of:** 2" in markdown_text(at) and " — \n" not in markdown_text(at) + "\n"
     (rows,) = [d for d in at.dataframe if "rows" in d.value.columns]
     assert json.loads(rows.proto.columns)["rows"]["type_config"]["format"] == "%,d"
