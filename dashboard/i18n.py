@@ -21,12 +21,13 @@ from __future__ import annotations
 import gettext
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale
 from babel.dates import format_date
@@ -38,6 +39,7 @@ DEFAULT_LANGUAGE = "en"  # the language of the source strings
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
+T = TypeVar("T")
 _language: ContextVar[str] = ContextVar("atlas_language", default=DEFAULT_LANGUAGE)
 
 
@@ -76,6 +78,19 @@ def using(code: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+def bound(function: Callable[[T], str]) -> Callable[[T], str]:
+    """`function` fixed to the current language: a widget's `format_func` may be called
+    outside the script run that made it (AppTest formats a widget's value in its own
+    thread), where the language would otherwise be English."""
+    code = language()
+
+    def in_language(value: T) -> str:
+        with using(code):
+            return function(value)
+
+    return in_language
 
 
 # --- catalogues ---------------------------------------------------------------------------
@@ -124,9 +139,22 @@ def translations(code: str) -> gettext.NullTranslations:
     """The compiled catalogue of `code` (English: the source strings themselves)."""
     if code == DEFAULT_LANGUAGE or code not in LANGUAGES:
         return gettext.NullTranslations()
-    compile_catalogues()
-    with mo_path(code).open("rb") as mo:
-        return gettext.GNUTranslations(mo)
+    try:
+        compile_catalogues()
+        with mo_path(code).open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    except OSError:  # a read-only install without .mo files: compile in memory
+        import io
+
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po_path(code).open("rb") as source:
+            catalogue = read_po(source, locale=code, domain=DOMAIN)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalogue, use_fuzzy=False)
+        compiled.seek(0)
+        return gettext.GNUTranslations(compiled)
 
 
 def _(message: str) -> str:

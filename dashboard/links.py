@@ -233,6 +233,7 @@ class Urls:
     base: str  # "http://host:8501"
     filters: Filters
     options: FilterOptions
+    lang: str | None = None  # kept in every link when the reader chose a language
 
     def page(self, spec: PageSpec, *, with_filters: bool = True, **params: str | None) -> str:
         declared = {p.key for p in spec.params + APP_PARAMS}
@@ -240,6 +241,8 @@ class Urls:
         if unknown:
             raise ValueError(f"the {spec.title} page declares no parameter {sorted(unknown)}")
         query = encode(self.filters, self.options) if with_filters else {}
+        if self.lang and "lang" not in params:
+            params = {**params, "lang": self.lang}
         for key, value in params.items():
             if value not in (None, ""):
                 query[key] = [str(value)]

@@ -13,7 +13,7 @@ from dashboard import exports, formatting, i18n, queries, ui
 from dashboard.db import DUCKDB_FILE, warehouse_dir
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures import summaries
-from dashboard.figures.overview import reported_vs_documented
+from dashboard.figures.overview import readable_comparison, reported_vs_documented
 from dashboard.i18n import N_, _
 from dashboard.ui.blocks import later
 
@@ -167,6 +167,7 @@ else:
         summary=summaries.reported_vs_documented(table),
         figure=figure,
         data=table,
+        table=readable_comparison(table),
     )
 counts = ui.load(queries.table_counts)
 st.dataframe(  # the frame keeps its names; the headers are translated

@@ -78,11 +78,17 @@ else:
         except layers.ShapesUnavailable as exc:  # the Table and CSV still work
             st.warning(_("Map unavailable: {problem}").format(problem=exc), icon=":material/map:")
             return
-        st.pydeck_chart(deck, height=480, key="exchange_map")
+        st.pydeck_chart(
+            deck,
+            height=480,
+            key="exchange_map",
+            alt=_("Map of the exchanges: arcs from each host city to its participants"),
+        )
         st.markdown(
             _(
                 "Arcs run from each host city to its participants — to the city when the "
-                "source names it, otherwise to the country. Hover for the exchanges."
+                "source names it, otherwise to the country. Hover for the exchanges; the "
+                "Table tab lists every host and participant."
             )
             + "  \n"
             + formatting.role_chips(),

@@ -205,3 +205,20 @@ def test_a_records_countries_are_named_in_the_language():
         assert formatting.countries_text(stored) == "Brésil; Liban; Nowhere"
     with i18n.using("es"):
         assert formatting.countries_text(stored) == "Brasil; Líbano; Nowhere"
+
+
+def test_links_made_in_the_app_keep_the_readers_language(atlas_warehouse, version):
+    """A reader who chose French in an English browser stays in French when following
+    a link the app made (the Map's list, the Projects table's "Open")."""
+    options = queries.filter_options(version)
+    from urllib.parse import parse_qs, urlsplit
+
+    french = links.Urls("http://h", Filters(region=("Africa",)), options, lang="fr")
+    for url in (french.project("p1"), french.project_link()("p1")):
+        assert parse_qs(urlsplit(url).query) == {
+            "region": ["africa"],
+            "lang": ["fr"],
+            "project": ["p1"],
+        }
+    plain = links.Urls("http://h", Filters(), options)
+    assert "lang" not in plain.project("p1")

@@ -119,7 +119,9 @@ def content(atlas_warehouse) -> set[str]:
 
 _MARKUP = re.compile(r"\*\*|__|`|^#+\s*|^[-•]\s+|\[([^\]]*)\]\([^)]*\)|%\{[^}]*\}|<[^>]*>", re.M)
 _NUMBERS = re.compile(r"\b\d[\d.,–-]*\b")
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # a data field: project_id, iso3
+# A data field's name (project_id, iso3, lat): a column a reader can also meet in the
+# download and the README's dictionary, the same in every language.
+_IDENTIFIER = re.compile(r"^([a-z]+[0-9]+|[a-z][a-z0-9]*(_[a-z0-9]+)+|lat|lon)$")
 # The language chooser is the same in every language, on purpose: each finds their own.
 SAME_EVERYWHERE = {"Language · Langue · Idioma", *i18n.LANGUAGES.values()}
 _PARTS = re.compile(r"\s+[·—–|]\s+|;\s+|,\s+|:\s+|\n+|\s+\(|\)")
@@ -188,4 +190,5 @@ def test_the_check_sees_english_left_in_a_page():
     assert not escaped_english("Brazil · 2012–2015", content, set())
     assert not escaped_english("Forum", content, {"Forum"})
     assert not escaped_english("project_id", content, set())  # a data field's name
+    assert escaped_english("documented", content, set())  # a word, not a field
     assert not escaped_english("%{hovertext}<extra></extra>", content, set())

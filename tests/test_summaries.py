@@ -24,13 +24,13 @@ def test_the_pillar_region_sentence_names_the_largest_and_the_total():
         }
     )
     assert summaries.pillar_region(crosstab) == (
-        "Social dialogue has the most projects: 1,204 of 1,211. Of the regions, Arab States "
-        "has the most: 1,206."
+        "Most projects: Social dialogue (1,204 of 1,211). Of the regions, the most: Arab "
+        "States (1,206)."
     )
     with i18n.using("fr"):
         assert summaries.pillar_region(crosstab) == (
-            f"Dialogue social compte le plus de projets : 1{NNBSP}204 sur 1{NNBSP}211. Parmi "
-            f"les régions, États arabes en compte le plus : 1{NNBSP}206."
+            f"Le plus de projets : Dialogue social (1{NNBSP}204 sur 1{NNBSP}211). Parmi les "
+            f"régions, le plus : États arabes (1{NNBSP}206)."
         )
 
 
@@ -54,11 +54,18 @@ def test_the_map_sentence_names_the_country_in_the_language_and_the_table():
             "projects": [2, 5, 1],
         }
     )
-    assert summaries.world_map(table).startswith("Brazil has the most projects: 5, of 2")
+    assert summaries.world_map(table).startswith("Most projects: Brazil (5), of 2 countries")
     with i18n.using("es"):
         sentence = summaries.world_map(table)
-    assert sentence.startswith("Brasil tiene más proyectos: 5, de 2 países")
+    assert sentence.startswith("Más proyectos: Brasil (5), de 2 países")
     assert "pestaña Tabla" in sentence  # the map announces its non-map alternative
+
+
+def test_a_count_of_one_is_singular():
+    table = pd.DataFrame({"Topic": ["water"], "Total": [1]})
+    assert summaries.facet(table, "Topic") == "The most frequent topic is “water”: 1 project."
+    with i18n.using("fr"):
+        assert summaries.facet(table, "Topic").endswith("« water » : 1 projet.")
 
 
 def test_no_data_no_sentence():

@@ -18,6 +18,10 @@ def _pillar(label: str) -> str:
     return theme.PILLAR_LABELS[code] if code else _(label)
 
 
+def _projects(n: float) -> str:
+    return ngettext("{n} project", "{n} projects", int(n)).format(n=number(n))
+
+
 def _leader(frame: pd.DataFrame, label: str, value: str) -> tuple[str, float] | None:
     """The row with the largest `value` (the first of equals, in the frame's order)."""
     values = pd.to_numeric(frame[value], errors="coerce") if value in frame else None
@@ -35,7 +39,7 @@ def reported_vs_documented(table: pd.DataFrame) -> str:
     widest = gaps.loc[gaps["gap"].idxmax()]
     return _(
         "The publication reports {n} figures; the catalogue documents fewer projects than "
-        "reported for {fewer} of them. The widest gap: {label}, {reported} reported and "
+        "reported for {fewer} of them. The widest gap: “{label}”, {reported} reported and "
         "{documented} documented."
     ).format(
         n=number(len(reported)),
@@ -85,7 +89,7 @@ def exchanges_over_time(table: pd.DataFrame) -> str:
     if dated.empty:
         return ""
     held = int((table["status"] == "held").sum())
-    return _("{exchanges} from {first} to {last}: {held} held, {planned} planned.").format(
+    return _("{exchanges} from {first} to {last} (held: {held}; planned: {planned}).").format(
         exchanges=ngettext("{n} exchange", "{n} exchanges", len(table)).format(
             n=number(len(table))
         ),
@@ -106,8 +110,7 @@ def pillar_region(crosstab: pd.DataFrame) -> str:
     by_region = rows[regions].sum()
     region = by_region.idxmax()
     return _(
-        "{pillar} has the most projects: {n} of {total}. Of the regions, {region} has the "
-        "most: {m}."
+        "Most projects: {pillar} ({n} of {total}). Of the regions, the most: {region} ({m})."
     ).format(
         pillar=_pillar(pillar[0]),
         n=number(pillar[1]),
@@ -118,11 +121,11 @@ def pillar_region(crosstab: pd.DataFrame) -> str:
 
 
 _FACETS = {
-    "Topic": lambda: _("The most frequent topic is “{label}”: {n} projects."),
+    "Topic": lambda: _("The most frequent topic is “{label}”: {projects}."),
     "Beneficiary group": lambda: _(
-        "The most frequent beneficiary group is “{label}”: {n} projects."
+        "The most frequent beneficiary group is “{label}”: {projects}."
     ),
-    "Partner type": lambda: _("The most frequent partner type is “{label}”: {n} projects."),
+    "Partner type": lambda: _("The most frequent partner type is “{label}”: {projects}."),
 }
 
 
@@ -135,16 +138,16 @@ def facet(table: pd.DataFrame, what: str) -> str:
     if what == "Partner type":  # the table holds English labels: find the code's
         english = {theme.PARTNER_TYPE_LABELS.english(c): c for c in theme.PARTNER_TYPE_LABELS}
         label = theme.PARTNER_TYPE_LABELS[english[top[0]]] if top[0] in english else top[0]
-    return _FACETS[what]().format(label=label, n=number(top[1]))
+    return _FACETS[what]().format(label=label, projects=_projects(top[1]))
 
 
 def partners(table: pd.DataFrame) -> str:
     top = _leader(table, "Partner", "Projects")
     if top is None:
         return ""
-    return _(
-        "{partner} is a partner in the most projects: {n}, of {count} partners listed."
-    ).format(partner=top[0], n=number(top[1]), count=number(len(table)))
+    return _("A partner in the most projects: {partner} ({n}), of {count} partners listed.").format(
+        partner=top[0], n=number(top[1]), count=number(len(table))
+    )
 
 
 def world_map(table: pd.DataFrame) -> str:
@@ -154,8 +157,8 @@ def world_map(table: pd.DataFrame) -> str:
         return _("The map draws no country with projects here; the Table tab lists what it shows.")
     name = countries.loc[countries["iso3"] == top[0], "name"].iloc[0]
     return _(
-        "{country} has the most projects: {n}, of {countries} countries with projects. The "
-        "Table tab lists every country, place and exchange the map draws."
+        "Most projects: {country} ({n}), of {countries} countries with projects. The Table "
+        "tab lists every country, place and exchange the map draws."
     ).format(
         country=i18n.country_name(top[0], name),
         n=number(top[1]),
@@ -171,7 +174,7 @@ def participation(table: pd.DataFrame, country: str = "country") -> str:
         table.groupby(country)["exchange_id"].nunique().sort_values(ascending=False, kind="stable")
     )
     return _(
-        "{exchanges} link {countries} countries; {country} takes part in the most: {n}."
+        "{exchanges} link {countries} countries; taking part in the most: {country} ({n})."
     ).format(
         exchanges=ngettext("{n} exchange", "{n} exchanges", table["exchange_id"].nunique()).format(
             n=number(table["exchange_id"].nunique())

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import inert, links
+from dashboard import i18n, inert, links
 from dashboard.formatting import resolve_choice
 from dashboard.i18n import N_, _
 from dashboard.pages import PageSpec
@@ -75,10 +75,12 @@ def record_picker(
     chosen = st.selectbox(
         _(label),
         options,
-        format_func=lambda rid: (
-            _("{record} (outside the current filters)").format(record=label_of(rid))
-            if outside and rid == options[0]
-            else label_of(rid)
+        format_func=i18n.bound(
+            lambda rid: (
+                _("{record} (outside the current filters)").format(record=label_of(rid))
+                if outside and rid == options[0]
+                else label_of(rid)
+            )
         ),
         key=param,
         on_change=to_url,
@@ -124,6 +126,7 @@ def code_picker(
     elif st.session_state[param] not in options:
         dropped = st.session_state[param]
         st.session_state[param] = options[0]
+    format_func = i18n.bound(format_func)
     _resend_when_relabelled(param, [format_func(option) for option in options])
     chosen = widget(label, options, format_func=format_func, key=param, help=help, **widget_args)
     if chosen is None or chosen == options[0]:

@@ -25,6 +25,7 @@ from dashboard.filters import (
     YearRange,
     applying_to,
     describe,
+    fold,
     not_applying,
 )
 from dashboard.i18n import LANGUAGES, _, pgettext
@@ -85,12 +86,16 @@ def _widget(entry: Filter, default, opts) -> object:
             or ""
         ).strip()
     if isinstance(entry, Choice):
+        shown = i18n.bound(lambda value, key=entry.key: opts.label(key, value))
+        values = list(opts.values(entry.key))
+        if not entry.order:  # alphabetical in the reader's language ("Équateur" after E)
+            values.sort(key=lambda value: fold(shown(value)))
         return tuple(
             st.multiselect(
                 _(entry.label),
-                options=list(opts.values(entry.key)),
+                options=values,
                 default=start,
-                format_func=lambda value, key=entry.key: opts.label(key, value),
+                format_func=shown,
                 key=entry.key,
                 help=_(entry.description),
                 placeholder=_("All"),
@@ -354,8 +359,14 @@ def base_url() -> str:
 
 
 def urls(filters: Filters | None = None) -> links.Urls:
-    """The link builder for this server, with the current filters (or `filters`)."""
-    return links.Urls(base_url(), current_filters() if filters is None else filters, options())
+    """The link builder for this server, with the current filters (or `filters`); its
+    links keep the reader's language when the URL names one."""
+    return links.Urls(
+        base_url(),
+        current_filters() if filters is None else filters,
+        options(),
+        lang=i18n.supported(st.query_params.get(LANG.key)),
+    )
 
 
 def current_page_params(page: PageSpec | None) -> dict[str, str]:
