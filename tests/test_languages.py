@@ -222,3 +222,19 @@ def test_links_made_in_the_app_keep_the_readers_language(atlas_warehouse, versio
         }
     plain = links.Urls("http://h", Filters(), options)
     assert "lang" not in plain.project("p1")
+
+
+def test_the_exchanges_date_axis_names_months_in_the_language():
+    """Plotly writes months in English; the axis's ticks are Babel's instead."""
+    import pandas as pd
+
+    from dashboard.figures.exchanges import month_ticks
+
+    held = pd.DataFrame(
+        {"start_date": ["2012-11-01", "2014-06-01"], "end_date": ["2012-11-30", "2014-06-30"]}
+    )
+    with i18n.using("fr"):
+        ticks = month_ticks(held, None)
+    assert ticks["ticktext"] == ["janv. 2013", "juil. 2013", "janv. 2014"]
+    assert month_ticks(held, None)["ticktext"][0] == "Jan 2013"
+    assert month_ticks(held.iloc[0:0], None) == {}

@@ -139,6 +139,27 @@ def _at_least_a_year(exchanges: pd.DataFrame) -> list[pd.Timestamp] | None:
     return [middle - pd.Timedelta(days=183), middle + pd.Timedelta(days=183)]
 
 
+def month_ticks(exchanges: pd.DataFrame, shown: list[pd.Timestamp] | None) -> dict:
+    """The date axis's ticks written in the interface's language ('nov. 2012'): Plotly
+    names months in English whatever the page's language. Every six months over a few
+    years, every January (the year alone) over more; {} when there are no dates."""
+    dates = pd.to_datetime(
+        pd.concat([exchanges["start_date"], exchanges["end_date"]]), errors="coerce"
+    ).dropna()
+    if dates.empty:
+        return {}
+    first, last = (shown[0], shown[1]) if shown else (dates.min(), dates.max())
+    years = range(first.year, last.year + 2)
+    if last.year - first.year <= 4:
+        ticks = [pd.Timestamp(y, m, 1) for y in years for m in (1, 7)]
+        text = [i18n.month_year(t.date()) for t in ticks]
+    else:
+        ticks = [pd.Timestamp(y, 1, 1) for y in years]
+        text = [str(t.year) for t in ticks]
+    kept = [(t, label) for t, label in zip(ticks, text, strict=True) if first <= t <= last]
+    return {"tickvals": [t for t, _label in kept], "ticktext": [label for _t, label in kept]}
+
+
 def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """One marker per exchange on a date axis (a row each), coloured held/planned.
 
@@ -269,6 +290,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 "hovertemplate": template,
             }
         )
+    shown = _at_least_a_year(ordered)
     layout = {
         "annotations": arrows or None,
         "yaxis": {
@@ -286,7 +308,8 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
             "showgrid": True,
             "gridcolor": "#EEEEEE",
             "tickfont": TICK_FONT,
-            "range": _at_least_a_year(ordered),
+            "range": shown,
+            **month_ticks(ordered, shown),
         },
     }
     height = max(300, 120 + ROW_HEIGHT * len(order))
