@@ -122,9 +122,7 @@ def pillar_region(crosstab: pd.DataFrame) -> str:
 
 _FACETS = {
     "Topic": lambda: _("The most frequent topic is “{label}”: {projects}."),
-    "Beneficiary group": lambda: _(
-        "The most frequent beneficiary group is “{label}”: {projects}."
-    ),
+    "Beneficiary group": lambda: _("The most frequent beneficiary group is “{label}”: {projects}."),
     "Partner type": lambda: _("The most frequent partner type is “{label}”: {projects}."),
 }
 
