@@ -36,18 +36,25 @@ def _findings(results: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("code", list(i18n.LANGUAGES))
-def test_axe_finds_no_serious_issue_on_any_page(app_url, browser, code):
+def test_axe_finds_no_serious_issue_on_any_page(app_url, browser, sql, code):
+    """Every page, and a project's and an exchange's own view."""
+    project = sql("select project_id from projects order by project_id limit 1")[0][0]
+    exchange = sql("select exchange_id from exchanges order by exchange_id limit 1")[0][0]
+    views = [(spec.path or "overview", f"{spec.path}?lang={code}") for spec in PAGES] + [
+        ("project", f"projects?project={project}&lang={code}"),
+        ("exchange", f"exchanges?exchange={exchange}&lang={code}"),
+    ]
     axe = _axe()
     found: dict[str, list[str]] = {}
-    for spec in PAGES:
+    for name, path in views:
         with browser_page(browser, width=1400, height=900) as (page, log):
-            page.goto(f"{app_url}/{spec.path}?lang={code}", wait_until="domcontentloaded")
+            page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
             wait_rendered(page, timeout=90_000)
-            screenshot(page, f"lang_{code}_{spec.path or 'overview'}")
+            screenshot(page, f"lang_{code}_{name}")
             assert page.evaluate("document.documentElement.lang") == code
             findings = _findings(axe.run(page).response)
             if findings:
-                found[spec.path or "overview"] = findings
+                found[name] = findings
             log.assert_clean()
     assert not found, found
 
