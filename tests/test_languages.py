@@ -238,3 +238,29 @@ def test_the_exchanges_date_axis_names_months_in_the_language():
     assert ticks["ticktext"] == ["janv. 2013", "juil. 2013", "janv. 2014"]
     assert month_ticks(held, None)["ticktext"][0] == "Jan 2013"
     assert month_ticks(held.iloc[0:0], None) == {}
+
+
+def test_an_excel_about_sheet_is_written_in_the_readers_language(atlas_warehouse, version):
+    """The about sheet a person reads is French; the data sheet keeps English names."""
+    import io
+
+    import pandas as pd
+
+    from dashboard import exports
+    from dashboard.filters import describe
+
+    options = queries.filter_options(version)
+    with i18n.using("fr"):
+        workbook = exports.xlsx_bytes(
+            pd.DataFrame({"region": ["Africa"], "projects": [10000]}),
+            title="Projets par région",
+            filters=describe(Filters(region=("Arab States",)), options),
+            permalink="http://h/?region=arab_states",
+        )
+    about = pd.read_excel(io.BytesIO(workbook), sheet_name="about", dtype=str).fillna("")
+    data = pd.read_excel(io.BytesIO(workbook), sheet_name="data")
+    assert list(data.columns) == ["region", "projects"]
+    lines = {row.iloc[0]: row.iloc[1] for _, row in about.iterrows()}
+    assert lines["Région de l'OIT"] == "États arabes"
+    assert lines["Lien permanent"] == "http://h/?region=arab_states"
+    assert "Filtres" in lines
