@@ -264,3 +264,22 @@ def test_an_excel_about_sheet_is_written_in_the_readers_language(atlas_warehouse
     assert lines["Région de l'OIT"] == "États arabes"
     assert lines["Lien permanent"] == "http://h/?region=arab_states"
     assert "Filtres" in lines
+
+
+def test_switching_language_keeps_the_filters(monkeypatch, atlas_warehouse):
+    """The browser sends a multiselect's choices back as the labels it shows; after a
+    switch from French to Spanish, French labels must not read as unknown choices."""
+    at = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", lang="fr")
+    at.multiselect(key="region").select("Africa").run()
+    pillar = at.multiselect(key="pillar").options[0]
+    at.selectbox(key="language").set_value("es").run()
+    assert at.multiselect(key="region").value == ["Africa"]
+    at.multiselect(key="pillar").select(at.multiselect(key="pillar").options[0]).run()
+    assert not at.exception
+    assert at.multiselect(key="region").value == ["Africa"]  # kept through the next click
+    assert at.query_params["region"] == "africa"
+    assert at.multiselect(key="pillar").value, pillar
+    at.selectbox(key="language").set_value("en").run()
+    at.multiselect(key="status").select(at.multiselect(key="status").options[0]).run()
+    assert at.multiselect(key="region").value == ["Africa"]
+    assert len(at.multiselect(key="pillar").value) == 1

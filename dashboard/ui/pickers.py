@@ -13,7 +13,7 @@ from dashboard.formatting import resolve_choice
 from dashboard.i18n import N_, _
 from dashboard.pages import PageSpec
 from dashboard.ui import data
-from dashboard.ui.sidebar import raw_params
+from dashboard.ui.sidebar import raw_params, resend_when_relabelled
 
 # What a record picker says, for each kind of record (`what`): whole sentences.
 RECORD_TEXTS: dict[str, dict[str, str]] = {
@@ -72,16 +72,19 @@ def record_picker(
         elif param in st.query_params:
             del st.query_params[param]
 
+    shown = i18n.bound(
+        lambda rid: (
+            _("{record} (outside the current filters)").format(record=label_of(rid))
+            if outside and rid == options[0]
+            else label_of(rid)
+        )
+    )
+    # Titles stay in English: only the first option's label can change with the language
+    resend_when_relabelled(param, [shown(options[0])])
     chosen = st.selectbox(
         _(label),
         options,
-        format_func=i18n.bound(
-            lambda rid: (
-                _("{record} (outside the current filters)").format(record=label_of(rid))
-                if outside and rid == options[0]
-                else label_of(rid)
-            )
-        ),
+        format_func=shown,
         key=param,
         on_change=to_url,
         help=help,
@@ -127,7 +130,7 @@ def code_picker(
         dropped = st.session_state[param]
         st.session_state[param] = options[0]
     format_func = i18n.bound(format_func)
-    _resend_when_relabelled(param, [format_func(option) for option in options])
+    resend_when_relabelled(param, [format_func(option) for option in options])
     chosen = widget(label, options, format_func=format_func, key=param, help=help, **widget_args)
     if chosen is None or chosen == options[0]:
         chosen = options[0]
@@ -136,18 +139,3 @@ def code_picker(
     elif st.query_params.get(param) != chosen:
         st.query_params[param] = chosen
     return chosen, dropped
-
-
-def _resend_when_relabelled(param: str, labels: list[str]) -> None:
-    """When the options' labels changed since the last run (the Map's hold counts that
-    follow the filters), send the choice again so the browser holds its new label.
-
-    The browser sends a selectbox's choice back as the label it shows; Streamlit reads
-    it with the previous run's labels, and does not tell the browser when only the
-    labels changed. Left alone, the label of two runs ago comes back as the value
-    ("All countries (21 projects)") and reads as a link's unknown code.
-    """
-    labels_key = f"_{param}_labels"
-    if st.session_state.get(labels_key, labels) != labels:
-        st.session_state[param] = st.session_state[param]
-    st.session_state[labels_key] = labels

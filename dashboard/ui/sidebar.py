@@ -68,6 +68,23 @@ def clear_filters() -> None:
         st.session_state[entry.key] = _widget_value(entry, entry.default, opts)
 
 
+def resend_when_relabelled(param: str, labels: list[str]) -> None:
+    """When the options' labels changed since the last run (another language; the Map's
+    hold counts that follow the filters), send the choice again so the browser holds
+    its new label.
+
+    The browser sends a selectbox's or a multiselect's choice back as the label it
+    shows; Streamlit reads it with the previous run's labels, and does not tell the
+    browser when only the labels changed. Left alone, the label of two runs ago comes
+    back as the value ("All countries (21 projects)", "Afrique") and is dropped, or
+    read as a link's unknown code.
+    """
+    labels_key = f"_{param}_labels"
+    if param in st.session_state and st.session_state.get(labels_key, labels) != labels:
+        st.session_state[param] = st.session_state[param]
+    st.session_state[labels_key] = labels
+
+
 def _widget(entry: Filter, default, opts) -> object:
     """The sidebar widget of one registry entry, starting at `default` (the link's
     value) unless it has a state already; returns its value as a filter value."""
@@ -90,6 +107,7 @@ def _widget(entry: Filter, default, opts) -> object:
         values = list(opts.values(entry.key))
         if not entry.order:  # alphabetical in the reader's language ("Équateur" after E)
             values.sort(key=lambda value: fold(shown(value)))
+        resend_when_relabelled(entry.key, [shown(value) for value in values])
         return tuple(
             st.multiselect(
                 _(entry.label),
