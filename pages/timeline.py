@@ -80,7 +80,7 @@ per_year, per_year_table = tl.per_year(
 ui.chart_block(
     title=N_("Projects active per year")
     if measure == "active"
-    else _("Projects starting per year"),
+    else N_("Projects starting per year"),
     key="timeline_per_year",
     summary=summaries.per_year(per_year_table, measure),
     figure=per_year,

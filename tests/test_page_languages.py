@@ -192,3 +192,25 @@ def test_the_check_sees_english_left_in_a_page():
     assert not escaped_english("project_id", content, set())  # a data field's name
     assert escaped_english("documented", content, set())  # a word, not a field
     assert not escaped_english("%{hovertext}<extra></extra>", content, set())
+
+
+@pytest.mark.parametrize("code", i18n.translated_languages())
+def test_download_file_names_are_the_same_in_every_language(
+    monkeypatch, atlas_warehouse, sql, code
+):
+    """A file is named from its English title ("projects-starting-per-year.csv"), so a
+    French and a Spanish reader get the same file names, in plain ASCII."""
+    from dashboard.ui import blocks
+
+    def stems(lang: str) -> list[str]:
+        named: list[str] = []
+        original = blocks.file_stem
+        monkeypatch.setattr(blocks, "file_stem", lambda t: named.append(original(t)) or named[-1])
+        for page, params in _links(sql):
+            open_page(monkeypatch, atlas_warehouse, page, lang=lang, **params)
+        monkeypatch.setattr(blocks, "file_stem", original)
+        return named
+
+    english = stems("en")
+    assert "projects-starting-per-year" in english
+    assert stems(code) == english
