@@ -87,6 +87,7 @@ def record_picker(
         format_func=shown,
         key=param,
         on_change=to_url,
+        placeholder=_("Type to search"),
         help=help,
     )
     if outside and chosen == options[0]:
@@ -130,6 +131,8 @@ def code_picker(
         dropped = st.session_state[param]
         st.session_state[param] = options[0]
     format_func = i18n.bound(format_func)
+    if widget is st.selectbox:  # Streamlit's own placeholder is English
+        widget_args.setdefault("placeholder", _("Type to search"))
     resend_when_relabelled(param, [format_func(option) for option in options])
     chosen = widget(label, options, format_func=format_func, key=param, help=help, **widget_args)
     if chosen is None or chosen == options[0]:

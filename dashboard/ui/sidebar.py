@@ -195,7 +195,9 @@ def describe_active(
         return _("Everything in the catalogue (no filters)")
     active_labels = {_(entry.label) for entry, _value in filters.active()}
     active = [
-        f"{label}: {shown(value)}" for label, value, _meaning in lines if label in active_labels
+        _("{filter}: {value}").format(filter=label, value=shown(value))
+        for label, value, _meaning in lines
+        if label in active_labels
     ]
     return _("Filtered by {filters}").format(filters=" · ".join(active))
 
@@ -286,6 +288,7 @@ def language_chooser() -> str:
             index=list(LANGUAGES).index(current),
             format_func=LANGUAGES.__getitem__,
             key=_LANG_WIDGET,
+            placeholder="English · Français · Español",
         )
         if chosen != i18n.DEFAULT_LANGUAGE:  # said once, where the language is chosen
             st.caption(
