@@ -62,6 +62,7 @@ carried: dict[str, list[str]] = {}
 try:
     ui.version()  # stops with build instructions when there is no warehouse
     ui.synthetic_banner()
+    ui.inventory_banner()
     carried = ui.filter_params(ui.sidebar_filters(current))
 finally:  # the page list is drawn even when the app stops here
     draw_navigation(carried)

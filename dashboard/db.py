@@ -2,8 +2,9 @@
 
 A warehouse *version* is the DuckDB file's path, modification time and size: a rebuilt
 warehouse (swapped in atomically by `python -m etl build`) is a new version, opened
-afresh on the next query without restarting the app. (The Streamlit layer caches
-query results keyed by version: see dashboard/ui/data.py.)
+afresh on the next query without restarting the app. Several warehouses may be open at
+once (a session's uploaded inventory beside the published one, `MAX_OPEN`). (The
+Streamlit layer caches query results keyed by version: see dashboard/ui/data.py.)
 
 Two kinds of in-memory tables sit beside each opened version, so that a page's many
 queries at a million projects do not each redo the same work:
@@ -26,6 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -57,8 +59,10 @@ class WarehouseVersion:
     size: int
 
 
-def warehouse_version() -> WarehouseVersion:
-    path = warehouse_dir() / DUCKDB_FILE
+def warehouse_version(directory: Path | None = None) -> WarehouseVersion:
+    """The published warehouse's version, or that of the warehouse in `directory` (an
+    inventory a session uploaded)."""
+    path = (directory or warehouse_dir()) / DUCKDB_FILE
     try:
         stat = path.stat()
     except FileNotFoundError as exc:
@@ -157,23 +161,34 @@ class _Handle:
             del self.selections[name]
 
 
-_handles: dict[WarehouseVersion, _Handle] = {}
+_handles: dict[WarehouseVersion, _Handle] = {}  # least recently used first
+# Warehouses open at once: the published one, and the inventories sessions uploaded
+# (dashboard/uploads.py). Beyond that the least recently used is closed (and opened
+# again by its next query).
+MAX_OPEN = 8
+
+
+def _evict(version: WarehouseVersion) -> None:
+    old = _handles.pop(version)
+    old.evicted = True
+    if old.users == 0:
+        old.con.close()
 
 
 def _acquire(version: WarehouseVersion) -> _Handle:
     with _lock:
-        handle = _handles.get(version)
+        handle = _handles.pop(version, None)
         if handle is None:
-            for old_version, old in list(_handles.items()):
-                old.evicted = True
-                del _handles[old_version]
-                if old.users == 0:
-                    old.con.close()
-            handle = _handles[version] = _Handle(version)
+            for stale in [v for v in _handles if v.path == version.path]:  # rebuilt since
+                _evict(stale)
+            handle = _Handle(version)
             handle.users += 1  # the warm-up's; released when it is done
             warm_up = threading.Timer(WARM_AFTER_S, _warm, args=(handle,))
             warm_up.daemon = True
             warm_up.start()
+        _handles[version] = handle  # now the most recently used
+        while len(_handles) > MAX_OPEN:
+            _evict(next(iter(_handles)))
         handle.users += 1
         return handle
 

@@ -59,8 +59,10 @@ def build(
     *,
     synthetic: bool = False,
     progress: Callable[[str], None] = print,
+    source_name: str | None = None,
 ) -> dict:
-    """Validate everything first; only a clean catalogue replaces the warehouse."""
+    """Validate everything first; only a clean catalogue replaces the warehouse.
+    `source_name` is recorded in meta as the source (default: the path read)."""
     check_target(warehouse.resolve())
     started = time.perf_counter()
 
@@ -68,7 +70,7 @@ def build(
         progress(f"{message} ({time.perf_counter() - started:.1f} s)")
 
     with cycle_collection_paused():
-        tables = _tables(source, synthetic, step)
+        tables = _tables(source, synthetic, step, source_name or str(source))
     step("checking the tables")
     check_contract(tables)
     publish(tables, warehouse, step)
@@ -76,7 +78,7 @@ def build(
     return tables
 
 
-def _tables(source: Path, synthetic: bool, step: Callable[[str], None]) -> dict:
+def _tables(source: Path, synthetic: bool, step: Callable[[str], None], source_name: str) -> dict:
     """Read, validate and transform: the tables a clean catalogue makes, or CatalogueError."""
     step(f"reading {source}")
     report = Report()
@@ -95,7 +97,7 @@ def _tables(source: Path, synthetic: bool, step: Callable[[str], None]) -> dict:
     synthetic = synthetic or catalogue.about.get("synthetic", "").strip().lower() == "true"
     tables = build_tables(
         catalogue,
-        source=str(source),
+        source=source_name,
         synthetic=synthetic,
         extra_meta={"source_sha256": source_digest(source)},
     )

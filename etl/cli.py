@@ -30,8 +30,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if found is not None:
             print(f"Rebuilding {warehouse}: schema {found}, this version needs {SCHEMA_VERSION}.")
     try:
-        tables = build(args.source, warehouse, synthetic=args.synthetic, progress=_progress)
+        tables = build(
+            args.source,
+            warehouse,
+            synthetic=args.synthetic,
+            progress=_progress,
+            source_name=args.source_name,
+        )
     except CatalogueError as exc:
+        if args.problems_csv:
+            exc.report.write_csv(args.problems_csv)
         print(exc.report.render(), file=sys.stderr)
         print(f"\nThe warehouse at {warehouse} was left unchanged.", file=sys.stderr)
         return 1
@@ -78,6 +86,8 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     catalogue, report = load(args.source)
+    if args.problems_csv:
+        report.write_csv(args.problems_csv)
     if not report.ok:
         print(report.render(written=False), file=sys.stderr)
         return 1
@@ -120,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
         "--warehouse", type=Path, default=None, help="default: $ATLAS_WAREHOUSE or data/warehouse"
     )
     b.add_argument(
+        "--source-name",
+        default=None,
+        help="what meta records as the source (default: the --source path), e.g. the "
+        "name a file had when it was uploaded",
+    )
+    b.add_argument(
         "--synthetic", action="store_true", help="mark the warehouse as built from synthetic data"
     )
     b.add_argument(
@@ -139,6 +155,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("source", type=Path, nargs="?", default=DEFAULT_SOURCE)
     v.set_defaults(func=_cmd_validate)
     for command in (b, v):
+        command.add_argument(
+            "--problems-csv",
+            type=Path,
+            default=None,
+            help="also write every problem found to this CSV file (file, sheet, row, "
+            "column, value, problem, suggestion)",
+        )
         command.add_argument(
             "--max-size-mb",
             type=float,

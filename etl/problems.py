@@ -84,6 +84,28 @@ class Report:
             )
         return "\n".join(lines)
 
+    COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "suggestion")
+
+    def write_csv(self, path) -> None:
+        """Every problem as a CSV table (COLUMNS), for a spreadsheet or the app's upload."""
+        import csv
+
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(self.COLUMNS)
+            for p in self.problems:
+                writer.writerow(
+                    [
+                        p.file,
+                        p.sheet or "",
+                        p.row or "",
+                        p.column or "",
+                        p.value or "",
+                        p.message,
+                        p.suggestion or "",
+                    ]
+                )
+
 
 class CatalogueError(Exception):
     """Raised when a catalogue cannot be built; carries the full report."""

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports, formatting, i18n, queries, ui
-from dashboard.db import DUCKDB_FILE, warehouse_dir
+from dashboard.db import DUCKDB_FILE
 from dashboard.dictionary import readme_dictionary
 from dashboard.figures import summaries
 from dashboard.figures.overview import readable_comparison, reported_vs_documented
@@ -60,7 +60,8 @@ cols[0].download_button(
     on_click="ignore",
     key="dl_csv_zip",
 )
-parquet_dir = warehouse_dir() / "parquet"
+warehouse = ui.warehouse_directory()  # the session's own inventory's, if it explores one
+parquet_dir = warehouse / "parquet"
 cols[1].download_button(
     _("Whole dataset (Parquet zip)"),
     data=lambda: exports.directory_zip(parquet_dir, "*.parquet"),
@@ -72,7 +73,7 @@ cols[1].download_button(
 )
 cols[2].download_button(
     _("DuckDB file"),
-    data=lambda: (warehouse_dir() / DUCKDB_FILE).read_bytes(),
+    data=lambda: (warehouse / DUCKDB_FILE).read_bytes(),
     file_name=DUCKDB_FILE,
     mime="application/octet-stream",
     icon=":material/database:",
@@ -108,6 +109,9 @@ st.markdown(  # not a caption: code in a caption's faded grey fails WCAG contras
         "with `ATLAS_WAREHOUSE=my-warehouse`."
     )
 )
+
+st.header(_("Explore your own inventory"))
+ui.upload_section()
 
 st.header(_("Provenance"))
 left, right = st.columns(2)

@@ -7,7 +7,8 @@
 - `blocks`: chart blocks (Chart / Table / Sources / Download), downloads, empty states;
 - `pickers`: choosers whose choice lives in the URL as a code or an id;
 - `shell`: the page app.py is running, and the guard for deep links on a fresh server;
-- `tables`: tables' counts with thousands separators.
+- `tables`: tables' counts with thousands separators;
+- `inventory`: a session's own uploaded inventory (the Data page's upload, the banner).
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
@@ -23,7 +24,8 @@ from dashboard.ui.blocks import (
     source_line,
     synthetic_banner,
 )
-from dashboard.ui.data import load, on_demand, options, version
+from dashboard.ui.data import load, on_demand, options, version, warehouse_directory
+from dashboard.ui.inventory import inventory_banner, upload_section
 from dashboard.ui.pickers import code_picker, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
@@ -46,6 +48,9 @@ from dashboard.ui.tables import count_columns
 
 __all__ = [
     "PLOTLY_CONFIG",
+    "inventory_banner",
+    "upload_section",
+    "warehouse_directory",
     "chart_block",
     "clear_filters",
     "code_picker",

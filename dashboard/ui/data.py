@@ -3,27 +3,57 @@
 `load(queries.projects, filters)` runs a function of dashboard/queries.py, cached until
 the warehouse file changes; its arguments and result keep their types. `on_demand` runs
 one later (a download's click), uncached.
+
+The warehouse is the published one, unless this session explores an inventory it
+uploaded (dashboard/uploads.py; `session_inventory`): then every page reads that one, and
+other sessions keep reading the published atlas.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 
 from dashboard import i18n, queries
-from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_version
+from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_dir, warehouse_version
 from dashboard.filters import FilterOptions
 from dashboard.i18n import _
+from dashboard.uploads import Inventory
 from etl import SCHEMA_VERSION
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+INVENTORY_KEY = "inventory"  # the session's uploaded Inventory, while it explores it
+INVENTORY_GONE_KEY = "inventory_gone"  # its name, when it was removed (idle too long)
+
+
+def session_inventory() -> Inventory | None:
+    """The inventory this session explores, if any (and if its files still exist)."""
+    inventory = st.session_state.get(INVENTORY_KEY)
+    if inventory is not None and not inventory.exists:  # swept while idle
+        st.session_state.pop(INVENTORY_KEY, None)
+        st.session_state[INVENTORY_GONE_KEY] = inventory.name
+        return None
+    return inventory
+
+
+def warehouse_directory() -> Path:
+    """The directory of the warehouse this session reads (its inventory's, or the
+    published one)."""
+    inventory = session_inventory()
+    return inventory.warehouse if inventory is not None else warehouse_dir()
+
+
 def _current() -> WarehouseVersion:
     """The current warehouse; stops the page with build instructions when missing."""
+    inventory = session_inventory()
+    if inventory is not None:
+        return warehouse_version(inventory.warehouse)
     try:
         return warehouse_version()
     except WarehouseMissing as exc:
@@ -39,6 +69,9 @@ def version() -> WarehouseVersion:
     """The current warehouse, checked once per run by app.py: stops the page when it is
     missing or was built by another version of the atlas (its columns would not match)."""
     v = _current()
+    inventory = session_inventory()
+    if inventory is not None:
+        inventory.touch()  # in use: not swept
     found = _cached(queries.meta.__name__, v, ()).get("schema_version")
     if found != SCHEMA_VERSION:
         st.error(
@@ -78,10 +111,12 @@ def on_demand(
     if getattr(queries, query.__name__, None) is not query:
         raise ValueError(f"{query!r} is not a function of dashboard.queries")
     code = i18n.language()
+    inventory = session_inventory()
+    directory = inventory.warehouse if inventory is not None else None
 
     def run() -> R:
         with i18n.using(code):
-            return query(warehouse_version(), *args)
+            return query(warehouse_version(directory), *args)
 
     return run
 

@@ -60,6 +60,15 @@ def seed_from_url(page: PageSpec | None) -> None:
         del st.query_params[name]
 
 
+_RESET_KEY = "_reset_filters"  # set by a change of warehouse: its options differ
+
+
+def request_filter_reset() -> None:
+    """Every filter back to 'no restriction' on the next run, before the widgets are
+    drawn (another warehouse: the session's own inventory, or back to the published)."""
+    st.session_state[_RESET_KEY] = True
+
+
 def clear_filters() -> None:
     """Every widget back to 'no restriction' (a callback: runs before the rerun)."""
     opts = options()
@@ -156,6 +165,8 @@ def sidebar_filters(page: PageSpec | None = None) -> Filters:
     session for the page: `current_filters()`)."""
     if _FROM_LINK_KEY not in st.session_state:  # a session's first run: the link decides
         seed_from_url(page)
+    if st.session_state.pop(_RESET_KEY, False):
+        clear_filters()
     from_link = st.session_state[_FROM_LINK_KEY]
     opts = options()
     with st.sidebar:

@@ -1,0 +1,107 @@
+"""A session exploring its own uploaded inventory (AppTest): every page reads it, the
+banner says so with one click back, and another session keeps the published atlas.
+(The upload itself, through the browser's file chooser, is in test_browser_upload.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apptest_support import metrics
+from conftest import MINI, MINI_PROJECTS, ROOT, sql_rows
+from streamlit.testing.v1 import AppTest
+
+from dashboard.pages import PAGES
+from dashboard.ui.data import INVENTORY_KEY
+from dashboard.uploads import Upload, build_inventory
+
+PROJECTS_METRIC = "Projects and programmes"
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory):
+    root = tmp_path_factory.mktemp("uploads")
+    files = [Upload(p.name, p.read_bytes()) for p in sorted(MINI.glob("*.csv"))]
+    outcome = build_inventory(files, root=root)
+    assert outcome.inventory is not None, outcome.problem_rows()[:3]
+    return outcome.inventory
+
+
+def _session(monkeypatch, warehouse: Path, page: str | None = None, inventory=None) -> AppTest:
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if page:
+        at.switch_page(page)
+    if inventory is not None:
+        at.session_state[INVENTORY_KEY] = inventory
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _banner(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "Your inventory" in m.value)
+
+
+def test_a_session_with_an_inventory_sees_it_and_others_see_the_published_atlas(
+    monkeypatch, atlas_warehouse, sql, inventory
+):
+    mine = _session(monkeypatch, atlas_warehouse, inventory=inventory)
+    theirs = _session(monkeypatch, atlas_warehouse)
+    published = sql("select count(*) from projects")[0][0]
+    assert metrics(mine)[PROJECTS_METRIC] == str(MINI_PROJECTS)
+    assert metrics(theirs)[PROJECTS_METRIC] == str(published)
+    assert f"Your inventory: {MINI_PROJECTS} projects — not the published atlas" in _banner(mine)
+    assert _banner(theirs) == ""
+
+
+@pytest.mark.parametrize("page", [spec.file for spec in PAGES])
+def test_every_page_reads_the_inventory(monkeypatch, atlas_warehouse, inventory, page):
+    at = _session(monkeypatch, atlas_warehouse, page, inventory=inventory)
+    assert "not the published atlas" in _banner(at)
+    # the country filter offers the inventory's countries, not the published atlas's
+    countries = (
+        "select distinct iso3 from (select iso3 from project_countries union all "
+        "select host_iso3 from exchanges union all select iso3 from exchange_participants)"
+    )
+    assert (
+        len(at.multiselect(key="country").options)
+        == len(sql_rows(inventory.warehouse, countries))
+        != len(sql_rows(atlas_warehouse, countries))
+    )
+
+
+def test_back_to_the_published_atlas_is_one_click_and_removes_the_files(
+    monkeypatch, atlas_warehouse, sql, tmp_path
+):
+    files = [Upload(p.name, p.read_bytes()) for p in sorted(MINI.glob("*.csv"))]
+    own = build_inventory(files, root=tmp_path).inventory
+    at = _session(monkeypatch, atlas_warehouse, inventory=own)
+    at.multiselect(key="region").select(at.multiselect(key="region").options[0]).run()
+    at.button(key="leave_inventory").click().run()
+    assert not at.exception
+    assert _banner(at) == ""
+    assert metrics(at)[PROJECTS_METRIC] == str(sql("select count(*) from projects")[0][0])
+    assert at.multiselect(key="region").value == []  # the inventory's filters are gone
+    assert not own.directory.exists()
+
+
+def test_a_removed_inventory_says_so_and_shows_the_published_atlas(
+    monkeypatch, atlas_warehouse, sql, tmp_path
+):
+    files = [Upload(p.name, p.read_bytes()) for p in sorted(MINI.glob("*.csv"))]
+    own = build_inventory(files, root=tmp_path).inventory
+    at = _session(monkeypatch, atlas_warehouse, inventory=own)
+    own.release()  # swept while the session was idle
+    at.run()
+    assert not at.exception
+    assert any("was removed after a long time without use" in i.value for i in at.info)
+    assert metrics(at)[PROJECTS_METRIC] == str(sql("select count(*) from projects")[0][0])
+
+
+def test_the_data_page_offers_the_upload(monkeypatch, atlas_warehouse):
+    at = _session(monkeypatch, atlas_warehouse, "pages/data.py")
+    assert any(h.value == "Explore your own inventory" for h in at.header)
+    check = at.button(key="check_inventory")
+    assert check.disabled  # nothing chosen yet
+    assert any("20 MB in all" in c.value for c in at.caption)
