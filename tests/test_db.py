@@ -81,3 +81,38 @@ def test_a_streamed_result_comes_in_chunks_and_frees_the_warehouse(monkeypatch, 
     assert handle.users == in_use + 1
     stream.close()  # a download abandoned half-way
     assert handle.users == in_use
+
+
+def test_a_sessions_inventory_and_the_published_warehouse_stay_open_side_by_side(
+    tmp_path, mini_catalogue, mini_warehouse
+):
+    """Two sessions, one reading its uploaded inventory and one the published atlas,
+    query in turn: each keeps its open warehouse (no reopening per query), each answers
+    from its own file, and a rebuilt file still replaces its own old version only."""
+    published = tmp_path / "published"
+    build(CATALOGUE, published, progress=quiet)
+    mine, theirs = warehouse_version(mini_warehouse), warehouse_version(published)
+    count = "select count(*) as n from projects"
+    for _ in range(3):
+        assert run_query(mine, count)["n"][0] == MINI_PROJECTS
+        assert run_query(theirs, count)["n"][0] == 21
+    first = (db._handles[mine], db._handles[theirs])
+    run_query(mine, count)
+    run_query(theirs, count)
+    assert (db._handles[mine], db._handles[theirs]) == first  # not reopened
+    build(mini_catalogue, published, progress=quiet)  # the published atlas is rebuilt
+    rebuilt = warehouse_version(published)
+    assert run_query(rebuilt, count)["n"][0] == MINI_PROJECTS
+    assert theirs not in db._handles and mine in db._handles
+
+
+def test_open_warehouses_are_bounded(tmp_path, mini_catalogue):
+    versions = []
+    for i in range(db.MAX_OPEN + 2):
+        warehouse = tmp_path / f"w{i}"
+        build(mini_catalogue, warehouse, progress=quiet)
+        versions.append(warehouse_version(warehouse))
+        run_query(versions[-1], "select 1")
+    assert len(db._handles) <= db.MAX_OPEN
+    assert versions[0] not in db._handles and versions[-1] in db._handles
+    assert run_query(versions[0], "select count(*) as n from projects")["n"][0] == MINI_PROJECTS
