@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,9 @@ from etl.build import build
 # is also built through Plotly's validators and must come out the same
 # (dashboard.figures.figure): a misspelt property fails here, not silently in a browser.
 os.environ.setdefault("ATLAS_CHECK_FIGURES", "1")
+# Inventories uploaded during the tests (by AppTest or by the servers browser tests start)
+# go to a folder of this run: a test can check what is left behind.
+os.environ.setdefault("ATLAS_UPLOADS_DIR", tempfile.mkdtemp(prefix="atlas-test-uploads-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"

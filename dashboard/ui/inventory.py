@@ -116,6 +116,8 @@ def upload_section() -> None:
             rows=i18n.number(limits.max_rows),
             seconds=i18n.number(limits.max_seconds, 0),
         )
+        + " "
+        + _("A corrected file dropped again replaces the earlier file of the same name.")
     )
     files = st.file_uploader(
         _("Your inventory (XLSX, CSV files or a zip of CSV files)"),
@@ -130,7 +132,9 @@ def upload_section() -> None:
         key="check_inventory",
         icon=":material/fact_check:",
     ):
-        uploads = [Upload(f.name, f.getvalue()) for f in files]
+        # A file dropped again (corrected) replaces the one of the same name before it
+        latest = {f.name.lower(): f for f in files}
+        uploads = [Upload(f.name, f.getvalue()) for f in latest.values()]
         with st.status(_("Checking your inventory…"), expanded=True) as status:
             outcome = build_inventory(
                 uploads, limits=limits, progress=lambda step: status.write(_(STEPS[step]))
