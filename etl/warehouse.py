@@ -129,19 +129,40 @@ def _build_lock(warehouse: Path):
 
 def publish(tables: dict, warehouse: Path, progress: Callable[[str], None] = print) -> None:
     """Build `tables` aside, then swap them in place of `warehouse` in one step."""
+    _swap_in(warehouse, lambda staging: write_tables(tables, staging, progress), progress)
+
+
+def install(built: Path, warehouse: Path, progress: Callable[[str], None] = print) -> None:
+    """Copy the warehouse already built in `built` aside, then swap it in place of
+    `warehouse` in one step, as `publish` does (a steward's publication, a rollback)."""
+    if not (built / DUCKDB_FILE).is_file():
+        raise NotAWarehouse(f"{built} holds no {DUCKDB_FILE}")
+
+    def fill(staging: Path) -> None:
+        progress(f"copying {built}")
+        shutil.copytree(built, staging, dirs_exist_ok=True)
+
+    _swap_in(warehouse, fill, progress)
+
+
+def _swap_in(
+    warehouse: Path, fill: Callable[[Path], None], progress: Callable[[str], None]
+) -> None:
     warehouse = warehouse.resolve()
     check_target(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(warehouse):
-        _publish_locked(tables, warehouse, progress)
+        _swap_in_locked(warehouse, fill, progress)
 
 
-def _publish_locked(tables: dict, warehouse: Path, progress: Callable[[str], None]) -> None:
+def _swap_in_locked(
+    warehouse: Path, fill: Callable[[Path], None], progress: Callable[[str], None]
+) -> None:
     _clean_leftovers(warehouse.parent, warehouse.name)
     staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{warehouse.name}-", dir=warehouse.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the warehouse is meant to be shared
     try:
-        write_tables(tables, staging, progress)
+        fill(staging)
         progress(f"publishing to {warehouse}")
         if not warehouse.exists():
             os.rename(staging, warehouse)

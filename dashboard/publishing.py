@@ -1,0 +1,355 @@
+"""A data steward replaces the published atlas with a validated inventory, or rolls back.
+
+- **Who.** Publishing needs the steward secret: `steward_secret` in
+  `.streamlit/secrets.toml`, or `$ATLAS_STEWARD_SECRET`. With neither, publishing is off.
+  The secret is compared in constant time (`hmac.compare_digest` of SHA-256 digests), and
+  after `MAX_FAILURES` wrong secrets within `FAILURE_WINDOW_S`, every attempt is refused
+  until the window has passed (per server process; a lock-out also stops a guesser who
+  opens many sessions).
+- **What.** `diff` says what a publication changes: projects and exchanges added,
+  removed and changed, field by field.
+- **How.** The inventory's warehouse is kept as a *version* (`<versions>/<id>/warehouse`
+  with `version.json`: when, by which steward, the source's SHA-256) and swapped in
+  place of the published warehouse in one step (`etl.warehouse.install`, the CLI's own
+  atomic swap under its lock). The last `KEEP` versions are kept; a rollback swaps one
+  of them in again. The first publication also keeps the warehouse it replaces (built by
+  the command line), so it can be rolled back to.
+- **Record.** `audit.log` (JSON lines, only ever appended) records every publication,
+  rollback and refused secret.
+
+`<versions>` is `$ATLAS_VERSIONS_DIR`, else `<warehouse>-versions` beside the warehouse.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.warehouse import DUCKDB_FILE, install
+
+SECRET_ENV = "ATLAS_STEWARD_SECRET"
+VERSIONS_ENV = "ATLAS_VERSIONS_DIR"
+KEEP = 10
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 15 * 60
+AUDIT_LOG = "audit.log"
+CURRENT = "current"  # the file naming the published version's id
+
+# Records and the key that names each; fields compared in a diff are those both sides
+# have, less the row numbers a build gives (they change between builds).
+DIFFED = {"projects": "project_id", "exchanges": "exchange_id"}
+_BUILD_NUMBERS = {"project_no", "exchange_no"}
+
+
+def versions_dir(warehouse: Path) -> Path:
+    configured = os.environ.get(VERSIONS_ENV)
+    return Path(configured) if configured else warehouse.parent / f"{warehouse.name}-versions"
+
+
+# --- the secret --------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A publication or rollback was refused; the message says why, for the steward."""
+
+
+@dataclass
+class Attempts:
+    """Wrong secrets lately (per process), to refuse guessing."""
+
+    failures: deque = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def locked_for(self, now: float) -> float:
+        """Seconds until attempts are accepted again (0: now)."""
+        with self.lock:
+            while self.failures and now - self.failures[0] > FAILURE_WINDOW_S:
+                self.failures.popleft()
+            if len(self.failures) < MAX_FAILURES:
+                return 0.0
+            return FAILURE_WINDOW_S - (now - self.failures[0])
+
+    def failed(self, now: float) -> None:
+        with self.lock:
+            self.failures.append(now)
+
+
+ATTEMPTS = Attempts()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def check_secret(
+    given: str, expected: str | None, *, attempts: Attempts = ATTEMPTS, now: float | None = None
+) -> None:
+    """Raise Refused unless `given` is the steward secret (and guessing is not locked)."""
+    now = time.time() if now is None else now
+    if not expected:
+        raise Refused(
+            f"publishing is off: no steward secret is configured (set steward_secret in "
+            f".streamlit/secrets.toml or ${SECRET_ENV})"
+        )
+    wait = attempts.locked_for(now)
+    if wait > 0:
+        raise Refused(f"too many wrong secrets: try again in {int(wait // 60) + 1} minute(s)")
+    # both digests are 32 bytes: the comparison's time says nothing of the secret
+    if not hmac.compare_digest(_digest(given), _digest(expected)):
+        attempts.failed(now)
+        raise Refused("wrong steward secret")
+
+
+# --- what a publication changes -------------------------------------------------------
+
+
+@dataclass
+class TableDiff:
+    added: list[str]
+    removed: list[str]
+    changed: pd.DataFrame  # id, field, before, after
+
+    @property
+    def empty(self) -> bool:
+        return not self.added and not self.removed and self.changed.empty
+
+
+def _records(database: Path, table: str, key: str) -> pd.DataFrame:
+    with duckdb.connect(str(database), read_only=True) as con:
+        frame = con.execute(f'select * from "{table}" order by "{key}"').df()
+    return frame.drop(columns=[c for c in frame.columns if c in _BUILD_NUMBERS]).set_index(key)
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def diff(published: Path, candidate: Path) -> dict[str, TableDiff]:
+    """What replacing the warehouse in `published` by the one in `candidate` changes,
+    for projects and exchanges: ids added and removed, and each changed field."""
+    out: dict[str, TableDiff] = {}
+    for table, key in DIFFED.items():
+        before = _records(published / DUCKDB_FILE, table, key)
+        after = _records(candidate / DUCKDB_FILE, table, key)
+        both = before.index.intersection(after.index)
+        fields = [c for c in after.columns if c in before.columns]
+        changes = [
+            (record, name, _text(before.at[record, name]), _text(after.at[record, name]))
+            for record in both
+            for name in fields
+            if _text(before.at[record, name]) != _text(after.at[record, name])
+        ]
+        out[table] = TableDiff(
+            added=sorted(set(after.index) - set(before.index)),
+            removed=sorted(set(before.index) - set(after.index)),
+            changed=pd.DataFrame(changes, columns=["id", "field", "before", "after"]),
+        )
+    return out
+
+
+# --- versions, publication, rollback ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    id: str
+    when: str  # ISO 8601, UTC
+    steward: str
+    source: str
+    source_sha256: str
+    projects: int
+    exchanges: int
+
+
+def _meta(database: Path) -> tuple[dict[str, str], int, int]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        meta = dict(con.execute("select key, value from meta").fetchall())
+        projects = con.execute("select count(*) from projects").fetchone()[0]
+        exchanges = con.execute("select count(*) from exchanges").fetchone()[0]
+    return meta, int(projects), int(exchanges)
+
+
+@contextmanager
+def _locked(versions: Path) -> Iterator[None]:
+    """One publication or rollback at a time, across sessions and processes."""
+    versions.mkdir(parents=True, exist_ok=True)
+    with open(versions / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def audit(versions: Path, action: str, steward: str, **details: object) -> None:
+    """Append one line to the audit log (never rewritten)."""
+    versions.mkdir(parents=True, exist_ok=True)
+    line = {"when": _now(), "action": action, "steward": steward, **details}
+    with open(versions / AUDIT_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line, ensure_ascii=False) + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+def audit_entries(versions: Path) -> list[dict]:
+    path = versions / AUDIT_LOG
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _keep(
+    versions: Path, warehouse: Path, steward: str, source: str, sha256: str | None = None
+) -> Version:
+    """Copy the warehouse in `warehouse` into a new version directory. `sha256`: the
+    source file's (default: the one the build recorded)."""
+    meta, projects, exchanges = _meta(warehouse / DUCKDB_FILE)
+    sha = sha256 or meta.get("source_sha256", "")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    version = Version(
+        id=f"{stamp}-{sha[:8] or 'unknown'}",
+        when=_now(),
+        steward=steward,
+        source=source,
+        source_sha256=sha,
+        projects=projects,
+        exchanges=exchanges,
+    )
+    target = versions / version.id
+    shutil.copytree(warehouse, target / "warehouse")
+    (target / "version.json").write_text(json.dumps(version.__dict__, indent=1), "utf-8")
+    return version
+
+
+def list_versions(versions: Path) -> list[Version]:
+    """The kept versions, newest first."""
+    if not versions.is_dir():
+        return []
+    found = []
+    for path in versions.glob("*/version.json"):
+        try:
+            found.append(Version(**json.loads(path.read_text("utf-8"))))
+        except (ValueError, TypeError):
+            continue  # a damaged record is left alone, not shown
+    return sorted(found, key=lambda v: v.id, reverse=True)
+
+
+def current_version(versions: Path) -> str | None:
+    path = versions / CURRENT
+    return path.read_text("utf-8").strip() if path.is_file() else None
+
+
+def _set_current(versions: Path, version_id: str) -> None:
+    temporary = versions / f".{CURRENT}.tmp"
+    temporary.write_text(version_id, "utf-8")
+    os.replace(temporary, versions / CURRENT)
+
+
+def _prune(versions: Path) -> None:
+    current = current_version(versions)
+    for old in list_versions(versions)[KEEP:]:
+        if old.id != current:
+            shutil.rmtree(versions / old.id, ignore_errors=True)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def steward_name(name: str) -> str:
+    """A steward's name as recorded: as typed (it is shown as inert text), on one line,
+    at most 80 characters."""
+    cleaned = " ".join(_CONTROL.sub(" ", name or "").split())[:80]
+    if not cleaned:
+        raise Refused("give your name: it is recorded with the publication")
+    return cleaned
+
+
+def publish(
+    candidate: Path,
+    published: Path,
+    *,
+    steward: str,
+    secret: str,
+    expected_secret: str | None,
+    source: str,
+    source_sha256: str | None = None,
+    attempts: Attempts = ATTEMPTS,
+) -> Version:
+    """Replace the published warehouse by the one in `candidate` (atomically), kept as
+    a new version; recorded in the audit log. Raises Refused."""
+    versions = versions_dir(published)
+    try:
+        check_secret(secret, expected_secret, attempts=attempts)
+    except Refused as refusal:
+        audit(versions, "refused", steward or "", reason=str(refusal))
+        raise
+    name = steward_name(steward)
+    with _locked(versions):
+        if current_version(versions) is None and (published / DUCKDB_FILE).is_file():
+            initial = _keep(versions, published, "command line build", "python -m etl build")
+            _set_current(versions, initial.id)
+        version = _keep(versions, candidate, name, source, source_sha256)
+        install(versions / version.id / "warehouse", published, progress=lambda _m: None)
+        _set_current(versions, version.id)
+        audit(
+            versions,
+            "publish",
+            name,
+            version=version.id,
+            source=source,
+            source_sha256=version.source_sha256,
+            projects=version.projects,
+            exchanges=version.exchanges,
+        )
+        _prune(versions)
+    return version
+
+
+def rollback(
+    version_id: str,
+    published: Path,
+    *,
+    steward: str,
+    secret: str,
+    expected_secret: str | None,
+    attempts: Attempts = ATTEMPTS,
+) -> Version:
+    """Swap a kept version in again (atomically); recorded in the audit log."""
+    versions = versions_dir(published)
+    try:
+        check_secret(secret, expected_secret, attempts=attempts)
+    except Refused as refusal:
+        audit(versions, "refused", steward or "", reason=str(refusal))
+        raise
+    name = steward_name(steward)
+    with _locked(versions):
+        chosen = next((v for v in list_versions(versions) if v.id == version_id), None)
+        if chosen is None:
+            raise Refused(f"version {version_id} is no longer kept")
+        install(versions / chosen.id / "warehouse", published, progress=lambda _m: None)
+        previous = current_version(versions)
+        _set_current(versions, chosen.id)
+        audit(versions, "rollback", name, version=chosen.id, previous=previous)
+    return chosen
