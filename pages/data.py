@@ -113,6 +113,9 @@ st.markdown(  # not a caption: code in a caption's faded grey fails WCAG contras
 st.header(_("Explore your own inventory"))
 ui.upload_section()
 
+st.header(_("Publish (data stewards)"))
+ui.publishing_section()
+
 st.header(_("Provenance"))
 left, right = st.columns(2)
 with left:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from etl.build import build
 
@@ -17,6 +18,11 @@ from etl.build import build
 # is also built through Plotly's validators and must come out the same
 # (dashboard.figures.figure): a misspelt property fails here, not silently in a browser.
 os.environ.setdefault("ATLAS_CHECK_FIGURES", "1")
+# Property tests check behaviour, not speed: on a loaded 2-core CI machine the first
+# example of a test can take 10x the next (imports, caches), and Hypothesis's default
+# 200 ms deadline then fails a correct test by chance. Speed is measured in bench/.
+settings.register_profile("atlas", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("atlas")
 # Inventories uploaded during the tests (by AppTest or by the servers browser tests start)
 # go to a folder of this run: a test can check what is left behind.
 os.environ.setdefault("ATLAS_UPLOADS_DIR", tempfile.mkdtemp(prefix="atlas-test-uploads-"))

@@ -105,3 +105,69 @@ def test_the_data_page_offers_the_upload(monkeypatch, atlas_warehouse):
     check = at.button(key="check_inventory")
     assert check.disabled  # nothing chosen yet
     assert any("20 MB in all" in c.value for c in at.caption)
+
+
+# --- publishing, as a steward (Data page) ---------------------------------------------
+
+
+@pytest.fixture
+def own_published(tmp_path, monkeypatch) -> Path:
+    """A published warehouse of this test's own (publishing replaces it)."""
+    from conftest import CATALOGUE, quiet
+
+    from etl.build import build
+
+    warehouse = tmp_path / "published"
+    build(CATALOGUE, warehouse, progress=quiet)
+    monkeypatch.delenv("ATLAS_VERSIONS_DIR", raising=False)
+    return warehouse
+
+
+def _form_submit(at: AppTest, label: str) -> None:
+    (button,) = [b for b in at.button if b.label == label]
+    button.click().run()
+
+
+def test_publishing_is_off_without_a_secret_and_says_how(monkeypatch, own_published):
+    monkeypatch.delenv("ATLAS_STEWARD_SECRET", raising=False)
+    at = _session(monkeypatch, own_published, "pages/data.py")
+    assert any("Publishing is off" in i.value and "secrets.toml" in i.value for i in at.info)
+    assert not [t for t in at.text_input if t.label == "Steward secret"]
+
+
+def test_a_steward_sees_the_diff_publishes_and_rolls_back(monkeypatch, own_published, tmp_path):
+    monkeypatch.setenv("ATLAS_STEWARD_SECRET", "s3cret")
+    files = [Upload(p.name, p.read_bytes()) for p in sorted(MINI.glob("*.csv"))]
+    own = build_inventory(files, root=tmp_path / "uploads").inventory
+    at = _session(monkeypatch, own_published, "pages/data.py", inventory=own)
+    summary = "\n".join(m.value for m in at.markdown if "added ·" in m.value)
+    assert "**Projects**" in summary and "removed" in summary
+    # a wrong secret: nothing changes
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Your name (recorded with the publication)"].input("Ana")
+    inputs["Steward secret"].input("wrong")
+    _form_submit(at, "Publish this inventory")
+    assert any("wrong steward secret" in e.value for e in at.error), [e.value for e in at.error]
+    assert sql_rows(own_published, "select count(*) from projects")[0][0] == 21
+    # the right one: published, and the session is back on the (new) published atlas
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Your name (recorded with the publication)"].input("Ana")
+    inputs["Steward secret"].input("s3cret")
+    _form_submit(at, "Publish this inventory")
+    assert not at.exception
+    assert any(f"everyone now sees {MINI_PROJECTS} projects" in s.value for s in at.success)
+    assert sql_rows(own_published, "select count(*) from projects")[0][0] == MINI_PROJECTS
+    assert _banner(at) == ""
+    # another session sees the new atlas
+    assert metrics(_session(monkeypatch, own_published))[PROJECTS_METRIC] == str(MINI_PROJECTS)
+    # roll back to the command line's version, with one form
+    at.run()
+    rollback = [s for s in at.selectbox if s.label == "Roll back to"][0]
+    assert len(rollback.options) == 1
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Your name (recorded with the rollback)"].input("Ana")
+    at.text_input(key="rollback_secret").input("s3cret")
+    _form_submit(at, "Roll back")
+    assert not at.exception
+    assert any("Rolled back" in s.value for s in at.success)
+    assert sql_rows(own_published, "select count(*) from projects")[0][0] == 21

@@ -8,7 +8,8 @@
 - `pickers`: choosers whose choice lives in the URL as a code or an id;
 - `shell`: the page app.py is running, and the guard for deep links on a fresh server;
 - `tables`: tables' counts with thousands separators;
-- `inventory`: a session's own uploaded inventory (the Data page's upload, the banner).
+- `inventory`: a session's own uploaded inventory (the Data page's upload, the banner);
+- `stewards`: publishing an inventory, versions and rollback (the Data page).
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
@@ -44,11 +45,13 @@ from dashboard.ui.sidebar import (
     sidebar_filters,
     urls,
 )
+from dashboard.ui.stewards import publishing_section
 from dashboard.ui.tables import count_columns
 
 __all__ = [
     "PLOTLY_CONFIG",
     "inventory_banner",
+    "publishing_section",
     "upload_section",
     "warehouse_directory",
     "chart_block",

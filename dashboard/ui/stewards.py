@@ -1,0 +1,202 @@
+"""The Data page's publishing section, for data stewards (dashboard/publishing.py): the
+diff of the session's inventory against the published atlas, publishing it with the
+steward secret, the kept versions with a rollback, and the audit log."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import i18n, inert, publishing
+from dashboard.db import warehouse_dir
+from dashboard.i18n import _
+from dashboard.ui.data import session_inventory
+from dashboard.ui.inventory import leave_inventory
+
+DONE_KEY = "steward_done"  # what the last publication or rollback did, said once
+REFUSED_KEY = "steward_refused"  # why the last one was refused, said once
+
+
+def steward_secret() -> str | None:
+    """`steward_secret` from .streamlit/secrets.toml, else $ATLAS_STEWARD_SECRET."""
+    try:
+        configured = st.secrets.get("steward_secret")
+    except Exception:  # no secrets.toml at all (Streamlit raises on a missing file)
+        configured = None
+    return str(configured) if configured else os.environ.get(publishing.SECRET_ENV) or None
+
+
+def publishing_section() -> None:
+    secret = steward_secret()
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    refused = st.session_state.pop(REFUSED_KEY, None)
+    if refused:
+        st.error(refused, icon=":material/block:")
+    if secret is None:
+        st.info(
+            _(
+                "**Publishing is off.** To let data stewards replace the published atlas "
+                'from here, set a steward secret: `steward_secret = "…"` in '
+                "`.streamlit/secrets.toml`, or the environment variable "
+                "`ATLAS_STEWARD_SECRET`; then restart the app."
+            ),
+            icon=":material/lock:",
+        )
+        return
+    published = warehouse_dir()
+    inventory = session_inventory()
+    if inventory is None:
+        st.markdown(_("Upload an inventory above: a steward can then publish it from here."))
+    else:
+        _publish_form(inventory, published, secret)
+    _versions(published, secret)
+
+
+def _changes_table(changes: publishing.TableDiff) -> pd.DataFrame:
+    rows = [{"id": i, "field": _("(added)"), "before": "", "after": ""} for i in changes.added]
+    rows += [{"id": i, "field": _("(removed)"), "before": "", "after": ""} for i in changes.removed]
+    return pd.concat([pd.DataFrame(rows, columns=["id", "field", "before", "after"]),
+                      changes.changed], ignore_index=True)  # fmt: skip
+
+
+def _publish_form(inventory, published, secret: str) -> None:
+    changes = publishing.diff(published, inventory.warehouse)
+    st.markdown(_("**What publishing your inventory changes in the published atlas:**"))
+    cols = st.columns(2)
+    for col, (table, title) in zip(
+        cols, (("projects", _("Projects")), ("exchanges", _("Exchanges"))), strict=True
+    ):
+        one = changes[table]
+        col.markdown(
+            f"**{title}**  \n"
+            + _("{added} added · {removed} removed · {changed} changed").format(
+                added=i18n.number(len(one.added)),
+                removed=i18n.number(len(one.removed)),
+                changed=i18n.number(one.changed["id"].nunique() if not one.changed.empty else 0),
+            )
+        )
+        table_rows = _changes_table(one)
+        if not table_rows.empty:
+            col.dataframe(
+                table_rows,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "id": st.column_config.TextColumn(_("Record")),
+                    "field": st.column_config.TextColumn(_("Field")),
+                    "before": st.column_config.TextColumn(_("Before")),
+                    "after": st.column_config.TextColumn(_("After")),
+                },
+            )
+    with st.form("publish_form"):
+        st.text_input(
+            _("Your name (recorded with the publication)"), max_chars=80, key="publish_name"
+        )
+        st.text_input(_("Steward secret"), type="password", key="publish_secret")
+        # A callback, not the button's return value: it runs once, before the page
+        st.form_submit_button(
+            _("Publish this inventory"),
+            type="primary",
+            on_click=_publish,
+            args=(inventory, published, secret),
+        )
+
+
+def _publish(inventory, published, secret: str) -> None:
+    name = st.session_state.get("publish_name", "")
+    given = st.session_state.get("publish_secret", "")
+    st.session_state["publish_secret"] = ""  # never kept in the form
+    try:
+        version = publishing.publish(
+            inventory.warehouse,
+            published,
+            steward=name,
+            secret=given,
+            expected_secret=secret,
+            source=inventory.name,
+            source_sha256=inventory.sha256,
+        )
+    except publishing.Refused as refusal:
+        st.session_state[REFUSED_KEY] = _("Not published: {why}.").format(
+            why=inert.markdown(str(refusal))
+        )
+        return
+    st.session_state[DONE_KEY] = _(
+        "Published: everyone now sees {n} projects (version {id})."
+    ).format(n=i18n.number(version.projects), id=version.id)
+    leave_inventory()  # the published atlas is now the inventory
+
+
+def _rollback(published, secret: str) -> None:
+    chosen = st.session_state.get("rollback_version")
+    name = st.session_state.get("rollback_name", "")
+    given = st.session_state.get("rollback_secret", "")
+    st.session_state["rollback_secret"] = ""
+    try:
+        version = publishing.rollback(
+            chosen, published, steward=name, secret=given, expected_secret=secret
+        )
+    except publishing.Refused as refusal:
+        st.session_state[REFUSED_KEY] = _("Not rolled back: {why}.").format(
+            why=inert.markdown(str(refusal))
+        )
+        return
+    st.session_state[DONE_KEY] = _(
+        "Rolled back: everyone now sees version {id} ({n} projects)."
+    ).format(id=version.id, n=i18n.number(version.projects))
+
+
+def _versions(published, secret: str) -> None:
+    versions_dir = publishing.versions_dir(published)
+    kept = publishing.list_versions(versions_dir)
+    current = publishing.current_version(versions_dir)
+    st.markdown(_("**Published versions** (the last {n} are kept)").format(n=publishing.KEEP))
+    if not kept:
+        st.caption(_("None yet: the first publication keeps the current atlas as a version."))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "current": "✓" if v.id == current else "",
+                    "id": v.id,
+                    "when": v.when,
+                    "steward": v.steward,
+                    "source": v.source,
+                    "sha256": v.source_sha256,
+                    "projects": v.projects,
+                    "exchanges": v.exchanges,
+                }
+                for v in kept
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "current": st.column_config.TextColumn(_("Published"), width="small"),
+            "id": st.column_config.TextColumn(_("Version")),
+            "when": st.column_config.TextColumn(_("When (UTC)")),
+            "steward": st.column_config.TextColumn(_("Steward")),
+            "source": st.column_config.TextColumn(_("Source file")),
+            "sha256": st.column_config.TextColumn(_("Source SHA-256")),
+            "projects": st.column_config.NumberColumn(_("Projects")),
+            "exchanges": st.column_config.NumberColumn(_("Exchanges")),
+        },
+    )
+    others = [v.id for v in kept if v.id != current]
+    if others:
+        with st.form("rollback_form"):
+            st.selectbox(_("Roll back to"), others, key="rollback_version")
+            st.text_input(
+                _("Your name (recorded with the rollback)"), max_chars=80, key="rollback_name"
+            )
+            st.text_input(_("Steward secret"), type="password", key="rollback_secret")
+            st.form_submit_button(_("Roll back"), on_click=_rollback, args=(published, secret))
+    entries = publishing.audit_entries(versions_dir)
+    if entries:
+        with st.expander(_("Audit log ({n} entries)").format(n=i18n.number(len(entries)))):
+            st.dataframe(pd.DataFrame(entries[::-1]).astype(str), hide_index=True, width="stretch")
