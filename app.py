@@ -63,10 +63,13 @@ try:
     ui.version()  # stops with build instructions when there is no warehouse
     ui.synthetic_banner()
     ui.inventory_banner()
+    ui.follow_story()  # a story's link, or its next step: switches page before drawing it
     carried = ui.filter_params(ui.sidebar_filters(current))
 finally:  # the page list is drawn even when the app stops here
     draw_navigation(carried)
 ui.presentation_toggle()
+ui.story_panel(current)
 ui.focus_styles()
 with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
+    ui.story_player()
     navigation.run()

@@ -479,3 +479,19 @@ def describe(filters: Filters, options: FilterOptions) -> list[tuple[str, str, s
     return [
         (_(f.label), f.describe(filters.values(f.key), options), _(f.description)) for f in REGISTRY
     ]
+
+
+def filters_sentence(
+    filters: Filters, lines: list[tuple[str, str, str]], shown: Callable[[str], str] = str
+) -> str:
+    """'Filtered by ILO region: Africa · Years active: 2000–2005' from `describe`
+    lines, or what 'no filter' means. `shown` makes each value safe where the text goes."""
+    if filters.is_default():
+        return _("Everything in the catalogue (no filters)")
+    active_labels = {_(entry.label) for entry, _value in filters.active()}
+    active = [
+        _("{filter}: {value}").format(filter=label, value=shown(value))
+        for label, value, _meaning in lines
+        if label in active_labels
+    ]
+    return _("Filtered by {filters}").format(filters=" · ".join(active))

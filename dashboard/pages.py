@@ -41,7 +41,9 @@ class PageSpec:
 # `lang` the browser's language is used; a link carries `lang` only when it differs.
 PRESENT = PageParam("present")
 LANG = PageParam("lang", LANGUAGES)
-APP_PARAMS: tuple[PageParam, ...] = (PRESENT, LANG)
+STORY = PageParam("story")  # a story being played (dashboard/stories.py), and its step
+STEP = PageParam("step")
+APP_PARAMS: tuple[PageParam, ...] = (PRESENT, LANG, STORY, STEP)
 
 OVERVIEW = PageSpec("pages/overview.py", N_("Overview"), ":material/dashboard:", "")
 MAP = PageSpec("pages/map.py", N_("Map"), ":material/public:", "map", (PageParam("country_focus"),))

@@ -264,12 +264,12 @@ def test_migrations_are_dated_and_leave_todays_links_alone():
 
 
 def test_captions_name_only_the_chosen_filters():
-    from dashboard.ui.sidebar import describe_active
+    from dashboard.filters import filters_sentence
 
     filters = Filters(region=("Africa",), years=(2000, 2005), q="<b>x</b>")
-    text = describe_active(filters, describe(filters, OPTIONS), shown=lambda v: v.upper())
+    text = filters_sentence(filters, describe(filters, OPTIONS), shown=lambda v: v.upper())
     assert text == "Filtered by Search: <B>X</B> · ILO region: AFRICA · Years active: 2000–2005"
-    assert describe_active(Filters(), describe(Filters(), OPTIONS)) == (
+    assert filters_sentence(Filters(), describe(Filters(), OPTIONS)) == (
         "Everything in the catalogue (no filters)"
     )
 

@@ -9,7 +9,8 @@
 - `shell`: the page app.py is running, and the guard for deep links on a fresh server;
 - `tables`: tables' counts with thousands separators;
 - `inventory`: a session's own uploaded inventory (the Data page's upload, the banner);
-- `stewards`: publishing an inventory, versions and rollback (the Data page).
+- `stewards`: publishing an inventory, versions and rollback (the Data page);
+- `story`: building, playing and exporting stories (sidebar, player, slides).
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
@@ -46,12 +47,16 @@ from dashboard.ui.sidebar import (
     urls,
 )
 from dashboard.ui.stewards import publishing_section
+from dashboard.ui.story import follow_story, story_panel, story_player
 from dashboard.ui.tables import count_columns
 
 __all__ = [
     "PLOTLY_CONFIG",
     "inventory_banner",
     "publishing_section",
+    "follow_story",
+    "story_panel",
+    "story_player",
     "upload_section",
     "warehouse_directory",
     "chart_block",

@@ -25,6 +25,7 @@ from dashboard.filters import (
     YearRange,
     applying_to,
     describe,
+    filters_sentence,
     fold,
     not_applying,
 )
@@ -71,10 +72,16 @@ def request_filter_reset() -> None:
 
 def clear_filters() -> None:
     """Every widget back to 'no restriction' (a callback: runs before the rerun)."""
+    apply_filters(Filters())
+
+
+def apply_filters(filters: Filters) -> None:
+    """Every filter widget set to `filters` (in a callback, or before the widgets are
+    drawn: a story's step)."""
     opts = options()
-    st.session_state[_FROM_LINK_KEY] = Filters()
+    st.session_state[_FROM_LINK_KEY] = filters
     for entry in REGISTRY:
-        st.session_state[entry.key] = _widget_value(entry, entry.default, opts)
+        st.session_state[entry.key] = _widget_value(entry, filters.values(entry.key), opts)
 
 
 def resend_when_relabelled(param: str, labels: list[str]) -> None:
@@ -195,22 +202,7 @@ def current_filters() -> Filters:
 def filters_text(filters: Filters, shown: Callable[[str], str] = str) -> str:
     """'Filtered by ILO region: Africa · Years active: 2000–2005', or what 'no filter'
     means. `shown` makes each value safe where the text goes (e.g. inert.markdown)."""
-    return describe_active(filters, describe(filters, options()), shown)
-
-
-def describe_active(
-    filters: Filters, lines: list[tuple[str, str, str]], shown: Callable[[str], str] = str
-) -> str:
-    """The sentence of `filters_text` from `describe` lines (pure, for tests)."""
-    if filters.is_default():
-        return _("Everything in the catalogue (no filters)")
-    active_labels = {_(entry.label) for entry, _value in filters.active()}
-    active = [
-        _("{filter}: {value}").format(filter=label, value=shown(value))
-        for label, value, _meaning in lines
-        if label in active_labels
-    ]
-    return _("Filtered by {filters}").format(filters=" · ".join(active))
+    return filters_sentence(filters, describe(filters, options()), shown)
 
 
 def filters_markdown(filters: Filters) -> str:

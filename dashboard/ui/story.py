@@ -1,0 +1,307 @@
+"""Stories in the app (dashboard/stories.py): "add this view" and the story's steps in
+the sidebar, a player above the page (next/previous buttons and the arrow keys, in
+presentation mode), the story's file and its slides to download, and stories opened from
+a link (`?story=<name>&step=<n>`, for the ones shipped in data/stories/).
+
+Going to a step is a callback (it sets the filters' widgets, which only a callback may
+do once they are drawn) that leaves the step's page and URL for `follow_story()`, which
+app.py calls before drawing anything: it switches to that page with that URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import i18n, inert, slides, stories
+from dashboard.i18n import _
+from dashboard.links import parse
+from dashboard.pages import PAGES, PRESENT, STEP, STORY, PageSpec, by_path
+from dashboard.ui.data import options, version
+from dashboard.ui.sidebar import apply_filters, base_url, raw_params
+
+STORY_KEY = "story"  # the story being built or played (stories.Story)
+NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
+PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
+_GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
+_PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
+
+
+def current_story() -> stories.Story:
+    return st.session_state.get(STORY_KEY) or stories.Story(_("My story"))
+
+
+def _set_story(story: stories.Story, name: str | None = None) -> None:
+    st.session_state[STORY_KEY] = story
+    st.session_state[NAME_KEY] = name
+
+
+def go_to_step(index: int) -> None:
+    """Show step `index` of the current story, in presentation mode (a callback)."""
+    story = current_story()
+    if not story.steps:
+        return
+    index = max(0, min(index, len(story.steps) - 1))
+    step = story.steps[index]
+    spec = by_path(step.page) or PAGES[0]
+    filters, _notes = parse(step.params, options(), spec)
+    apply_filters(filters)
+    for key in _PAGE_WIDGETS:  # the page's choosers read the step's link again
+        st.session_state.pop(key, None)
+    st.session_state[PRESENT.key] = True
+    st.session_state[PLAYING_KEY] = index
+    query = dict(step.params)  # presentation mode: the toggle's state (bound to the URL)
+    if st.session_state.get(NAME_KEY):
+        query[STORY.key] = [st.session_state[NAME_KEY]]
+        query[STEP.key] = [str(index + 1)]
+    if "lang" in st.query_params:
+        query["lang"] = [st.query_params["lang"]]
+    st.session_state[_GOTO_KEY] = (spec.file, query)
+
+
+def stop_playing() -> None:
+    st.session_state.pop(PLAYING_KEY, None)
+    st.session_state[PRESENT.key] = False
+    for key in (STORY.key, STEP.key):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def follow_story() -> None:
+    """app.py, before drawing: open a story named by the link, or go to the step a
+    button asked for."""
+    if _GOTO_KEY not in st.session_state and STORY.key in st.query_params:
+        name = st.query_params[STORY.key]
+        if st.session_state.get(NAME_KEY) != name or PLAYING_KEY not in st.session_state:
+            try:
+                story = stories.shipped_story(name)
+            except stories.StoryError:
+                story = None
+            if story is not None:
+                _set_story(story, name)
+                try:
+                    wanted = int(st.query_params.get(STEP.key, "1")) - 1
+                except ValueError:
+                    wanted = 0
+                go_to_step(wanted)
+    target = st.session_state.pop(_GOTO_KEY, None)
+    if target:
+        file, query = target
+        st.switch_page(file, query_params=query)
+
+
+def story_player() -> None:
+    """Above the page while a story plays: where we are, and the way on."""
+    index = st.session_state.get(PLAYING_KEY)
+    story = st.session_state.get(STORY_KEY)
+    if index is None or story is None or not story.steps:
+        return
+    index = min(index, len(story.steps) - 1)
+    step = story.steps[index]
+    with st.container(border=True, key="story_player"):
+        text, back, forward, stop = st.columns([6, 1, 1, 1], vertical_alignment="center")
+        text.markdown(
+            _("**{story}** · step {n} of {total}").format(
+                story=inert.markdown(story.title), n=index + 1, total=len(story.steps)
+            )
+            + (f"  \n### {inert.markdown(step.title)}" if step.title else "")
+            + (f"\n\n{inert.markdown(step.caption)}" if step.caption else "")
+        )
+        back.button(
+            _("Previous"),
+            key="story_prev",
+            on_click=go_to_step,
+            args=(index - 1,),
+            disabled=index == 0,
+            icon=":material/arrow_back:",
+            width="stretch",
+        )
+        forward.button(
+            _("Next"),
+            key="story_next",
+            on_click=go_to_step,
+            args=(index + 1,),
+            disabled=index == len(story.steps) - 1,
+            icon=":material/arrow_forward:",
+            width="stretch",
+        )
+        stop.button(_("Stop"), key="story_stop", on_click=stop_playing, width="stretch")
+    # The arrow keys press those buttons, unless the focus is in a widget that uses
+    # them (a text field, a list, a slider, tabs).
+    st.html(_ARROW_KEYS, unsafe_allow_javascript=True)
+
+
+_ARROW_KEYS = """<script>
+if (!window.atlasStoryKeys) {
+  window.atlasStoryKeys = true;
+  document.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest && target.closest(
+        'input, textarea, select, [role="slider"], [role="tab"], [role="listbox"], '
+        + '[role="combobox"], [contenteditable="true"]')) return;
+    const which = {ArrowRight: 'story_next', ArrowLeft: 'story_prev'}[event.key];
+    if (!which) return;
+    const button = document.querySelector('.st-key-' + which + ' button');
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+}
+</script>"""
+
+
+# --- building a story (the sidebar) -----------------------------------------------------
+
+
+def _add_view(page: PageSpec | None) -> None:
+    story = current_story()
+    step = stories.Step(
+        page=page.path if page else "",
+        params=stories.view_params(raw_params()),
+        title=st.session_state.get("story_step_title", "").strip()[: stories.MAX_TITLE],
+        caption=st.session_state.get("story_step_caption", "").strip()[: stories.MAX_CAPTION],
+    )
+    try:
+        _set_story(story.with_step(step), None)
+    except stories.StoryError as exc:
+        st.session_state["story_problem"] = str(exc)
+        return
+    st.session_state["story_step_title"] = ""
+    st.session_state["story_step_caption"] = ""
+
+
+def _edit(change) -> None:
+    _set_story(change(current_story()), None)
+
+
+def _open_upload() -> None:
+    upload = st.session_state.get("story_file")
+    if upload is None:
+        return
+    try:
+        _set_story(stories.loads(upload.getvalue()), None)
+    except stories.StoryError as exc:
+        st.session_state["story_problem"] = _(
+            "The story file {name} cannot be read: {why}."
+        ).format(name=inert.markdown(upload.name), why=inert.markdown(str(exc)))
+
+
+def _open_example() -> None:
+    name = st.session_state.get("story_example")
+    if name:
+        _set_story(stories.shipped()[name], name)
+        go_to_step(0)
+
+
+def story_panel(page: PageSpec | None) -> None:
+    """The sidebar's Story section: add this view, the steps, play, files and slides."""
+    story = current_story()
+    with (
+        st.sidebar,
+        st.expander(_("Story · {n} steps").format(n=len(story.steps)), icon=":material/slideshow:"),
+    ):
+        problem = st.session_state.pop("story_problem", None)
+        if problem:
+            st.error(problem)
+        st.text_input(_("Step title"), key="story_step_title", max_chars=stories.MAX_TITLE)
+        st.text_area(
+            _("Caption"), key="story_step_caption", max_chars=stories.MAX_CAPTION, height=80
+        )
+        st.button(
+            _("Add this view to the story"),
+            on_click=_add_view,
+            args=(page,),
+            key="story_add",
+            icon=":material/add:",
+            width="stretch",
+        )
+        for i, step in enumerate(story.steps):
+            spec = by_path(step.page)
+            where = _(spec.title) if spec else step.page
+            st.markdown(f"{i + 1}. **{inert.markdown(step.title) or where}** · {where}")
+            moves = (
+                ("↑", "up", lambda s, i=i: s.moved(i, -1), i == 0, _("Earlier")),
+                ("↓", "down", lambda s, i=i: s.moved(i, 1), i == len(story.steps) - 1, _("Later")),
+                ("✕", "remove", lambda s, i=i: s.without(i), False, _("Remove this step")),
+            )
+            for column, (mark, what, change, off, meaning) in zip(
+                st.columns(3), moves, strict=True
+            ):
+                column.button(
+                    mark,
+                    key=f"story_{what}_{i}",
+                    on_click=_edit,
+                    args=(change,),
+                    disabled=off,
+                    help=meaning,
+                )
+        if story.steps:
+            st.button(
+                _("Play the story"),
+                on_click=go_to_step,
+                args=(0,),
+                key="story_play",
+                type="primary",
+                icon=":material/play_arrow:",
+                width="stretch",
+            )
+            _downloads(story)
+        st.file_uploader(
+            _("Open a story file (JSON)"),
+            type=["json"],
+            key="story_file",
+            on_change=_open_upload,
+            max_upload_size=1,
+        )
+        examples = stories.shipped()
+        if examples:
+            st.selectbox(
+                _("Example stories"),
+                list(examples),
+                format_func=lambda name: examples[name].title,
+                key="story_example",
+                index=None,
+                placeholder=_("Choose one to play it"),
+                on_change=_open_example,
+            )
+
+
+def _downloads(story: stories.Story) -> None:
+    name = st.session_state.get(NAME_KEY)
+    stem = name or "atlas-story"
+    code = i18n.language()
+    v, opts, base = version(), options(), base_url()
+
+    def made() -> list[slides.Slide]:
+        with i18n.using(code):
+            return list(slides.slides(story, v, opts, base_url=base, story_name=name))
+
+    st.download_button(
+        _("Story file (JSON)"),
+        data=stories.dumps(story),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        on_click="ignore",
+        key="story_json",
+        icon=":material/download:",
+        width="stretch",
+    )
+    st.download_button(
+        _("Slides (PPTX)"),
+        data=lambda: slides.deck(story, made()),
+        file_name=f"{stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        key="story_pptx",
+        icon=":material/slideshow:",
+        width="stretch",
+        help=_("One 16:9 slide per step; each step takes a few seconds to draw."),
+    )
+    st.download_button(
+        _("Slide images (PNG zip)"),
+        data=lambda: slides.png_zip(made()),
+        file_name=f"{stem}-png.zip",
+        mime="application/zip",
+        on_click="ignore",
+        key="story_png",
+        icon=":material/folder_zip:",
+        width="stretch",
+    )
