@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import i18n, inert, slides, stories
 from dashboard.i18n import _
-from dashboard.links import parse
+from dashboard.links import parse, unknown_params
 from dashboard.pages import PAGES, PRESENT, STEP, STORY, PageSpec, by_path
 from dashboard.ui.data import options, version
 from dashboard.ui.sidebar import apply_filters, base_url, raw_params
@@ -153,9 +153,11 @@ if (!window.atlasStoryKeys) {
 
 def _add_view(page: PageSpec | None) -> None:
     story = current_story()
+    params = stories.view_params(raw_params())
+    foreign = set(unknown_params(params, page))  # another page's, left in the URL
     step = stories.Step(
         page=page.path if page else "",
-        params=stories.view_params(raw_params()),
+        params={k: v for k, v in params.items() if k not in foreign},
         title=st.session_state.get("story_step_title", "").strip()[: stories.MAX_TITLE],
         caption=st.session_state.get("story_step_caption", "").strip()[: stories.MAX_CAPTION],
     )

@@ -1,0 +1,67 @@
+"""A presenter plays a shipped story in the browser with the arrow keys; each step has
+its own URL, and the story's slides download as a PPTX."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from browser_support import browser_page, screenshot, wait_rendered, wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def _step(page) -> str:
+    return page.evaluate("new URLSearchParams(location.search).get('step') || ''")
+
+
+def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, browser):
+    with browser_page(browser, width=1920, height=1080) as (page, log):
+        page.goto(f"{app_url}/?story=city-to-city", wait_until="domcontentloaded")
+        wait_until(lambda: _step(page) == "1", what="step 1 in the URL")
+        wait_rendered(page)
+        player = page.locator(".st-key-story_player")
+        assert "step 1 of 5" in player.inner_text()
+        toggle = page.get_by_role("switch", name="Presentation mode")
+        assert toggle.is_checked()  # played in presentation mode
+        screenshot(page, "story_step_1")
+        page.locator("body").focus()
+        page.keyboard.press("ArrowRight")
+        wait_until(lambda: _step(page) == "2", what="step 2 after ArrowRight")
+        wait_rendered(page)
+        assert "exchange=moz-maputo-2012-11-peer-learning" in page.url
+        assert "Maputo, November 2012" in player.inner_text()
+        screenshot(page, "story_step_2")
+        page.locator("body").focus()
+        page.keyboard.press("ArrowRight")
+        wait_until(lambda: _step(page) == "3", what="step 3")
+        wait_rendered(page)
+        page.locator("body").focus()
+        page.keyboard.press("ArrowLeft")
+        wait_until(lambda: _step(page) == "2", what="back to step 2 with ArrowLeft")
+        wait_rendered(page)
+        step_two = page.url
+        # the sidebar's story panel offers the deck
+        page.get_by_role("button", name="Stop").click()
+        wait_until(lambda: "story=" not in page.url, what="the story stopped")
+        wait_rendered(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        if not sidebar.is_visible():
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+        sidebar.get_by_text("Story · 5 steps").click()
+        with page.expect_download(timeout=180_000) as download:
+            sidebar.get_by_role("button", name="Slides (PPTX)").click()
+        deck = download.value
+        assert deck.suggested_filename == "city-to-city.pptx"
+        with open(deck.path(), "rb") as handle:
+            data = handle.read()
+        log.assert_clean()
+    # a step's URL opens that step for anyone
+    with browser_page(browser, width=1400, height=900) as (other, other_log):
+        other.goto(step_two, wait_until="domcontentloaded")
+        wait_rendered(other)
+        assert "step 2 of 5" in other.locator(".st-key-story_player").inner_text()
+        other_log.assert_clean()
+    from pptx import Presentation
+
+    assert len(Presentation(io.BytesIO(data)).slides) == 6  # a cover and five steps

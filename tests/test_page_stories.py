@@ -1,0 +1,75 @@
+"""Stories in the app (AppTest): add views, reorder and remove steps, play them with
+next/previous, open a shipped story from its link, stop."""
+
+from __future__ import annotations
+
+from apptest_support import open_page
+
+from dashboard.ui.story import STORY_KEY
+
+
+def _player(at) -> str:
+    return "\n".join(m.value for m in at.markdown if " · step " in m.value)
+
+
+def _add(at, title: str, caption: str = "") -> None:
+    at.text_input(key="story_step_title").input(title)
+    at.text_area(key="story_step_caption").input(caption)
+    at.button(key="story_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_views_are_added_reordered_removed_and_played(monkeypatch, atlas_warehouse):
+    at = open_page(
+        monkeypatch, atlas_warehouse, "pages/timeline.py", region="africa", measure="starting"
+    )
+    _add(at, "Africa, year by year", "Projects starting each year.")
+    at.switch_page("pages/pillars.py").run()
+    [b for b in at.button if b.label == "Clear all filters"][0].click().run()
+    _add(at, "Pillars")
+    story = at.session_state[STORY_KEY]
+    assert [s.title for s in story.steps] == ["Africa, year by year", "Pillars"]
+    first = story.steps[0]
+    assert first.page == "timeline"
+    assert first.params == {"region": ["africa"], "measure": ["starting"]}  # the view, as codes
+    assert first.caption == "Projects starting each year."
+    assert story.steps[1].page == "pillars" and story.steps[1].params == {}
+    at.button(key="story_down_0").click().run()
+    assert [s.title for s in at.session_state[STORY_KEY].steps] == [
+        "Pillars",
+        "Africa, year by year",
+    ]
+    at.button(key="story_up_1").click().run()
+    # play: step 1 is the Timeline with its filters and option, in presentation mode
+    at.button(key="story_play").click().run()
+    assert not at.exception
+    assert "step 1 of 2" in _player(at) and "Africa, year by year" in _player(at)
+    assert at.multiselect(key="region").value == ["Africa"]
+    assert at.query_params.get("measure") == "starting"
+    assert at.session_state["present"] is True
+    at.button(key="story_next").click().run()
+    assert "step 2 of 2" in _player(at)
+    assert at.multiselect(key="region").value == []  # the step's own filters: none
+    assert at.button(key="story_next").disabled
+    at.button(key="story_prev").click().run()
+    assert "step 1 of 2" in _player(at)
+    at.button(key="story_remove_0").click().run()
+    assert [s.title for s in at.session_state[STORY_KEY].steps] == ["Pillars"]
+    at.button(key="story_stop").click().run()
+    assert _player(at) == ""
+
+
+def test_a_shipped_story_opens_from_its_link_at_its_step(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, story="city-to-city", step="3")
+    assert "step 3 of 5" in _player(at)
+    assert "Chefchaouen, September 2014" in _player(at)
+    assert at.query_params["exchange"] == "mar-chefchaouen-2014-09-peer-learning"
+    assert at.query_params["story"] == "city-to-city" and at.query_params["step"] == "3"
+    at.button(key="story_next").click().run()
+    assert at.query_params["step"] == "4"
+    assert at.query_params["exchange"] == "col-pasto-2015-01-learning-exchange"
+
+
+def test_an_unknown_story_in_a_link_plays_nothing(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, story="../../etc/passwd", step="2")
+    assert _player(at) == ""
