@@ -13,11 +13,17 @@ Limits (each refused with a message naming the file, never a traceback):
   times 10, no member unpacking more than 200 times its stored size;
 - rows: `$ATLAS_MAX_UPLOAD_ROWS` (default 100,000) in any one sheet or CSV;
 - time: `$ATLAS_UPLOAD_SECONDS` (default 120) for the build;
+- memory: nothing of an upload is parsed in the server's process; the build child
+  refuses a workbook whose parts unpack to more than 10 times the size limit, or one
+  part more than 200 times its stored size (a zip bomb), before reading it
+  (etl/reading.py), and the time limit stops it;
 - type: one .xlsx workbook, or CSV files, or one .zip of CSV files.
 
 A directory is removed when its session lets go of it (`Inventory.release`, also run
 when the session's state is garbage-collected), or by `sweep` once idle for
-`$ATLAS_UPLOAD_IDLE_MINUTES` (default 120).
+`$ATLAS_UPLOAD_IDLE_MINUTES` (default 120). Directories are private (mode 700), and
+`sweep` removes only upload directories (their random name and a marker file), never
+anything else in the root.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -42,12 +49,18 @@ from pathlib import Path
 
 import duckdb
 
+from etl.formulas import restore
 from etl.problems import Problem
 from etl.schema import SHEETS_BY_NAME
 from etl.warehouse import DUCKDB_FILE
 
 MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent
+LOG = logging.getLogger(__name__)
+MARKER = ".atlas-upload"  # in every upload directory: the only ones `sweep` removes
+_DIRECTORY = re.compile(r"^[0-9a-f]{24}$")
+# What the build child does not need to see
+_NOT_FOR_THE_CHILD = {"ATLAS_WAREHOUSE", "ATLAS_STEWARD_SECRET"}
 UPLOADS_ENV = "ATLAS_UPLOADS_DIR"
 LAST_USED = "last_used"  # a file whose modification time is the session's last visit
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "suggestion")
@@ -109,9 +122,10 @@ def _problem(file: str, message: str, suggestion: str | None = None, **kw) -> Pr
 
 
 def _count_rows(data: bytes) -> int:
-    """Records in a CSV, roughly (its line breaks less the header): an upper bound
-    good enough to refuse a file before it is parsed."""
-    return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
+    """Records in a CSV, roughly (its line breaks less the header, whether they are
+    LF, CRLF or CR): an upper bound good enough to refuse a file before it is parsed."""
+    breaks = max(data.count(b"\n"), data.count(b"\r"))
+    return max(0, breaks - 1 + (0 if data.endswith((b"\n", b"\r")) else 1))
 
 
 def _zip_members(upload: Upload, limits: UploadLimits) -> tuple[list[Upload], list[Problem]]:
@@ -167,17 +181,6 @@ def _zip_members(upload: Upload, limits: UploadLimits) -> tuple[list[Upload], li
     return members, problems
 
 
-def _xlsx_rows(path: Path) -> dict[str, int]:
-    """Rows per sheet as the workbook declares them (read without loading the cells)."""
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return {ws.title: max(0, (ws.max_row or 1) - 1) for ws in workbook.worksheets}
-    finally:
-        workbook.close()
-
-
 def stage(uploads: list[Upload], source: Path, limits: UploadLimits) -> list[Problem]:
     """Write `uploads` under `source` as a catalogue: a workbook `source/<name>.xlsx`, or
     CSV files in `source/`. Returns what refuses the upload (nothing is built then)."""
@@ -196,18 +199,9 @@ def stage(uploads: list[Upload], source: Path, limits: UploadLimits) -> list[Pro
         ]
     kinds = {Path(u.name).suffix.lower() for u in uploads}
     source.mkdir(parents=True)
-    if kinds == {".xlsx"} and len(uploads) == 1:
-        workbook = source / "inventory.xlsx"
-        workbook.write_bytes(uploads[0].data)
-        try:
-            rows = _xlsx_rows(workbook)
-        except Exception:  # the ETL's reader explains what is wrong with the file
-            rows = {}
-        return [
-            _problem(uploads[0].name, _rows_message(n, limits), _ROWS_FIX, sheet=sheet)
-            for sheet, n in rows.items()
-            if n > limits.max_rows
-        ]
+    if kinds == {".xlsx"} and len(uploads) == 1:  # its rows are counted by the ETL child
+        (source / "inventory.xlsx").write_bytes(uploads[0].data)
+        return []
     problems: list[Problem] = []
     files: list[tuple[str, str, bytes]] = []  # (name shown, plain file name, bytes)
     for upload in uploads:
@@ -346,10 +340,12 @@ def build_inventory(
     limits = limits or UploadLimits.from_env()
     root = root or uploads_root()
     started = time.perf_counter()
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     sweep(root, limits.idle_seconds)
     directory = root / secrets.token_hex(12)
     source = directory / "source"
+    directory.mkdir(mode=0o700)
+    (directory / MARKER).touch()
     # One file: its own SHA-256 (what `sha256sum` says of it); several: over names and bytes
     digest = hashlib.sha256(uploads[0].data) if len(uploads) == 1 else hashlib.sha256()
     if len(uploads) > 1:
@@ -382,9 +378,11 @@ def build_inventory(
         "uploaded: " + ", ".join(u.name for u in uploads),
         "--max-size-mb",
         str(limits.max_bytes / MB),
+        "--max-rows",
+        str(limits.max_rows),
     ]
     progress("validating and building (the same checks as python -m etl build)")
-    env = {k: v for k, v in os.environ.items() if k != "ATLAS_WAREHOUSE"}
+    env = {k: v for k, v in os.environ.items() if k not in _NOT_FOR_THE_CHILD}
     try:
         done = subprocess.run(
             command,
@@ -411,6 +409,7 @@ def build_inventory(
             found = [_renamed(p, source, xlsx, uploads, names) for p in _read_csv(report)]
             if found:
                 return refused(found)
+        LOG.error("an uploaded inventory could not be built:\n%s", done.stderr[-5000:])
         return refused(
             [
                 _problem(
@@ -442,6 +441,7 @@ def _renamed(
     row: dict[str, str], source: Path, xlsx: Path, uploads: list[Upload], names: dict[str, str]
 ) -> Problem:
     """One row of the CLI's problems CSV, its file named as the user named it."""
+    row = {key: restore(value) for key, value in row.items()}  # written formula-safe
     file = row["file"]
     if file == str(xlsx):
         file = uploads[0].name
@@ -466,7 +466,13 @@ def sweep(root: Path, idle_seconds: float, now: float | None = None) -> int:
     if not root.is_dir():
         return 0
     for directory in root.iterdir():
-        if not directory.is_dir():
+        # only an upload's own directory (its name and marker): never anything else
+        if (
+            directory.is_symlink()
+            or not directory.is_dir()
+            or not _DIRECTORY.match(directory.name)
+            or not (directory / MARKER).is_file()
+        ):
             continue
         marker = directory / LAST_USED
         try:

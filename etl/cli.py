@@ -12,7 +12,7 @@ from pathlib import Path
 from etl import SCHEMA_VERSION
 from etl.build import DEFAULT_SOURCE, build, load
 from etl.problems import CatalogueError
-from etl.reading import DEFAULT_SIZE_LIMIT_MB, MB, SIZE_LIMIT_ENV, Limits
+from etl.reading import DEFAULT_SIZE_LIMIT_MB, MB, ROWS_LIMIT_ENV, SIZE_LIMIT_ENV, Limits
 from etl.warehouse import NotAWarehouse, default_warehouse, schema_version
 
 
@@ -156,6 +156,12 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=_cmd_validate)
     for command in (b, v):
         command.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            help=f"most rows a sheet may hold (default ${ROWS_LIMIT_ENV}, else no limit)",
+        )
+        command.add_argument(
             "--problems-csv",
             type=Path,
             default=None,
@@ -189,4 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "max_size_mb", None) is not None:
         os.environ[SIZE_LIMIT_ENV] = str(args.max_size_mb)  # read by Limits.from_env
+    if getattr(args, "max_rows", None) is not None:
+        os.environ[ROWS_LIMIT_ENV] = str(args.max_rows)
     return args.func(args)

@@ -90,21 +90,14 @@ class Report:
         """Every problem as a CSV table (COLUMNS), for a spreadsheet or the app's upload."""
         import csv
 
+        from etl.formulas import neutralise  # a value like =HYPERLINK(…) stays text
+
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(self.COLUMNS)
             for p in self.problems:
-                writer.writerow(
-                    [
-                        p.file,
-                        p.sheet or "",
-                        p.row or "",
-                        p.column or "",
-                        p.value or "",
-                        p.message,
-                        p.suggestion or "",
-                    ]
-                )
+                cells = [p.file, p.sheet, p.row, p.column, p.value, p.message, p.suggestion]
+                writer.writerow([neutralise("" if c is None else c) for c in cells])
 
 
 class CatalogueError(Exception):

@@ -30,6 +30,7 @@ from etl.schema import SHEETS, SHEETS_BY_NAME
 
 MB = 1024 * 1024
 SIZE_LIMIT_ENV = "ATLAS_MAX_CATALOGUE_MB"
+ROWS_LIMIT_ENV = "ATLAS_MAX_CATALOGUE_ROWS"  # unset: no limit (an upload sets one)
 DEFAULT_SIZE_LIMIT_MB = 50
 
 
@@ -46,16 +47,22 @@ class Limits:
     max_file_bytes: int = DEFAULT_SIZE_LIMIT_MB * MB
     unpacked_factor: int = 10
     max_ratio: int = 200
+    max_rows: int | None = None  # rows in one sheet; a workbook's sheet stops there
 
     @classmethod
     def from_env(cls) -> Limits:
-        """The default limits, with the size from $ATLAS_MAX_CATALOGUE_MB when set."""
+        """The default limits, with the size from $ATLAS_MAX_CATALOGUE_MB and the rows
+        from $ATLAS_MAX_CATALOGUE_ROWS when set."""
         raw = os.environ.get(SIZE_LIMIT_ENV, "").strip()
         try:
             megabytes = float(raw) if raw else DEFAULT_SIZE_LIMIT_MB
         except ValueError:
             megabytes = DEFAULT_SIZE_LIMIT_MB
-        return cls(max_file_bytes=max(1, int(megabytes * MB)))
+        rows = os.environ.get(ROWS_LIMIT_ENV, "").strip()
+        return cls(
+            max_file_bytes=max(1, int(megabytes * MB)),
+            max_rows=int(rows) if rows.isdigit() and int(rows) > 0 else None,
+        )
 
 
 def _size_text(size: int) -> str:
@@ -497,15 +504,25 @@ def read_xlsx(path: Path, report: Report, limits: Limits | None = None) -> dict[
                 report.add(where.problem(f"unexpected sheet; the catalogue sheets are: {known}"))
                 continue
             where = Where(file=str(path), sheet=name)
-            records, formulas = [], []
+            records, formulas, too_many = [], [], False
             for number, row in enumerate(ws.iter_rows(), start=1):
+                if limits.max_rows is not None and number > limits.max_rows + 1:
+                    report.add(
+                        where.problem(
+                            f"more than {limits.max_rows:,} rows, the most a sheet may hold here",
+                            suggestion="split the inventory, or build it on the server with "
+                            "python -m etl build",
+                        )
+                    )
+                    too_many = True
+                    break
                 records.append([cell.value for cell in row])
                 formulas += [
                     (number, i, str(cell.value))
                     for i, cell in enumerate(row)
                     if getattr(cell, "data_type", None) == "f" and number > 1
                 ]
-            sheet = _records(records, where, report)
+            sheet = None if too_many else _records(records, where, report)
             if sheet is not None:
                 _formula_problems(formulas, where, sheet.columns, report)
                 sheets[name] = sheet

@@ -42,7 +42,7 @@ def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, brow
         wait_rendered(page)
         step_two = page.url
         # the sidebar's story panel offers the deck
-        page.get_by_role("button", name="Stop").click()
+        page.locator(".st-key-story_stop button").click()  # not Streamlit's own "Stop"
         wait_until(lambda: "story=" not in page.url, what="the story stopped")
         wait_rendered(page)
         sidebar = page.locator('[data-testid="stSidebar"]')

@@ -37,7 +37,8 @@ def _broken_copy(tmp_path: Path) -> list[Path]:
 
 
 def _upload(page, files: list[Path]) -> None:
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    main.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         [str(f) for f in files]
     )
     button = page.get_by_role("button", name="Check and explore")

@@ -158,8 +158,12 @@ def test_xlsx_cells_are_strings_as_typed_never_formulas():
             assert all(cell.data_type != "f" for cell in row), [c.value for c in row]
     data_sheet = workbook["data"]
     titles = [c.value for c in data_sheet["A"][1:]]
-    # exactly as typed (XML, and so XLSX, stores a carriage return as a line feed)
-    assert titles == [t.replace("\r", "\n") for t in HOSTILE_FRAME["title"]]
+    # exactly as typed
+    # (openpyxl with lxml keeps a carriage return; without, XML reads it as a line feed)
+    assert titles in (
+        list(HOSTILE_FRAME["title"]),
+        [t.replace("\r", "\n") for t in HOSTILE_FRAME["title"]],
+    )
     assert all(c.quotePrefix for c in data_sheet["A"][1:3])  # Excel keeps them text on edit
     assert [c.value for c in data_sheet["B"][1:3]] == [1.5, -2]  # numbers stay numbers
     assert data_sheet["B"][2].data_type == "n"

@@ -18,7 +18,7 @@ import pytest
 from apptest_support import open_page
 from conftest import sql_rows
 
-from dashboard import i18n
+from dashboard import i18n, stories
 from dashboard.pages import PAGES
 
 
@@ -114,6 +114,10 @@ def content(atlas_warehouse) -> set[str]:
             if value:
                 strings.add(str(value).strip())
                 strings.update(p.strip() for p in re.split(r";|\|", str(value)) if p.strip())
+    # the shipped stories' titles and captions: content their author wrote, in English
+    for story in stories.shipped().values():
+        strings.add(story.title)
+        strings.update(text for step in story.steps for text in (step.title, step.caption))
     return strings
 
 

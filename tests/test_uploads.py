@@ -166,3 +166,48 @@ def test_idle_inventories_are_swept_and_used_ones_kept(root):
     kept.touch()
     assert sweep(root, idle_seconds=3600) == 1
     assert kept.exists and not idle.exists
+
+
+def test_a_workbooks_rows_are_counted_by_the_build_not_the_server(tmp_path, root):
+    workbook = tmp_path / "inventory.xlsx"
+    write_template(workbook, source=MINI)
+    outcome = build_inventory(
+        [Upload("big.xlsx", workbook.read_bytes())], root=root, limits=_limits(max_rows=2)
+    )
+    assert outcome.inventory is None
+    rows = [p for p in outcome.problems if "more than 2 rows" in p.message]
+    assert rows and rows[0].file == "big.xlsx" and rows[0].sheet == "projects"
+
+
+def test_sweep_removes_only_upload_directories(root, tmp_path):
+    build_inventory(_csvs(), root=root)  # makes the root
+    precious = root / "not-an-upload"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine")
+    lookalike = root / ("a" * 24)  # an upload's kind of name, without the marker
+    lookalike.mkdir()
+    old = time.time() - 10 * 3600
+    for path in (precious, lookalike):
+        os.utime(path, (old, old))
+    sweep(root, idle_seconds=60)
+    assert (precious / "keep.txt").exists() and lookalike.exists()
+
+
+def test_a_value_that_looks_like_a_formula_is_reported_as_typed(tmp_path, root):
+    broken = tmp_path / "formula"
+    broken.mkdir()
+    for path in MINI.glob("*.csv"):
+        (broken / path.name).write_bytes(path.read_bytes())
+    lines = (broken / "projects.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("region")] = "=HYPERLINK(evil)"
+    lines[1] = ",".join(cells)
+    (broken / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcome = build_inventory(_csvs(broken), root=root)
+    region = next(r for r in outcome.problem_rows() if r["column"] == "region")
+    assert region["value"] == "=HYPERLINK(evil)"  # as typed on screen
+    from dashboard import exports
+
+    frame = __import__("pandas").DataFrame(outcome.problem_rows())
+    assert b"'=HYPERLINK(evil)" in exports.csv_bytes(frame)  # inert in the download
