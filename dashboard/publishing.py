@@ -69,6 +69,11 @@ class Refused(Exception):
     """A publication or rollback was refused; the message says why, for the steward."""
 
 
+class LockedOut(Refused):
+    """Refused without looking at the secret: too many wrong ones lately (not logged
+    again, so guessing cannot grow the audit log)."""
+
+
 @dataclass
 class Attempts:
     """Wrong secrets lately (per process), to refuse guessing."""
@@ -79,15 +84,15 @@ class Attempts:
     def locked_for(self, now: float) -> float:
         """Seconds until attempts are accepted again (0: now)."""
         with self.lock:
-            while self.failures and now - self.failures[0] > FAILURE_WINDOW_S:
-                self.failures.popleft()
-            if len(self.failures) < MAX_FAILURES:
-                return 0.0
-            return FAILURE_WINDOW_S - (now - self.failures[0])
+            return self.wait_locked(now)
 
-    def failed(self, now: float) -> None:
-        with self.lock:
-            self.failures.append(now)
+    def wait_locked(self, now: float) -> float:
+        """locked_for, with `lock` already held."""
+        while self.failures and now - self.failures[0] > FAILURE_WINDOW_S:
+            self.failures.popleft()
+        if len(self.failures) < MAX_FAILURES:
+            return 0.0
+        return FAILURE_WINDOW_S - (now - self.failures[0])
 
 
 ATTEMPTS = Attempts()
@@ -100,20 +105,23 @@ def _digest(text: str) -> bytes:
 def check_secret(
     given: str, expected: str | None, *, attempts: Attempts = ATTEMPTS, now: float | None = None
 ) -> None:
-    """Raise Refused unless `given` is the steward secret (and guessing is not locked)."""
+    """Raise Refused unless `given` is the steward secret (and guessing is not locked).
+    Checking and counting a failure happen under one lock: parallel guesses cannot pass
+    the limit."""
     now = time.time() if now is None else now
     if not expected:
         raise Refused(
             f"publishing is off: no steward secret is configured (set steward_secret in "
             f".streamlit/secrets.toml or ${SECRET_ENV})"
         )
-    wait = attempts.locked_for(now)
-    if wait > 0:
-        raise Refused(f"too many wrong secrets: try again in {int(wait // 60) + 1} minute(s)")
-    # both digests are 32 bytes: the comparison's time says nothing of the secret
-    if not hmac.compare_digest(_digest(given), _digest(expected)):
-        attempts.failed(now)
-        raise Refused("wrong steward secret")
+    with attempts.lock:
+        wait = attempts.wait_locked(now)
+        if wait > 0:
+            raise LockedOut(f"too many wrong secrets: try again in {int(wait // 60) + 1} minute(s)")
+        # both digests are 32 bytes: the comparison's time says nothing of the secret
+        if not hmac.compare_digest(_digest(given), _digest(expected)):
+            attempts.failures.append(now)
+            raise Refused("wrong steward secret")
 
 
 # --- what a publication changes -------------------------------------------------------
@@ -131,15 +139,14 @@ class TableDiff:
 
 
 def _records(database: Path, table: str, key: str) -> pd.DataFrame:
+    """A table as text (NULL as ""), indexed by its key: values compare as the file
+    holds them (an integer column with a NULL is not read as 2012.0 on one side)."""
     with duckdb.connect(str(database), read_only=True) as con:
-        frame = con.execute(f'select * from "{table}" order by "{key}"').df()
-    return frame.drop(columns=[c for c in frame.columns if c in _BUILD_NUMBERS]).set_index(key)
-
-
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    return str(value)
+        columns = [c[0] for c in con.execute(f'select * from "{table}" limit 0').description]
+        kept = [c for c in columns if c not in _BUILD_NUMBERS]
+        cast = ", ".join(f'coalesce(cast("{c}" as varchar), \'\') as "{c}"' for c in kept)
+        frame = con.execute(f'select {cast} from "{table}"').df()
+    return frame.set_index(key)
 
 
 def diff(published: Path, candidate: Path) -> dict[str, TableDiff]:
@@ -151,16 +158,22 @@ def diff(published: Path, candidate: Path) -> dict[str, TableDiff]:
         after = _records(candidate / DUCKDB_FILE, table, key)
         both = before.index.intersection(after.index)
         fields = [c for c in after.columns if c in before.columns]
-        changes = [
-            (record, name, _text(before.at[record, name]), _text(after.at[record, name]))
-            for record in both
-            for name in fields
-            if _text(before.at[record, name]) != _text(after.at[record, name])
-        ]
+        old, new = before.loc[both, fields], after.loc[both, fields]
+        changed = (old != new).stack()  # (id, field) → whether it changed, all at once
+        where = changed[changed].index
+        changes = pd.DataFrame(
+            {
+                "id": where.get_level_values(0),
+                "field": where.get_level_values(1),
+                "before": [old.at[i, f] for i, f in where],
+                "after": [new.at[i, f] for i, f in where],
+            },
+            columns=["id", "field", "before", "after"],
+        )
         out[table] = TableDiff(
             added=sorted(set(after.index) - set(before.index)),
             removed=sorted(set(before.index) - set(after.index)),
-            changed=pd.DataFrame(changes, columns=["id", "field", "before", "after"]),
+            changed=changes,
         )
     return out
 
@@ -177,6 +190,14 @@ class Version:
     source_sha256: str
     projects: int
     exchanges: int
+    built_at: str = ""  # the build's own time (meta), to know a warehouse again
+
+
+def fingerprint(warehouse: Path) -> str:
+    """Which build the published warehouse is (its file's time and size): what a steward
+    looked at when shown the diff."""
+    stat = (warehouse / DUCKDB_FILE).stat()
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
 
 
 def _meta(database: Path) -> tuple[dict[str, str], int, int]:
@@ -236,6 +257,7 @@ def _keep(
         source_sha256=sha,
         projects=projects,
         exchanges=exchanges,
+        built_at=meta.get("built_at", ""),
     )
     target = versions / version.id
     shutil.copytree(warehouse, target / "warehouse")
@@ -286,6 +308,33 @@ def steward_name(name: str) -> str:
     return cleaned
 
 
+def _checked(
+    secret: str, expected: str | None, steward: str, versions: Path, attempts: Attempts
+) -> None:
+    """check_secret, with a wrong secret recorded in the audit log (never the guess)."""
+    try:
+        check_secret(secret, expected, attempts=attempts)
+    except LockedOut:
+        raise
+    except Refused as refusal:
+        audit(versions, "refused", " ".join((steward or "").split())[:80], reason=str(refusal))
+        raise
+
+
+def _keep_unrecorded(versions: Path, published: Path) -> None:
+    """Keep the published warehouse as a version when no kept version is it (the first
+    publication, or a `python -m etl build` since the last one), so it can be rolled
+    back to."""
+    if not (published / DUCKDB_FILE).is_file():
+        return
+    built_at = _meta(published / DUCKDB_FILE)[0].get("built_at", "")
+    current = current_version(versions)
+    known = next((v for v in list_versions(versions) if v.id == current), None)
+    if known is None or known.built_at != built_at:
+        kept = _keep(versions, published, "command line build", "python -m etl build")
+        _set_current(versions, kept.id)
+
+
 def publish(
     candidate: Path,
     published: Path,
@@ -295,21 +344,24 @@ def publish(
     expected_secret: str | None,
     source: str,
     source_sha256: str | None = None,
+    seen: str | None = None,
     attempts: Attempts = ATTEMPTS,
 ) -> Version:
     """Replace the published warehouse by the one in `candidate` (atomically), kept as
-    a new version; recorded in the audit log. Raises Refused."""
+    a new version; recorded in the audit log. `seen`: the published warehouse's
+    `fingerprint` when the steward was shown the diff (refused if it changed since).
+    Raises Refused."""
     versions = versions_dir(published)
-    try:
-        check_secret(secret, expected_secret, attempts=attempts)
-    except Refused as refusal:
-        audit(versions, "refused", steward or "", reason=str(refusal))
-        raise
+    _checked(secret, expected_secret, steward, versions, attempts)
     name = steward_name(steward)
     with _locked(versions):
-        if current_version(versions) is None and (published / DUCKDB_FILE).is_file():
-            initial = _keep(versions, published, "command line build", "python -m etl build")
-            _set_current(versions, initial.id)
+        published_now = fingerprint(published) if (published / DUCKDB_FILE).is_file() else None
+        if seen is not None and published_now != seen:
+            raise Refused(
+                "the published atlas changed since the diff was shown (another "
+                "publication or a rebuild): look at the new diff, then publish again"
+            )
+        _keep_unrecorded(versions, published)
         version = _keep(versions, candidate, name, source, source_sha256)
         install(versions / version.id / "warehouse", published, progress=lambda _m: None)
         _set_current(versions, version.id)
@@ -338,13 +390,10 @@ def rollback(
 ) -> Version:
     """Swap a kept version in again (atomically); recorded in the audit log."""
     versions = versions_dir(published)
-    try:
-        check_secret(secret, expected_secret, attempts=attempts)
-    except Refused as refusal:
-        audit(versions, "refused", steward or "", reason=str(refusal))
-        raise
+    _checked(secret, expected_secret, steward, versions, attempts)
     name = steward_name(steward)
     with _locked(versions):
+        _keep_unrecorded(versions, published)
         chosen = next((v for v in list_versions(versions) if v.id == version_id), None)
         if chosen is None:
             raise Refused(f"version {version_id} is no longer kept")

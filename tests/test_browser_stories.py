@@ -29,7 +29,7 @@ def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, brow
         page.keyboard.press("ArrowRight")
         wait_until(lambda: _step(page) == "2", what="step 2 after ArrowRight")
         wait_rendered(page)
-        assert "exchange=moz-maputo-2012-11-peer-learning" in page.url
+        assert "exchange=moz-maputo-2012-11-peer-learning" in page.evaluate("location.href")
         assert "Maputo, November 2012" in player.inner_text()
         screenshot(page, "story_step_2")
         page.locator("body").focus()
@@ -40,10 +40,10 @@ def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, brow
         page.keyboard.press("ArrowLeft")
         wait_until(lambda: _step(page) == "2", what="back to step 2 with ArrowLeft")
         wait_rendered(page)
-        step_two = page.url
+        step_two = page.evaluate("location.href")
         # the sidebar's story panel offers the deck
         page.locator(".st-key-story_stop button").click()  # not Streamlit's own "Stop"
-        wait_until(lambda: "story=" not in page.url, what="the story stopped")
+        wait_until(lambda: "story=" not in page.evaluate("location.href"), what="the story stopped")
         wait_rendered(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         if not sidebar.is_visible():

@@ -74,8 +74,35 @@ def test_guessing_is_locked_out_even_with_the_right_secret_after(published, cand
     with pytest.raises(Refused, match="too many wrong secrets"):
         _publish(candidate, published, attempts=attempts)
     assert _projects(published) == 21
+    refused = [e for e in audit_entries(versions_dir(published)) if e["action"] == "refused"]
+    assert len(refused) == publishing.MAX_FAILURES  # a locked-out guess is not logged again
     # once the window has passed, the right secret works again
-    assert attempts.locked_for(publishing.time.time() + publishing.FAILURE_WINDOW_S + 1) == 0
+    later = publishing.time.time() + publishing.FAILURE_WINDOW_S + 1
+    publishing.check_secret(SECRET, SECRET, attempts=attempts, now=later)
+
+
+def test_a_diff_that_is_no_longer_true_is_not_published(published, candidate):
+    seen = publishing.fingerprint(published)
+    build(CATALOGUE, published, progress=quiet)  # rebuilt meanwhile (or published by another)
+    with pytest.raises(Refused, match="changed since the diff"):
+        _publish(candidate, published, seen=seen)
+    assert _projects(published) == 21
+    _publish(candidate, published, seen=publishing.fingerprint(published))
+    assert _projects(published) == MINI_PROJECTS
+
+
+def test_a_command_line_rebuild_after_a_publication_can_be_rolled_back_to(published, candidate):
+    _publish(candidate, published)
+    build(CATALOGUE, published, progress=quiet)  # a curator rebuilds from the catalogue
+    _publish(candidate, published)
+    kept = publishing.list_versions(versions_dir(published))
+    assert [v.steward for v in kept] == [
+        "Ana Steward",
+        "command line build",
+        "Ana Steward",
+        "command line build",
+    ]
+    assert kept[1].projects == 21
 
 
 def test_the_diff_names_added_removed_and_changed_fields(published, candidate, tmp_path):
@@ -142,6 +169,17 @@ def test_only_the_last_ten_versions_are_kept(published, candidate, monkeypatch):
     kept = [v.id for v in publishing.list_versions(versions_dir(published))]
     assert kept == ids[::-1][:3]
     assert len(audit_entries(versions_dir(published))) == 4  # the log keeps everything
+    # the published version is never pruned, however old
+    publishing.rollback(
+        kept[-1], published, steward="A", secret=SECRET, expected_secret=SECRET,
+        attempts=Attempts(),
+    )  # fmt: skip
+    versions = versions_dir(published)
+    for _ in range(3):  # three newer versions kept: the published one is now the oldest
+        publishing._keep(versions, candidate, "B", "x.xlsx")
+    publishing._prune(versions)
+    left = [v.id for v in publishing.list_versions(versions)]
+    assert kept[-1] in left and len(left) == 4
 
 
 def test_concurrent_publications_run_one_after_the_other(published, candidate, tmp_path):

@@ -36,8 +36,11 @@ def session_inventory() -> Inventory | None:
     """The inventory this session explores, if any (and if its files still exist)."""
     inventory = st.session_state.get(INVENTORY_KEY)
     if inventory is not None and not inventory.exists:  # swept while idle
+        from dashboard.ui.sidebar import request_filter_reset  # (sidebar reads this module)
+
         st.session_state.pop(INVENTORY_KEY, None)
         st.session_state[INVENTORY_GONE_KEY] = inventory.name
+        request_filter_reset()  # the inventory's countries and years are gone with it
         return None
     return inventory
 

@@ -63,8 +63,19 @@ def _changes_table(changes: publishing.TableDiff) -> pd.DataFrame:
                       changes.changed], ignore_index=True)  # fmt: skip
 
 
+def _diff(inventory, published) -> tuple[str, dict[str, publishing.TableDiff]]:
+    """The diff against the published atlas as it is now, and which build that is
+    (kept for the session: computed again only when either side changes)."""
+    seen = publishing.fingerprint(published)
+    cached = st.session_state.get("_steward_diff")
+    if cached is None or cached[0] != (seen, str(inventory.directory)):
+        cached = ((seen, str(inventory.directory)), publishing.diff(published, inventory.warehouse))
+        st.session_state["_steward_diff"] = cached
+    return seen, cached[1]
+
+
 def _publish_form(inventory, published, secret: str) -> None:
-    changes = publishing.diff(published, inventory.warehouse)
+    seen, changes = _diff(inventory, published)
     st.markdown(_("**What publishing your inventory changes in the published atlas:**"))
     cols = st.columns(2)
     for col, (table, title) in zip(
@@ -102,11 +113,11 @@ def _publish_form(inventory, published, secret: str) -> None:
             _("Publish this inventory"),
             type="primary",
             on_click=_publish,
-            args=(inventory, published, secret),
+            args=(inventory, published, secret, seen),
         )
 
 
-def _publish(inventory, published, secret: str) -> None:
+def _publish(inventory, published, secret: str, seen: str) -> None:
     name = st.session_state.get("publish_name", "")
     given = st.session_state.get("publish_secret", "")
     st.session_state["publish_secret"] = ""  # never kept in the form
@@ -119,6 +130,7 @@ def _publish(inventory, published, secret: str) -> None:
             expected_secret=secret,
             source=inventory.name,
             source_sha256=inventory.sha256,
+            seen=seen,
         )
     except publishing.Refused as refusal:
         st.session_state[REFUSED_KEY] = _("Not published: {why}.").format(

@@ -31,8 +31,14 @@ def current_story() -> stories.Story:
 
 
 def _set_story(story: stories.Story, name: str | None = None) -> None:
+    """The session's story; an edited one is the session's own (not a shipped story's
+    link any more: `?story=` would open the shipped one again)."""
     st.session_state[STORY_KEY] = story
     st.session_state[NAME_KEY] = name
+    if name is None:
+        for key in (STORY.key, STEP.key):
+            if key in st.query_params:
+                del st.query_params[key]
 
 
 def go_to_step(index: int) -> None:
@@ -151,15 +157,29 @@ if (!window.atlasStoryKeys) {
 # --- building a story (the sidebar) -----------------------------------------------------
 
 
-def _add_view(page: PageSpec | None) -> None:
-    story = current_story()
+def _view_step(page: PageSpec | None, title: str = "", caption: str = "") -> stories.Step:
+    """The view on screen as a story's step: its page, filters and options."""
     params = stories.view_params(raw_params())
     foreign = set(unknown_params(params, page))  # another page's, left in the URL
-    step = stories.Step(
+    return stories.Step(
         page=page.path if page else "",
         params={k: v for k, v in params.items() if k not in foreign},
-        title=st.session_state.get("story_step_title", "").strip()[: stories.MAX_TITLE],
-        caption=st.session_state.get("story_step_caption", "").strip()[: stories.MAX_CAPTION],
+        title=title.strip()[: stories.MAX_TITLE],
+        caption=caption.strip()[: stories.MAX_CAPTION],
+    )
+
+
+def _this_view(page: PageSpec | None) -> stories.Story:
+    title = _(page.title) if page else _("Overview")
+    return stories.Story(title, (_view_step(page, title),))
+
+
+def _add_view(page: PageSpec | None) -> None:
+    story = current_story()
+    step = _view_step(
+        page,
+        st.session_state.get("story_step_title", ""),
+        st.session_state.get("story_step_caption", ""),
     )
     try:
         _set_story(story.with_step(step), None)
@@ -235,6 +255,8 @@ def story_panel(page: PageSpec | None) -> None:
                     disabled=off,
                     help=meaning,
                 )
+        if not story.steps:  # the current view alone, as one slide
+            _slides_buttons(_this_view(page), None, "this-view")
         if story.steps:
             st.button(
                 _("Play the story"),
@@ -268,7 +290,21 @@ def story_panel(page: PageSpec | None) -> None:
 
 def _downloads(story: stories.Story) -> None:
     name = st.session_state.get(NAME_KEY)
-    stem = name or "atlas-story"
+    st.download_button(
+        _("Story file (JSON)"),
+        data=stories.dumps(story),
+        file_name=f"{name or 'atlas-story'}.json",
+        mime="application/json",
+        on_click="ignore",
+        key="story_json",
+        icon=":material/download:",
+        width="stretch",
+    )
+    _slides_buttons(story, name, name or "atlas-story")
+
+
+def _slides_buttons(story: stories.Story, name: str | None, stem: str) -> None:
+    """The story's slides as PPTX and PNG zip, drawn on click in this run's language."""
     code = i18n.language()
     v, opts, base = version(), options(), base_url()
 
@@ -277,22 +313,12 @@ def _downloads(story: stories.Story) -> None:
             return list(slides.slides(story, v, opts, base_url=base, story_name=name))
 
     st.download_button(
-        _("Story file (JSON)"),
-        data=stories.dumps(story),
-        file_name=f"{stem}.json",
-        mime="application/json",
-        on_click="ignore",
-        key="story_json",
-        icon=":material/download:",
-        width="stretch",
-    )
-    st.download_button(
         _("Slides (PPTX)"),
         data=lambda: slides.deck(story, made()),
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         on_click="ignore",
-        key="story_pptx",
+        key=f"story_pptx_{stem}",
         icon=":material/slideshow:",
         width="stretch",
         help=_("One 16:9 slide per step; each step takes a few seconds to draw."),
@@ -303,7 +329,7 @@ def _downloads(story: stories.Story) -> None:
         file_name=f"{stem}-png.zip",
         mime="application/zip",
         on_click="ignore",
-        key="story_png",
+        key=f"story_png_{stem}",
         icon=":material/folder_zip:",
         width="stretch",
     )
