@@ -93,3 +93,58 @@ def test_an_inventory_is_checked_then_explored_in_one_session_only(app_url, brow
         assert page.get_by_text("Your inventory:", exact=False).count() == 0
         log.assert_clean()
     assert log.external_requests == []
+
+
+def test_a_steward_publishes_after_the_diff_then_rolls_back(browser, tmp_path, monkeypatch):
+    """On a server of its own (publishing replaces its warehouse), with a steward secret."""
+    from browser_support import running_app
+    from conftest import CATALOGUE, quiet
+
+    from etl.build import build
+
+    published = tmp_path / "published"
+    build(CATALOGUE, published, progress=quiet)
+    monkeypatch.setenv("ATLAS_STEWARD_SECRET", "forum-2026")
+    monkeypatch.setenv("ATLAS_VERSIONS_DIR", str(tmp_path / "versions"))
+    with running_app(published) as base, browser_page(browser, 1400, 1000) as (page, log):
+        page.goto(f"{base}/data", wait_until="domcontentloaded")
+        wait_rendered(page)
+        _upload(page, sorted(MINI.glob("*.csv")))
+        page.get_by_text("Your inventory:", exact=False).first.wait_for(timeout=90_000)
+        wait_rendered(page)
+        diff = page.get_by_text("added ·", exact=False).first
+        diff.scroll_into_view_if_needed()
+        assert "removed" in diff.inner_text()
+        form = page.locator('[data-testid="stForm"]').first
+        form.get_by_label("Your name (recorded with the publication)").fill("Ana Steward")
+        form.get_by_label("Steward secret").fill("wrong")
+        form.get_by_role("button", name="Publish this inventory").click()
+        page.get_by_text("wrong steward secret", exact=False).wait_for(timeout=30_000)
+        form.get_by_label("Your name (recorded with the publication)").fill("Ana Steward")
+        form.get_by_label("Steward secret").fill("forum-2026")
+        form.get_by_role("button", name="Publish this inventory").click()
+        page.get_by_text("everyone now sees", exact=False).wait_for(timeout=60_000)
+        wait_rendered(page)
+        screenshot(page, "steward_published")
+        with browser_page(browser, 1400, 1000) as (other, _other_log):
+            other.goto(base, wait_until="domcontentloaded")
+            wait_rendered(other)
+            assert _first_metric(other) == str(MINI_PROJECTS)  # everyone sees it
+        rollback = page.locator('[data-testid="stForm"]').last
+        rollback.scroll_into_view_if_needed()
+        rollback.get_by_label("Your name (recorded with the rollback)").fill("Ana Steward")
+        rollback.get_by_label("Steward secret").fill("forum-2026")
+        rollback.get_by_role("button", name="Roll back").click()
+        page.get_by_text("Rolled back", exact=False).wait_for(timeout=60_000)
+        screenshot(page, "steward_rolled_back")
+        log.assert_clean()
+    import json
+
+    actions = [
+        json.loads(line)["action"]
+        for line in (tmp_path / "versions" / "audit.log").read_text().splitlines()
+    ]
+    assert actions == ["refused", "publish", "rollback"]
+    from conftest import sql_rows
+
+    assert sql_rows(published, "select count(*) from projects")[0][0] == 21
