@@ -4,7 +4,8 @@ step, dashboard/slides.py) for the step's page, filters and options.
 `load(query, *args)` runs a function of dashboard/queries.py (the pages pass their cached
 `ui.load`; a deck passes `direct(version)`). Pages without a chart of their own show the
 chart closest to them: Projects the filtered projects by pillar and region, Data the
-publication's figures against the catalogue.
+publication's figures against the catalogue; an exchange's own view shows its host and
+participants.
 """
 
 from __future__ import annotations
@@ -91,7 +92,13 @@ def _map(load: Load, filters: Filters) -> View:
     return View(title, figure)
 
 
-def _exchanges(load: Load, filters: Filters) -> View:
+def _exchanges(load: Load, filters: Filters, params: Mapping[str, str]) -> View:
+    chosen = params.get("exchange")
+    if chosen:  # one exchange's own view: its host and who took part
+        participants = load(queries.participants, Filters(), None)
+        own = participants[participants["exchange_id"] == chosen]
+        if not own.empty:
+            return View(N_("Host and participants of the exchange"), fx.network_figure(own))
     exchanges = load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)
     title = N_("City-to-City exchanges")
     return View(title, None if exchanges.empty else fx.exchanges_in_time(exchanges)[0])
@@ -109,5 +116,5 @@ def main_view(
     if page_path == "map":
         return _map(load, filters)
     if page_path == "exchanges":
-        return _exchanges(load, filters)
+        return _exchanges(load, filters, params)
     return _pillars(load, filters)  # pillars, projects

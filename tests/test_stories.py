@@ -160,6 +160,10 @@ def test_the_example_stories_make_a_deck_and_images(monkeypatch, atlas_warehouse
             assert "Source: ILO/UCLG" in notes
             assert f"story={name}&step={number}" in notes
         assert names == [f"step-{n:02d}.png" for n in range(1, len(story.steps) + 1)]
+        # an exchange's step shows that exchange, not every exchange again
+        for slide, step in zip(made, story.steps, strict=True):
+            if "exchange" in step.params:
+                assert slide.chart_title == "Host and participants of the exchange"
         first = Path(ARTIFACTS / name / "step-01.png").read_bytes()
         assert first[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(first[16:20], "big"), int.from_bytes(first[20:24], "big")
