@@ -215,13 +215,15 @@ def slide_figure(
         f"<br><span style='font-size:20px'>{inert.plotly(subtitle)}</span>" if subtitle else ""
     )
     margin = out.layout.margin
+    # a legend above the plot sits between the plot and the title: room for both
+    legend_above = (out.layout.legend.y or 0) >= 1 and out.layout.showlegend is not False
     out.update_layout(
         title={"text": heading, "x": 0.02, "xanchor": "left", "font": {"size": 30}},
         font={"size": 18, "family": theme.FONT_FAMILY},
         width=SLIDE_WIDTH,
         height=SLIDE_HEIGHT,
         margin={
-            "t": max(margin.t or 0, 150 if subtitle else 110),
+            "t": max(margin.t or 0, 150 if subtitle else 110) + (90 if legend_above else 0),
             "b": max(margin.b or 0, 120),
             "l": max(margin.l or 0, 90),
             "r": max(margin.r or 0, 40),
