@@ -47,9 +47,12 @@ def slides(
     *,
     base_url: str,
     story_name: str | None = None,
+    titled: bool = True,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Iterator[Slide]:
-    """The story's slides, one per step, drawn in the current language."""
+    """The story's slides, one per step, drawn in the current language. `titled`: the
+    image carries the step's title and filters line (a PNG on its own); a deck's
+    pictures go without, since the slide writes them as text."""
     load = direct(version)
     for number, step in enumerate(story.steps, start=1):
         progress(number - 1, len(story.steps))
@@ -60,7 +63,10 @@ def slides(
         image = None
         if view.figure is not None:
             image = exports.figure_image(
-                view.figure, "png", title=step.title or _(view.title), subtitle=line
+                view.figure,
+                "png",
+                title=(step.title or _(view.title)) if titled else "",
+                subtitle=line if titled else "",
             )
         extra = {"story": story_name, "step": str(number)} if story_name else {}
         yield Slide(

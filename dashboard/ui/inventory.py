@@ -8,6 +8,7 @@ atlas. One click goes back, and removes the files.
 from __future__ import annotations
 
 import math
+from urllib.parse import unquote
 
 import pandas as pd
 import streamlit as st
@@ -117,7 +118,10 @@ def upload_section() -> None:
             seconds=i18n.number(limits.max_seconds, 0),
         )
         + " "
-        + _("A corrected file dropped again replaces the earlier file of the same name.")
+        + _(
+            "A corrected file dropped again replaces the earlier file of the same name "
+            "(a workbook, the earlier workbook)."
+        )
     )
     files = st.file_uploader(
         _("Your inventory (XLSX, CSV files or a zip of CSV files)"),
@@ -132,9 +136,13 @@ def upload_section() -> None:
         key="check_inventory",
         icon=":material/fact_check:",
     ):
-        # A file dropped again (corrected) replaces the one of the same name before it
+        # A file dropped again (corrected) replaces the one of the same name before it,
+        # and the last workbook dropped replaces the workbooks before it
         latest = {f.name.lower(): f for f in files}
-        uploads = [Upload(f.name, f.getvalue()) for f in latest.values()]
+        workbooks = [k for k in latest if k.endswith(".xlsx")]
+        for older in workbooks[:-1]:
+            del latest[older]
+        uploads = [Upload(unquote(f.name), f.getvalue()) for f in latest.values()]
         with st.status(_("Checking your inventory…"), expanded=True) as status:
             outcome = build_inventory(
                 uploads, limits=limits, progress=lambda step: status.write(_(STEPS[step]))
@@ -144,8 +152,9 @@ def upload_section() -> None:
             else:
                 status.update(label=_("Your inventory is ready"), state="complete")
         if outcome.inventory is None:
-            names = ", ".join(u.name for u in uploads)
-            st.session_state[PROBLEMS_KEY] = (names, outcome.problem_rows())
+            rows = outcome.problem_rows()
+            names = ", ".join(sorted({str(r["file"]) for r in rows}))  # those with problems
+            st.session_state[PROBLEMS_KEY] = (names, rows)
         else:
             st.session_state.pop(PROBLEMS_KEY, None)
             use_inventory(outcome.inventory)
@@ -167,15 +176,17 @@ def _problem_report(names: str, rows: list[dict[str, object]]) -> None:
     )
     frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
+    shown = ["file", "sheet", "row", "column", "problem", "suggestion", "value"]  # fixes first
     st.dataframe(
-        frame,
+        frame[shown].astype({"row": "string"}).fillna(""),
         hide_index=True,
         width="stretch",
         column_config={
-            column: st.column_config.TextColumn(_(header), width="large")
-            if column in ("problem", "suggestion", "value")
-            else st.column_config.Column(_(header))
-            for column, header in PROBLEM_HEADERS.items()
+            column: st.column_config.TextColumn(
+                _(PROBLEM_HEADERS[column]),
+                width="large" if column in ("problem", "suggestion") else "small",
+            )
+            for column in shown
         },
     )
     st.download_button(

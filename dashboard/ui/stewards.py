@@ -77,10 +77,8 @@ def _diff(inventory, published) -> tuple[str, dict[str, publishing.TableDiff]]:
 def _publish_form(inventory, published, secret: str) -> None:
     seen, changes = _diff(inventory, published)
     st.markdown(_("**What publishing your inventory changes in the published atlas:**"))
-    cols = st.columns(2)
-    for col, (table, title) in zip(
-        cols, (("projects", _("Projects")), ("exchanges", _("Exchanges"))), strict=True
-    ):
+    for table, title in (("projects", _("Projects")), ("exchanges", _("Exchanges"))):
+        col = st.container()  # full width: the new values ("After") stay in view
         one = changes[table]
         col.markdown(
             f"**{title}**  \n"
@@ -177,6 +175,7 @@ def _versions(published, secret: str) -> None:
                     "current": "✓" if v.id == current else "",
                     "id": v.id,
                     "when": v.when,
+                    "built": v.built_at,
                     "steward": v.steward,
                     "source": v.source,
                     "sha256": v.source_sha256,
@@ -191,7 +190,8 @@ def _versions(published, secret: str) -> None:
         column_config={
             "current": st.column_config.TextColumn(_("Published"), width="small"),
             "id": st.column_config.TextColumn(_("Version")),
-            "when": st.column_config.TextColumn(_("When (UTC)")),
+            "when": st.column_config.TextColumn(_("Kept (UTC)")),
+            "built": st.column_config.TextColumn(_("Built (UTC)")),
             "steward": st.column_config.TextColumn(_("Steward")),
             "source": st.column_config.TextColumn(_("Source file")),
             "sha256": st.column_config.TextColumn(_("Source SHA-256")),
@@ -202,7 +202,18 @@ def _versions(published, secret: str) -> None:
     others = [v.id for v in kept if v.id != current]
     if others:
         with st.form("rollback_form"):
-            st.selectbox(_("Roll back to"), others, key="rollback_version")
+            described = {v.id: v for v in kept}
+            st.selectbox(
+                _("Roll back to"),
+                others,
+                key="rollback_version",
+                format_func=lambda vid: _("{when} · {steward} · {source} · {n} projects").format(
+                    when=described[vid].when[:16].replace("T", " "),
+                    steward=described[vid].steward,
+                    source=described[vid].source,
+                    n=i18n.number(described[vid].projects),
+                ),
+            )
             st.text_input(
                 _("Your name (recorded with the rollback)"), max_chars=80, key="rollback_name"
             )

@@ -10,10 +10,12 @@ app.py calls before drawing anything: it switches to that page with that URL.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard import i18n, inert, slides, stories
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from dashboard.links import parse, unknown_params
 from dashboard.pages import PAGES, PRESENT, STEP, STORY, PageSpec, by_path
 from dashboard.ui.data import options, version
@@ -33,6 +35,8 @@ def current_story() -> stories.Story:
 def _set_story(story: stories.Story, name: str | None = None) -> None:
     """The session's story; an edited one is the session's own (not a shipped story's
     link any more: `?story=` would open the shipped one again)."""
+    if st.session_state.get(STORY_KEY) is None or st.session_state[STORY_KEY].title != story.title:
+        st.session_state["story_title"] = story.title  # the title field follows (a callback)
     st.session_state[STORY_KEY] = story
     st.session_state[NAME_KEY] = name
     if name is None:
@@ -104,33 +108,32 @@ def story_player() -> None:
     index = min(index, len(story.steps) - 1)
     step = story.steps[index]
     with st.container(border=True, key="story_player"):
-        text, back, forward, stop = st.columns([6, 1, 1, 1], vertical_alignment="center")
-        text.markdown(
+        st.markdown(
             _("**{story}** · step {n} of {total}").format(
                 story=inert.markdown(story.title), n=index + 1, total=len(story.steps)
             )
             + (f"  \n### {inert.markdown(step.title)}" if step.title else "")
             + (f"\n\n{inert.markdown(step.caption)}" if step.caption else "")
         )
-        back.button(
-            _("Previous"),
-            key="story_prev",
-            on_click=go_to_step,
-            args=(index - 1,),
-            disabled=index == 0,
-            icon=":material/arrow_back:",
-            width="stretch",
-        )
-        forward.button(
-            _("Next"),
-            key="story_next",
-            on_click=go_to_step,
-            args=(index + 1,),
-            disabled=index == len(story.steps) - 1,
-            icon=":material/arrow_forward:",
-            width="stretch",
-        )
-        stop.button(_("Stop"), key="story_stop", on_click=stop_playing, width="stretch")
+        with st.container(horizontal=True):  # buttons as wide as their words, never cut
+            st.button(
+                _("Previous"),
+                key="story_prev",
+                on_click=go_to_step,
+                args=(index - 1,),
+                disabled=index == 0,
+                icon=":material/arrow_back:",
+            )
+            st.button(
+                _("Next"),
+                key="story_next",
+                on_click=go_to_step,
+                args=(index + 1,),
+                disabled=index == len(story.steps) - 1,
+                icon=":material/arrow_forward:",
+                type="primary",
+            )
+            st.button(_("Stop"), key="story_stop", on_click=stop_playing)
     # The arrow keys press those buttons, unless the focus is in a widget that uses
     # them (a text field, a list, a slider, tabs).
     st.html(_ARROW_KEYS, unsafe_allow_javascript=True)
@@ -218,11 +221,23 @@ def story_panel(page: PageSpec | None) -> None:
     story = current_story()
     with (
         st.sidebar,
-        st.expander(_("Story · {n} steps").format(n=len(story.steps)), icon=":material/slideshow:"),
+        st.expander(
+            ngettext("Story · {n} step", "Story · {n} steps", len(story.steps)).format(
+                n=len(story.steps)
+            ),
+            icon=":material/slideshow:",
+        ),
     ):
         problem = st.session_state.pop("story_problem", None)
         if problem:
             st.error(problem)
+        st.session_state.setdefault("story_title", story.title)
+        st.text_input(
+            _("Story title"),
+            key="story_title",
+            max_chars=stories.MAX_TITLE,
+            on_change=lambda: _edit(lambda s: s.renamed(st.session_state["story_title"])),
+        )
         st.text_input(_("Step title"), key="story_step_title", max_chars=stories.MAX_TITLE)
         st.text_area(
             _("Caption"), key="story_step_caption", max_chars=stories.MAX_CAPTION, height=80
@@ -288,19 +303,27 @@ def story_panel(page: PageSpec | None) -> None:
             )
 
 
+def _file_stem(title: str) -> str:
+    """A file name from the story's title ("Mon récit" → "mon-recit")."""
+    from dashboard.filters import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:60] or "atlas-story"
+
+
 def _downloads(story: stories.Story) -> None:
     name = st.session_state.get(NAME_KEY)
+    stem = name or _file_stem(story.title)
     st.download_button(
         _("Story file (JSON)"),
         data=stories.dumps(story),
-        file_name=f"{name or 'atlas-story'}.json",
+        file_name=f"{stem}.json",
         mime="application/json",
         on_click="ignore",
         key="story_json",
         icon=":material/download:",
         width="stretch",
     )
-    _slides_buttons(story, name, name or "atlas-story")
+    _slides_buttons(story, name, stem)
 
 
 def _slides_buttons(story: stories.Story, name: str | None, stem: str) -> None:
@@ -308,13 +331,15 @@ def _slides_buttons(story: stories.Story, name: str | None, stem: str) -> None:
     code = i18n.language()
     v, opts, base = version(), options(), base_url()
 
-    def made() -> list[slides.Slide]:
+    def made(titled: bool) -> list[slides.Slide]:
         with i18n.using(code):
-            return list(slides.slides(story, v, opts, base_url=base, story_name=name))
+            return list(
+                slides.slides(story, v, opts, base_url=base, story_name=name, titled=titled)
+            )
 
     st.download_button(
         _("Slides (PPTX)"),
-        data=lambda: slides.deck(story, made()),
+        data=lambda: slides.deck(story, made(titled=False)),
         file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         on_click="ignore",
@@ -325,7 +350,7 @@ def _slides_buttons(story: stories.Story, name: str | None, stem: str) -> None:
     )
     st.download_button(
         _("Slide images (PNG zip)"),
-        data=lambda: slides.png_zip(made()),
+        data=lambda: slides.png_zip(made(titled=True)),
         file_name=f"{stem}-png.zip",
         mime="application/zip",
         on_click="ignore",
