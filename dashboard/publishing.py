@@ -81,13 +81,8 @@ class Attempts:
     failures: deque = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def locked_for(self, now: float) -> float:
-        """Seconds until attempts are accepted again (0: now)."""
-        with self.lock:
-            return self.wait_locked(now)
-
     def wait_locked(self, now: float) -> float:
-        """locked_for, with `lock` already held."""
+        """Seconds until attempts are accepted again (0: now); `lock` must be held."""
         while self.failures and now - self.failures[0] > FAILURE_WINDOW_S:
             self.failures.popleft()
         if len(self.failures) < MAX_FAILURES:
@@ -190,7 +185,8 @@ class Version:
     source_sha256: str
     projects: int
     exchanges: int
-    built_at: str = ""  # the build's own time (meta), to know a warehouse again
+    built_at: str = ""  # the build's own time and catalogue digest (meta): together they
+    build_sha256: str = ""  # know a warehouse again (the time alone is to the second)
 
 
 def fingerprint(warehouse: Path) -> str:
@@ -258,6 +254,7 @@ def _keep(
         projects=projects,
         exchanges=exchanges,
         built_at=meta.get("built_at", ""),
+        build_sha256=meta.get("source_sha256", ""),
     )
     target = versions / version.id
     shutil.copytree(warehouse, target / "warehouse")
@@ -327,10 +324,11 @@ def _keep_unrecorded(versions: Path, published: Path) -> None:
     back to."""
     if not (published / DUCKDB_FILE).is_file():
         return
-    built_at = _meta(published / DUCKDB_FILE)[0].get("built_at", "")
+    meta = _meta(published / DUCKDB_FILE)[0]
+    build = (meta.get("built_at", ""), meta.get("source_sha256", ""))
     current = current_version(versions)
     known = next((v for v in list_versions(versions) if v.id == current), None)
-    if known is None or known.built_at != built_at:
+    if known is None or (known.built_at, known.build_sha256) != build:
         kept = _keep(versions, published, "command line build", "python -m etl build")
         _set_current(versions, kept.id)
 

@@ -18,7 +18,7 @@ from dashboard import exports, links, theme
 from dashboard.db import WarehouseVersion
 from dashboard.filters import FilterOptions, describe, filters_sentence
 from dashboard.i18n import _
-from dashboard.stories import Step, Story
+from dashboard.stories import Story
 from dashboard.views import direct, main_view
 
 PNG_WIDTH, PNG_HEIGHT = exports.SLIDE_WIDTH, exports.SLIDE_HEIGHT
@@ -33,11 +33,6 @@ class Slide:
     chart_title: str
     source: str
     link: str
-
-
-def _filters_line(step: Step, options: FilterOptions) -> str:
-    filters, _notes = links.parse(step.params, options)
-    return filters_sentence(filters, describe(filters, options))
 
 
 def slides(
@@ -59,7 +54,7 @@ def slides(
         filters, _notes = links.parse(step.params, options)
         params = {k: v[0] for k, v in step.params.items() if v}
         view = main_view(step.page, load, filters, params)
-        line = _filters_line(step, options)
+        line = filters_sentence(filters, describe(filters, options))
         image = None
         if view.figure is not None:
             image = exports.figure_image(

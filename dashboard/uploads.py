@@ -50,7 +50,7 @@ from pathlib import Path
 import duckdb
 
 from etl.formulas import restore
-from etl.problems import Problem
+from etl.problems import Problem, Report
 from etl.schema import SHEETS_BY_NAME
 from etl.warehouse import DUCKDB_FILE
 
@@ -63,7 +63,7 @@ _DIRECTORY = re.compile(r"^[0-9a-f]{24}$")
 _NOT_FOR_THE_CHILD = {"ATLAS_WAREHOUSE", "ATLAS_STEWARD_SECRET"}
 UPLOADS_ENV = "ATLAS_UPLOADS_DIR"
 LAST_USED = "last_used"  # a file whose modification time is the session's last visit
-PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem", "suggestion")
+PROBLEM_COLUMNS = Report.COLUMNS  # the CLI's problems CSV: the same table
 
 
 def _env_number(name: str, default: float) -> float:

@@ -43,6 +43,22 @@ def tree_digest(directory: Path) -> dict[str, str]:
     }
 
 
+def edited_mini(folder: Path, edits: dict[tuple[int, str], str]) -> Path:
+    """A copy of the mini catalogue in `folder` with cells of projects.csv replaced:
+    {(data row index, column): value} (index 0 is spreadsheet row 2)."""
+    folder.mkdir(parents=True)
+    for path in MINI.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    for (row, column), value in edits.items():
+        cells = lines[row + 1].split(",")
+        cells[header.index(column)] = value
+        lines[row + 1] = ",".join(cells)
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 def quiet(_message: str) -> None:
     pass
 

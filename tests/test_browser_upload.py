@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import browser_page, screenshot, wait_rendered, wait_until
-from conftest import MINI, MINI_PROJECTS
+from conftest import MINI, MINI_PROJECTS, edited_mini
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +22,8 @@ def _first_metric(page) -> str:
 
 def _broken_copy(tmp_path: Path) -> list[Path]:
     """The mini catalogue with a bad year in row 2 and an unknown region in row 3."""
-    folder = tmp_path / "broken"
-    folder.mkdir()
-    for path in MINI.glob("*.csv"):
-        (folder / path.name).write_bytes(path.read_bytes())
-    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    for row, column, value in ((1, "start_year", "20x5"), (2, "region", "Atlantis")):
-        cells = lines[row].split(",")
-        cells[header.index(column)] = value
-        lines[row] = ",".join(cells)
-    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return sorted(folder.glob("*.csv"))
+    edits = {(0, "start_year"): "20x5", (1, "region"): "Atlantis"}
+    return sorted(edited_mini(tmp_path / "broken", edits).glob("*.csv"))
 
 
 def _upload(page, files: list[Path]) -> None:

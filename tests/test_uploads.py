@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MINI, MINI_PROJECTS, tree_digest
+from conftest import MINI, MINI_PROJECTS, edited_mini, tree_digest
 
 from dashboard.uploads import Upload, UploadLimits, build_inventory, sweep
 from etl.build import load
@@ -65,19 +65,9 @@ def test_a_valid_upload_never_touches_the_published_warehouse(monkeypatch, mini_
 
 def _broken(tmp_path: Path) -> Path:
     """The mini catalogue with three mistakes in two files."""
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for path in MINI.glob("*.csv"):
-        (broken / path.name).write_bytes(path.read_bytes())
-    projects = (broken / "projects.csv").read_text(encoding="utf-8").splitlines()
-    header = projects[0].split(",")
-    cells = projects[1].split(",")
-    cells[header.index("start_year")] = "20x5"
-    projects[1] = ",".join(cells)
-    cells = projects[2].split(",")
-    cells[header.index("region")] = "Atlantis"
-    projects[2] = ",".join(cells)
-    (broken / "projects.csv").write_text("\n".join(projects) + "\n", encoding="utf-8")
+    broken = edited_mini(
+        tmp_path / "broken", {(0, "start_year"): "20x5", (1, "region"): "Atlantis"}
+    )
     exchanges = (broken / "exchanges.csv").read_text(encoding="utf-8").splitlines()
     exchanges.append(exchanges[1])  # the same exchange twice
     (broken / "exchanges.csv").write_text("\n".join(exchanges) + "\n", encoding="utf-8")
@@ -194,16 +184,7 @@ def test_sweep_removes_only_upload_directories(root, tmp_path):
 
 
 def test_a_value_that_looks_like_a_formula_is_reported_as_typed(tmp_path, root):
-    broken = tmp_path / "formula"
-    broken.mkdir()
-    for path in MINI.glob("*.csv"):
-        (broken / path.name).write_bytes(path.read_bytes())
-    lines = (broken / "projects.csv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    cells = lines[1].split(",")
-    cells[header.index("region")] = "=HYPERLINK(evil)"
-    lines[1] = ",".join(cells)
-    (broken / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = edited_mini(tmp_path / "formula", {(0, "region"): "=HYPERLINK(evil)"})
     outcome = build_inventory(_csvs(broken), root=root)
     region = next(r for r in outcome.problem_rows() if r["column"] == "region")
     assert region["value"] == "=HYPERLINK(evil)"  # as typed on screen

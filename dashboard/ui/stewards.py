@@ -115,12 +115,25 @@ def _publish_form(inventory, published, secret: str) -> None:
         )
 
 
-def _publish(inventory, published, secret: str, seen: str) -> None:
-    name = st.session_state.get("publish_name", "")
-    given = st.session_state.get("publish_secret", "")
-    st.session_state["publish_secret"] = ""  # never kept in the form
+def _attempt(form: str, act, refused: str, done: str) -> publishing.Version | None:
+    """Run a publication or rollback with `form`'s name and secret (the secret field is
+    emptied: never kept), and say once how it went."""
+    name = st.session_state.get(f"{form}_name", "")
+    given = st.session_state.get(f"{form}_secret", "")
+    st.session_state[f"{form}_secret"] = ""
     try:
-        version = publishing.publish(
+        version = act(name, given)
+    except publishing.Refused as refusal:
+        st.session_state[REFUSED_KEY] = refused.format(why=inert.markdown(str(refusal)))
+        return None
+    st.session_state[DONE_KEY] = done.format(id=version.id, n=i18n.number(version.projects))
+    return version
+
+
+def _publish(inventory, published, secret: str, seen: str) -> None:
+    version = _attempt(
+        "publish",
+        lambda name, given: publishing.publish(
             inventory.warehouse,
             published,
             steward=name,
@@ -129,35 +142,24 @@ def _publish(inventory, published, secret: str, seen: str) -> None:
             source=inventory.name,
             source_sha256=inventory.sha256,
             seen=seen,
-        )
-    except publishing.Refused as refusal:
-        st.session_state[REFUSED_KEY] = _("Not published: {why}.").format(
-            why=inert.markdown(str(refusal))
-        )
-        return
-    st.session_state[DONE_KEY] = _(
-        "Published: everyone now sees {n} projects (version {id})."
-    ).format(n=i18n.number(version.projects), id=version.id)
-    leave_inventory()  # the published atlas is now the inventory
+        ),
+        _("Not published: {why}."),
+        _("Published: everyone now sees {n} projects (version {id})."),
+    )
+    if version is not None:
+        leave_inventory()  # the published atlas is now the inventory
 
 
 def _rollback(published, secret: str) -> None:
     chosen = st.session_state.get("rollback_version")
-    name = st.session_state.get("rollback_name", "")
-    given = st.session_state.get("rollback_secret", "")
-    st.session_state["rollback_secret"] = ""
-    try:
-        version = publishing.rollback(
+    _attempt(
+        "rollback",
+        lambda name, given: publishing.rollback(
             chosen, published, steward=name, secret=given, expected_secret=secret
-        )
-    except publishing.Refused as refusal:
-        st.session_state[REFUSED_KEY] = _("Not rolled back: {why}.").format(
-            why=inert.markdown(str(refusal))
-        )
-        return
-    st.session_state[DONE_KEY] = _(
-        "Rolled back: everyone now sees version {id} ({n} projects)."
-    ).format(id=version.id, n=i18n.number(version.projects))
+        ),
+        _("Not rolled back: {why}."),
+        _("Rolled back: everyone now sees version {id} ({n} projects)."),
+    )
 
 
 def _versions(published, secret: str) -> None:
