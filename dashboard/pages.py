@@ -42,8 +42,9 @@ class PageSpec:
 PRESENT = PageParam("present")
 LANG = PageParam("lang", LANGUAGES)
 STORY = PageParam("story")  # a story being played (dashboard/stories.py), and its step
+STORY_DATA = PageParam("story_data")  # a story carried in its link (stories.link_data)
 STEP = PageParam("step")
-APP_PARAMS: tuple[PageParam, ...] = (PRESENT, LANG, STORY, STEP)
+APP_PARAMS: tuple[PageParam, ...] = (PRESENT, LANG, STORY, STORY_DATA, STEP)
 
 OVERVIEW = PageSpec("pages/overview.py", N_("Overview"), ":material/dashboard:", "")
 MAP = PageSpec("pages/map.py", N_("Map"), ":material/public:", "map", (PageParam("country_focus"),))

@@ -42,13 +42,24 @@ def slides(
     *,
     base_url: str,
     story_name: str | None = None,
+    inventory_name: str | None = None,
     titled: bool = True,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Iterator[Slide]:
     """The story's slides, one per step, drawn in the current language. `titled`: the
     image carries the step's title and filters line (a PNG on its own); a deck's
-    pictures go without, since the slide writes them as text."""
+    pictures go without, since the slide writes them as text. `inventory_name`: drawn
+    from a session's uploaded inventory, which the source line says (permalinks open
+    the published atlas: an inventory has no link of its own)."""
     load = direct(version)
+    source = (
+        _(
+            "Source: the uploaded inventory “{name}”, not the published atlas. The "
+            "permalink opens the published atlas, where this view may differ."
+        ).format(name=inventory_name)
+        if inventory_name
+        else _(theme.SOURCE_LINE)
+    )
     for number, step in enumerate(story.steps, start=1):
         progress(number - 1, len(story.steps))
         filters, _notes = links.parse(step.params, options)
@@ -70,7 +81,7 @@ def slides(
             filters_line=line,
             image=image,
             chart_title=_(view.title),
-            source=_(theme.SOURCE_LINE),
+            source=source,
             link=step.url(base_url, present="true", **extra),
         )
     progress(len(story.steps), len(story.steps))
@@ -99,7 +110,7 @@ def deck(story: Story, made: list[Slide]) -> bytes:
 
     cover = presentation.slides.add_slide(blank)
     text_box(cover, story.title, 2.6, 1.5, 40, bold=True)
-    text_box(cover, _(theme.SOURCE_LINE), 4.4, 1.0, 16)
+    text_box(cover, made[0].source if made else _(theme.SOURCE_LINE), 4.4, 1.0, 16)
     for slide_data in made:
         slide = presentation.slides.add_slide(blank)
         text_box(slide, slide_data.title, 0.25, 0.8, 28, bold=True)

@@ -9,15 +9,20 @@ A story is a small JSON file (`FORMAT`), downloaded and uploaded as it is:
 
 `params` are the view's URL parameters (codes, the same in every language): a step is a
 link. Stories shipped in data/stories/ open from a link (`?story=<file stem>&step=2`);
-every step of a story being played has its own URL.
+any other story travels in its link (`?story_data=…`: its JSON, compressed and
+base64url-encoded, `link_data()`), as long as that stays under `MAX_LINK_CHARS`. Every
+step of a story being played has its own URL.
 
 Story text is data: read with limits (`MAX_BYTES`, `MAX_STEPS`, lengths), shown inert.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -31,9 +36,11 @@ MAX_BYTES = 256 * 1024
 MAX_STEPS = 50
 MAX_TITLE = 200
 MAX_CAPTION = 1000
-# Not part of a step: the app-wide parameters, and the story's own
-STORY_PARAMS = ("story", "step")
-_NOT_A_VIEW = {p.key for p in APP_PARAMS} | set(STORY_PARAMS)
+# A story in its link: about 25 steps with short captions. Longer links break in mail
+# clients and chat tools; a longer story is shared as its file.
+MAX_LINK_CHARS = 8000
+# Not part of a step: the app-wide parameters (language, presentation, the story's own)
+_NOT_A_VIEW = {p.key for p in APP_PARAMS}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
@@ -156,6 +163,45 @@ def dumps(story: Story) -> str:
         ensure_ascii=False,
         indent=1,
     )
+
+
+def link_data(story: Story) -> str:
+    """The story as a URL parameter's value (`?story_data=`); StoryError when too long."""
+    compact = json.dumps(json.loads(dumps(story)), ensure_ascii=False, separators=(",", ":"))
+    packed = zlib.compress(compact.encode("utf-8"), 9)
+    text = base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+    if len(text) > MAX_LINK_CHARS:
+        raise StoryError(
+            f"the story is too long for a link ({len(text):,} characters; at most "
+            f"{MAX_LINK_CHARS:,}): share its file instead"
+        )
+    return text
+
+
+_LINK_DATA = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def from_link_data(text: str) -> Story:
+    """The story a link carries (`link_data()`); StoryError says what is wrong. A link is
+    text anyone can write: it is read with the file's limits, and never inflated past
+    them (a small link must not unpack into a huge story)."""
+    if len(text) > MAX_LINK_CHARS:
+        raise StoryError(f"the link's story is over {MAX_LINK_CHARS:,} characters")
+    if not _LINK_DATA.match(text):
+        raise StoryError("the link's story is damaged (it was cut or changed): ask for it again")
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        unpacker = zlib.decompressobj()
+        data = unpacker.decompress(packed, MAX_BYTES + 1)
+    except (binascii.Error, ValueError, zlib.error) as exc:
+        raise StoryError(
+            "the link's story is damaged (it was cut or changed): ask for it again"
+        ) from exc
+    if len(data) > MAX_BYTES or unpacker.unconsumed_tail:
+        raise StoryError(f"the link's story is over {MAX_BYTES // 1024} KB")
+    if not unpacker.eof:
+        raise StoryError("the link's story is cut short: copy the whole link")
+    return loads(data)
 
 
 def shipped() -> dict[str, Story]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, scale, theme, ui
+from dashboard import inert, queries, scale, theme, ui
 from dashboard.figures import summaries
 from dashboard.figures.overview import (
     overview_sentence,
@@ -19,6 +19,7 @@ from dashboard.i18n import N_, _, number
 ui.ensure_shell()
 
 st.title(_("Local Decent Work Atlas"))
+inventory = ui.session_inventory()
 st.markdown(
     _(
         "ILO technical-cooperation projects that involve **local authorities**, and the "
@@ -26,6 +27,13 @@ st.markdown(
         "ILO/UCLG publication *Localizing the Decent Work Agenda through South-South and "
         "City-to-City Cooperation*."
     )
+    if inventory is None
+    else _(
+        "ILO technical-cooperation projects that involve **local authorities**, and the "
+        "**City-to-City** peer-learning exchanges the ILO runs with UCLG — from **your "
+        "inventory** “{name}”, uploaded in this browser session. The published atlas is "
+        "one click away, in the banner above."
+    ).format(name=inert.markdown(inventory.name))
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)

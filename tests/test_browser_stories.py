@@ -65,3 +65,45 @@ def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, brow
     from pptx import Presentation
 
     assert len(Presentation(io.BytesIO(data)).slides) == 6  # a cover and five steps
+
+
+def test_a_story_built_in_the_browser_is_shared_by_its_link(app_url, browser):
+    """A presenter builds a story, copies its link from the story panel; a colleague
+    opens that link in another browser and plays it."""
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/timeline?region=africa", wait_until="domcontentloaded")
+        wait_rendered(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Story · 0 steps").click()
+        sidebar.get_by_label("Step title").fill("Africa, year by year")
+        sidebar.get_by_label("Caption").fill("Projects starting each year.")
+        sidebar.get_by_role("button", name="Add this view to the story").click()
+        wait_until(lambda: sidebar.get_by_text("Story · 1 step").count() == 1, what="added")
+        wait_rendered(page)
+        assert sidebar.get_by_label("Step title").is_visible()  # the panel stays open
+        code = sidebar.locator('[data-testid="stCode"] code')
+        wait_until(lambda: "story_data=" in (code.text_content() or ""), what="the link")
+        link = code.text_content().strip()
+        assert link.startswith(app_url + "/timeline?") and "story_data=" in link
+        screenshot(page, "story_link_in_panel")
+        log.assert_clean()
+    # another browser (its own storage: Streamlit remembers a sidebar opened by hand)
+    colleague = browser.browser.new_context()
+    try:
+        _open_shared_link(colleague, link)
+    finally:
+        colleague.close()
+
+
+def _open_shared_link(context, link: str) -> None:
+    with browser_page(context, width=1400, height=900) as (other, other_log):
+        other.goto(link, wait_until="domcontentloaded")
+        wait_rendered(other)
+        player = other.locator(".st-key-story_player")
+        wait_until(lambda: player.count() == 1, what="the story's player")
+        assert "step 1 of 1" in player.inner_text()
+        assert "Africa, year by year" in player.inner_text()
+        assert "region=africa" in other.evaluate("location.href")
+        assert not other.locator('[data-testid="stSidebar"]').is_visible()  # presented
+        screenshot(other, "story_opened_from_link")
+        other_log.assert_clean()

@@ -53,6 +53,11 @@ def test_a_session_with_an_inventory_sees_it_and_others_see_the_published_atlas(
     assert metrics(theirs)[PROJECTS_METRIC] == str(published)
     assert f"Your inventory: {MINI_PROJECTS} projects — not the published atlas" in _banner(mine)
     assert _banner(theirs) == ""
+    # the Overview's introduction speaks of the inventory, not of the publication
+    intro = " ".join(m.value for m in mine.markdown if "technical-cooperation" in m.value)
+    assert "**your inventory** “about.csv" in intro and "curated from" not in intro
+    theirs_intro = " ".join(m.value for m in theirs.markdown if "technical-cooperation" in m.value)
+    assert "curated from the ILO/UCLG publication" in theirs_intro
 
 
 @pytest.mark.parametrize("page", [spec.file for spec in PAGES])

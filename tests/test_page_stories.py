@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apptest_support import open_page
 
+from dashboard import stories
 from dashboard.ui.story import STORY_KEY
 
 
@@ -73,3 +74,38 @@ def test_a_shipped_story_opens_from_its_link_at_its_step(monkeypatch, atlas_ware
 def test_an_unknown_story_in_a_link_plays_nothing(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse, story="../../etc/passwd", step="2")
     assert _player(at) == ""
+
+
+def test_a_story_built_in_a_session_opens_from_its_link(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", region="africa")
+    _add(at, "Africa <b>bold</b>", "Caption with [a link](http://example.org)")
+    at.switch_page("pages/pillars.py").run()
+    _add(at, "Pillars")
+    links = [c.value for c in at.code if "story_data=" in c.value]
+    assert len(links) == 1, "the story panel shows its link"
+    link = links[0]
+    assert "/timeline?" in link and "step=1" in link and "region=africa" in link
+    from urllib.parse import parse_qs, urlsplit
+
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert stories.from_link_data(query["story_data"]) == at.session_state[STORY_KEY]
+    # a colleague opens the link in a new session: the story plays from step 1
+    other = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", **query)
+    assert not other.exception
+    assert "step 1 of 2" in _player(other)
+    assert "Africa \\<b\\>bold\\</b\\>" in _player(other)  # inert: no HTML
+    assert other.multiselect(key="region").value == ["Africa"]
+    assert other.session_state["present"] is True
+    other.button(key="story_next").click().run()
+    assert "step 2 of 2" in _player(other)
+    assert other.query_params["story_data"] == query["story_data"]  # each step: its own URL
+    assert other.query_params["step"] == "2"
+
+
+def test_a_damaged_story_link_says_so_and_shows_the_page(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, story_data="eJzLSM3JyVcozy_KSQEAGgQEXQ", step="1")
+    assert _player(at) == ""
+    warnings = [w.value for w in at.warning]
+    assert any("The story in this link cannot be opened" in w for w in warnings), warnings
+    assert "story_data" not in at.query_params
+    assert at.metric  # the page itself is drawn

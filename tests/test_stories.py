@@ -111,6 +111,63 @@ def test_the_shipped_stories_state_the_publications_numbers(sql):
             assert number in known, f"{number} in “{story.title}” is not a recorded fact"
 
 
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80),
+    st.lists(
+        st.tuples(st.sampled_from(["", "timeline", "map", "exchanges"]), _TEXT, _TEXT),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_a_story_travels_in_its_link_unchanged(title, steps):
+    story = stories.loads(
+        stories.dumps(
+            Story(title, tuple(Step(page, {"region": ["africa"]}, t, c) for page, t, c in steps))
+        )
+    )  # as the app holds it: titles and captions tidied by the reader
+    data = stories.link_data(story)
+    assert len(data) <= stories.MAX_LINK_CHARS
+    assert set(data) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert stories.from_link_data(data) == story
+
+
+def test_a_story_too_long_for_a_link_says_to_share_its_file():
+    import random
+
+    noise = random.Random(1)
+    captions = ["".join(noise.choice("abcdefghij ") for _ in range(1000)) for _ in range(30)]
+    story = Story("Long", tuple(Step("", {}, f"S{i}", c) for i, c in enumerate(captions)))
+    with pytest.raises(StoryError, match="too long for a link.*share its file"):
+        stories.link_data(story)
+
+
+def test_a_damaged_or_hostile_link_is_refused_with_a_reason():
+    import base64
+    import zlib
+
+    good = stories.link_data(Story("t", (Step("", {}, "a", ""),)))
+    with pytest.raises(StoryError, match="cut short"):
+        stories.from_link_data(good[: len(good) // 2])
+    with pytest.raises(StoryError, match="damaged"):
+        stories.from_link_data(good + "!")
+    with pytest.raises(StoryError, match="damaged"):
+        stories.from_link_data("AAAA" + good)  # not zlib
+    # a few KB that unpack into megabytes: refused before they are unpacked
+    bomb = base64.urlsafe_b64encode(zlib.compress(b" " * 5_000_000, 9)).decode().rstrip("=")
+    assert len(bomb) <= stories.MAX_LINK_CHARS
+    with pytest.raises(StoryError, match="over 256 KB"):
+        stories.from_link_data(bomb)
+    with pytest.raises(StoryError, match="over 8,000 characters"):
+        stories.from_link_data("A" * (stories.MAX_LINK_CHARS + 1))
+    # a well-formed link to a file that is not a story
+    not_a_story = base64.urlsafe_b64encode(zlib.compress(b'{"a": 1}')).decode().rstrip("=")
+    with pytest.raises(StoryError, match="not an atlas story"):
+        stories.from_link_data(not_a_story)
+
+
 def test_a_step_has_its_own_url():
     step = Step("exchanges", {"exchange": ["moz-maputo-2012-11-peer-learning"]}, "M", "")
     url = step.url("http://host:8501", present="true", story="city-to-city", step="2")
@@ -173,3 +230,49 @@ def test_the_example_stories_make_a_deck_and_images(monkeypatch, atlas_warehouse
         assert first[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(first[16:20], "big"), int.from_bytes(first[20:24], "big")
         assert (width, height) == (1920, 1080)
+
+
+def test_slides_drawn_from_an_inventory_say_so(monkeypatch, atlas_warehouse):
+    """A deck drawn from a session's own inventory names it as the source, on the cover
+    and in every slide's notes (its permalinks open the published atlas)."""
+    from pptx import Presentation
+
+    # the picture is not what this test is about: any PNG will do (no Chromium needed)
+    monkeypatch.setattr(slides.exports, "figure_image", lambda *a, **k: _TINY_PNG)
+    monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
+    version = warehouse_version()
+    story = Story("Mine", (Step("timeline", {"region": ["africa"]}, "Africa", ""),))
+    made = list(
+        slides.slides(
+            story,
+            version,
+            queries.filter_options(version),
+            base_url="http://atlas",
+            inventory_name="pardev-2026.xlsx",
+        )
+    )
+    deck = Presentation(io.BytesIO(slides.deck(story, made)))
+    cover = [s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame]
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    for text in (" ".join(cover), notes):
+        assert "uploaded inventory “pardev-2026.xlsx”, not the published atlas" in text
+        assert "ILO/UCLG" not in text
+    assert "http://atlas/timeline?region=africa&present=true" in notes
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixel = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
+    )
+
+
+_TINY_PNG = _tiny_png()

@@ -26,7 +26,14 @@ from dashboard.ui.blocks import (
     source_line,
     synthetic_banner,
 )
-from dashboard.ui.data import load, on_demand, options, version, warehouse_directory
+from dashboard.ui.data import (
+    load,
+    on_demand,
+    options,
+    session_inventory,
+    version,
+    warehouse_directory,
+)
 from dashboard.ui.inventory import inventory_banner, upload_section
 from dashboard.ui.pickers import code_picker, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
@@ -84,6 +91,7 @@ __all__ = [
     "record_picker",
     "record_source",
     "requested_language",
+    "session_inventory",
     "shell",
     "sidebar_filters",
     "source_line",

@@ -352,8 +352,11 @@ _PRESENTATION_CSS = """
 
 
 def presentation_mode_requested() -> bool:
-    """True when the URL asks for presentation mode (read before the page config)."""
-    return st.query_params.get(PRESENT.key, "").lower() in ("1", "true")
+    """True when the URL asks for presentation mode, or a story plays in it (read before
+    the page config: a story's next step opens with the sidebar closed too)."""
+    return st.query_params.get(PRESENT.key, "").lower() in ("1", "true") or bool(
+        st.session_state.get(PRESENT.key)
+    )
 
 
 def presentation_toggle() -> None:

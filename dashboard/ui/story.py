@@ -1,7 +1,8 @@
 """Stories in the app (dashboard/stories.py): "add this view" and the story's steps in
 the sidebar, a player above the page (next/previous buttons and the arrow keys, in
 presentation mode), the story's file and its slides to download, and stories opened from
-a link (`?story=<name>&step=<n>`, for the ones shipped in data/stories/).
+a link (`?story=<name>&step=<n>` for the ones shipped in data/stories/, `?story_data=…`
+for any other: the story itself, in its link).
 
 Going to a step is a callback (it sets the filters' widgets, which only a callback may
 do once they are drawn) that leaves the step's page and URL for `follow_story()`, which
@@ -10,6 +11,7 @@ app.py calls before drawing anything: it switches to that page with that URL.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import streamlit as st
@@ -17,12 +19,13 @@ import streamlit as st
 from dashboard import i18n, inert, slides, stories
 from dashboard.i18n import _, ngettext
 from dashboard.links import parse, unknown_params
-from dashboard.pages import PAGES, PRESENT, STEP, STORY, PageSpec, by_path
-from dashboard.ui.data import options, version
+from dashboard.pages import PAGES, PRESENT, STEP, STORY, STORY_DATA, PageSpec, by_path
+from dashboard.ui.data import options, session_inventory, version
 from dashboard.ui.sidebar import apply_filters, base_url, raw_params
 
 STORY_KEY = "story"  # the story being built or played (stories.Story)
 NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
+LINK_KEY = "story_link_data"  # the `story_data` its link carries when it has no name
 PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
 _GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
 _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
@@ -34,15 +37,38 @@ def current_story() -> stories.Story:
 
 def _set_story(story: stories.Story, name: str | None = None) -> None:
     """The session's story; an edited one is the session's own (not a shipped story's
-    link any more: `?story=` would open the shipped one again)."""
+    link any more: `?story=` would open the shipped one again). Its link carries it
+    (`story_data`) when it is short enough."""
     if st.session_state.get(STORY_KEY) is None or st.session_state[STORY_KEY].title != story.title:
         st.session_state["story_title"] = story.title  # the title field follows (a callback)
     st.session_state[STORY_KEY] = story
     st.session_state[NAME_KEY] = name
+    st.session_state[LINK_KEY] = None
+    if name is None and story.steps:
+        with contextlib.suppress(stories.StoryError):  # too long: shared as its file
+            st.session_state[LINK_KEY] = stories.link_data(story)
     if name is None:
-        for key in (STORY.key, STEP.key):
-            if key in st.query_params:
-                del st.query_params[key]
+        _forget_story_link()
+
+
+def _forget_story_link() -> None:
+    for key in (STORY.key, STORY_DATA.key, STEP.key):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def story_link_params(index: int | None = None) -> dict[str, list[str]]:
+    """The current story's link parameters (and step `index`'s), `{}` without a link."""
+    query: dict[str, list[str]] = {}
+    if st.session_state.get(NAME_KEY):
+        query[STORY.key] = [st.session_state[NAME_KEY]]
+    elif st.session_state.get(LINK_KEY):
+        query[STORY_DATA.key] = [st.session_state[LINK_KEY]]
+    else:
+        return query
+    if index is not None:
+        query[STEP.key] = [str(index + 1)]
+    return query
 
 
 def go_to_step(index: int) -> None:
@@ -60,9 +86,7 @@ def go_to_step(index: int) -> None:
     st.session_state[PRESENT.key] = True
     st.session_state[PLAYING_KEY] = index
     query = dict(step.params)  # presentation mode: the toggle's state (bound to the URL)
-    if st.session_state.get(NAME_KEY):
-        query[STORY.key] = [st.session_state[NAME_KEY]]
-        query[STEP.key] = [str(index + 1)]
+    query.update(story_link_params(index))
     if "lang" in st.query_params:
         query["lang"] = [st.query_params["lang"]]
     st.session_state[_GOTO_KEY] = (spec.file, query)
@@ -71,28 +95,50 @@ def go_to_step(index: int) -> None:
 def stop_playing() -> None:
     st.session_state.pop(PLAYING_KEY, None)
     st.session_state[PRESENT.key] = False
-    for key in (STORY.key, STEP.key):
-        if key in st.query_params:
-            del st.query_params[key]
+    _forget_story_link()
+
+
+def _story_from_link() -> tuple[stories.Story | None, str | None]:
+    """The story the URL names or carries (and its name), when it is not the one
+    playing already."""
+    playing = PLAYING_KEY in st.session_state
+    if STORY.key in st.query_params:
+        name = st.query_params[STORY.key]
+        if st.session_state.get(NAME_KEY) == name and playing:
+            return None, None
+        try:
+            return stories.shipped_story(name), name
+        except stories.StoryError:
+            return None, None
+    if STORY_DATA.key in st.query_params:
+        data = st.query_params[STORY_DATA.key]
+        if st.session_state.get(LINK_KEY) == data and playing:
+            return None, None
+        try:
+            return stories.from_link_data(data), None
+        except stories.StoryError as exc:
+            _forget_story_link()  # the page shows without it
+            st.warning(
+                _("The story in this link cannot be opened: {why}.").format(
+                    why=inert.markdown(str(exc))
+                ),
+                icon=":material/link_off:",
+            )
+    return None, None
 
 
 def follow_story() -> None:
-    """app.py, before drawing: open a story named by the link, or go to the step a
-    button asked for."""
-    if _GOTO_KEY not in st.session_state and STORY.key in st.query_params:
-        name = st.query_params[STORY.key]
-        if st.session_state.get(NAME_KEY) != name or PLAYING_KEY not in st.session_state:
+    """app.py, before drawing: open a story the link names or carries, or go to the step
+    a button asked for."""
+    if _GOTO_KEY not in st.session_state:
+        story, name = _story_from_link()
+        if story is not None:
+            _set_story(story, name)
             try:
-                story = stories.shipped_story(name)
-            except stories.StoryError:
-                story = None
-            if story is not None:
-                _set_story(story, name)
-                try:
-                    wanted = int(st.query_params.get(STEP.key, "1")) - 1
-                except ValueError:
-                    wanted = 0
-                go_to_step(wanted)
+                wanted = int(st.query_params.get(STEP.key, "1")) - 1
+            except ValueError:
+                wanted = 0
+            go_to_step(wanted)
     target = st.session_state.pop(_GOTO_KEY, None)
     if target:
         file, query = target
@@ -226,6 +272,7 @@ def story_panel(page: PageSpec | None) -> None:
                 n=len(story.steps)
             ),
             icon=":material/slideshow:",
+            key="story_panel",  # stays open while its label counts the steps
         ),
     ):
         problem = st.session_state.pop("story_problem", None)
@@ -310,9 +357,36 @@ def _file_stem(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:60] or "atlas-story"
 
 
+def _story_link(story: stories.Story) -> None:
+    """The story's link, to copy (its first step, played): the shipped story's name, or
+    the story itself when it is short enough."""
+    query = story_link_params(0)
+    if not query:
+        st.caption(
+            _(
+                "This story is too long for a link: share its file, which anyone can open "
+                "here with “Open a story file”."
+            )
+        )
+        return
+    step = story.steps[0]
+    if "lang" in st.query_params:
+        query["lang"] = [st.query_params["lang"]]
+    query[PRESENT.key] = ["true"]  # opens with the sidebar closed, as presented
+    url = stories.Step(step.page, {**step.params, **query}).url(base_url())
+    st.caption(
+        _(
+            "This story lives in this browser tab only: keep its link (it opens at step 1, "
+            "in presentation mode) or its file."
+        )
+    )
+    st.code(url, language=None, wrap_lines=False)
+
+
 def _downloads(story: stories.Story) -> None:
     name = st.session_state.get(NAME_KEY)
     stem = name or _file_stem(story.title)
+    _story_link(story)
     st.download_button(
         _("Story file (JSON)"),
         data=stories.dumps(story),
@@ -330,11 +404,20 @@ def _slides_buttons(story: stories.Story, name: str | None, stem: str) -> None:
     """The story's slides as PPTX and PNG zip, drawn on click in this run's language."""
     code = i18n.language()
     v, opts, base = version(), options(), base_url()
+    inventory = session_inventory()
 
     def made(titled: bool) -> list[slides.Slide]:
         with i18n.using(code):
             return list(
-                slides.slides(story, v, opts, base_url=base, story_name=name, titled=titled)
+                slides.slides(
+                    story,
+                    v,
+                    opts,
+                    base_url=base,
+                    story_name=name,
+                    inventory_name=inventory.name if inventory else None,
+                    titled=titled,
+                )
             )
 
     st.download_button(
