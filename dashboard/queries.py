@@ -447,6 +447,34 @@ def year_counts(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
     return _aggregated(v, f, "year_counts", sql, "year, pillar, region", tuple(f.years or ()))
 
 
+def unstated_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
+    """Projects per year, pillar and region whose activity the source does not state: the
+    years after a phase whose end it does not give (`2000-?`), up to the next phase's
+    start. They are neither active (`year_counts`) nor a gap: the chart says so."""
+    year_clause = "and y.year between ? and ?" if f.years else ""
+    return _run(
+        v,
+        f,
+        f"""
+        with phases as (
+            select project_no, start_year, end_year, ongoing,
+                   lead(start_year) over (partition by project_no order by phase_no) as next_start
+            from project_phases
+        )
+        select y.year::integer as year, p.pillar, p.region,
+               count(distinct p.project_no)::integer as unstated
+        from phases ph
+        join projects p using (project_no)
+        cross join unnest(range(ph.start_year + 1, ph.next_start)) as y(year)
+        where ph.end_year is null and not ph.ongoing and ph.next_start is not null
+          and {_kept("p", f)} {year_clause}
+        group by all
+        order by year
+        """,
+        tuple(f.years or ()),
+    )
+
+
 # The bars of the Gantt: a project's phases, or the project itself when it has none.
 _SPANS = """
     select p.project_id, p.title, p.pillar, p.region, p.record_type,

@@ -162,6 +162,7 @@ QUALIFIER_WORDS = Labels(
         "at_least": N_("at least"),
         "up_to": N_("up to"),
         "target": N_("target"),
+        "target_at_least": N_("target of at least"),
     }
 )
 # Shown as _(SOURCE_LINE): the publication's title stays in English in every language.

@@ -108,31 +108,37 @@ def parse_end_year(cell: str) -> tuple[int | None, bool]:
 class Phase:
     label: str | None
     start_year: int
-    end_year: int | None
+    end_year: int | None  # None and not ongoing: the source does not state the end
     ongoing: bool
 
 
 _PHASE = re.compile(
     r"^(?:(?P<label>[^:]+):\s*)?(?P<start>\d{4})"
-    r"(?:\s*[-–—]\s*(?P<end>\d{4}|ongoing|onward|onwards))?$",
+    r"(?:\s*[-–—]\s*(?P<end>\d{4}|ongoing|onward|onwards|\?|unknown|not stated))?$",
     re.IGNORECASE,
 )
+# A phase whose start the source gives but not its end ("initial phase 2000"): `2000-?`
+OPEN_END_WORDS = {"?", "unknown", "not stated"}
 
 
 def parse_phases(cell: str) -> list[Phase]:
-    """'Phase 1: 1997-2003; Phase 2: 2006-2008' → phases in order."""
+    """'Phase 1: 1997-2003; Phase 2: 2006-2008' → phases in order. A phase is a span
+    (`1997-2003`), one year (`2012`), ongoing (`2006-ongoing`), or a start whose end the
+    source does not state (`2000-?`: end_year None and not ongoing)."""
     phases = []
     for part in split_multi(cell):
         match = _PHASE.match(part)
         if not match:
             raise BadValue(
                 f"cannot read phase {part!r}",
-                "write phases as 'label: 1997-2003; label: 2006-ongoing'",
+                "write phases as 'label: 1997-2003; label: 2006-ongoing' "
+                "('label: 2000-?' when the source gives only the start)",
             )
         start = parse_year(match.group("start"))
         end_text = match.group("end")
         ongoing = bool(end_text) and end_text.casefold() in ONGOING_WORDS
-        end = start if end_text is None else (None if ongoing else parse_year(end_text))
+        open_end = bool(end_text) and end_text.casefold() in OPEN_END_WORDS
+        end = start if end_text is None else (None if ongoing or open_end else parse_year(end_text))
         if end is not None and end < start:
             raise BadValue(f"phase {part!r} ends before it starts")
         label = match.group("label").strip() if match.group("label") else None
@@ -211,6 +217,7 @@ COUNT_QUALIFIERS = {
     "over": "more_than",
     "up to": "up_to",
     "target": "target",
+    "target at least": "target_at_least",  # "sought to reach at least 10,000"
 }
 
 
@@ -265,7 +272,7 @@ def parse_qualified_count(text: str) -> tuple[int, str | None]:
 class Count:
     label: str
     value: int
-    qualifier: str | None  # about | at_least | more_than | up_to | target | None (as stated)
+    qualifier: str | None  # about | at_least | more_than | up_to | target | target_at_least
 
 
 # One plainly written count, 'local authorities: 308,946' or 'youth: at least 5': read

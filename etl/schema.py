@@ -63,8 +63,9 @@ PROJECTS = Sheet(
         Column("end_year", "Four-digit year, 'ongoing', or empty."),
         Column(
             "phases",
-            "Phases, each '[label:] YYYY[-YYYY|-ongoing]', e.g. "
-            "'Phase 1: 1997-2003; Phase 2: 2006-2008'. Active years are the union of phases.",
+            "Phases, each '[label:] YYYY[-YYYY|-ongoing|-?]', e.g. "
+            "'Phase 1: 1997-2003; Phase 2: 2006-2008'. Active years are the union of phases. "
+            "'2000-?': the source gives the phase's start but not its end.",
         ),
         Column(
             "pillar",

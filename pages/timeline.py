@@ -24,6 +24,7 @@ filters = ui.current_filters()
 ui.filters_caption(filters)
 
 counts = ui.load(queries.year_counts, filters)
+unstated = ui.load(queries.unstated_years, filters)
 summary = ui.load(queries.span_summary, filters)
 spans = ui.load(queries.spans, filters, scale.GANTT_ROWS)  # the first GANTT_ROWS projects
 exchanges = ui.load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)  # the most recent
@@ -75,6 +76,7 @@ per_year, per_year_table = tl.per_year(
     measure=measure,
     stack=stack,
     reported=reported if comparable else None,
+    unstated=unstated,
     x_range=x_range,
 )
 ui.chart_block(
@@ -92,6 +94,12 @@ notes = [
         "Ongoing projects are counted as active through {year}, the year the publication describes."
     ).format(year=as_of_year),
     tl.reported_note(reported, comparable=comparable),
+    _(
+        "Hatched: years after a phase whose end the source does not give, up to the next "
+        "phase; counted neither as active nor as inactive."
+    )
+    if measure == "active" and not unstated.empty
+    else None,
 ]
 st.caption(" ".join(note for note in notes if note))
 
@@ -108,7 +116,9 @@ ui.chart_block(
 st.caption(
     _(
         "One row per project, one bar per phase the source gives; gaps between phases stay "
-        "gaps. ▶ marks an ongoing project, drawn to {year} with an open end."
+        "gaps. ▶ marks an ongoing project, drawn to {year} with an open end. A dotted line "
+        "follows a phase or project whose end the source does not give: its bar is its "
+        "start year only."
     ).format(year=as_of_year)
 )
 note = tl.gantt_note(gantt_table["project_id"].nunique(), summary["dated"])

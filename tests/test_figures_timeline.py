@@ -289,6 +289,54 @@ def test_a_start_year_alone_draws_that_one_year():
     ]
 
 
+def test_a_phase_without_its_end_is_its_start_then_dotted_up_to_the_next_phase():
+    """ "initial phase 2000, second phase in 2004": two starts, no ends. Bars at 2000 and
+    2004 only, and dotted lines (end not stated), never a gap nor an invented span."""
+    hanna = pd.DataFrame(
+        [
+            {"project_id": "tza", "title": "Hanna Nassif", "pillar": "employment",
+             "region": "Africa", "phase_no": n, "phase": label, "start_year": year,
+             "end_year": None, "ongoing": False, "drawn_to_year": year}
+            for n, (label, year) in enumerate([("Initial phase", 2000), ("Second phase", 2004)], 1)
+        ]
+    )  # fmt: skip
+    fig, table, _ = tl.gantt(hanna)
+    assert bars_by_label(fig)["Hanna Nassif"] == [
+        (1999.5, 2000.5, theme.PILLAR_COLOURS["employment"]),
+        (2003.5, 2004.5, theme.PILLAR_COLOURS["employment"]),
+    ]
+    (dotted,) = [t for t in fig.data if t.name == tl.END_NOT_STATED_NAME]
+    assert dotted.line.dash == "dot"
+    assert list(dotted.x) == [2000.5, 2003.5, None, 2004.5, 2005.5, None]
+    assert all("end not stated" in h for h in dotted.hovertext if h)
+    assert table["end_year"].isna().all()
+
+
+def test_a_phase_with_its_end_gets_no_dotted_line():
+    fig, _, _ = tl.gantt(SPANS[SPANS["project_id"].isin(["moz", "coops", "fifa"])])
+    assert not [t for t in fig.data if t.name == tl.END_NOT_STATED_NAME]
+
+
+def test_years_whose_activity_is_not_stated_are_hatched_on_top_not_counted():
+    counts = tl.count_years(SMALL)
+    unstated = pd.DataFrame(
+        {"year": [2001, 2003], "pillar": ["employment"] * 2, "region": ["Africa"] * 2,
+         "unstated": [1, 1]}
+    )  # fmt: skip
+    fig, table = tl.per_year(counts, unstated=unstated)
+    plain_fig, plain_table = tl.per_year(counts)
+    (hatched,) = [t for t in fig.data if t.name == tl.UNSTATED_NAME]
+    assert hatched.marker.pattern.shape == "/"
+    assert dict(zip(hatched.x, hatched.y, strict=True))[2001] == 1
+    # the projects counted as active are the same with or without the hatched years
+    total = tl.TOTAL_COLUMNS["active"]
+    assert table[total].tolist() == plain_table[total].tolist()
+    assert table.set_index(tl.YEAR_COLUMN)[tl.UNSTATED_COLUMN].get(2003) == 1  # no project active
+    # the starting measure has no such years
+    _fig, starting = tl.per_year(counts, measure="starting", unstated=unstated)
+    assert tl.UNSTATED_COLUMN not in starting
+
+
 def test_gantt_with_no_dated_project_says_why():
     fig, table, missing = tl.gantt(SPANS[SPANS["project_id"] == "lac"])
     assert "reports its years" in fig.layout.annotations[0].text

@@ -205,6 +205,9 @@ def test_count_qualifiers_as_the_source_words_them():
         (8, "at_least"),
         (10_000, "target"),
     ]
+    # "sought to reach at least 10,000": a target, with the text's own "at least"
+    (count,) = parse_counts("youth: target at least 10,000", ["youth"])
+    assert (count.value, count.qualifier) == (10_000, "target_at_least")
 
 
 def test_bare_number_goes_to_the_only_beneficiary_group():
@@ -279,8 +282,11 @@ YEARS = st.integers(min_value=1900, max_value=2100)
 def phase(draw) -> tuple[str, Phase]:
     label = draw(st.none() | VALUE)
     start = draw(YEARS)
-    kind = draw(st.sampled_from(["single", "range", "ongoing"]))
-    if kind == "single":
+    kind = draw(st.sampled_from(["single", "range", "ongoing", "open"]))
+    if kind == "open":  # the source gives the start only
+        end = draw(st.sampled_from(["?", "unknown", "Not stated"]))
+        years, expected = f"{start}-{end}", Phase(label, start, None, False)
+    elif kind == "single":
         years, expected = f"{start}", Phase(label, start, start, False)
     elif kind == "range":
         end = draw(st.integers(min_value=start, max_value=2100))

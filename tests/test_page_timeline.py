@@ -21,9 +21,15 @@ def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
     return apptest_support.open_page(monkeypatch, warehouse, PAGE, **params)
 
 
+def counted(spec: dict) -> list[dict]:
+    """The per-year chart's bars of projects counted (not the hatched "activity not
+    stated" segment, which is no project's active year)."""
+    return [t for t in bars(spec) if t["name"] != tl.UNSTATED_NAME]
+
+
 def stacked_totals(spec: dict) -> dict[int, int]:
     totals: dict[int, int] = {}
-    for trace in bars(spec):
+    for trace in counted(spec):
         for x, y in zip(trace["x"], trace["y"], strict=True):
             totals[int(x)] = totals.get(int(x), 0) + int(y)
     return {year: n for year, n in totals.items() if n}
@@ -44,8 +50,8 @@ def test_projects_active_per_year_equal_the_warehouse(monkeypatch, atlas_warehou
         )
     )
     assert stacked_totals(spec) == expected
-    assert {t["name"] for t in bars(spec)} <= set(theme.category_order("pillar"))
-    for trace in bars(spec):
+    assert {t["name"] for t in counted(spec)} <= set(theme.category_order("pillar"))
+    for trace in counted(spec):
         assert trace["marker"]["color"] == theme.colour_map("pillar")[trace["name"]]
     # The publication's counts for 2000 and 2014 sit on the same axis, as reported.
     reported = dict(
@@ -123,7 +129,9 @@ def test_projects_without_years_are_listed_not_drawn(monkeypatch, atlas_warehous
 def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
     gantt = chart(at, "timeline_gantt")
-    ongoing = sql_rows(atlas_warehouse, "select count(*) from projects where ongoing")[0][0]
+    ongoing = sql_rows(  # drawn: those with a start year (the others are listed, undated)
+        atlas_warehouse, "select count(*) from projects where ongoing and start_year is not null"
+    )[0][0]
     as_of = int(sql_rows(atlas_warehouse, "select value from meta where key = 'as_of_year'")[0][0])
     (arrows,) = [t for t in gantt["data"] if t["name"] == tl.ONGOING_NAME]
     assert len(arrows["y"]) == ongoing > 0
@@ -133,15 +141,15 @@ def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_war
 
 def test_stack_by_region_switches_the_series_to_region_names(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    pillar_names = {t["name"] for t in bars(chart(at, "timeline_per_year"))}
+    pillar_names = {t["name"] for t in counted(chart(at, "timeline_per_year"))}
     assert pillar_names == set(theme.category_order("pillar"))
     at.segmented_control(key="stack").set_value("region").run()
     assert not at.exception
     spec = chart(at, "timeline_per_year")
-    region_names = {t["name"] for t in bars(spec)}
+    region_names = {t["name"] for t in counted(spec)}
     regions = {r[0] for r in sql_rows(atlas_warehouse, "select distinct region from projects")}
     assert region_names == regions
-    for trace in bars(spec):
+    for trace in counted(spec):
         assert trace["marker"]["color"] == theme.REGION_COLOURS[trace["name"]]
     # The same totals, only split differently.
     assert stacked_totals(spec) == dict(
@@ -157,7 +165,7 @@ def test_measure_and_stack_come_from_the_url(monkeypatch, atlas_warehouse):
     assert at.segmented_control(key="measure").value == "starting"
     assert at.segmented_control(key="stack").value == "region"
     spec = chart(at, "timeline_per_year")
-    assert {t["name"] for t in bars(spec)} <= set(theme.REGION_ORDER)
+    assert {t["name"] for t in counted(spec)} <= set(theme.REGION_ORDER)
     starts = dict(
         sql_rows(
             atlas_warehouse,
@@ -270,3 +278,25 @@ def test_only_the_most_recent_exchanges_are_drawn_and_the_page_says_so(
     shown = sum(h.count("<b>") for t in exchanges["data"] for h in t["hovertext"])
     assert shown == 2
     assert any(f"The 2 most recent of {total} City-to-City exchanges" in i.value for i in at.info)
+
+
+def test_years_the_source_leaves_unstated_are_hatched_and_dotted(monkeypatch, atlas_warehouse):
+    """Hanna Nassif's phases give only their start years (2000, 2004): the per-year chart
+    hatches 2001-2003 instead of counting them or leaving a gap, and the Gantt draws a
+    dotted line after each start, which the captions explain."""
+    at = open_page(monkeypatch, atlas_warehouse)
+    spec = chart(at, "timeline_per_year")
+    (hatched,) = [t for t in spec["data"] if t["name"] == tl.UNSTATED_NAME]
+    by_year = {int(x): int(y) for x, y in zip(hatched["x"], hatched["y"], strict=True) if y}
+    assert by_year == {2001: 1, 2002: 1, 2003: 1}
+    gantt = chart(at, "timeline_gantt")
+    (dotted,) = [t for t in gantt["data"] if t["name"] == tl.END_NOT_STATED_NAME]
+    (row,) = {y for y in dotted["y"] if y}  # one project's row, twice
+    assert row.startswith("Upgrading an unplanned")
+    assert [x for x in dotted["x"] if x is not None] == [2000.5, 2003.5, 2004.5, 2005.5]
+    assert any("Hatched" in c.value for c in at.caption)
+    assert any("dotted line" in c.value for c in at.caption)
+    # the starting measure: no hatching
+    at.segmented_control(key="measure").set_value("starting").run()
+    spec = chart(at, "timeline_per_year")
+    assert not [t for t in spec["data"] if t["name"] == tl.UNSTATED_NAME]

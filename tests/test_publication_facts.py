@@ -108,7 +108,7 @@ def test_stated_counts(sql):
         sql("select label, qualifier from project_counts where qualifier is not null")
     )
     assert qualifiers == {
-        "youth": "target",  # "sought to reach at least 10,000"
+        "youth": "target_at_least",  # "sought to reach at least 10,000"
         "cities with Decent Work Pacts": "at_least",
         "people covered": "about",  # "covering about 130 million people"
     }
@@ -132,6 +132,32 @@ def test_mozambique_phases_leave_the_gap(sql):
     assert years == set(range(1997, 2004)) | set(range(2006, 2009))
 
 
+def test_hanna_nassif_phases_are_two_starts_not_two_single_years(sql, atlas_warehouse):
+    """ "initial phase 2000, second phase in 2004": the years the phases started. Active
+    in 2000 and 2004 (stated); 2001-2003 not stated (neither active nor a gap); no end."""
+    from dashboard import queries
+    from dashboard.db import warehouse_version
+    from dashboard.filters import Filters
+
+    project = "tza-hanna-nassif-upgrading"
+    assert sql("select start_year, end_year, ongoing, status from projects where project_id=?",
+               project) == [(2000, None, False, "unknown")]  # fmt: skip
+    phases = sql("select start_year, end_year, ongoing from project_phases where project_id=? "
+                 "order by phase_no", project)  # fmt: skip
+    assert phases == [(2000, None, False), (2004, None, False)]
+    years = {y for (y,) in sql("select year from project_years where project_id=?", project)}
+    assert years == {2000, 2004}
+    unstated = queries.unstated_years(warehouse_version(atlas_warehouse), Filters())
+    assert unstated["year"].tolist() == [2001, 2002, 2003]
+
+
+def test_the_asia_green_jobs_programme_is_ongoing_as_the_text_says(sql):
+    """ "currently collaborates": running when the publication was written; its start is
+    not stated (2009 is the global programme's)."""
+    assert sql("select start_year, end_year, ongoing, status from projects where project_id=?",
+               "asia-green-jobs-programme") == [(None, None, True, "ongoing")]  # fmt: skip
+
+
 def test_reported_figures(sql):
     figures = {
         (d, v, q) for d, v, q in sql("select dimension, value, qualifier from reported_figures")
@@ -144,6 +170,10 @@ def test_reported_figures(sql):
     assert ("year:2014", 18, "exactly") in figures
     assert any(v == 30 for d, v, q in figures if q == "more_than" and d == "total")
     assert sql("select value from reported_figures where unit='year'") == [(2012,)]
+    # "For over 15 years the ILO has implemented programmes at the local level"
+    assert sql("select value, qualifier from reported_figures where unit='years'") == [
+        (15, "more_than")
+    ]
 
 
 def test_every_record_has_its_source(sql):

@@ -17,10 +17,11 @@ METRICS: dict[str, str] = {
     "projects_with_local_authorities": N_("Projects with local authorities"),
     "cities_in_ilo_uclg_exchanges": N_("Cities in ILO–UCLG exchanges"),
     "ilo_uclg_cooperation_agreement_signed": N_("ILO–UCLG cooperation agreement signed"),
+    "years_of_ilo_local_programmes": N_("Years of ILO programmes at the local level"),
 }
 # Units of the reported figures (reported_figures.unit) the interface translates; any
 # other unit is shown as the catalogue writes it.
-UNITS: dict[str, str] = {"projects": N_("projects"), "cities": N_("cities")}
+UNITS: dict[str, str] = {"projects": N_("projects"), "cities": N_("cities"), "years": N_("years")}
 # The columns of reported_table (shown on the page, not downloaded).
 REPORTED_COLUMNS: tuple[str, ...] = (
     N_("Figure"),

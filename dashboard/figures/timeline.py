@@ -34,10 +34,15 @@ STACKS: dict[str, str] = {"pillar": N_("Pillar"), "region": N_("Region")}
 REPORTED_NAME = N_("Reported by the publication (PARDEV 2014)")  # shown as _(REPORTED_NAME)
 REPORTED_COLOUR = "#000000"
 ONGOING_NAME = N_("Ongoing (open end)")  # shown as _(ONGOING_NAME)
+# Years after a phase whose end the source does not give, up to the next phase's start
+UNSTATED_NAME = N_("Activity not stated (between phase starts)")
+UNSTATED_COLOUR = "#888888"
+END_NOT_STATED_NAME = N_("End not stated (dotted)")
 # The tables' column names, in English (a download's stable names); shown translated.
 YEAR_COLUMN = N_("year")
 TOTAL_COLUMNS: dict[str, str] = {"active": N_("total active"), "starting": N_("total starting")}
 REPORTED_COLUMN = N_("reported by the publication")
+UNSTATED_COLUMN = N_("activity not stated")
 GANTT_COLUMNS: tuple[str, ...] = (
     N_("project"),
     N_("phase"),
@@ -177,7 +182,9 @@ def english_stack_label(dimension: str, value: str | None) -> str:
 
 def readable_per_year(table: pd.DataFrame) -> pd.DataFrame:
     """per_year's table (English: its download) as the Table tab shows it."""
-    return readable(table, headers=(YEAR_COLUMN, REPORTED_COLUMN, *TOTAL_COLUMNS.values()))
+    return readable(
+        table, headers=(YEAR_COLUMN, REPORTED_COLUMN, UNSTATED_COLUMN, *TOTAL_COLUMNS.values())
+    )
 
 
 def readable_gantt(table: pd.DataFrame) -> pd.DataFrame:
@@ -235,10 +242,15 @@ def per_year(
     measure: str = "active",
     stack: str = "pillar",
     reported: pd.DataFrame | None = None,
+    unstated: pd.DataFrame | None = None,
     x_range: tuple[float, float] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
     """Projects active (or starting) per year, stacked by pillar or region, with the
     publication's reported per-year counts as black diamonds on the same axis.
+
+    `unstated` (`queries.unstated_years`, active only): projects whose activity in a
+    year the source does not state (between phase starts), drawn as a hatched grey
+    segment on top: counted neither as active nor as absent.
 
     `counts` has one row per year, pillar and region with the projects `active` and
     `starting` that year (`queries.year_counts`; `count_years` from project-year rows).
@@ -279,6 +291,13 @@ def per_year(
     table["total"] = [int(totals.get(y, 0)) for y in table["year"]]
     reported_by_year = dict(zip(reported_rows["year"], reported_rows["value"], strict=True))
     table[REPORTED_COLUMN] = [reported_by_year.get(y) for y in table["year"]]
+    unstated_by_year = (
+        pd.to_numeric(unstated["unstated"]).groupby(unstated["year"].astype(int)).sum()
+        if measure == "active" and unstated is not None and not unstated.empty
+        else pd.Series(dtype=int)
+    )
+    if not unstated_by_year.empty:
+        table[UNSTATED_COLUMN] = [int(unstated_by_year.get(y, 0)) for y in table["year"]]
     total_column = TOTAL_COLUMNS[measure]
     table = table.rename(columns={"year": YEAR_COLUMN, "total": total_column})
 
@@ -309,6 +328,22 @@ def per_year(
                     "line": {"width": 0.5, "color": "white"},
                 },
                 "hovertemplate": f"{shown_name}<br>{hover_line}<extra></extra>",
+            }
+        )
+    if not unstated_by_year.empty:
+        unstated_line = _("{year}: {n} project(s) whose activity the source does not state")
+        traces.append(
+            {
+                "type": "bar",
+                "name": _(UNSTATED_NAME),
+                "x": table[YEAR_COLUMN].to_list(),
+                "y": table[UNSTATED_COLUMN].to_list(),
+                "marker": {
+                    "color": "rgba(255,255,255,0)",
+                    "line": {"width": 1, "color": UNSTATED_COLOUR},
+                    "pattern": {"shape": "/", "fgcolor": UNSTATED_COLOUR, "size": 6},
+                },
+                "hovertemplate": unstated_line.format(year="%{x}", n="%{y:,}") + "<extra></extra>",
             }
         )
     if not reported_rows.empty:
@@ -345,7 +380,8 @@ def per_year(
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
-    top = max([*table[total_column], *reported_rows["value"], 1])
+    stacked = table[total_column] + table.get(UNSTATED_COLUMN, 0)
+    top = max([*stacked, *reported_rows["value"], 1])
     layout = {
         "barmode": "stack",
         "bargap": 0.15,
@@ -520,6 +556,7 @@ def gantt(
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
+    traces += _ends_not_stated(bars)
     rows = list(dict.fromkeys(bars["label"]))
     fig = figure(
         traces,
@@ -535,6 +572,45 @@ def gantt(
         pillar=[english_stack_label("pillar", p) for p in bars["pillar"]],
     )[columns]
     return fig, table.reset_index(drop=True), missing
+
+
+def _ends_not_stated(bars: pd.DataFrame) -> list[dict]:
+    """A dotted line after each span whose end the source does not give (a phase
+    `2000-?`, or a start year alone): up to the project's next phase, or one year on
+    after its last. The bar itself covers only its stated start year."""
+    open_end = bars["end_year"].isna() & ~bars["ongoing"]
+    if not open_end.any():
+        return []
+    next_start = bars.groupby("project_id")["start_year"].shift(-1)
+    x: list[float | None] = []
+    y: list[str | None] = []
+    hover: list[str | None] = []
+    for index in bars.index[open_end]:
+        start = bars.at[index, "drawn_to"] + 0.5
+        following = next_start.at[index]
+        end = following - 0.5 if pd.notna(following) else start + 1
+        if end <= start:
+            continue
+        label = bars.at[index, "label"]
+        text = bars.at[index, "hover"] + "<br><i>" + _("end not stated") + "</i>"
+        x += [start, end, None]
+        y += [label, label, None]
+        hover += [text, text, None]
+    if not x:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "name": _(END_NOT_STATED_NAME),
+            "x": x,
+            "y": y,
+            "mode": "lines",
+            "line": {"dash": "dot", "width": 3, "color": UNSTATED_COLOUR},
+            "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "connectgaps": False,
+        }
+    ]
 
 
 def gantt_note(drawn: int, dated: int) -> str | None:
