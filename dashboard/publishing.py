@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.warehouse import DUCKDB_FILE, install
+from etl.warehouse import DUCKDB_FILE, build_lock, install
 
 SECRET_ENV = "ATLAS_STEWARD_SECRET"
 VERSIONS_ENV = "ATLAS_VERSIONS_DIR"
@@ -53,8 +53,23 @@ CURRENT = "current"  # the file naming the published version's id
 
 # Records and the key that names each; fields compared in a diff are those both sides
 # have, less the row numbers a build gives (they change between builds).
-DIFFED = {"projects": "project_id", "exchanges": "exchange_id"}
+DIFFED = {"projects": "project_id", "exchanges": "exchange_id", "reported_figures": "figure_id"}
 _BUILD_NUMBERS = {"project_no", "exchange_no"}
+# A record's lists (one row each in their own table) compared as one field each: a
+# project that loses its localities, an exchange its participants, shows as changed.
+LISTS = {
+    "projects": {
+        "countries": "project_countries",
+        "localities": "project_localities",
+        "topics": "project_topics",
+        "beneficiaries": "project_beneficiaries",
+        "counts": "project_counts",
+        "partners": "project_partners",
+        "phases": "project_phases",
+    },
+    "exchanges": {"topics": "exchange_topics", "participants": "exchange_participants"},
+}
+_COPIED = {"pillar"}  # the project's own pillar, copied onto some lists (etl.transform)
 
 
 def versions_dir(warehouse: Path) -> Path:
@@ -140,13 +155,31 @@ def _records(database: Path, table: str, key: str) -> pd.DataFrame:
         columns = [c[0] for c in con.execute(f'select * from "{table}" limit 0').description]
         kept = [c for c in columns if c not in _BUILD_NUMBERS]
         cast = ", ".join(f'coalesce(cast("{c}" as varchar), \'\') as "{c}"' for c in kept)
-        frame = con.execute(f'select {cast} from "{table}"').df()
-    return frame.set_index(key)
+        frame = con.execute(f'select {cast} from "{table}"').df().set_index(key)
+        listed = con.execute("select table_name from information_schema.tables").fetchall()
+        tables = {row[0] for row in listed}
+        for field, child in LISTS.get(table, {}).items():
+            if child in tables:
+                frame[field] = _list_field(con, child, key).reindex(frame.index).fillna("")
+    return frame
+
+
+def _list_field(con: duckdb.DuckDBPyConnection, child: str, key: str) -> pd.Series:
+    """Each record's rows in `child` as one text: its rows' values, sorted, joined."""
+    columns = [c[0] for c in con.execute(f'select * from "{child}" limit 0').description]
+    shown = [c for c in columns if c not in (key, *_BUILD_NUMBERS, *_COPIED)]
+    row = " || ' · ' || ".join(f"coalesce(cast(\"{c}\" as varchar), '')" for c in shown)
+    frame = con.execute(
+        f"select \"{key}\", string_agg({row}, '; ' order by {row}) as items "
+        f'from "{child}" group by "{key}"'
+    ).df()
+    return frame.set_index(key)["items"]
 
 
 def diff(published: Path, candidate: Path) -> dict[str, TableDiff]:
     """What replacing the warehouse in `published` by the one in `candidate` changes,
-    for projects and exchanges: ids added and removed, and each changed field."""
+    for projects, exchanges (each with its lists: localities, participants…) and the
+    reported figures: ids added and removed, and each changed field."""
     out: dict[str, TableDiff] = {}
     for table, key in DIFFED.items():
         before = _records(published / DUCKDB_FILE, table, key)
@@ -230,7 +263,15 @@ def audit_entries(versions: Path) -> list[dict]:
     path = versions / AUDIT_LOG
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    entries = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:  # one damaged line (a disk full mid-write) never hides the others
+            entry = json.loads(line) if line.strip() else None
+        except ValueError:
+            entry = {"when": "", "action": "unreadable line", "detail": line[:200]}
+        if isinstance(entry, dict):
+            entries.append(entry)
+    return entries
 
 
 def _now() -> str:
@@ -257,8 +298,14 @@ def _keep(
         build_sha256=meta.get("source_sha256", ""),
     )
     target = versions / version.id
-    shutil.copytree(warehouse, target / "warehouse")
-    (target / "version.json").write_text(json.dumps(version.__dict__, indent=1), "utf-8")
+    try:  # whole or not at all: version.json, written last and atomically, makes it one
+        shutil.copytree(warehouse, target / "warehouse")
+        partial = target / "version.json.partial"
+        partial.write_text(json.dumps(version.__dict__, indent=1), "utf-8")
+        os.replace(partial, target / "version.json")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     return version
 
 
@@ -352,7 +399,8 @@ def publish(
     versions = versions_dir(published)
     _checked(secret, expected_secret, steward, versions, attempts)
     name = steward_name(steward)
-    with _locked(versions):
+    # the build lock too: a command-line build cannot land between the check and the swap
+    with _locked(versions), build_lock(published):
         published_now = fingerprint(published) if (published / DUCKDB_FILE).is_file() else None
         if seen is not None and published_now != seen:
             raise Refused(
@@ -361,7 +409,9 @@ def publish(
             )
         _keep_unrecorded(versions, published)
         version = _keep(versions, candidate, name, source, source_sha256)
-        install(versions / version.id / "warehouse", published, progress=lambda _m: None)
+        install(
+            versions / version.id / "warehouse", published, progress=lambda _m: None, lock_held=True
+        )
         _set_current(versions, version.id)
         audit(
             versions,
@@ -390,12 +440,14 @@ def rollback(
     versions = versions_dir(published)
     _checked(secret, expected_secret, steward, versions, attempts)
     name = steward_name(steward)
-    with _locked(versions):
+    with _locked(versions), build_lock(published):
         _keep_unrecorded(versions, published)
         chosen = next((v for v in list_versions(versions) if v.id == version_id), None)
         if chosen is None:
             raise Refused(f"version {version_id} is no longer kept")
-        install(versions / chosen.id / "warehouse", published, progress=lambda _m: None)
+        install(
+            versions / chosen.id / "warehouse", published, progress=lambda _m: None, lock_held=True
+        )
         previous = current_version(versions)
         _set_current(versions, chosen.id)
         audit(versions, "rollback", name, version=chosen.id, previous=previous)

@@ -73,6 +73,7 @@ def slides(
                 "png",
                 title=(step.title or _(view.title)) if titled else "",
                 subtitle=line if titled else "",
+                source=source,
             )
         extra = {"story": story_name, "step": str(number)} if story_name else {}
         yield Slide(

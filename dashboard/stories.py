@@ -142,6 +142,8 @@ def loads(data: bytes | str) -> Story:
         raise StoryError(f"the file is over {MAX_BYTES // 1024} KB: a story is a small file")
     try:
         raw = json.loads(data)
+    except RecursionError as exc:  # "[[[[…": a few hundred bytes that exhaust the parser
+        raise StoryError("not a story: its JSON is nested too deeply") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise StoryError(f"not a JSON file ({exc})") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:

@@ -43,6 +43,7 @@ import tempfile
 import time
 import weakref
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +178,28 @@ def _zip_members(upload: Upload, limits: UploadLimits) -> tuple[list[Upload], li
                     )
                 )
             else:
-                members.append(Upload(name, archive.read(info)))
+                try:
+                    members.append(Upload(name, archive.read(info)))
+                except (
+                    zipfile.BadZipFile,
+                    zlib.error,
+                    RuntimeError,
+                    NotImplementedError,
+                    OSError,
+                ) as exc:
+                    # a damaged file (bad CRC), an encrypted one, an unknown compression
+                    why = (
+                        "it is encrypted"
+                        if "encrypted" in str(exc)
+                        else "the archive is damaged or uses an unknown compression"
+                    )
+                    problems.append(
+                        _problem(
+                            where,
+                            f"cannot be unpacked ({why})",
+                            "zip the CSV files again, without a password",
+                        )
+                    )
     return members, problems
 
 
@@ -336,13 +358,43 @@ def build_inventory(
     progress: Callable[[str], None] = lambda message: None,
 ) -> Outcome:
     """Stage, validate and build `uploads` into a new private warehouse. Nothing is left
-    on disk when the upload is refused."""
+    on disk when the upload is refused, nor when anything unforeseen fails on the way
+    (the error is logged, and the person told it is not their files' fault)."""
     limits = limits or UploadLimits.from_env()
     root = root or uploads_root()
     started = time.perf_counter()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     sweep(root, limits.idle_seconds)
     directory = root / secrets.token_hex(12)
+    try:
+        return _build(uploads, directory, limits, progress, started)
+    except Exception:  # never a traceback in the page, never a folder left behind
+        LOG.exception("an uploaded inventory could not be built")
+        shutil.rmtree(directory, ignore_errors=True)
+        return Outcome(
+            None,
+            _internal_error(uploads),
+            time.perf_counter() - started,
+        )
+
+
+def _internal_error(uploads: list[Upload]) -> list[Problem]:
+    return [
+        _problem(
+            ", ".join(u.name for u in uploads),
+            "the inventory could not be built (an internal error, not a problem in your files)",
+            "tell the atlas's maintainers; the server log has the details",
+        )
+    ]
+
+
+def _build(
+    uploads: list[Upload],
+    directory: Path,
+    limits: UploadLimits,
+    progress: Callable[[str], None],
+    started: float,
+) -> Outcome:
     source = directory / "source"
     directory.mkdir(mode=0o700)
     (directory / MARKER).touch()
@@ -410,16 +462,7 @@ def build_inventory(
             if found:
                 return refused(found)
         LOG.error("an uploaded inventory could not be built:\n%s", done.stderr[-5000:])
-        return refused(
-            [
-                _problem(
-                    ", ".join(u.name for u in uploads),
-                    "the inventory could not be built (an internal error, not a problem "
-                    "in your files)",
-                    "tell the atlas's maintainers; the server log has the details",
-                )
-            ]
-        )
+        return refused(_internal_error(uploads))
     progress("opening your inventory")
     database = directory / "warehouse" / DUCKDB_FILE
     with duckdb.connect(str(database), read_only=True) as con:

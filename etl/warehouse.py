@@ -116,8 +116,11 @@ def _clean_leftovers(parent: Path, name: str) -> None:
 
 
 @contextmanager
-def _build_lock(warehouse: Path):
-    """One build at a time per warehouse; concurrent builds wait their turn."""
+def build_lock(warehouse: Path):
+    """One build at a time per warehouse; concurrent builds wait their turn. Not
+    re-entrant: inside it, swap with `install(..., lock_held=True)`."""
+    warehouse = warehouse.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = warehouse.parent / f".{warehouse.name}.lock"
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -132,9 +135,17 @@ def publish(tables: dict, warehouse: Path, progress: Callable[[str], None] = pri
     _swap_in(warehouse, lambda staging: write_tables(tables, staging, progress), progress)
 
 
-def install(built: Path, warehouse: Path, progress: Callable[[str], None] = print) -> None:
+def install(
+    built: Path,
+    warehouse: Path,
+    progress: Callable[[str], None] = print,
+    *,
+    lock_held: bool = False,
+) -> None:
     """Copy the warehouse already built in `built` aside, then swap it in place of
-    `warehouse` in one step, as `publish` does (a steward's publication, a rollback)."""
+    `warehouse` in one step, as `publish` does (a steward's publication, a rollback).
+    `lock_held`: the caller holds `build_lock(warehouse)` (it checked the warehouse
+    under it, and no build may slip in before the swap)."""
     if not (built / DUCKDB_FILE).is_file():
         raise NotAWarehouse(f"{built} holds no {DUCKDB_FILE}")
 
@@ -142,16 +153,23 @@ def install(built: Path, warehouse: Path, progress: Callable[[str], None] = prin
         progress(f"copying {built}")
         shutil.copytree(built, staging, dirs_exist_ok=True)
 
-    _swap_in(warehouse, fill, progress)
+    _swap_in(warehouse, fill, progress, lock_held=lock_held)
 
 
 def _swap_in(
-    warehouse: Path, fill: Callable[[Path], None], progress: Callable[[str], None]
+    warehouse: Path,
+    fill: Callable[[Path], None],
+    progress: Callable[[str], None],
+    *,
+    lock_held: bool = False,
 ) -> None:
     warehouse = warehouse.resolve()
     check_target(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(warehouse):
+    if lock_held:
+        _swap_in_locked(warehouse, fill, progress)
+        return
+    with build_lock(warehouse):
         _swap_in_locked(warehouse, fill, progress)
 
 

@@ -4,6 +4,7 @@ banner says so with one click back, and another session keeps the published atla
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,27 @@ def test_a_steward_sees_the_diff_publishes_and_rolls_back(monkeypatch, own_publi
     assert not at.exception
     assert any("Rolled back" in s.value for s in at.success)
     assert sql_rows(own_published, "select count(*) from projects")[0][0] == 21
+
+
+def test_idle_uploads_are_swept_when_pages_are_opened(monkeypatch, atlas_warehouse, tmp_path):
+    """An upload whose session ended without its clean-up (a closed tab) is removed once
+    it has been idle past the limit, even when nobody uploads again."""
+    import os
+
+    from dashboard import uploads
+    from dashboard.ui import inventory as ui_inventory
+
+    root = tmp_path / "uploads"
+    monkeypatch.setenv("ATLAS_UPLOADS_DIR", str(root))
+    idle = root / ("a" * 24)
+    idle.mkdir(parents=True)
+    (idle / uploads.MARKER).touch()
+    recent = root / ("b" * 24)
+    recent.mkdir()
+    (recent / uploads.MARKER).touch()
+    three_hours_ago = time.time() - 3 * 3600
+    for path in (idle, idle / uploads.MARKER):
+        os.utime(path, (three_hours_ago, three_hours_ago))
+    monkeypatch.setattr(ui_inventory, "_last_sweep", 0.0)
+    _session(monkeypatch, atlas_warehouse)
+    assert not idle.exists() and recent.exists()

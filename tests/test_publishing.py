@@ -131,6 +131,42 @@ def test_the_diff_names_added_removed_and_changed_fields(published, candidate, t
     assert diff(published, published)["projects"].empty
 
 
+def test_the_diff_sees_a_records_lists_and_the_reported_figures(published, tmp_path):
+    """Localities and participants dropped, a reported figure changed: the steward is
+    told, record by record (not "nothing changes" while the map loses its points)."""
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    for path in CATALOGUE.glob("*.csv"):
+        (edited / path.name).write_bytes(path.read_bytes())
+    for name in ("localities.csv", "exchange_participants.csv"):
+        header = (CATALOGUE / name).read_text(encoding="utf-8").splitlines()[0]
+        (edited / name).write_text(header + "\n", encoding="utf-8")
+    figures = (edited / "reported_figures.csv").read_text(encoding="utf-8")
+    (edited / "reported_figures.csv").write_text(
+        figures.replace("pardev-2014-projects-asia,projects_with_local_authorities,"
+                        "region:Asia and the Pacific,Asia,36,",
+                        "pardev-2014-projects-asia,projects_with_local_authorities,"
+                        "region:Asia and the Pacific,Asia,37,"),
+        encoding="utf-8",
+    )  # fmt: skip
+    build(edited, tmp_path / "edited-warehouse", progress=quiet)
+    changes = diff(published, tmp_path / "edited-warehouse")
+    located = {
+        r[0] for r in sql_rows(published, "select distinct project_id from project_localities")
+    }
+    lost = changes["projects"].changed
+    assert set(lost.loc[lost["field"] == "localities", "id"]) == located
+    assert (lost.loc[lost["field"] == "localities", "after"] == "").all()
+    with_participants = {
+        r[0] for r in sql_rows(published, "select distinct exchange_id from exchange_participants")
+    }
+    gone = changes["exchanges"].changed
+    assert set(gone.loc[gone["field"] == "participants", "id"]) == with_participants
+    assert changes["reported_figures"].changed.to_dict("records") == [
+        {"id": "pardev-2014-projects-asia", "field": "value", "before": "36.0", "after": "37.0"}
+    ]
+
+
 def test_publish_then_roll_back(published, candidate):
     version = _publish(candidate, published, source_sha256="ab" * 32)
     assert _projects(published) == MINI_PROJECTS
@@ -216,3 +252,29 @@ def test_a_steward_must_give_a_name(published, candidate):
     assert _projects(published) == 21
     version = _publish(candidate, published, steward="<b>Ana</b>\nRow")
     assert version.steward == "<b>Ana</b> Row"  # kept as typed, on one line: shown inert
+
+
+def test_a_damaged_audit_line_hides_no_other_entry(published, candidate):
+    _publish(candidate, published)
+    log = versions_dir(published) / publishing.AUDIT_LOG
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"when": "2026-12-03T10:00:00+00:00", "action": "publ')  # cut short
+    entries = audit_entries(versions_dir(published))
+    assert [e["action"] for e in entries][-1] == "unreadable line"
+    assert any(e["action"] == "publish" for e in entries)
+
+
+def test_a_version_is_kept_whole_or_not_at_all(published, candidate, monkeypatch):
+    """A copy that fails half-way (a full disk) leaves no half version behind, and the
+    published warehouse is unchanged."""
+    before = tree_digest(published)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publishing.shutil, "copytree", full_disk)
+    with pytest.raises(OSError):
+        _publish(candidate, published)
+    assert tree_digest(published) == before
+    versions = versions_dir(published)
+    assert not [p for p in versions.iterdir() if p.is_dir()] if versions.exists() else True

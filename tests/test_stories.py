@@ -162,6 +162,10 @@ def test_a_damaged_or_hostile_link_is_refused_with_a_reason():
         stories.from_link_data(bomb)
     with pytest.raises(StoryError, match="over 8,000 characters"):
         stories.from_link_data("A" * (stories.MAX_LINK_CHARS + 1))
+    # a few hundred characters of "[[[[…": refused, not a crash of the page
+    nested = base64.urlsafe_b64encode(zlib.compress(b"[" * 100_000, 9)).decode().rstrip("=")
+    with pytest.raises(StoryError, match="nested too deeply"):
+        stories.from_link_data(nested)
     # a well-formed link to a file that is not a story
     not_a_story = base64.urlsafe_b64encode(zlib.compress(b'{"a": 1}')).decode().rstrip("=")
     with pytest.raises(StoryError, match="not an atlas story"):
@@ -237,8 +241,11 @@ def test_slides_drawn_from_an_inventory_say_so(monkeypatch, atlas_warehouse):
     and in every slide's notes (its permalinks open the published atlas)."""
     from pptx import Presentation
 
-    # the picture is not what this test is about: any PNG will do (no Chromium needed)
-    monkeypatch.setattr(slides.exports, "figure_image", lambda *a, **k: _TINY_PNG)
+    # drawn without Chromium: the source line each picture is given is what is checked
+    drawn: list[dict] = []
+    monkeypatch.setattr(
+        slides.exports, "figure_image", lambda *a, **k: drawn.append(k) or _TINY_PNG
+    )
     monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
     version = warehouse_version()
     story = Story("Mine", (Step("timeline", {"region": ["africa"]}, "Africa", ""),))
@@ -258,6 +265,9 @@ def test_slides_drawn_from_an_inventory_say_so(monkeypatch, atlas_warehouse):
         assert "uploaded inventory “pardev-2026.xlsx”, not the published atlas" in text
         assert "ILO/UCLG" not in text
     assert "http://atlas/timeline?region=africa&present=true" in notes
+    assert drawn and all(
+        "“pardev-2026.xlsx”, not the published atlas" in k["source"] for k in drawn
+    )
 
 
 def _tiny_png() -> bytes:

@@ -136,6 +136,51 @@ def test_a_zip_bomb_and_odd_members_are_refused_before_unpacking(root):
     assert "cannot open as a zip" in not_zip.problems[0].message
 
 
+def test_a_damaged_or_encrypted_zip_member_is_reported_and_nothing_is_left(root):
+    files = _csvs()
+    good = _zipped(files).data
+    # damaged: one byte of projects.csv's compressed data changed (its CRC no longer holds)
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        info = archive.getinfo("projects.csv")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 5
+    damaged = bytearray(good)
+    damaged[start] ^= 0xFF
+    # encrypted: the member says so (general-purpose flag bit 0), in both headers
+    encrypted = bytearray(good)
+    encrypted[info.header_offset + 6] |= 0x01
+    for at in _central_entries(bytes(encrypted)):
+        if encrypted[at + 46 : at + 46 + len(b"projects.csv")] == b"projects.csv":
+            encrypted[at + 8] |= 0x01
+    for data, why in ((damaged, "cannot be unpacked"), (encrypted, "it is encrypted")):
+        outcome = build_inventory([Upload("inventory.zip", bytes(data))], root=root)
+        assert outcome.inventory is None
+        assert any(
+            p.file == "inventory.zip › projects.csv" and why in p.message for p in outcome.problems
+        ), outcome.problems
+        assert not any(root.iterdir())  # refused: its folder removed
+
+
+def _central_entries(data: bytes) -> list[int]:
+    at, found = data.find(b"PK\x01\x02"), []
+    while at != -1:
+        found.append(at)
+        at = data.find(b"PK\x01\x02", at + 4)
+    return found
+
+
+def test_an_unforeseen_failure_says_so_and_leaves_nothing(monkeypatch, root):
+    import dashboard.uploads as uploads
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(uploads, "stage", broken)
+    outcome = build_inventory(_csvs(), root=root)
+    assert outcome.inventory is None
+    assert "internal error, not a problem in your files" in outcome.problems[0].message
+    assert not any(root.iterdir())
+
+
 def test_an_inventory_is_removed_when_released_or_forgotten(root):
     outcome = build_inventory(_csvs(), root=root)
     directory = outcome.inventory.directory

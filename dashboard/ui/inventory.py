@@ -8,6 +8,7 @@ atlas. One click goes back, and removes the files.
 from __future__ import annotations
 
 import math
+import time
 from urllib.parse import unquote
 
 import pandas as pd
@@ -17,7 +18,15 @@ from dashboard import exports, i18n, inert
 from dashboard.i18n import N_, _, ngettext
 from dashboard.ui.data import INVENTORY_GONE_KEY, INVENTORY_KEY, session_inventory
 from dashboard.ui.sidebar import request_filter_reset
-from dashboard.uploads import PROBLEM_COLUMNS, Inventory, Upload, UploadLimits, build_inventory
+from dashboard.uploads import (
+    PROBLEM_COLUMNS,
+    Inventory,
+    Upload,
+    UploadLimits,
+    build_inventory,
+    sweep,
+    uploads_root,
+)
 
 PROBLEMS_KEY = "upload_problems"  # the last refused upload's report: (names, rows)
 PROBLEM_HEADERS = {
@@ -57,9 +66,28 @@ def leave_inventory() -> None:
     request_filter_reset()
 
 
+SWEEP_EVERY_S = 300.0
+_last_sweep = 0.0  # this server process's last sweep of idle uploads (time.monotonic)
+
+
+def sweep_idle_uploads() -> None:
+    """Remove inventories idle past the limit, at most every SWEEP_EVERY_S: an upload
+    whose session ended without its clean-up (a closed tab, a killed server) goes even
+    when nobody uploads again."""
+    global _last_sweep
+    now = time.monotonic()
+    if now - _last_sweep < SWEEP_EVERY_S:
+        return
+    _last_sweep = now
+    root = uploads_root()
+    if root.is_dir():
+        sweep(root, UploadLimits.from_env().idle_seconds)
+
+
 def inventory_banner() -> None:
     """On every page while the session explores its own inventory: says so, with one
-    click back."""
+    click back. (It also sweeps idle uploads now and then.)"""
+    sweep_idle_uploads()
     gone = st.session_state.pop(INVENTORY_GONE_KEY, None)
     if gone:
         st.info(

@@ -4,6 +4,7 @@ steward secret, the kept versions with a rollback, and the audit log."""
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pandas as pd
@@ -17,6 +18,8 @@ from dashboard.ui.inventory import leave_inventory
 
 DONE_KEY = "steward_done"  # what the last publication or rollback did, said once
 REFUSED_KEY = "steward_refused"  # why the last one was refused, said once
+
+LOG = logging.getLogger(__name__)
 
 
 def steward_secret() -> str | None:
@@ -77,7 +80,11 @@ def _diff(inventory, published) -> tuple[str, dict[str, publishing.TableDiff]]:
 def _publish_form(inventory, published, secret: str) -> None:
     seen, changes = _diff(inventory, published)
     st.markdown(_("**What publishing your inventory changes in the published atlas:**"))
-    for table, title in (("projects", _("Projects")), ("exchanges", _("Exchanges"))):
+    for table, title in (
+        ("projects", _("Projects")),
+        ("exchanges", _("Exchanges")),
+        ("reported_figures", _("Reported figures")),
+    ):
         col = st.container()  # full width: the new values ("After") stay in view
         one = changes[table]
         col.markdown(
@@ -125,6 +132,15 @@ def _attempt(form: str, act, refused: str, done: str) -> publishing.Version | No
         version = act(name, given)
     except publishing.Refused as refusal:
         st.session_state[REFUSED_KEY] = refused.format(why=inert.markdown(str(refusal)))
+        return None
+    except Exception:  # a full disk, a damaged version: said, logged, never a traceback
+        LOG.exception("%s failed", form)
+        st.session_state[REFUSED_KEY] = refused.format(
+            why=_(
+                "the server could not complete it (the published atlas is unchanged; the "
+                "server log has the details)"
+            )
+        )
         return None
     st.session_state[DONE_KEY] = done.format(id=version.id, n=i18n.number(version.projects))
     return version
