@@ -221,3 +221,14 @@ def test_nothing_invented_for_unlocated_places(sql):
     assert "Hanna Nassif" in unlocated  # a neighbourhood GeoNames' city list lacks
     notes = sql("select count(*) from project_localities where lat is null and notes is null")
     assert notes == [(0,)], "every unlocated place says why"
+
+
+def test_provenance_names_the_publication_not_a_file_on_a_curators_machine(sql):
+    meta = dict(sql("select key, value from meta"))
+    assert meta["catalogue_source_title"] == (
+        "Localizing the Decent Work Agenda through South-South and City-to-City Cooperation"
+    )
+    assert "(ILO)" in meta["catalogue_source_publishers"]
+    assert "(UCLG)" in meta["catalogue_source_publishers"]
+    assert meta["catalogue_source_year"] and meta["catalogue_source_text"]
+    assert not any("seed" in v or ".txt" in v for v in meta.values())
