@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -25,7 +26,11 @@ settings.register_profile("atlas", deadline=None, suppress_health_check=[HealthC
 settings.load_profile("atlas")
 # Inventories uploaded during the tests (by AppTest or by the servers browser tests start)
 # go to a folder of this run: a test can check what is left behind.
-os.environ.setdefault("ATLAS_UPLOADS_DIR", tempfile.mkdtemp(prefix="atlas-test-uploads-"))
+if "ATLAS_UPLOADS_DIR" not in os.environ:
+    _UPLOADS = tempfile.mkdtemp(prefix="atlas-test-uploads-")
+    os.environ["ATLAS_UPLOADS_DIR"] = _UPLOADS
+    # removed when the run ends (each xdist worker imports this module: its own folder)
+    atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
