@@ -456,10 +456,13 @@ def unstated_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         v,
         f,
         f"""
-        with phases as (
+        with phases as (  -- only the projects with such a phase (few, even at scale)
             select project_no, start_year, end_year, ongoing,
                    lead(start_year) over (partition by project_no order by phase_no) as next_start
             from project_phases
+            where project_no in (
+                select project_no from project_phases where end_year is null and not ongoing
+            )
         )
         select y.year::integer as year, p.pillar, p.region,
                count(distinct p.project_no)::integer as unstated
