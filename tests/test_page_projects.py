@@ -40,7 +40,8 @@ def test_table_lists_every_project(open_page, sql):
     assert row["Link"].endswith(f"/projects?project={HAZELNUT}")
     ongoing = sql("select project_id, start_year from projects where ongoing")
     for project_id, start in ongoing:
-        assert shown.set_index("project_id").at[project_id, "Years"] == f"{start}–ongoing"
+        expected_years = "ongoing (start not reported)" if start is None else f"{start}–ongoing"
+        assert shown.set_index("project_id").at[project_id, "Years"] == expected_years
     undated = sql("select project_id from projects where start_year is null and not ongoing")
     assert undated, "the catalogue has records without years"
     for (project_id,) in undated:
@@ -120,12 +121,12 @@ def test_stated_counts_are_shown_as_stated(open_page, sql):
         "select project_id, label, value, qualifier from project_counts "
         "where is_beneficiary_group order by value desc limit 1"
     )[0]
-    assert qualifier == "target"  # the Philippines: "sought to reach at least 10,000 youth"
+    assert qualifier == "target_at_least"  # the Philippines: "sought to reach at least 10,000"
     at = open_page(project=project_id)
     counts = [d.value for d in at.dataframe if "What is counted" in d.value.columns][0]
-    assert counts.set_index("What is counted").at[label, "Count"] == f"target {value:,}"
+    assert counts.set_index("What is counted").at[label, "Count"] == f"target of at least {value:,}"
     groups = [d.value for d in at.dataframe if "Group" in d.value.columns][0]
-    assert groups.set_index("Group").at[label, "Count"] == f"target {value:,}"
+    assert groups.set_index("Group").at[label, "Count"] == f"target of at least {value:,}"
 
 
 def test_places_without_coordinates_say_location_not_reported(open_page, sql):
