@@ -322,9 +322,11 @@ def role_chips() -> str:
     )
 
 
-def map_list_item(row: Mapping[str, Any], link: str) -> str:
-    """One project in the list beside the map: its linked title, then a pillar dot,
-    the pillar, years and countries (HTML; every value escaped)."""
+def map_list_caption(row: Mapping[str, Any]) -> str:
+    """The line under a project's title in the list beside the map: a pillar dot, the
+    pillar, years and countries (HTML; every value escaped). The title itself is an
+    in-app link (`st.page_link`): a full page load would start a new session, and lose
+    the session's own inventory and the story being built."""
     pillar = text(row.get("pillar"), "")
     colour = theme.PILLAR_COLOURS.get(pillar, "#777777")
     years = years_text(
@@ -334,10 +336,10 @@ def map_list_item(row: Mapping[str, Any], link: str) -> str:
         missing=_("years not reported"),
     )
     where = countries_text(row.get("countries"), _("country not reported"))
+    project = inert.html(str(row.get("project_id") or ""))
     return (
-        "<div class='atlas-map-item' style='margin-bottom:0.6rem'>"
-        f"<a href='{inert.html(link)}' target='_self' "
-        f"style='font-weight:600;text-decoration:none'>{inert.html(str(row.get('title')))}</a><br>"
+        f"<div class='atlas-map-item' data-project='{project}' "
+        "style='margin:-0.6rem 0 0.6rem 0'>"
         f"<span style='color:{colour};font-size:1.1em'>●</span> "
         f"<span style='color:#444'>{inert.html(theme.PILLAR_SHORT.get(pillar, pillar))}"
         f" · {inert.html(years)} · {inert.html(where)}</span></div>"

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from dashboard.i18n import _, number
 from dashboard.links import unknown_params
 from dashboard.pages import APP_PARAMS, PAGES, by_path
 
@@ -143,7 +144,7 @@ def loads(data: bytes | str) -> Story:
     try:
         raw = json.loads(data)
     except RecursionError as exc:  # "[[[[…": a few hundred bytes that exhaust the parser
-        raise StoryError("not a story: its JSON is nested too deeply") from exc
+        raise StoryError(_("not a story: its JSON is nested too deeply")) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise StoryError(f"not a JSON file ({exc})") from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -188,21 +189,22 @@ def from_link_data(text: str) -> Story:
     text anyone can write: it is read with the file's limits, and never inflated past
     them (a small link must not unpack into a huge story)."""
     if len(text) > MAX_LINK_CHARS:
-        raise StoryError(f"the link's story is over {MAX_LINK_CHARS:,} characters")
+        raise StoryError(
+            _("the link's story is over {n} characters").format(n=number(MAX_LINK_CHARS))
+        )
+    damaged = _("the link's story is damaged (it was cut or changed): ask for it again")
     if not _LINK_DATA.match(text):
-        raise StoryError("the link's story is damaged (it was cut or changed): ask for it again")
+        raise StoryError(damaged)
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         unpacker = zlib.decompressobj()
         data = unpacker.decompress(packed, MAX_BYTES + 1)
     except (binascii.Error, ValueError, zlib.error) as exc:
-        raise StoryError(
-            "the link's story is damaged (it was cut or changed): ask for it again"
-        ) from exc
+        raise StoryError(damaged) from exc
     if len(data) > MAX_BYTES or unpacker.unconsumed_tail:
-        raise StoryError(f"the link's story is over {MAX_BYTES // 1024} KB")
+        raise StoryError(_("the link's story is over {n} KB").format(n=MAX_BYTES // 1024))
     if not unpacker.eof:
-        raise StoryError("the link's story is cut short: copy the whole link")
+        raise StoryError(_("the link's story is cut short: copy the whole link"))
     return loads(data)
 
 

@@ -378,6 +378,20 @@ def build_inventory(
         )
 
 
+def latest_files(files: list[Upload]) -> list[Upload]:
+    """The files to check, of all those dropped (in the order dropped): a file dropped
+    again (corrected) replaces the one of the same name, and the last whole inventory
+    (a workbook or a zip) replaces the workbooks and zips dropped before it."""
+    latest: dict[str, Upload] = {}
+    for upload in files:
+        latest.pop(upload.name.lower(), None)  # dropped again: it moves to the end
+        latest[upload.name.lower()] = upload
+    whole = [name for name in latest if name.endswith((".xlsx", ".zip"))]
+    for older in whole[:-1]:
+        del latest[older]
+    return list(latest.values())
+
+
 def _internal_error(uploads: list[Upload]) -> list[Problem]:
     return [
         _problem(

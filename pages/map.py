@@ -9,10 +9,19 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, i18n, pages, queries, scale, theme, ui
+from dashboard import formatting, i18n, inert, pages, queries, scale, theme, ui
 from dashboard.figures import summaries
 from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import decks, export, layers
+
+# The list's titles are in-app links (st.page_link), which Streamlit draws on one line,
+# cut: here they wrap, in bold, as the titles of the list they are.
+_LIST_LINKS_CSS = """<style>
+.st-key-map_project_list [data-testid="stPageLink"] a { height: auto; padding-left: 0; }
+.st-key-map_project_list [data-testid="stPageLink"] a * {
+  white-space: normal; overflow: visible; text-overflow: clip; font-weight: 600;
+}
+</style>"""
 
 ui.ensure_shell()
 FOCUS_KEY = "country_focus"  # in the URL as an ISO3 code (?country_focus=BRA)
@@ -186,10 +195,16 @@ with list_col:
     with st.container(height=560, border=True, key="map_project_list"):
         if shown.empty:
             st.caption(_("No project matches the current filters."))
-        urls = ui.urls()  # once: each call reads the filter options
+        st.html(_LIST_LINKS_CSS)
+        carried = ui.filter_params(filters)  # the link keeps the filters
         for row in shown.to_dict("records"):
-            link = urls.project(row["project_id"])
-            st.markdown(formatting.map_list_item(row, link), unsafe_allow_html=True)
+            # in-app navigation: the session (its inventory, its story) stays
+            st.page_link(
+                pages.PROJECTS.file,
+                label=inert.markdown(str(row["title"])),
+                query_params={**carried, "project": [row["project_id"]]},
+            )
+            st.markdown(formatting.map_list_caption(row), unsafe_allow_html=True)
         if n > len(shown):
             narrowed = filters if focus == ALL else filters.replace(country=(focus,))
             every = formatting.md_link(

@@ -23,6 +23,11 @@ st.markdown(
         "sidebar, sort by clicking a column, and open a project below — each one has its "
         "own link."
     )
+    if ui.session_inventory() is None
+    else _(
+        "Every project and programme of your inventory. Search and filter in the sidebar, "
+        "sort by clicking a column, and open a project below."
+    )
 )
 filters = ui.current_filters()
 ui.filters_caption(filters)

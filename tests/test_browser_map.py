@@ -119,7 +119,8 @@ def test_clicking_a_country_narrows_the_list(app_url, browser):
         page.get_by_text("3 projects in Brazil").wait_for(timeout=30_000)
         listed = page.locator(".atlas-map-item")
         expect(listed).to_have_count(3, timeout=20_000)  # the rerun replaces the list
-        assert any("Bolsa Verde" in text for text in listed.all_inner_texts())
+        titles = page.locator('[data-testid="stPageLink"] a[href*="project="]')
+        assert any("Bolsa Verde" in text for text in titles.all_inner_texts())
         screenshot(page, "map_brazil")
     log.assert_clean()
 
@@ -148,3 +149,22 @@ def test_an_older_link_with_a_label_still_opens_its_country(app_url, browser):
         expect(page.locator(".atlas-map-item")).to_have_count(3, timeout=20_000)
     assert log.external_requests == []
     assert log.console_errors == []
+
+
+def test_a_project_in_the_list_opens_in_the_same_session(app_url, browser):
+    """The list's links navigate inside the app: a full page load would start a new
+    session and drop the session's story (and its own inventory)."""
+    with browser_page(browser, height=TALL) as (page, log):
+        open_map(page, app_url, "?region=africa")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Story · 0 steps").click()
+        sidebar.get_by_role("button", name="Add this view to the story").click()
+        wait_until(lambda: sidebar.get_by_text("Story · 1 step").count() == 1, what="added")
+        wait_rendered(page)
+        listed = page.locator('[data-testid="stPageLink"] a[href*="project="]').first
+        listed.click()
+        wait_until(lambda: "/projects?" in page.evaluate("location.href"), what="Projects")
+        assert "region=africa" in page.evaluate("location.href")  # the filters stay
+        wait_rendered(page)
+        assert sidebar.get_by_text("Story · 1 step").count() == 1  # the session stayed
+        log.assert_clean()

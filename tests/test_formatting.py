@@ -269,8 +269,9 @@ def test_counts_keep_the_sources_qualifier():
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def test_map_list_item_links_the_title_and_escapes_every_value():
+def test_map_list_caption_escapes_every_value():
     row = {
+        "project_id": "a'><script>",
         "title": HOSTILE,
         "pillar": "employment",
         "start_year": 2009,
@@ -278,16 +279,15 @@ def test_map_list_item_links_the_title_and_escapes_every_value():
         "ongoing": True,
         "countries": "Côte d'Ivoire & <b>Ghana</b>",
     }
-    item = formatting.map_list_item(row, "http://h/projects?project=a&x='b'")
-    assert "<img" not in item and "<b>" not in item
-    assert "&lt;img src=x onerror=alert(1)&gt;" in item
-    assert "href='http://h/projects?project=a&amp;x=&#x27;b&#x27;'" in item
+    item = formatting.map_list_caption(row)
+    assert "<script>" not in item and "<b>" not in item
+    assert "data-project='a&#x27;&gt;&lt;script&gt;'" in item
     assert theme.PILLAR_COLOURS["employment"] in item and "Employment" in item
-    assert "2009–ongoing" in item
+    assert "2009–ongoing" in item and "Côte d&#x27;Ivoire &amp; &lt;b&gt;Ghana&lt;/b&gt;" in item
 
 
-def test_map_list_item_says_what_is_not_reported():
-    item = formatting.map_list_item({"title": "T", "pillar": None, "countries": None}, "u")
+def test_map_list_caption_says_what_is_not_reported():
+    item = formatting.map_list_caption({"title": "T", "pillar": None, "countries": None})
     assert "years not reported" in item and "country not reported" in item
     assert "#777777" in item  # no pillar: a neutral dot, not a pillar's colour
 

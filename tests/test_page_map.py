@@ -5,8 +5,8 @@ ISO3 code in the URL, country names are the warehouse's, nothing raises."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import apptest_support
 from apptest_support import metrics
@@ -45,13 +45,13 @@ def shaded(spec: dict) -> dict[str, int]:
 
 
 def listed_projects(at: AppTest) -> list[str]:
-    """project ids linked from the list beside the map."""
-    return [
-        m
-        for md in at.markdown
-        if "atlas-map-item" in md.value
-        for m in re.findall(r"[?&;]project=([\w-]+)", md.value)
-    ]
+    """project ids linked from the list beside the map (in-app links to Projects)."""
+    found = []
+    for link in at.get("page_link"):
+        query = parse_qs(link.proto.query_string)
+        if link.proto.page == "projects" and "project" in query:
+            found += query["project"]
+    return found
 
 
 def with_shapes(iso3s) -> set[str]:
@@ -290,9 +290,9 @@ def test_a_start_year_alone_is_not_shown_as_a_one_year_project(
     build(mini_catalogue, warehouse, progress=lambda _message: None)
     at = open_page(monkeypatch, warehouse)
     items = [m.value for m in at.markdown if "atlas-map-item" in m.value]
-    (youth,) = [i for i in items if "Filipino Youth" in i]
+    (youth,) = [i for i in items if "data-project='phl-youth'" in i]
     assert "2009–end not reported" in youth
-    (undated,) = [i for i in items if "LAC Free of Child Labour" in i]
+    (undated,) = [i for i in items if "data-project='lac-initiative'" in i]
     assert "years not reported" in undated
 
 

@@ -74,6 +74,8 @@ def test_a_shipped_story_opens_from_its_link_at_its_step(monkeypatch, atlas_ware
 def test_an_unknown_story_in_a_link_plays_nothing(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse, story="../../etc/passwd", step="2")
     assert _player(at) == ""
+    assert any("There is no story" in w.value for w in at.warning)
+    assert "story" not in at.query_params
 
 
 def test_a_story_built_in_a_session_opens_from_its_link(monkeypatch, atlas_warehouse):
@@ -109,3 +111,9 @@ def test_a_damaged_story_link_says_so_and_shows_the_page(monkeypatch, atlas_ware
     assert any("The story in this link cannot be opened" in w for w in warnings), warnings
     assert "story_data" not in at.query_params
     assert at.metric  # the page itself is drawn
+
+
+def test_a_damaged_link_is_explained_in_the_readers_language(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, story_data="abc", lang="fr")
+    (warning,) = [w.value for w in at.warning if "récit" in w.value]
+    assert "le récit du lien est abîmé" in warning and "damaged" not in warning

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, MINI_PROJECTS, edited_mini, tree_digest
 
-from dashboard.uploads import Upload, UploadLimits, build_inventory, sweep
+from dashboard.uploads import Upload, UploadLimits, build_inventory, latest_files, sweep
 from etl.build import load
 from etl.template import write_template
 
@@ -237,3 +237,17 @@ def test_a_value_that_looks_like_a_formula_is_reported_as_typed(tmp_path, root):
 
     frame = __import__("pandas").DataFrame(outcome.problem_rows())
     assert b"'=HYPERLINK(evil)" in exports.csv_bytes(frame)  # inert in the download
+
+
+def test_the_last_whole_inventory_dropped_replaces_the_earlier_ones():
+    """bad.zip then fixed.zip: only fixed.zip is checked (not two of every CSV); a CSV
+    dropped again replaces its earlier copy."""
+    dropped = [
+        Upload("bad.zip", b"1"),
+        Upload("projects.csv", b"old"),
+        Upload("inventory.xlsx", b"2"),
+        Upload("fixed.zip", b"3"),
+        Upload("Projects.csv", b"new"),
+    ]
+    chosen = latest_files(dropped)
+    assert [(u.name, u.data) for u in chosen] == [("fixed.zip", b"3"), ("Projects.csv", b"new")]

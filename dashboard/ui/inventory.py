@@ -24,6 +24,7 @@ from dashboard.uploads import (
     Upload,
     UploadLimits,
     build_inventory,
+    latest_files,
     sweep,
     uploads_root,
 )
@@ -164,13 +165,7 @@ def upload_section() -> None:
         key="check_inventory",
         icon=":material/fact_check:",
     ):
-        # A file dropped again (corrected) replaces the one of the same name before it,
-        # and the last workbook dropped replaces the workbooks before it
-        latest = {f.name.lower(): f for f in files}
-        workbooks = [k for k in latest if k.endswith(".xlsx")]
-        for older in workbooks[:-1]:
-            del latest[older]
-        uploads = [Upload(unquote(f.name), f.getvalue()) for f in latest.values()]
+        uploads = latest_files([Upload(unquote(f.name), f.getvalue()) for f in files])
         with st.status(_("Checking your inventory…"), expanded=True) as status:
             outcome = build_inventory(
                 uploads, limits=limits, progress=lambda step: status.write(_(STEPS[step]))

@@ -107,9 +107,18 @@ def _story_from_link() -> tuple[stories.Story | None, str | None]:
         if st.session_state.get(NAME_KEY) == name and playing:
             return None, None
         try:
-            return stories.shipped_story(name), name
+            story = stories.shipped_story(name)
         except stories.StoryError:
-            return None, None
+            story = None
+        if story is None:  # said, and the page shown without it
+            _forget_story_link()
+            st.warning(
+                _("There is no story “{name}” here: the page is shown without it.").format(
+                    name=inert.markdown(name[:80])
+                ),
+                icon=":material/link_off:",
+            )
+        return story, name
     if STORY_DATA.key in st.query_params:
         data = st.query_params[STORY_DATA.key]
         if st.session_state.get(LINK_KEY) == data and playing:
