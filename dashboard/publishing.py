@@ -168,7 +168,8 @@ def _list_field(con: duckdb.DuckDBPyConnection, child: str, key: str) -> pd.Seri
     """Each record's rows in `child` as one text: its rows' values, sorted, joined."""
     columns = [c[0] for c in con.execute(f'select * from "{child}" limit 0').description]
     shown = [c for c in columns if c not in (key, *_BUILD_NUMBERS, *_COPIED)]
-    row = " || ' · ' || ".join(f"coalesce(cast(\"{c}\" as varchar), '')" for c in shown)
+    # empty values left out: "youth · 250", not "local authorities ·  · "
+    row = "concat_ws(' · ', " + ", ".join(f"nullif(\"{c}\"::varchar, '')" for c in shown) + ")"
     frame = con.execute(
         f"select \"{key}\", string_agg({row}, '; ' order by {row}) as items "
         f'from "{child}" group by "{key}"'
