@@ -78,7 +78,7 @@ class YearRange:
     label: str
     description: str
     options_sql: str  # columns `lo` and `hi`
-    on_projects: str  # two `?`: first and last year
+    on_projects: str  # pairs of `?`: first and last year (each pair)
     on_exchanges: str | None
     default: tuple[int, int] | None = None
 
@@ -86,7 +86,7 @@ class YearRange:
         sql = self.on_projects if on == "projects" else self.on_exchanges
         if value is None or sql is None:
             return []
-        return [(sql, [int(value[0]), int(value[1])])]
+        return [(sql, [int(value[0]), int(value[1])] * (sql.count("?") // 2))]
 
     def describe(self, value: tuple[int, int] | None, options: FilterOptions) -> str:
         low, high = value or (options.year_min, options.year_max)
@@ -336,9 +336,17 @@ REGISTRY: tuple[Filter, ...] = (
             "select min(y) as lo, max(y) as hi from (select year as y from project_years "
             "union all select year from exchanges)"
         ),
+        # active in a year of the range, or in a year whose activity the source does not
+        # state (after a phase whose end it does not give, before the next phase): such
+        # a project is not known to be inactive then (queries.unstated_years)
         on_projects=(
-            "exists (select 1 from project_years y where y.project_no = p.project_no "
-            "and y.year between ? and ?)"
+            "(exists (select 1 from project_years y where y.project_no = p.project_no "
+            "and y.year between ? and ?) "
+            "or exists (select 1 from project_phases ph where ph.project_no = p.project_no "
+            "and ph.end_year is null and not ph.ongoing "
+            "and (select min(n.start_year) from project_phases n "
+            "where n.project_no = ph.project_no and n.phase_no > ph.phase_no) - 1 >= ? "
+            "and ph.start_year + 1 <= ?))"
         ),
         on_exchanges="e.year between ? and ?",
     ),

@@ -150,6 +150,18 @@ def _years_active(years: tuple, as_of_year: int) -> tuple:
     return tuple(active_years(project, as_of_year))
 
 
+def _project_drawn_to(years: tuple, as_of_year: int) -> int | None:
+    """A project's last active year: its last phase's, when it has phases (a phase
+    whose end is not stated is drawn to its start: the project's `end_year` is then
+    empty, yet the project was active in that phase's start year)."""
+    start, end, ongoing, phases = years
+    if phases:
+        return max(
+            drawn_to_year(ph.start_year, ph.end_year, ph.ongoing, as_of_year) for ph in phases
+        )
+    return drawn_to_year(start, end, ongoing, as_of_year)
+
+
 def _phase_rows(years: tuple, as_of_year: int) -> tuple:
     return tuple(
         (
@@ -252,9 +264,7 @@ def _project_tables(catalogue: Catalogue, as_of_year: int) -> dict[str, pd.DataF
             "start_year": p["start_year"],
             "end_year": p["end_year"],
             "ongoing": p["ongoing"],
-            "drawn_to_year": years.derive(
-                lambda y: drawn_to_year(y[0], y[1], y[2], as_of_year)
-            ).arrow(NUMBER),
+            "drawn_to_year": years.derive(lambda y: _project_drawn_to(y, as_of_year)).arrow(NUMBER),
             "status": years.derive(lambda y: project_status(y[0], y[1], y[2], as_of_year)).arrow(
                 TEXT
             ),

@@ -62,8 +62,9 @@ def build_tables(
                 "start_year": p["start_year"],
                 "end_year": p["end_year"],
                 "ongoing": p["ongoing"],
-                "drawn_to_year": drawn_to_year(
-                    p["start_year"], p["end_year"], p["ongoing"], as_of_year
+                # the last year it is active (its last phase's, when it has phases)
+                "drawn_to_year": max(
+                    (year for year, _label in active_years(p, as_of_year)), default=None
                 ),
                 "status": project_status(p["start_year"], p["end_year"], p["ongoing"], as_of_year),
                 "region": p["region"],

@@ -149,6 +149,10 @@ def test_hanna_nassif_phases_are_two_starts_not_two_single_years(sql, atlas_ware
     assert years == {2000, 2004}
     unstated = queries.unstated_years(warehouse_version(atlas_warehouse), Filters())
     assert unstated["year"].tolist() == [2001, 2002, 2003]
+    # the year filter does not call it inactive in those years either
+    v = warehouse_version(atlas_warehouse)
+    for years, kept in (((2002, 2002), True), ((2001, 2003), True), ((2005, 2006), False)):
+        assert queries.project_kept(v, Filters(years=years), project) is kept, years
 
 
 def test_the_asia_green_jobs_programme_is_ongoing_as_the_text_says(sql):
@@ -232,3 +236,15 @@ def test_provenance_names_the_publication_not_a_file_on_a_curators_machine(sql):
     assert "(UCLG)" in meta["catalogue_source_publishers"]
     assert meta["catalogue_source_year"] and meta["catalogue_source_text"]
     assert not any("seed" in v or ".txt" in v for v in meta.values())
+
+
+def test_a_projects_last_active_year_is_its_last_phases(sql):
+    """drawn_to_year is the last year in project_years, also when the last phase's end
+    is not stated (Hanna Nassif: 2004, its second phase's start)."""
+    mismatched = sql(
+        "select p.project_id from projects p join project_years y using (project_no) "
+        "group by p.project_id, p.drawn_to_year having max(y.year) <> p.drawn_to_year"
+    )
+    assert mismatched == []
+    assert sql("select drawn_to_year from projects where project_id = ?",
+               "tza-hanna-nassif-upgrading") == [(2004,)]  # fmt: skip
