@@ -26,10 +26,11 @@ CATALOGUE = ROOT / "data" / "catalogue"
 # it when the extract breaks the heading. Exchange dates, counts and figures: in the body,
 # which the extracted text (two columns and boxes run together) can print a page away.
 HEADING_SLACK = 60
-WINDOW = 4000
+WINDOW = 2500
 _WORDS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
 NUMBER_WORDS = {word: n for n, word in enumerate([*_WORDS.split(), "fifteen", "twenty"], 1)}
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+MONTHS = "january february march april may june july august september october november december"
 
 
 def _fold(text: str) -> str:
@@ -45,6 +46,7 @@ def _fold(text: str) -> str:
 class Source:
     text: str  # folded
     numbers: list[tuple[int, float]]  # (position, value) of every number the text writes
+    months: list[tuple[int, float]]  # (position, 1-12) of every month the text names
 
     @classmethod
     def read(cls, folder: Path) -> Source:
@@ -62,7 +64,11 @@ class Source:
                 continue
             for value in _readings(digits):
                 numbers.append((match.start(), value * SCALES.get(scale or "", 1)))
-        return cls(text, numbers)
+        months = [
+            (m.start(), float(MONTHS.split().index(m.group(1)) + 1))
+            for m in re.finditer(r"\b(" + "|".join(MONTHS.split()) + r")\b", text)
+        ]
+        return cls(text, numbers, months)
 
     def anchors(self, source_ref: str) -> list[tuple[int, int]]:
         """(where, how far) the text has the words `source_ref` quotes ('…'): the whole
@@ -87,9 +93,10 @@ class Source:
                 return anchor <= position <= anchor + length
             return abs(position - anchor) <= WINDOW
 
+        written = self.months if item.column.endswith("(month)") else self.numbers
         return any(
             abs(found - item.value) < 1e-6 and close(position, anchor, length)
-            for position, found in self.numbers
+            for position, found in written
             for anchor, length in anchors
         )
 
@@ -128,10 +135,11 @@ def _years(cell: str) -> list[float]:
     return [float(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", cell or "")]
 
 
-def catalogue_numbers() -> list[Stated]:
-    """Every number the catalogue states about a record, with the record's source_ref."""
+def catalogue_numbers(projects: list[dict[str, str]] | None = None) -> list[Stated]:
+    """Every number the catalogue states about a record, with the record's source_ref
+    (`projects`: those rows instead of projects.csv's)."""
     stated: list[Stated] = []
-    for row in _rows("projects"):
+    for row in projects if projects is not None else _rows("projects"):
         ref, pid = row["source_ref"], row["project_id"]
         for column in ("start_year", "end_year"):
             stated += [Stated(pid, column, y, ref) for y in _years(row[column])]
@@ -150,6 +158,8 @@ def catalogue_numbers() -> list[Stated]:
                 continue
             year, *month_day = date.split("-")  # 2014, 2014-09 or 2014-09-24
             stated.append(Stated(eid, column, float(year), ref))
+            if month_day:
+                stated.append(Stated(eid, f"{column} (month)", float(month_day[0]), ref))
             if len(month_day) == 2:
                 stated.append(Stated(eid, f"{column} (day)", float(month_day[1]), ref))
     for row in _rows("reported_figures"):
@@ -157,6 +167,28 @@ def catalogue_numbers() -> list[Stated]:
         stated.append(Stated(fid, "value", float(row["value"]), ref))
         stated += [Stated(fid, "period", y, ref) for y in _years(row["period"])]
     return stated
+
+
+def heading_disagreements(rows: list[dict[str, str]] | None = None) -> list[str]:
+    """A project's years against the years its quoted heading gives in parentheses
+    ("… (1999 – 2004, with monitoring activities from 2004-2009)"): the start is the
+    first, a stated end the last, and every phase year is one of them."""
+    found = []
+    for row in rows if rows is not None else _rows("projects"):
+        quoted = re.findall(r"'([^']*\(([^()]*)\))'", row["source_ref"])
+        given = [int(y) for _heading, inside in quoted for y in _years(inside)]
+        if not given:
+            continue
+        pid = row["project_id"]
+        if row["start_year"] and int(row["start_year"]) != given[0]:
+            found.append(f"{pid}.start_year = {row['start_year']}: its heading starts {given[0]}")
+        if row["end_year"].isdigit() and int(row["end_year"]) != given[-1]:
+            found.append(f"{pid}.end_year = {row['end_year']}: its heading ends {given[-1]}")
+        for phase in parse_phases(row["phases"]) if row["phases"] else []:
+            for year in (phase.start_year, phase.end_year):
+                if year is not None and year not in given:
+                    found.append(f"{pid}.phases: {year} is not a year of its heading")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -189,27 +221,35 @@ def unmatched(source: Source, stated: list[Stated]) -> list[str]:
 def test_every_number_in_the_catalogue_is_in_the_source_near_its_reference(source):
     stated = catalogue_numbers()
     assert len(stated) > 90  # years, dates, counts and figures of 41 records
-    misses = unmatched(source, stated)
+    misses = unmatched(source, stated) + heading_disagreements()
     assert not misses, "numbers the publication does not state there:\n" + "\n".join(misses)
 
 
 def test_a_number_changed_by_hand_is_reported(source):
-    """The check can fail. Every number shifted by 7: nearly all are reported (a few
-    land on another number the same passage writes, e.g. 6 national commitments → 13).
-    And a start year one year early, where the heading has the year after (2015-2016)."""
-    stated = catalogue_numbers()
-    escaped = [
-        s
-        for s in stated
-        if not unmatched(source, [Stated(s.record, s.column, s.value + 7, s.source_ref)])
-    ]
-    assert len(escaped) <= len(stated) // 10, escaped
-    kenya = next(s for s in stated if s.record.startswith("ken-") and s.column == "start_year")
-    earlier = Stated(kenya.record, kenya.column, kenya.value - 1, kenya.source_ref)
-    assert unmatched(source, [earlier]) == [
-        f"{kenya.record}.start_year = {kenya.value - 1:g}: not in the text in the heading "
-        "its source_ref quotes"
-    ]
+    """The check can fail. A project's start or end year moved by one, in the file: every
+    one is reported (its heading gives the years). Every other number moved by one:
+    most are reported (about 2 in 3); the rest land on a neighbouring number of the same
+    passage (an exchange's 2013 beside the 2012 of the case it follows, 18 → 3 in "in
+    2000 there were only 3 and in 2014, 18"), which no "near the words" check can tell
+    apart."""
+    projects = _rows("projects")
+    for index, row in enumerate(projects):
+        for column in ("start_year", "end_year"):
+            if not row[column].isdigit():
+                continue
+            for shift in (-1, 1):
+                edited = [dict(r) for r in projects]
+                edited[index][column] = str(int(row[column]) + shift)
+                found = heading_disagreements(edited) + unmatched(source, catalogue_numbers(edited))
+                assert found, f"{row['project_id']}.{column} moved by {shift} went unnoticed"
+    others = [s for s in catalogue_numbers() if not s.in_heading]
+    for shift in (-1, 1):
+        escaped = [
+            s
+            for s in others
+            if not unmatched(source, [Stated(s.record, s.column, s.value + shift, s.source_ref)])
+        ]
+        assert len(escaped) <= len(others) * 2 // 5, (shift, escaped)
 
 
 def test_a_record_whose_reference_is_not_in_the_text_is_reported(source):

@@ -307,7 +307,7 @@ def test_a_phase_without_its_end_is_its_start_then_dotted_up_to_the_next_phase()
     ]
     (dotted,) = [t for t in fig.data if t.name == tl.END_NOT_STATED_NAME]
     assert dotted.line.dash == "dot"
-    assert list(dotted.x) == [2000.5, 2003.5, None, 2004.5, 2005.5, None]
+    assert list(dotted.x) == [2000.5, 2003.5, None, 2004.5, 2004.8, None]
     assert all("end not stated" in h for h in dotted.hovertext if h)
     assert table["end_year"].isna().all()
 

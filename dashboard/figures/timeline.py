@@ -576,8 +576,9 @@ def gantt(
 
 def _ends_not_stated(bars: pd.DataFrame) -> list[dict]:
     """A dotted line after each span whose end the source does not give (a phase
-    `2000-?`, or a start year alone): up to the project's next phase, or one year on
-    after its last. The bar itself covers only its stated start year."""
+    `2000-?`, or a start year alone): up to the project's next phase, or a short stub
+    after its last (the axis ends 0.8 after the last year). The bar
+    itself covers only its stated start year."""
     open_end = bars["end_year"].isna() & ~bars["ongoing"]
     if not open_end.any():
         return []
@@ -588,7 +589,7 @@ def _ends_not_stated(bars: pd.DataFrame) -> list[dict]:
     for index in bars.index[open_end]:
         start = bars.at[index, "drawn_to"] + 0.5
         following = next_start.at[index]
-        end = following - 0.5 if pd.notna(following) else start + 1
+        end = following - 0.5 if pd.notna(following) else start + 0.3  # inside the axis
         if end <= start:
             continue
         label = bars.at[index, "label"]
