@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -74,19 +75,47 @@ def text(value: Any, missing: str | None = None) -> str:
     return str(value).strip()
 
 
+# A web address in catalogue text (a curator's note, a summary): up to a space, a quote
+# or a bracket; a sentence's closing punctuation after it is not part of it.
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?"
+
+
+def _without_sentence_end(url: str) -> str:
+    """'…index.htm).' → '…index.htm'; a ')' the address opened stays ('…c_(d)')."""
+    while url and (
+        url[-1] in _SENTENCE_END or (url[-1] == ")" and url.count(")") > url.count("("))
+    ):
+        url = url[:-1]
+    return url
+
+
 def md(value: Any, missing: str | None = None) -> str:
-    """Catalogue text made safe for st.markdown (dashboard.inert.markdown): no link,
-    image, HTML or LaTeX from the text. Missing → "not reported"."""
-    return inert.markdown(text(value, missing))
+    """Catalogue text made safe for st.markdown (dashboard.inert.markdown): no image,
+    HTML or LaTeX from the text, and no link but its http(s) addresses, each a link to
+    exactly the address written (escaped text would otherwise be autolinked with its
+    escapes: "WCMS\\_247466" → a broken href). Missing → "not reported"."""
+    raw = text(value, missing)
+    parts, last = [], 0
+    for match in _URL_IN_TEXT.finditer(raw):
+        url = _without_sentence_end(match.group(0))
+        parts.append(inert.markdown(raw[last : match.start()]))
+        parts.append(_link(url, inert.markdown(url)))
+        last = match.start() + len(url)
+    parts.append(inert.markdown(raw[last:]))
+    return "".join(parts)
+
+
+def _link(url: str, label: str) -> str:
+    safe = inert.http_url(url)
+    if safe is None:
+        return label
+    return f"[{label}]({safe.replace('(', '%28').replace(')', '%29')})"
 
 
 def md_link(url: str, label: str | None = None) -> str:
     """A markdown link to an http(s) URL; any other target is shown as plain text."""
-    safe = inert.http_url(url)
-    if safe is None:
-        return md(label or url)
-    target = safe.replace("(", "%28").replace(")", "%29")
-    return f"[{md(label or url)}]({target})"
+    return _link(url, inert.markdown(label or url))
 
 
 def _marks(shown: str) -> str:

@@ -3,6 +3,7 @@ counts, places, dates and outcomes — and "not reported", never 0, when the sou
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -353,3 +354,45 @@ def test_a_long_list_of_names_is_cut_with_a_count():
     assert shown.startswith("Island 0, Island 1") and shown.endswith("and 50 more")
     assert "Island 18, Island 19 and 50 more" in shown and "Island 20" not in shown
     assert formatting.cut_list(["Tuvalu", "Nauru"], 20) == "Tuvalu, Nauru"
+
+
+def test_an_address_in_catalogue_text_links_to_exactly_that_address():
+    """A curator's note with http://…/WCMS_247466/…: the link's target is the address as
+    written (it was autolinked with the markdown escapes: …WCMS%5C_247466…)."""
+    note = "See http://www.ilo.org/pardev/news/WCMS_247466/lang--en/index.htm. Also (http://a.b/c_(d))."
+    shown = formatting.md(note)
+    targets = re.findall(r"\]\((http[^)\s]*(?:%29)?)\)", shown)
+    assert targets == [
+        "http://www.ilo.org/pardev/news/WCMS_247466/lang--en/index.htm",
+        "http://a.b/c_%28d%29",
+    ]
+    assert "\\" not in "".join(targets)
+    # anything else stays inert: no link from a javascript: target, no image, no HTML
+    hostile = formatting.md("[x](javascript:alert(1)) ![i](http://e.vil/i.png) <b>")
+    assert "\\[x\\](javascript" in hostile  # escaped: read as typed, not a link
+    assert "<b>" not in hostile and "\\!\\[i\\]" in hostile
+
+
+def test_every_address_the_catalogue_text_holds_renders_as_a_well_formed_link():
+    import csv
+
+    from conftest import CATALOGUE
+
+    from dashboard import inert
+
+    written = []
+    for name in ("projects", "exchanges", "reported_figures", "localities"):
+        with open(CATALOGUE / f"{name}.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                written += [
+                    (name, column, value)
+                    for column, value in row.items()
+                    if re.search(r"https?://", value or "")
+                ]
+    assert written, "the catalogue's notes cite links"
+    for name, column, value in written:
+        targets = re.findall(r"\]\((\S+?)\)(?!\))", formatting.md(value))
+        assert len(targets) == len(re.findall(r"https?://", value)), (name, column, value)
+        for target in targets:
+            assert inert.http_url(target) == target, (name, column, target)
+            assert "\\" not in target and "%5C" not in target.upper(), (name, column, target)
