@@ -188,6 +188,22 @@ def _in_table(table: str, of: str, column: str) -> str:
     return f"exists (select 1 from {table} x where {owner} and {chosen})"
 
 
+# The years whose activity the source does not state, per project: after a phase whose
+# end it does not give (`2000-?`), up to the next phase's start (`first`..`last`). The
+# year filter keeps such a project for them; queries.unstated_years counts them. Only
+# the projects with such a phase are read (few, even at scale).
+UNSTATED_SPANS = """
+    select project_no, start_year + 1 as first, next_start - 1 as last
+    from (
+        select project_no, start_year, end_year, ongoing,
+               lead(start_year) over (partition by project_no order by phase_no) as next_start
+        from project_phases
+        where project_no in (
+            select project_no from project_phases where end_year is null and not ongoing
+        )
+    )
+    where end_year is null and not ongoing and next_start - 1 >= start_year + 1"""
+
 REGISTRY: tuple[Filter, ...] = (
     Search(
         key="q",
@@ -342,11 +358,8 @@ REGISTRY: tuple[Filter, ...] = (
         on_projects=(
             "(exists (select 1 from project_years y where y.project_no = p.project_no "
             "and y.year between ? and ?) "
-            "or exists (select 1 from project_phases ph where ph.project_no = p.project_no "
-            "and ph.end_year is null and not ph.ongoing "
-            "and (select min(n.start_year) from project_phases n "
-            "where n.project_no = ph.project_no and n.phase_no > ph.phase_no) - 1 >= ? "
-            "and ph.start_year + 1 <= ?))"
+            f"or exists (select 1 from ({UNSTATED_SPANS}) u where u.project_no = p.project_no "
+            "and u.last >= ? and u.first <= ?))"
         ),
         on_exchanges="e.year between ? and ?",
     ),

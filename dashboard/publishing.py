@@ -41,6 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.transform import COPIED_COLUMNS
 from etl.warehouse import DUCKDB_FILE, build_lock, install
 
 SECRET_ENV = "ATLAS_STEWARD_SECRET"
@@ -69,7 +70,6 @@ LISTS = {
     },
     "exchanges": {"topics": "exchange_topics", "participants": "exchange_participants"},
 }
-_COPIED = {"pillar"}  # the project's own pillar, copied onto some lists (etl.transform)
 
 
 def versions_dir(warehouse: Path) -> Path:
@@ -167,7 +167,8 @@ def _records(database: Path, table: str, key: str) -> pd.DataFrame:
 def _list_field(con: duckdb.DuckDBPyConnection, child: str, key: str) -> pd.Series:
     """Each record's rows in `child` as one text: its rows' values, sorted, joined."""
     columns = [c[0] for c in con.execute(f'select * from "{child}" limit 0').description]
-    shown = [c for c in columns if c not in (key, *_BUILD_NUMBERS, *_COPIED)]
+    copied = COPIED_COLUMNS.get(child, ())  # the project's own pillar, repeated
+    shown = [c for c in columns if c not in (key, *_BUILD_NUMBERS, *copied)]
     # empty values left out: "youth · 250", not "local authorities ·  · "
     row = "concat_ws(' · ', " + ", ".join(f"nullif(\"{c}\"::varchar, '')" for c in shown) + ")"
     frame = con.execute(

@@ -456,21 +456,12 @@ def unstated_years(v: WarehouseVersion, f: Filters) -> pd.DataFrame:
         v,
         f,
         f"""
-        with phases as (  -- only the projects with such a phase (few, even at scale)
-            select project_no, start_year, end_year, ongoing,
-                   lead(start_year) over (partition by project_no order by phase_no) as next_start
-            from project_phases
-            where project_no in (
-                select project_no from project_phases where end_year is null and not ongoing
-            )
-        )
         select y.year::integer as year, p.pillar, p.region,
                count(distinct p.project_no)::integer as unstated
-        from phases ph
+        from ({registry.UNSTATED_SPANS}) u
         join projects p using (project_no)
-        cross join unnest(range(ph.start_year + 1, ph.next_start)) as y(year)
-        where ph.end_year is null and not ph.ongoing and ph.next_start is not null
-          and {_kept("p", f)} {year_clause}
+        cross join unnest(range(u.first, u.last + 1)) as y(year)
+        where {_kept("p", f)} {year_clause}
         group by all
         order by year
         """,

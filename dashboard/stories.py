@@ -160,17 +160,17 @@ def loads(data: bytes | str) -> Story:
     )
 
 
+def _as_file(story: Story) -> dict:
+    return {"format": FORMAT, "title": story.title, "steps": [asdict(s) for s in story.steps]}
+
+
 def dumps(story: Story) -> str:
-    return json.dumps(
-        {"format": FORMAT, "title": story.title, "steps": [asdict(s) for s in story.steps]},
-        ensure_ascii=False,
-        indent=1,
-    )
+    return json.dumps(_as_file(story), ensure_ascii=False, indent=1)
 
 
 def link_data(story: Story) -> str:
     """The story as a URL parameter's value (`?story_data=`); StoryError when too long."""
-    compact = json.dumps(json.loads(dumps(story)), ensure_ascii=False, separators=(",", ":"))
+    compact = json.dumps(_as_file(story), ensure_ascii=False, separators=(",", ":"))
     packed = zlib.compress(compact.encode("utf-8"), 9)
     text = base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
     if len(text) > MAX_LINK_CHARS:

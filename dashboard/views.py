@@ -68,7 +68,7 @@ def _timeline(load: Load, filters: Filters, params: Mapping[str, str]) -> View:
         return View(title, None)
     comparable = measure == "active" and filters.replace(years=None).is_default()
     reported = load(queries.reported_figures) if comparable else None
-    unstated = load(queries.unstated_years, filters)
+    unstated = load(queries.unstated_years, filters) if measure == "active" else None
     figure, _table = tl.per_year(
         counts, measure=measure, stack=stack, reported=reported, unstated=unstated
     )

@@ -24,7 +24,6 @@ filters = ui.current_filters()
 ui.filters_caption(filters)
 
 counts = ui.load(queries.year_counts, filters)
-unstated = ui.load(queries.unstated_years, filters)
 summary = ui.load(queries.span_summary, filters)
 spans = ui.load(queries.spans, filters, scale.GANTT_ROWS)  # the first GANTT_ROWS projects
 exchanges = ui.load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)  # the most recent
@@ -71,6 +70,8 @@ with right:
 # The publication's per-year counts are of ALL its projects active in a year: shown only
 # where the chart counts the same thing (active projects, no filter but years).
 comparable = measure == "active" and filters.replace(years=None).is_default()
+# years the source leaves unstated: hatched on the active count only
+unstated = ui.load(queries.unstated_years, filters) if measure == "active" else None
 per_year, per_year_table = tl.per_year(
     counts,
     measure=measure,
@@ -98,7 +99,7 @@ notes = [
         "Hatched: years after a phase whose end the source does not give, up to the next "
         "phase; counted neither as active nor as inactive."
     )
-    if measure == "active" and not unstated.empty
+    if unstated is not None and not unstated.empty
     else None,
 ]
 st.caption(" ".join(note for note in notes if note))

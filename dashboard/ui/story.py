@@ -11,7 +11,6 @@ app.py calls before drawing anything: it switches to that page with that URL.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import streamlit as st
@@ -25,7 +24,6 @@ from dashboard.ui.sidebar import apply_filters, base_url, raw_params
 
 STORY_KEY = "story"  # the story being built or played (stories.Story)
 NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
-LINK_KEY = "story_link_data"  # the `story_data` its link carries when it has no name
 PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
 _GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
 _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
@@ -37,16 +35,11 @@ def current_story() -> stories.Story:
 
 def _set_story(story: stories.Story, name: str | None = None) -> None:
     """The session's story; an edited one is the session's own (not a shipped story's
-    link any more: `?story=` would open the shipped one again). Its link carries it
-    (`story_data`) when it is short enough."""
+    link any more: `?story=` would open the shipped one again)."""
     if st.session_state.get(STORY_KEY) is None or st.session_state[STORY_KEY].title != story.title:
         st.session_state["story_title"] = story.title  # the title field follows (a callback)
     st.session_state[STORY_KEY] = story
     st.session_state[NAME_KEY] = name
-    st.session_state[LINK_KEY] = None
-    if name is None and story.steps:
-        with contextlib.suppress(stories.StoryError):  # too long: shared as its file
-            st.session_state[LINK_KEY] = stories.link_data(story)
     if name is None:
         _forget_story_link()
 
@@ -57,15 +50,24 @@ def _forget_story_link() -> None:
             del st.query_params[key]
 
 
+def _link_data(story: stories.Story) -> str | None:
+    """The story as its link carries it (`story_data`); None when too long for one."""
+    if not story.steps:
+        return None
+    try:
+        return stories.link_data(story)
+    except stories.StoryError:
+        return None  # shared as its file (the panel says so)
+
+
 def story_link_params(index: int | None = None) -> dict[str, list[str]]:
-    """The current story's link parameters (and step `index`'s), `{}` without a link."""
-    query: dict[str, list[str]] = {}
-    if st.session_state.get(NAME_KEY):
-        query[STORY.key] = [st.session_state[NAME_KEY]]
-    elif st.session_state.get(LINK_KEY):
-        query[STORY_DATA.key] = [st.session_state[LINK_KEY]]
-    else:
-        return query
+    """The current story's link parameters (and step `index`'s), `{}` without a link:
+    a shipped story's name, or the story itself."""
+    name = st.session_state.get(NAME_KEY)
+    data = None if name else _link_data(current_story())
+    if not (name or data):
+        return {}
+    query = {STORY.key: [name]} if name else {STORY_DATA.key: [data]}
     if index is not None:
         query[STEP.key] = [str(index + 1)]
     return query
@@ -121,7 +123,7 @@ def _story_from_link() -> tuple[stories.Story | None, str | None]:
         return story, name
     if STORY_DATA.key in st.query_params:
         data = st.query_params[STORY_DATA.key]
-        if st.session_state.get(LINK_KEY) == data and playing:
+        if playing and _link_data(current_story()) == data:
             return None, None
         try:
             return stories.from_link_data(data), None
