@@ -95,18 +95,51 @@ class YearRange:
 
 MAX_SEARCH_TERMS = 8
 
+# British and American spellings a researcher may type for one word. The searched text
+# and the search are both rewritten to the second spelling, so "labor" finds "labour"
+# and "programme" finds "program" (replacements inside words: "organisations",
+# "formalisation" and "labourers" too). Applied in order, in SQL and in Python alike.
+SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("labour", "labor"),
+    ("programme", "program"),
+    ("organis", "organiz"),
+    ("isation", "ization"),
+    ("behaviour", "behavior"),
+    ("neighbour", "neighbor"),
+    ("centre", "center"),
+)
+
+
+def canonical_spelling(folded: str) -> str:
+    """`folded` text with SPELLINGS applied (as the search table's SQL does)."""
+    for british, american in SPELLINGS:
+        folded = folded.replace(british, american)
+    return folded
+
 
 def search_terms(q: str) -> list[str]:
-    """Words of a search, case- and accent-folded; each must match somewhere. Quotes
-    and hyphens separate words; at most MAX_SEARCH_TERMS words are used (each adds a
-    scan of the text)."""
-    words = [w for w in re.split(r"[\s\"'“”‘’\-]+", fold(q).strip()) if w]
+    """Words of a search, case- and accent-folded, in one spelling (SPELLINGS); each
+    must start a word somewhere. Anything but letters and digits separates words; at
+    most MAX_SEARCH_TERMS words are used (each adds a scan of the text)."""
+    words = [w for w in re.split(r"[\W_]+", canonical_spelling(fold(q))) if w]
     return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
 
 
-def _like(term: str) -> str:
+def _word_start(term: str) -> str:
+    """A LIKE pattern for `term` at the start of a word of the search table's text
+    (which is its words, each after a space: see searchable_sql)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"% {escaped}%"
+
+
+def searchable_sql(folded_text: str) -> str:
+    """SQL turning folded text into the search table's form: SPELLINGS applied, every
+    run of characters other than letters and digits one space, and a space before the
+    first word, so a term matching at a word's start is `LIKE '% term%'`."""
+    text = folded_text
+    for british, american in SPELLINGS:
+        text = f"replace({text}, '{british}', '{american}')"
+    return f"' ' || regexp_replace({text}, '[^\\pL\\pN]+', ' ', 'g')"
 
 
 # The searched text of every record, folded once per warehouse version into an in-memory
@@ -140,7 +173,9 @@ _RECORDS = {
 
 @dataclass(frozen=True)
 class Search:
-    """Every word must appear somewhere in the record's text (case and accents ignored)."""
+    """Every word must start a word somewhere in the record's text (case, accents and
+    British or American spellings ignored): "labor" finds "labour", never
+    "collaboration"."""
 
     key: str
     label: str
@@ -160,7 +195,7 @@ class Search:
         return [
             (
                 f"{key} in (select s.id from memory.main.{SEARCH_TABLES[on]} s where {every})",
-                [_like(term) for term in terms],
+                [_word_start(term) for term in terms],
             )
         ]
 
@@ -170,7 +205,9 @@ class Search:
         for on, text in (("projects", self.on_projects), ("exchanges", self.on_exchanges)):
             if text is not None:
                 source, key = _RECORDS[on]
-                tables[SEARCH_TABLES[on]] = f"select {key} as id, {text} as text from {source}"
+                tables[SEARCH_TABLES[on]] = (
+                    f"select {key} as id, {searchable_sql(text)} as text from {source}"
+                )
         return tables
 
     def describe(self, value: str, options: FilterOptions) -> str:
@@ -208,7 +245,10 @@ REGISTRY: tuple[Filter, ...] = (
     Search(
         key="q",
         label=N_("Search"),
-        description=N_("Every word must appear; case and accents are ignored."),
+        description=N_(
+            "Finds records with every word, at the start of a word; case, accents and "
+            "British or American spelling (labour, labor) are ignored."
+        ),
         on_projects=(
             "strip_accents(lower(concat_ws(' ', p.title, p.summary, p.beneficiaries, "
             "p.outcomes, p.countries, (select string_agg(pp.partner, ' ') from "

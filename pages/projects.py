@@ -253,8 +253,6 @@ else:
         except layers.ShapesUnavailable as exc:  # the table beside it still lists the places
             st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
         else:
-            # a little context around the places (the deck fits them to a wider map)
-            deck.initial_view_state.zoom = max(0.0, float(deck.initial_view_state.zoom) - 0.6)
             st.pydeck_chart(deck, height=360, key="project_map")
             st.caption(
                 _(

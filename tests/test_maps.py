@@ -237,13 +237,78 @@ def test_empty_inputs_still_draw_the_world():
     assert layer(spec, decks.ARCS_LAYER)["data"] == []
 
 
-def test_project_deck_zooms_to_its_localities():
-    deck = decks.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ"))
+def shown_extent(view: dict, width: int, height: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) a deck.gl map of width × height shows for `view`."""
+    scale = 512 * 2 ** view["zoom"]
+    half_lon = width / scale * 360 / 2
+    centre_y = math.log(math.tan(math.pi / 4 + math.radians(view["latitude"]) / 2))
+    half_y = height / scale * 2 * math.pi / 2
+
+    def lat(y: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+    return (
+        view["longitude"] - half_lon,
+        lat(centre_y - half_y),
+        view["longitude"] + half_lon,
+        lat(centre_y + half_y),
+    )
+
+
+def assert_inside(inner: tuple, outer: tuple) -> None:
+    west, south, east, north = outer
+    assert west <= inner[0] and south <= inner[1] and inner[2] <= east and inner[3] <= north, (
+        inner,
+        outer,
+    )
+
+
+# Four provinces on Türkiye's Black Sea coast, as the hazelnut project names them: a
+# view fitted to them alone showed a strip of coast and cut off most of the country.
+HAZELNUT_PROVINCES = pd.DataFrame(
+    {
+        "name": ["Ordu", "Giresun", "Samsun", "Düzce"],
+        "country": ["Türkiye"] * 4,
+        "iso3": ["TUR"] * 4,
+        "lat": [40.98, 40.91, 41.29, 40.84],
+        "lon": [37.88, 38.39, 36.33, 31.16],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "places, iso3s",
+    [
+        (HAZELNUT_PROVINCES, ("TUR",)),
+        (LOCALITIES.iloc[:1], ("MOZ",)),  # Maputo, in the far south
+        (LOCALITIES.iloc[:1], ("MOZ", "BRA")),
+    ],
+)
+def test_a_project_map_shows_its_whole_countries_and_every_place(places, iso3s):
+    width, height = 480, 360
+    deck = decks.project_deck(places, countries_frame(*iso3s), width=width, height=height)
     assert_offline(deck)
+    shown = shown_extent(spec_of(deck)["initialViewState"], width, height)
+    for iso3 in iso3s:
+        assert_inside(layers.country_bounds()[iso3], shown)
+    for lat, lon in zip(places["lat"], places["lon"], strict=True):
+        assert_inside((lon, lat, lon, lat), shown)
+    # …and it is a view of those countries, not of the world
+    west, south, east, north = shown
+    assert east - west < 180
+
+
+def test_a_country_frame_leaves_out_far_flung_parts():
+    """France is framed without French Guiana, the United States without Alaska."""
+    west, south, east, north = layers.country_bounds()["FRA"]
+    assert west > -10 and south > 40
+    west, south, east, north = layers.country_bounds()["USA"]
+    assert north < 50 and west > -130
+
+
+def test_project_deck_highlights_its_country_and_its_places():
+    deck = decks.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ"))
     spec = spec_of(deck)
-    view = spec["initialViewState"]
-    assert view["zoom"] >= 4
-    assert math.isclose(view["longitude"], 32.58322, abs_tol=0.01)
     features = layer(spec, decks.COUNTRIES_LAYER)["data"]
     fills = {f["properties"]["iso3"]: f["properties"]["fill"] for f in features}
     assert fills["MOZ"] != fills["ZAF"]  # its country highlighted
@@ -253,15 +318,14 @@ def test_project_deck_zooms_to_its_localities():
     assert all(fields <= set(p) for p in points)
 
 
-def test_project_deck_falls_back_to_country_label_points():
+def test_project_deck_without_located_places_frames_its_countries():
+    width, height = 480, 360
     deck = decks.project_deck(LOCALITIES.iloc[1:2], countries_frame("PHL"))  # no coordinates
     spec = spec_of(deck)
     assert layer(spec, decks.LOCALITIES_LAYER)["data"] == []
     view = spec["initialViewState"]
-    lon, lat = layers.label_points()["PHL"]
-    assert math.isclose(view["longitude"], lon, abs_tol=0.01)
-    assert math.isclose(view["latitude"], lat, abs_tol=0.01)
-    assert 2 <= view["zoom"] <= 4
+    assert_inside(layers.country_bounds()["PHL"], shown_extent(view, width, height))
+    assert view["zoom"] >= 3
     # several countries: the view spans them
     wide = spec_of(decks.project_deck(pd.DataFrame(), countries_frame("BRA", "PHL")))[
         "initialViewState"

@@ -34,6 +34,7 @@ from dashboard.maps.layers import (
     arc_rows,
     choropleth_features,
     cluster_rows,
+    country_bounds,
     country_names,
     exchange_city_rows,
     label_points,
@@ -312,19 +313,40 @@ def fit_view(
     }
 
 
-def project_deck(localities: pd.DataFrame, countries: pd.DataFrame) -> pdk.Deck:
-    """A small map of one project: its localities, its countries (iso3, country) shaded."""
+def project_deck(
+    localities: pd.DataFrame, countries: pd.DataFrame, *, width: int = 480, height: int = 360
+) -> pdk.Deck:
+    """A small map of one project: its localities, its countries (iso3, country) shaded.
+    The view frames the whole of each country with every locality inside (a project
+    in four provinces still shows its country); `width` × `height` is the map's size."""
     iso3s = [] if countries is None or countries.empty else list(dict.fromkeys(countries["iso3"]))
     names = country_names(countries, localities)
     rows = locality_rows(localities, names)
     features = choropleth_features(None, highlight=iso3s, names=names)
-    if rows:
-        view = fit_view([tuple(r["position"]) for r in rows])
-    else:
-        points = label_points()
-        view = fit_view([points[i] for i in iso3s if i in points], max_zoom=4.0)
+    view = fit_view(
+        frame_points(iso3s, [tuple(r["position"]) for r in rows]),
+        width=width,
+        height=height,
+        padding=1.15,
+    )
     layers = [_countries_layer(features), _localities_layer(rows)]
     return _deck(layers, view, WORLD_TOOLTIP)
+
+
+def frame_points(
+    iso3s: Sequence[str], positions: Sequence[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The points a record's map must show: the corners of each country's main land
+    (layers.country_bounds; its label point when it has no shape) and every place."""
+    bounds, labels = country_bounds(), label_points()
+    points = list(positions)
+    for iso3 in iso3s:
+        if iso3 in bounds:
+            west, south, east, north = bounds[iso3]
+            points += [(west, south), (east, north)]
+        elif iso3 in labels:
+            points.append(labels[iso3])
+    return points
 
 
 def exchange_deck(participants: pd.DataFrame) -> pdk.Deck:

@@ -15,6 +15,7 @@ host included — with the host's coordinates).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -206,6 +207,53 @@ def _label_points(path: str) -> dict[str, tuple[float, float]]:
         if point is not None:
             points[props["iso3"]] = point
     return points
+
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
+
+# A country's frame leaves out its far-flung parts: polygons under this share of its
+# largest (French Guiana beside France, Alaska beside the contiguous United States).
+MAIN_PART_SHARE = 0.25
+
+
+def country_bounds() -> dict[str, Bounds]:
+    """iso3 → the bounds of the country's main land (MAIN_PART_SHARE): what a map of a
+    country's project frames, so the whole country shows, not only its localities."""
+    return _country_bounds(str(COUNTRIES_GEOJSON))
+
+
+def _polygons(geometry: dict) -> list[list]:
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def _area(ring: list) -> float:
+    """A ring's area in square degrees of longitude shrunk by latitude (enough to rank)."""
+    shrink = math.cos(math.radians(sum(p[1] for p in ring) / len(ring)))
+    twice = sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring))
+    return abs(twice) / 2 * shrink
+
+
+@lru_cache(maxsize=4)
+def _country_bounds(path: str) -> dict[str, Bounds]:
+    bounds = {}
+    for feature in _load_geojson(path):
+        outer = [polygon[0] for polygon in _polygons(feature["geometry"]) if polygon]
+        if not outer:
+            continue
+        areas = [_area(ring) for ring in outer]
+        kept = [
+            ring
+            for ring, area in zip(outer, areas, strict=True)
+            if area >= MAIN_PART_SHARE * max(areas)
+        ]
+        lons = [p[0] for ring in kept for p in ring]
+        lats = [p[1] for ring in kept for p in ring]
+        bounds[feature["properties"]["iso3"]] = (min(lons), min(lats), max(lons), max(lats))
+    return bounds
 
 
 def country_names(*frames: pd.DataFrame | None) -> dict[str, str]:
