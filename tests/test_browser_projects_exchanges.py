@@ -5,7 +5,7 @@ Screenshots: artifacts/screenshots/projects.png, exchanges.png — look at them.
 from __future__ import annotations
 
 import pytest
-from browser_support import browser_page, screenshot, wait_rendered
+from browser_support import browser_page, screenshot, wait_rendered, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -101,3 +101,29 @@ def test_the_projects_download_streams_from_the_server_when_clicked(app_url, bro
     assert table.column("project_id").to_pylist() == expected
     assert str(table.schema.field("start_year").type) == "int64"
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"projects?project={HAZELNUT}", "exchanges?exchange=zaf-durban-2013-06-training"],
+)
+def test_a_permalink_lands_at_its_record(app_url, browser, path):
+    """A record's link opens with the record's heading in view, not above a 21-row table
+    or a map (the reader once had to scroll to find what the link named)."""
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+        _settle(page)
+        heading = page.locator("#record")
+        top = wait_until(
+            lambda: (lambda t: t if t is not None and 0 <= t < 300 else None)(
+                page.evaluate(
+                    "() => { const h = document.getElementById('record');"
+                    " return h ? h.getBoundingClientRect().top : null; }"
+                )
+            ),
+            what="the record's heading in view",
+        )
+        assert heading.inner_text().strip()
+        assert top < 300
+        screenshot(page, "landed_" + path.split("?")[0])
+        log.assert_clean()

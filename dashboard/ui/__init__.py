@@ -35,7 +35,7 @@ from dashboard.ui.data import (
     warehouse_directory,
 )
 from dashboard.ui.inventory import inventory_banner, upload_section
-from dashboard.ui.pickers import code_picker, record_picker
+from dashboard.ui.pickers import code_picker, record_heading, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
     clear_filters,
@@ -88,6 +88,7 @@ __all__ = [
     "presentation_mode_requested",
     "presentation_toggle",
     "project_only_filters_note",
+    "record_heading",
     "record_picker",
     "record_source",
     "requested_language",

@@ -55,10 +55,15 @@ def record_picker(
     texts = RECORD_TEXTS[what]
     label, unknown_text, outside_text = (texts[k] for k in ("label", "unknown", "outside"))
     requested = st.query_params.get(param)
+    shown_key = f"_{param}_shown"  # the record the page last showed from its link
+    if requested and st.session_state.get(shown_key) != requested:
+        st.session_state[LAND_KEY] = True  # arrived by a link: record_heading scrolls to it
+        st.session_state[shown_key] = requested
     options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
     if unknown:
         st.warning(_(unknown_text).format(id=inert.markdown(requested)))
     if chosen is None:
+        st.session_state.pop(LAND_KEY, None)
         return None
     if st.session_state.get(param) not in options or (
         requested in options and st.session_state.get(param) != requested
@@ -67,6 +72,7 @@ def record_picker(
 
     def to_url() -> None:
         value = st.session_state.get(param)
+        st.session_state[shown_key] = value  # chosen here, below the picker: no scroll
         if value:
             st.query_params[param] = value
         elif param in st.query_params:
@@ -93,6 +99,45 @@ def record_picker(
     if outside and chosen == options[0]:
         st.info(_(outside_text), icon=":material/filter_alt_off:")
     return chosen
+
+
+LAND_KEY = "_land_at_record"
+RECORD_ANCHOR = "record"
+
+# Scrolls the record's heading to the top once the page has drawn (the table, charts or
+# map above it may still be growing: it follows the heading for a moment, never longer
+# than two seconds, and stops if the reader scrolls).
+_SCROLL_TO_RECORD = """<script>
+(() => {
+  const started = performance.now();
+  let stopped = false, last = null, steady = 0;
+  const stop = () => { stopped = true; };
+  window.addEventListener("wheel", stop, {once: true});
+  window.addEventListener("keydown", stop, {once: true});
+  window.addEventListener("touchstart", stop, {once: true});
+  const step = () => {
+    if (stopped || performance.now() - started > 2000) return;
+    const heading = document.getElementById("RECORD_ANCHOR");
+    if (heading) {
+      const top = Math.round(heading.getBoundingClientRect().top);
+      if (top !== last) { heading.scrollIntoView({block: "start"}); steady = 0; }
+      else if (++steady > 10) return;
+      last = Math.round(heading.getBoundingClientRect().top);
+    }
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})();
+</script>""".replace("RECORD_ANCHOR", RECORD_ANCHOR)
+
+
+def record_heading(title: str) -> None:
+    """The chosen record's heading. When the page was opened from the record's link (a
+    permalink, the Map's list), the page scrolls to it: the reader lands at the
+    record, not above a table or a map."""
+    st.header(title, anchor=RECORD_ANCHOR)
+    if st.session_state.pop(LAND_KEY, False):
+        st.html(_SCROLL_TO_RECORD, unsafe_allow_javascript=True)
 
 
 def code_picker(
