@@ -81,7 +81,7 @@ else:
         st.pydeck_chart(
             deck,
             height=480,
-            key="exchange_map",
+            key=ui.map_view_controls("exchange_map", deck),
             alt=_("Map of the exchanges: arcs from each host city to its participants"),
         )
         st.markdown(
@@ -90,6 +90,8 @@ else:
                 "source names it, otherwise to the country. Hover for the exchanges; the "
                 "Table tab lists every host and participant."
             )
+            + " "
+            + ui.map_help()
             + "  \n"
             + formatting.role_chips(),
             unsafe_allow_html=True,

@@ -221,9 +221,10 @@ with map_col:
     deck = decks.world_deck(
         counts, localities, participants, focus=None if focus == ALL else focus, clusters=clusters
     )
-    map_key = f"world_map_{focus}"  # a new chart per focus: clears its click selection
 
     def draw_map() -> None:
+        # a new chart per focus (clears its click selection) and per reset
+        map_key = ui.map_view_controls(f"world_map_{focus}", deck)
         st.pydeck_chart(
             deck,
             on_select=partial(on_map_select, map_key),
@@ -232,6 +233,7 @@ with map_col:
             height=560,
             alt=_("World map: projects per country, project localities and City-to-City arcs"),
         )
+        st.caption(ui.map_help())
 
     language = i18n.language()  # the image is drawn on click, outside the page's run
 

@@ -253,12 +253,15 @@ else:
         except layers.ShapesUnavailable as exc:  # the table beside it still lists the places
             st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
         else:
-            st.pydeck_chart(deck, height=360, key="project_map")
+            key = ui.map_view_controls(f"project_map_{chosen}", deck)
+            st.pydeck_chart(deck, height=360, key=key)
             st.caption(
                 _(
                     "Localities with coordinates; the project's countries are shaded. The "
                     "list beside the map names every place, located or not."
                 )
+                + " "
+                + ui.map_help()
             )
 
 ui.record_source(project, what="project", link=ui.urls().project(chosen, with_filters=False))

@@ -18,7 +18,7 @@ from browser_support import (
     wait_rendered,
     wait_until,
 )
-from PIL import Image
+from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from dashboard import theme
@@ -167,4 +167,51 @@ def test_a_project_in_the_list_opens_in_the_same_session(app_url, browser):
         assert "region=africa" in page.evaluate("location.href")  # the filters stay
         wait_rendered(page)
         assert sidebar.get_by_text("Story · 1 step").count() == 1  # the session stayed
+        log.assert_clean()
+
+
+def _changed_share(first: bytes, second: bytes) -> float:
+    """The share of pixels that differ between two same-size screenshots."""
+    a, b = (Image.open(io.BytesIO(png)).convert("RGB") for png in (first, second))
+    if a.size != b.size:
+        return 1.0
+    diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 16 else 0)
+    return sum(diff.histogram()[255:]) / (a.size[0] * a.size[1])
+
+
+SCROLLED = """() => Math.max(window.scrollY,
+    ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+        .map((el) => el.scrollTop))"""
+
+
+def test_the_wheel_scrolls_the_page_never_the_map_and_the_buttons_zoom_it(app_url, browser):
+    """Scrolling past the map with the wheel once zoomed it out by accident: the wheel
+    now scrolls the page and leaves the map as it was; the Zoom in and Reset view buttons
+    change it and bring it back."""
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        open_map(page, app_url)
+        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+        away = page.locator('[data-testid="stSidebar"]')
+
+        def picture() -> bytes:
+            away.hover()  # no country highlighted under the pointer
+            next_frames(page, 4)
+            return canvas.screenshot()
+
+        before = picture()
+        box = canvas_box(page)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(4):
+            page.mouse.wheel(0, 300)
+        wait_until(lambda: page.evaluate(SCROLLED) > 0, what="the page scrolled")
+        assert _changed_share(before, picture()) < 0.01, "the wheel changed the map"
+
+        page.get_by_role("button", name="Zoom in").first.click()
+        wait_rendered(page)
+        zoomed = picture()
+        assert _changed_share(before, zoomed) > 0.2, "Zoom in did not change the map"
+        page.get_by_role("button", name="Reset view").first.click()
+        wait_rendered(page)
+        wait_until(lambda: _changed_share(before, picture()) < 0.01, what="the first view back")
+        screenshot(page, "map_after_wheel")
         log.assert_clean()

@@ -622,3 +622,19 @@ def test_the_exported_map_colours_countries_as_the_page_does():
     assert by_name["10 projects"].upper() == deck["BRA"]
     assert by_name["20 projects"].upper() == deck["ZAF"]
     assert layers.count_range(counts) == (1, 20)
+
+
+@pytest.mark.parametrize(
+    "deck",
+    [
+        decks.world_deck(counts_frame(BRA=1), LOCALITIES, PARTICIPANTS),
+        decks.project_deck(LOCALITIES.iloc[:1], countries_frame("MOZ")),
+        decks.exchange_deck(PARTICIPANTS),
+    ],
+    ids=["world", "project", "exchanges"],
+)
+def test_no_map_zooms_with_the_wheel_but_each_can_be_dragged_and_zoomed(deck):
+    (view,) = spec_of(deck)["views"]
+    controller = view["controller"]
+    assert controller["scrollZoom"] is False  # the wheel scrolls the page
+    assert controller["dragPan"] and controller["doubleClickZoom"] and controller["keyboard"]

@@ -48,6 +48,19 @@ ARCS_LAYER = "exchange-arcs"
 EXCHANGE_CITIES_LAYER = "exchange-cities"
 
 HIGHLIGHT = [255, 255, 255, 90]
+
+# How a reader moves a map: drag, double-click, keys and pinch, but not the mouse wheel,
+# which scrolls the page (a reader scrolling past a map zoomed it by accident). The
+# page's buttons zoom and reset it (dashboard.ui.mapview).
+CONTROLLER = {
+    "scrollZoom": False,
+    "dragPan": True,
+    "doubleClickZoom": True,
+    "keyboard": True,
+    "touchZoom": True,
+    "dragRotate": False,
+    "touchRotate": False,
+}
 HOVER_COLOUR = [255, 200, 0, 255]
 WORLD_VIEW = {"latitude": 20.0, "longitude": 5.0, "zoom": 0.7}
 GROUP_MIN_PIXELS = 2.5  # a group of localities is never drawn smaller (radius)
@@ -216,7 +229,7 @@ def _deck(layers: list[pdk.Layer], view: Mapping[str, float], tooltip: dict) -> 
             pitch=0,
             bearing=0,
         ),
-        views=[pdk.View(type="MapView", controller=True)],
+        views=[pdk.View(type="MapView", controller=CONTROLLER)],
         tooltip=tooltip,
         # no `parameters={"clearColor": ...}`: a clear colour breaks deck.gl picking
         # (clicks select nothing); the page background shows through instead.

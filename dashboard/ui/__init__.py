@@ -8,6 +8,7 @@
 - `pickers`: choosers whose choice lives in the URL as a code or an id;
 - `shell`: the page app.py is running, and the guard for deep links on a fresh server;
 - `tables`: tables' counts with thousands separators;
+- `mapview`: the maps' zoom and reset buttons (the wheel scrolls the page);
 - `inventory`: a session's own uploaded inventory (the Data page's upload, the banner);
 - `stewards`: publishing an inventory, versions and rollback (the Data page);
 - `story`: building, playing and exporting stories (sidebar, player, slides).
@@ -35,6 +36,7 @@ from dashboard.ui.data import (
     warehouse_directory,
 )
 from dashboard.ui.inventory import inventory_banner, upload_section
+from dashboard.ui.mapview import map_help, map_view_controls
 from dashboard.ui.pickers import code_picker, record_heading, record_picker
 from dashboard.ui.shell import current_page, ensure_shell, shell
 from dashboard.ui.sidebar import (
@@ -88,6 +90,8 @@ __all__ = [
     "presentation_mode_requested",
     "presentation_toggle",
     "project_only_filters_note",
+    "map_help",
+    "map_view_controls",
     "record_heading",
     "record_picker",
     "record_source",
