@@ -31,7 +31,7 @@ meta = ui.load(queries.meta)
 
 st.header(_("Downloads"))
 tables = ui.load(queries.table_names)
-cols = st.columns(4)
+cols = [*st.columns(2), *st.columns(2)]  # four in a row cut their labels at 1280 px
 # The zip's README is read by a person: in the page's language (the data stays as it is,
 # and the catalogue's source is named as recorded).
 readme_text = (
@@ -143,14 +143,13 @@ with left:
         )
     )
 with right:
-    st.dataframe(  # the warehouse's own record of its build: keys and values as stored
+    ui.table(  # the warehouse's own record of its build: keys and values as stored
         pd.DataFrame(sorted(meta.items()), columns=["key", "value"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             "key": st.column_config.TextColumn(_("key")),
             "value": st.column_config.TextColumn(_("value")),
         },
+        half=True,
     )
 
 st.header(_("Coverage"))
@@ -177,10 +176,9 @@ else:
         table=readable_comparison(table),
     )
 counts = ui.load(queries.table_counts)
-st.dataframe(  # the frame keeps its names; the headers are translated
+ui.table(  # the frame keeps its names; the headers are translated
     counts.rename(columns={"table_name": "table"}),
-    hide_index=True,
-    column_config={
+    {
         "table": st.column_config.TextColumn(_("table")),
         **ui.count_columns("rows", labels={"rows": _("rows")}),
     },
@@ -201,11 +199,9 @@ for name in tables:
     with st.expander(
         _("`{table}` — one row per {row}").format(table=name, row=doc.one_row_per if doc else "?")
     ):
-        st.dataframe(
+        ui.table(
             subset,
-            hide_index=True,
-            width="stretch",
-            column_config={
+            {
                 column: st.column_config.TextColumn(header)
                 for column, header in (
                     ("column_name", _("column_name")),

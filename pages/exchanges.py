@@ -243,6 +243,6 @@ with right:
         )
     )
     st.markdown(formatting.md(", ".join(names)))
-    st.dataframe(formatting.participants_table(people), hide_index=True, width="stretch")
+    ui.table(formatting.participants_table(people), half=True)
 
 ui.record_source(exchange, what="exchange", link=ui.urls().exchange(chosen, with_filters=False))

@@ -317,4 +317,4 @@ if missing_n:
                 _("Location"): _(theme.NOT_REPORTED),
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.table(table)

@@ -96,56 +96,59 @@ if not reported.empty:  # a generated warehouse has none: nothing to compare
         table=readable_comparison(table),
     )
 
-left, right = st.columns(2)
-with left:
-    st.subheader(_("Counts the source states"))
-    counts = ui.load(queries.beneficiary_counts, filters, scale.COUNT_ROWS)
-    if counts.empty:
-        st.caption(_("No counts reported for the filtered projects."))
-    else:
-        stated = ui.load(queries.beneficiary_count_rows, filters)
-        if stated > len(counts):
-            st.caption(
-                _(
-                    "The {shown} largest of {total} counts (beneficiary groups first); "
-                    "narrow the filters to see the others."
-                ).format(shown=number(len(counts)), total=number(stated))
-            )
-        count = _("Count")
-        st.dataframe(
-            counts.drop(columns=["project_id"]).rename(
-                columns={
-                    "title": _("Project"),
-                    "label": _("What is counted"),
-                    "value": count,
-                    "qualifier": _("As stated"),
-                    "is_beneficiary_group": _("Beneficiary group"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config=ui.count_columns(count),
-        )
-with right:
-    st.subheader(_("All reported figures"))
-    cities = reported[reported["unit"] == "cities"]
-    if not cities.empty:
-        st.markdown(
-            _(
-                "Cities in ILO–UCLG exchanges: {reported} reported; this catalogue names "
-                "**{named}** (host and participating cities the text names; many participants "
-                "are named only by country)."
-            ).format(
-                reported=qualified(cities.iloc[0]),
-                named=number(ui.load(queries.documented_cities, filters)),
-            )
-        )
-    if reported.empty:
+st.subheader(_("People and places each project counts"))
+st.caption(
+    _(
+        "The numbers each project's source gives — beneficiaries, people covered, "
+        "municipalities… — with the source's own qualifier (“about”, “over”). They are "
+        "never added up: their units differ."
+    )
+)
+counts = ui.load(queries.beneficiary_counts, filters, scale.COUNT_ROWS)
+if counts.empty:
+    st.caption(_("No counts reported for the filtered projects."))
+else:
+    stated = ui.load(queries.beneficiary_count_rows, filters)
+    if stated > len(counts):
         st.caption(
             _(
-                "No reported figures in this warehouse: the publication's figures come with "
-                "the curated catalogue (`python -m etl build`)."
-            )
+                "The {shown} largest of {total} counts (beneficiary groups first); "
+                "narrow the filters to see the others."
+            ).format(shown=number(len(counts)), total=number(stated))
         )
-    else:
-        st.dataframe(reported_table(reported), hide_index=True, width="stretch")
+    count = _("Count")
+    ui.table(
+        counts.drop(columns=["project_id"]).rename(
+            columns={
+                "title": _("Project"),
+                "label": _("What is counted"),
+                "value": count,
+                "qualifier": _("As stated"),
+                "is_beneficiary_group": _("Beneficiary group"),
+            }
+        ),
+        ui.count_columns(count),
+    )
+
+st.subheader(_("Figures the publication reports"))
+cities = reported[reported["unit"] == "cities"]
+if not cities.empty:
+    st.markdown(
+        _(
+            "Cities in ILO–UCLG exchanges: {reported} reported; this catalogue names "
+            "**{named}** (host and participating cities the text names; many participants "
+            "are named only by country)."
+        ).format(
+            reported=qualified(cities.iloc[0]),
+            named=number(ui.load(queries.documented_cities, filters)),
+        )
+    )
+if reported.empty:
+    st.caption(
+        _(
+            "No reported figures in this warehouse: the publication's figures come with "
+            "the curated catalogue (`python -m etl build`)."
+        )
+    )
+else:
+    ui.table(reported_table(reported))

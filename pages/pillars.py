@@ -134,13 +134,7 @@ if partners_n > len(partner_list):
             shown=number(len(partner_list)), total=number(partners_n)
         )
     )
-st.dataframe(
-    partner_list,
-    hide_index=True,
-    width="stretch",
-    key="pillars_partner_list",
-    column_config=ui.count_columns(_("Projects")),
-)
+ui.table(partner_list, ui.count_columns(_("Projects")), key="pillars_partner_list")
 st.caption(
     _(
         "Partners and funders the publication names (the ILO itself, which runs every "

@@ -82,10 +82,8 @@ if total:
                 order=_(queries.PROJECT_SORTS[sort][0]).lower(),
             )
         )
-    st.dataframe(
+    ui.table(
         table,
-        hide_index=True,
-        width="stretch",
         height=min(38 + 35 * len(table), 600),
         key="projects_table",
         column_order=formatting.PROJECT_TABLE_COLUMNS,
@@ -207,12 +205,12 @@ with right:
     if groups.empty:
         st.markdown(_("Beneficiary groups: not reported"))
     else:
-        st.dataframe(formatting.beneficiaries_table(groups), hide_index=True, width="stretch")
-    st.markdown(_("#### Other counts the source states"))
+        ui.table(formatting.beneficiaries_table(groups), half=True)
+    st.markdown(_("#### Other numbers the source gives"))
     if counts.empty:
         st.markdown(NOT_REPORTED_SENTENCE)
     else:
-        st.dataframe(formatting.counts_table(counts), hide_index=True, width="stretch")
+        ui.table(formatting.counts_table(counts), half=True)
     st.caption(
         _("Counts are as the source states them; a missing count is “not reported”, never 0.")
     )
@@ -233,36 +231,34 @@ st.markdown(_("#### Localities"))
 if localities.empty:
     st.markdown(_("Named places: not reported."))
 else:
-    places, small_map = st.columns(2, gap="large")
-    with places:
-        st.dataframe(formatting.localities_table(localities), hide_index=True, width="stretch")
-        unlocated = [
-            formatting.md(r["name"])
-            for r in localities.to_dict("records")
-            if formatting.is_missing(r.get("lat")) or formatting.is_missing(r.get("lon"))
-        ]
-        if unlocated:
-            st.caption(
-                _("Not on the map (location not reported): {places}").format(
-                    places=", ".join(unlocated)
-                )
+    # one above the other: five columns of places need the page's width
+    ui.table(formatting.localities_table(localities))
+    unlocated = [
+        formatting.md(r["name"])
+        for r in localities.to_dict("records")
+        if formatting.is_missing(r.get("lat")) or formatting.is_missing(r.get("lon"))
+    ]
+    if unlocated:
+        st.caption(
+            _("Not on the map (location not reported): {places}").format(
+                places=", ".join(unlocated)
             )
-    with small_map:
-        try:
-            deck = project_deck(localities, countries)
-        except layers.ShapesUnavailable as exc:  # the table beside it still lists the places
-            st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
-        else:
-            key = ui.map_view_controls(f"project_map_{chosen}", deck)
-            st.pydeck_chart(deck, height=360, key=key)
-            st.caption(
-                _(
-                    "Localities with coordinates; the project's countries are shaded. The "
-                    "list beside the map names every place, located or not."
-                )
-                + " "
-                + ui.map_help()
+        )
+    try:
+        deck = project_deck(localities, countries, width=760, height=360)
+    except layers.ShapesUnavailable as exc:  # the table above still lists the places
+        st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
+    else:
+        key = ui.map_view_controls(f"project_map_{chosen}", deck)
+        st.pydeck_chart(deck, height=360, key=key)
+        st.caption(
+            _(
+                "Localities with coordinates; the project's countries are shaded. The list "
+                "above names every place, located or not."
             )
+            + " "
+            + ui.map_help()
+        )
 
 ui.record_source(project, what="project", link=ui.urls().project(chosen, with_filters=False))
 st.caption(_("{source}. Project id: `{id}`.").format(source=ui.source_line(), id=chosen))

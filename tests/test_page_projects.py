@@ -112,7 +112,7 @@ def test_missing_counts_say_not_reported_never_zero(open_page, sql):
     assert list(groups["Group"]) == [r[0] for r in expected]
     assert set(groups["Count"]) == {"not reported"}
     markdown = [m.value for m in at.markdown]
-    i = markdown.index("#### Other counts the source states")
+    i = markdown.index("#### Other numbers the source gives")
     assert markdown[i + 1] == "Not reported."
 
 

@@ -57,7 +57,7 @@ from dashboard.ui.sidebar import (
 )
 from dashboard.ui.stewards import publishing_section
 from dashboard.ui.story import follow_story, story_panel, story_player
-from dashboard.ui.tables import count_columns
+from dashboard.ui.tables import count_columns, table
 
 __all__ = [
     "PLOTLY_CONFIG",
@@ -72,6 +72,7 @@ __all__ = [
     "clear_filters",
     "code_picker",
     "count_columns",
+    "table",
     "current_filters",
     "current_page",
     "downloads",

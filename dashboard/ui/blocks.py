@@ -29,6 +29,7 @@ from dashboard.ui.sidebar import (
     filters_text,
     urls,
 )
+from dashboard.ui.tables import table as fitted_table
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -243,7 +244,7 @@ def chart_block(
         if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
             st.caption(summary)
     with table_tab:
-        st.dataframe(table if table is not None else data, hide_index=True, width="stretch")
+        fitted_table(table if table is not None else data)
     with sources_tab:
         st.markdown(sources or source_line())
         st.caption(

@@ -18,6 +18,7 @@ from dashboard import exports, i18n, inert
 from dashboard.i18n import N_, _, ngettext
 from dashboard.ui.data import INVENTORY_GONE_KEY, INVENTORY_KEY, session_inventory
 from dashboard.ui.sidebar import request_filter_reset
+from dashboard.ui.tables import table as fitted_table
 from dashboard.uploads import (
     PROBLEM_COLUMNS,
     Inventory,
@@ -200,17 +201,9 @@ def _problem_report(names: str, rows: list[dict[str, object]]) -> None:
     frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
     shown = ["file", "sheet", "row", "column", "problem", "suggestion", "value"]  # fixes first
-    st.dataframe(
+    fitted_table(
         frame[shown].astype({"row": "string"}).fillna(""),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            column: st.column_config.TextColumn(
-                _(PROBLEM_HEADERS[column]),
-                width="large" if column in ("problem", "suggestion") else "small",
-            )
-            for column in shown
-        },
+        {column: st.column_config.TextColumn(_(PROBLEM_HEADERS[column])) for column in shown},
     )
     st.download_button(
         _("Problems (CSV)"),

@@ -112,7 +112,7 @@ def _widget(entry: Filter, default, opts) -> object:
                 _(entry.label),
                 value=start,
                 key=entry.key,
-                placeholder=_("title, summary, beneficiaries, partners"),
+                placeholder=_("e.g. child labour"),
                 max_chars=entry.max_chars,
                 help=_(entry.description),
             )

@@ -15,6 +15,7 @@ from dashboard.db import warehouse_dir
 from dashboard.i18n import _
 from dashboard.ui.data import session_inventory
 from dashboard.ui.inventory import leave_inventory
+from dashboard.ui.tables import table as fitted_table
 
 DONE_KEY = "steward_done"  # what the last publication or rollback did, said once
 REFUSED_KEY = "steward_refused"  # why the last one was refused, said once
@@ -97,17 +98,17 @@ def _publish_form(inventory, published, secret: str) -> None:
         )
         table_rows = _changes_table(one)
         if not table_rows.empty:
-            col.dataframe(
-                table_rows,
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "id": st.column_config.TextColumn(_("Record")),
-                    "field": st.column_config.TextColumn(_("Field")),
-                    "before": st.column_config.TextColumn(_("Before")),
-                    "after": st.column_config.TextColumn(_("After")),
-                },
-            )
+            with col:
+                fitted_table(
+                    table_rows,
+                    {
+                        "id": st.column_config.TextColumn(_("Record")),
+                        "field": st.column_config.TextColumn(_("Field")),
+                        "before": st.column_config.TextColumn(_("Before")),
+                        "after": st.column_config.TextColumn(_("After")),
+                    },
+                    half=True,
+                )
     with st.form("publish_form"):
         st.text_input(
             _("Your name (recorded with the publication)"), max_chars=80, key="publish_name"
@@ -186,7 +187,7 @@ def _versions(published, secret: str) -> None:
     if not kept:
         st.caption(_("None yet: the first publication keeps the current atlas as a version."))
         return
-    st.dataframe(
+    fitted_table(
         pd.DataFrame(
             [
                 {
@@ -203,10 +204,8 @@ def _versions(published, secret: str) -> None:
                 for v in kept
             ]
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "current": st.column_config.TextColumn(_("Published"), width="small"),
+        {
+            "current": st.column_config.TextColumn(_("Published")),
             "id": st.column_config.TextColumn(_("Version")),
             "when": st.column_config.TextColumn(_("Kept (UTC)")),
             "built": st.column_config.TextColumn(_("Built (UTC)")),
@@ -240,4 +239,4 @@ def _versions(published, secret: str) -> None:
     entries = publishing.audit_entries(versions_dir)
     if entries:
         with st.expander(_("Audit log ({n} entries)").format(n=i18n.number(len(entries)))):
-            st.dataframe(pd.DataFrame(entries[::-1]).astype(str), hide_index=True, width="stretch")
+            fitted_table(pd.DataFrame(entries[::-1]).astype(str))

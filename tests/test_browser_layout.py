@@ -1,0 +1,69 @@
+"""Nothing a page shows is cut, at the widths of a presenter's laptop (1280 and 1400 px,
+sidebar open): no metric label or value, caption, heading, label, button or placeholder
+ends in "…" or runs past its box, and no table hides columns beyond its right edge
+(the reader once saw only "Project" of a six-column table). Screenshots:
+artifacts/screenshots/layout_<page>_<width>.png — look at them."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import browser_page, screenshot, wait_rendered
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "map", "timeline", "pillars", "projects", "exchanges", "data")
+
+# Every element that shows text in a box it could overflow, and the data grids' scrollers.
+CUT = """() => {
+  const cut = [];
+  const texts = [
+    '[data-testid="stMetricLabel"] *', '[data-testid="stMetricValue"]',
+    '[data-testid="stMetricValue"] *', '[data-testid="stCaptionContainer"]',
+    '[data-testid="stCaptionContainer"] *', '[data-testid="stMarkdownContainer"] *',
+    'summary', 'summary *', 'button', 'button *', 'label', 'label *',
+    '[data-testid="stTab"] *', 'h1', 'h2', 'h3', 'h4',
+  ].join(',');
+  const shown = (el) => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden';
+  for (const el of document.querySelectorAll(texts)) {
+    if (!shown(el) || el.tagName === 'INPUT' || el.clientWidth <= 2) continue;
+    const style = getComputedStyle(el);
+    const clips = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+    if (clips && el.scrollWidth > el.clientWidth + 1) {
+      const text = (el.innerText || '').trim().slice(0, 50);
+      cut.push(`"${text}" needs ${el.scrollWidth} px, has ${el.clientWidth}`);
+    }
+  }
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const input of document.querySelectorAll('input[placeholder]')) {
+    if (!shown(input) || !input.placeholder) continue;
+    const style = getComputedStyle(input);
+    measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (measure.measureText(input.placeholder).width > room + 1) {
+      cut.push(`placeholder "${input.placeholder}" is cut`);
+    }
+  }
+  for (const grid of document.querySelectorAll('.dvn-scroller')) {
+    if (shown(grid) && grid.scrollWidth > grid.clientWidth + 1) {
+      const table = grid.closest('[data-testid="stDataFrame"]');
+      const heading = table ? table.getAttribute('aria-label') || '' : '';
+      cut.push(`a table ${heading} hides ${grid.scrollWidth - grid.clientWidth} px of columns`);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_nothing_on_any_page_is_cut(app_url, browser, width):
+    found = {}
+    for name in PAGES:
+        with browser_page(browser, width=width, height=900) as (page, log):
+            page.goto(f"{app_url}/{name}", wait_until="domcontentloaded")
+            wait_rendered(page, timeout=90_000)
+            cut = page.evaluate(CUT)
+            screenshot(page, f"layout_{name or 'overview'}_{width}")
+            log.assert_clean()
+        if cut:
+            found[name or "overview"] = cut
+    assert not found, found

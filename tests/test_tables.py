@@ -1,0 +1,53 @@
+"""ui.tables.fitted: the widths that keep every column of a table in view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from hypothesis import given
+from hypothesis import strategies as st_
+
+from dashboard.ui.tables import FULL_WIDTH_PX, HALF_WIDTH_PX, fitted
+
+WORDS = st_.text(alphabet="abcdefghij ", min_size=0, max_size=160)
+
+
+@given(
+    columns=st_.lists(st_.lists(WORDS, min_size=1, max_size=6), min_size=1, max_size=12),
+    half=st_.booleans(),
+)
+def test_every_column_fits_the_width_the_table_is_given(columns, half):
+    room = HALF_WIDTH_PX if half else FULL_WIDTH_PX
+    frame = pd.DataFrame({f"c{i}": pd.Series(values) for i, values in enumerate(columns)})
+    config, row_height = fitted(frame, width_px=room)
+    if not config:  # nothing set: the table wants no more than the room
+        assert row_height is None
+        return
+    widths = [config[c]["width"] for c in frame.columns]
+    # at most the room, unless so many columns that each is at its narrowest (40 px)
+    assert sum(widths) <= room or min(widths) == 40
+    if row_height is not None:
+        assert row_height > 64  # Streamlit's grid wraps text only in rows taller than 4rem
+
+
+def test_a_wide_table_keeps_its_labels_and_gives_long_text_the_room():
+    frame = pd.DataFrame(
+        {
+            "Project": ["Elimination of Worst Forms of Child Labour in Seasonal Hazelnut " * 2],
+            "Years": ["2012–2017"],
+            "Status": ["Ongoing"],
+            "Topics": ["agriculture; child labour; social dialogue; rights at work"],
+        }
+    )
+    config, row_height = fitted(
+        frame, {"Years": st.column_config.TextColumn("Années")}, width_px=FULL_WIDTH_PX // 2
+    )
+    assert config["Years"]["label"] == "Années"
+    assert config["Project"]["width"] > config["Years"]["width"]
+    assert config["Project"]["width"] > config["Status"]["width"]
+    assert row_height and row_height > 64
+
+
+def test_a_narrow_table_is_left_alone():
+    frame = pd.DataFrame({"Group": ["women"], "Count": [3]})
+    assert fitted(frame) == ({}, None)
