@@ -44,130 +44,137 @@ x_range = tl.shared_range(
 )
 
 # --- projects per year --------------------------------------------------------------------
-left, right, _spare = st.columns([2, 2, 3])
-with left:
-    measure, _dropped = ui.code_picker(
-        _("Count projects"),
-        page=pages.TIMELINE,
-        param="measure",
-        options=list(tl.MEASURES),
-        format_func=lambda code: _(tl.MEASURES[code]),
-        widget=st.segmented_control,
-        required=True,
-        help=_("Active: every year a project runs. Starting: the year it begins."),
+if summary["dated"] + summary["undated"] == 0:  # exchanges only: one card, no empty frames
+    ui.empty_state("projects")
+else:
+    left, right, _spare = st.columns([2, 2, 3])
+    with left:
+        measure, _dropped = ui.code_picker(
+            _("Count projects"),
+            page=pages.TIMELINE,
+            param="measure",
+            options=list(tl.MEASURES),
+            format_func=lambda code: _(tl.MEASURES[code]),
+            widget=st.segmented_control,
+            required=True,
+            help=_("Active: every year a project runs. Starting: the year it begins."),
+        )
+    with right:
+        stack, _dropped = ui.code_picker(
+            _("Colour by"),
+            page=pages.TIMELINE,
+            param="stack",
+            options=list(tl.STACKS),
+            format_func=lambda code: _(tl.STACKS[code]),
+            widget=st.segmented_control,
+            required=True,
+            help=_("Region is the project's ILO region (Multi-region when it spans several)."),
+        )
+    # The publication's per-year counts are of ALL its projects active in a year: shown only
+    # where the chart counts the same thing (active projects, no filter but years).
+    comparable = measure == "active" and filters.replace(years=None).is_default()
+    # years the source leaves unstated: hatched on the active count only
+    unstated = ui.load(queries.unstated_years, filters) if measure == "active" else None
+    per_year, per_year_table = tl.per_year(
+        counts,
+        measure=measure,
+        stack=stack,
+        reported=reported if comparable else None,
+        unstated=unstated,
+        x_range=x_range,
     )
-with right:
-    stack, _dropped = ui.code_picker(
-        _("Colour by"),
-        page=pages.TIMELINE,
-        param="stack",
-        options=list(tl.STACKS),
-        format_func=lambda code: _(tl.STACKS[code]),
-        widget=st.segmented_control,
-        required=True,
-        help=_("Region is the project's ILO region (Multi-region when it spans several)."),
+    ui.chart_block(
+        title=N_("Projects active per year")
+        if measure == "active"
+        else N_("Projects starting per year"),
+        key="timeline_per_year",
+        summary=summaries.per_year(per_year_table, measure),
+        figure=per_year,
+        data=per_year_table,
+        table=tl.readable_per_year(per_year_table),
     )
-# The publication's per-year counts are of ALL its projects active in a year: shown only
-# where the chart counts the same thing (active projects, no filter but years).
-comparable = measure == "active" and filters.replace(years=None).is_default()
-# years the source leaves unstated: hatched on the active count only
-unstated = ui.load(queries.unstated_years, filters) if measure == "active" else None
-per_year, per_year_table = tl.per_year(
-    counts,
-    measure=measure,
-    stack=stack,
-    reported=reported if comparable else None,
-    unstated=unstated,
-    x_range=x_range,
-)
-ui.chart_block(
-    title=N_("Projects active per year")
-    if measure == "active"
-    else N_("Projects starting per year"),
-    key="timeline_per_year",
-    summary=summaries.per_year(per_year_table, measure),
-    figure=per_year,
-    data=per_year_table,
-    table=tl.readable_per_year(per_year_table),
-)
-notes = [
-    _(
-        "Ongoing projects are counted as active through {year}, the year the publication describes."
-    ).format(year=as_of_year),
-    tl.reported_note(reported, comparable=comparable),
-    _(
-        "Hatched: years after a phase whose end the source does not give, up to the next "
-        "phase; counted neither as active nor as inactive."
-    )
-    if unstated is not None and not unstated.empty
-    else None,
-]
-st.caption(" ".join(note for note in notes if note))
+    notes = [
+        _(
+            "Ongoing projects are counted as active through {year}, the year the publication "
+            "describes."
+        ).format(year=as_of_year),
+        tl.reported_note(reported, comparable=comparable),
+        _(
+            "Hatched: years after a phase whose end the source does not give, up to the next "
+            "phase; counted neither as active nor as inactive."
+        )
+        if unstated is not None and not unstated.empty
+        else None,
+    ]
+    st.caption(" ".join(note for note in notes if note))
 
-# --- Gantt of project spans -----------------------------------------------------------
-gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
-ui.chart_block(
-    title=N_("Project spans"),
-    key="timeline_gantt",
-    summary=summaries.spans(gantt_table),
-    figure=gantt,
-    data=gantt_table,
-    table=tl.readable_gantt(gantt_table),
-)
-st.caption(
-    _(
-        "One row per project, one bar per phase the source gives; gaps between phases stay "
-        "gaps. ▶ marks an ongoing project, drawn to {year} with an open end. A dotted line "
-        "follows a phase or project whose end the source does not give: its bar is its "
-        "start year only."
-    ).format(year=as_of_year)
-)
-note = tl.gantt_note(gantt_table["project_id"].nunique(), summary["dated"])
-if note:
-    st.info(note, icon=":material/filter_alt:")
-if summary["undated"]:
-    st.markdown(
-        _("**Years not reported** ({n}): not drawn on the time axis.").format(
-            n=number(summary["undated"])
-        )
+    # --- Gantt of project spans -----------------------------------------------------------
+    gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
+    ui.chart_block(
+        title=N_("Project spans"),
+        key="timeline_gantt",
+        summary=summaries.spans(gantt_table),
+        figure=gantt,
+        data=gantt_table,
+        table=tl.readable_gantt(gantt_table),
     )
-    listed = undated.head(scale.UNDATED_LISTED)
-    for row in listed.itertuples():
-        st.markdown(
-            f"- {formatting.md(row.title)} — {formatting.md(row.pillar)} · "
-            f"{formatting.md(row.region)}"
-        )
-    more = tl.undated_note(summary["undated"], len(listed))
-    if more:
-        st.caption(more)
-hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
-if hidden:
     st.caption(
-        _("{n} record(s) without reported years are hidden by the year range.").format(
-            n=number(hidden)
-        )
+        _(
+            "One row per project, one bar per phase the source gives; gaps between phases stay "
+            "gaps. ▶ marks an ongoing project, drawn to {year} with an open end. A dotted line "
+            "follows a phase or project whose end the source does not give: its bar is its "
+            "start year only."
+        ).format(year=as_of_year)
     )
+    note = tl.gantt_note(gantt_table["project_id"].nunique(), summary["dated"])
+    if note:
+        st.info(note, icon=":material/filter_alt:")
+    if summary["undated"]:
+        st.markdown(
+            _("**Years not reported** ({n}): not drawn on the time axis.").format(
+                n=number(summary["undated"])
+            )
+        )
+        listed = undated.head(scale.UNDATED_LISTED)
+        for row in listed.itertuples():
+            st.markdown(
+                f"- {formatting.md(row.title)} — {formatting.md(row.pillar)} · "
+                f"{formatting.md(row.region)}"
+            )
+        more = tl.undated_note(summary["undated"], len(listed))
+        if more:
+            st.caption(more)
+    hidden = ui.load(queries.project_ids_without_years, filters) if filters.years else 0
+    if hidden:
+        st.caption(
+            _("{n} record(s) without reported years are hidden by the year range.").format(
+                n=number(hidden)
+            )
+        )
 
 # --- exchanges ----------------------------------------------------------------------------
-markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
-ui.chart_block(
-    title=N_("City-to-City exchanges"),
-    key="timeline_exchanges",
-    summary=summaries.exchanges_over_time(exchange_table),
-    figure=markers,
-    data=exchange_table,
-    table=tl.readable_exchanges(exchange_table),
-)
-exchanges_note = formatting.exchanges_note(
-    len(exchanges), ui.load(queries.exchange_summary, filters)["exchanges"]
-)
-if exchanges_note:
-    st.info(exchanges_note, icon=":material/filter_alt:")
-st.caption(
-    _(
-        "Each marker sits in the middle of the exchange's dates; a whisker spans the month "
-        "or year when the source gives no exact day. Filled circles: held; open diamonds: "
-        "planned."
+if exchanges.empty:
+    ui.empty_state("exchanges")
+else:
+    markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
+    ui.chart_block(
+        title=N_("City-to-City exchanges"),
+        key="timeline_exchanges",
+        summary=summaries.exchanges_over_time(exchange_table),
+        figure=markers,
+        data=exchange_table,
+        table=tl.readable_exchanges(exchange_table),
     )
-)
+    exchanges_note = formatting.exchanges_note(
+        len(exchanges), ui.load(queries.exchange_summary, filters)["exchanges"]
+    )
+    if exchanges_note:
+        st.info(exchanges_note, icon=":material/filter_alt:")
+    st.caption(
+        _(
+            "Each marker sits in the middle of the exchange's dates; a whisker spans the month "
+            "or year when the source gives no exact day. Filled circles: held; open diamonds: "
+            "planned."
+        )
+    )
 ui.project_only_filters_note(filters, what="City-to-City exchanges")

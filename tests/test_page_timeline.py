@@ -189,6 +189,24 @@ def test_nothing_matching_shows_the_empty_state(monkeypatch, atlas_warehouse):
     assert not at.get("plotly_chart")
 
 
+def test_exchanges_only_show_one_card_for_the_projects_not_empty_frames(
+    monkeypatch, atlas_warehouse
+):
+    """A search only exchanges match: the project charts give way to the one empty-state
+    card (with Clear), as on the other pages; the exchanges chart stays."""
+    at = open_page(monkeypatch, atlas_warehouse, q="Chefchaouen")
+    assert any("No projects match" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 1
+    assert any(b.label == "Clear all filters" for b in at.button)
+    chart(at, "timeline_exchanges")  # it is the exchanges' chart
+
+
+def test_projects_only_show_one_card_for_the_exchanges(monkeypatch, atlas_warehouse):
+    at = open_page(monkeypatch, atlas_warehouse, q="hazelnut")
+    assert any("No exchanges match" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 2  # per year and spans
+
+
 def test_project_only_filters_are_named_as_not_narrowing_the_exchanges(
     monkeypatch, atlas_warehouse
 ):
