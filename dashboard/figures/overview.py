@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import inert, theme
-from dashboard.figures import empty_figure, figure, look, plain, readable
+from dashboard.figures import empty_figure, figure, look, merged, plain, readable
 from dashboard.i18n import N_, _, number
 
 REPORTED_COLOUR = "#777777"
@@ -57,8 +57,8 @@ def reported_vs_documented(
         + (" (year)" if dim.startswith("year:") else "")
         for dim, lab in zip(rows["dimension"], rows["dimension_label"], strict=True)
     ]
-    shown = [  # the axis: the publication's own words; a year says it is one
-        _("{year} (year)").format(year=lab if isinstance(lab, str) and lab else value)
+    shown = [  # the axis: the publication's own words (a year's panel says it is one)
+        (lab if isinstance(lab, str) and lab else value)
         if kind == "year"
         else (lab if isinstance(lab, str) and lab else theme.region_label(value))
         for (kind, value), lab in zip(
@@ -70,34 +70,69 @@ def reported_vs_documented(
     )
     if table.empty:
         return empty_figure(_("The catalogue has no reported figures to compare.")), table
-    bars = [
-        {
-            "type": "bar",
-            "name": name,
-            "x": plain(shown),
-            "y": table[column].to_numpy(),  # sent as a typed array, as Plotly sends a Series
-            "marker": {"color": colour},
-            "text": table[column].map(number_text).to_list(),
-            "textposition": "outside",
-            "hovertemplate": hover.format(label="%{x}", n="%{y:,}") + "<extra></extra>",
-        }
-        for name, column, colour, hover in (
-            (
-                _("Reported in the publication"),
-                "reported",
-                REPORTED_COLOUR,
-                _("{label}: {n} reported"),
-            ),
-            (
-                _("Documented in this catalogue"),
-                "documented",
-                DOCUMENTED_COLOUR,
-                _("{label}: {n} documented here"),
-            ),
+    # Two panels, per year and per region: one axis holding both invited a reader to add
+    # years and regions up (95 projects against "over 70").
+    is_year = table["dimension"].str.startswith("year:").to_numpy()
+    panels = [
+        (axis, title, mask)
+        for axis, title, mask in (
+            ("x", _("Per year"), is_year),
+            ("x2", _("Per region"), ~is_year),
         )
+        if mask.any()
     ]
-    layout = {"barmode": "group", "yaxis": {"title": {"text": _("Projects")}}}
-    return figure(bars, layout, look(height=380)), table
+    sizes = [int(mask.sum()) for _axis, _title, mask in panels]
+    gap = 0.08 if len(panels) == 2 else 0.0
+    bounds, left = [], 0.0
+    for size in sizes:
+        right = left + (1 - gap * (len(panels) - 1)) * size / sum(sizes)
+        bounds.append((left, right))
+        left = right + gap
+    shown_text = pd.Series(shown, index=table.index)
+    shared = look(height=400)
+    bars, layout = [], {"barmode": "group", "yaxis": {"title": {"text": _("Projects")}}}
+    annotations = []
+    for (axis, title, mask), (low, high) in zip(panels, bounds, strict=True):
+        first = axis == panels[0][0]
+        for name, column, colour, hover in (
+            (_("Reported in the publication"), "reported", REPORTED_COLOUR,
+             _("{label}: {n} reported")),
+            (_("Documented in this catalogue"), "documented", DOCUMENTED_COLOUR,
+             _("{label}: {n} documented here")),
+        ):  # fmt: skip
+            bars.append(
+                {
+                    "type": "bar",
+                    "name": name,
+                    "legendgroup": column,
+                    "showlegend": first,
+                    "xaxis": axis,
+                    "x": plain(shown_text[mask].to_list()),
+                    "y": table.loc[mask, column].to_numpy(),  # a typed array, as Plotly sends
+                    "marker": {"color": colour},
+                    "text": table.loc[mask, column].map(number_text).to_list(),
+                    "textposition": "outside",
+                    "hovertemplate": hover.format(label="%{x}", n="%{y:,}") + "<extra></extra>",
+                }
+            )
+        key = "xaxis" if axis == "x" else "xaxis2"
+        # the second panel's axis drawn as the shared look draws the first
+        layout[key] = merged(shared.get("xaxis"), {"domain": [low, high], "anchor": "y"})
+        annotations.append(
+            {
+                "text": f"<b>{title}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": (low + high) / 2,
+                "y": -0.16,
+                "showarrow": False,
+                "xanchor": "center",
+                "yanchor": "top",
+            }
+        )
+    layout["annotations"] = annotations
+    layout["margin"] = {"b": 70}
+    return figure(bars, shared, layout), table
 
 
 def readable_comparison(table: pd.DataFrame) -> pd.DataFrame:
