@@ -879,6 +879,22 @@ def exchange_detail_participants(v: WarehouseVersion, exchange_id: str) -> pd.Da
     )
 
 
+def exchange_map_rows(v: WarehouseVersion, exchange_id: str) -> pd.DataFrame:
+    """One exchange's participants with its host's coordinates: its own map's arcs (as
+    `participants` gives them for the page's map)."""
+    return run_query(
+        v,
+        """
+        select ep.*, e.title, e.host_city, e.host_iso3, e.host_lat, e.host_lon, e.year,
+               e.status, e.start_date
+        from exchange_participants ep join exchanges e using (exchange_id)
+        where e.exchange_id = ?
+        order by ep.role, ep.country
+        """,
+        (exchange_id,),
+    )
+
+
 def exchange_index(v: WarehouseVersion) -> pd.DataFrame:
     """Every exchange (id, title, host, dates, follows), to name follow-ups across filters."""
     return run_query(

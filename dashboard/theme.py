@@ -106,6 +106,16 @@ ROLE_LABELS = Labels(
         "learner": N_("Learner (receives support)"),
     }
 )
+# A role in a cell of the participation matrix, where "Participant" did not fit (the
+# colour bar beside it gives the full labels).
+ROLE_CELL_LABELS = Labels(
+    {
+        "host": N_("Host"),
+        "participant": N_("Partic."),
+        "peer": N_("Peer"),
+        "learner": N_("Learner"),
+    }
+)
 ROLE_COLOURS: dict[str, str] = {
     "host": "#332288",
     "participant": "#88CCEE",

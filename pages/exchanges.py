@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting, i18n, pages, queries, scale, ui
+from dashboard import formatting, i18n, inert, pages, queries, scale, ui
 from dashboard.figures import exchanges as fx
 from dashboard.figures import summaries
 from dashboard.i18n import N_, _, ngettext
@@ -226,14 +226,19 @@ with left:
             badges.badge(label, color=colour)
     st.markdown(formatting.md(exchange.get("outcome")))
     st.markdown("#### " + _("Follow-ups"))
-    earlier = [formatting.md(formatting.exchange_label(r)) for r in follows]
-    later = [formatting.md(formatting.exchange_label(r)) for r in followed_by]
-    for line, items, none in (
-        (_("**Follows:** {exchanges}"), earlier, _("no earlier exchange recorded")),
-        (_("**Followed by:** {exchanges}"), later, _("no later exchange recorded")),
+    carried = ui.filter_params(filters)  # a follow-up's link keeps the filters
+    for line, rows, none in (
+        (_("**Follows:** {exchanges}"), follows, _("no earlier exchange recorded")),
+        (_("**Followed by:** {exchanges}"), followed_by, _("no later exchange recorded")),
     ):
-        listed = "\n" + "\n".join(f"- {item}" for item in items) if items else none
-        st.markdown(line.format(exchanges=listed))
+        st.markdown(line.format(exchanges="" if rows else none))
+        for row in rows:  # in-app links: the session (its inventory, its story) stays
+            st.page_link(
+                pages.EXCHANGES.file,
+                label=inert.markdown(formatting.exchange_label(row)),
+                query_params={**carried, PARAM: [row["exchange_id"]]},
+                icon=":material/arrow_forward:",
+            )
 with right:
     names = formatting.exchange_countries(people)
     st.markdown(
@@ -244,5 +249,25 @@ with right:
     )
     st.markdown(formatting.md(", ".join(names)))
     ui.table(formatting.participants_table(people), half=True)
+
+# its own map: the host and each participant, joined by arcs
+arcs = ui.load(queries.exchange_map_rows, chosen)
+if not arcs.empty:
+    try:
+        detail_deck = exchange_deck(arcs)
+    except layers.ShapesUnavailable as exc:  # the table above still lists them
+        st.warning(_("Map unavailable: {problem}").format(problem=exc), icon=":material/map:")
+    else:
+        st.pydeck_chart(
+            detail_deck,
+            height=380,
+            key=ui.map_view_controls(f"exchange_detail_map_{chosen}", detail_deck),
+            alt=_("Map of this exchange: arcs from its host city to each participant"),
+        )
+        st.caption(
+            _("Arcs run from the host city to each participant; the table above lists them.")
+            + " "
+            + ui.map_help()
+        )
 
 ui.record_source(exchange, what="exchange", link=ui.urls().exchange(chosen, with_filters=False))

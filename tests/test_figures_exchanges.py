@@ -82,6 +82,17 @@ def test_follow_up_is_drawn_from_the_earlier_exchange():
     )
 
 
+def test_the_caption_describes_the_follow_up_arrows_as_they_are_drawn():
+    """The caption once said "dotted arrows" under solid ones."""
+    fig, _table = fx.exchanges_in_time(_exchanges())
+    (links,) = [t for t in fig.data if t.name == "Follows an earlier exchange"]
+    caption = fx.in_time_caption(3, 3)
+    drawn_dotted = links.line.dash not in (None, "solid")
+    assert ("dotted" in caption) == drawn_dotted
+    assert links.line.color == fig.layout.annotations[0].arrowcolor == fx.FOLLOW_COLOUR
+    assert "grey arrows" in caption
+
+
 def test_no_exchange_gives_a_figure_that_says_so():
     fig, table = fx.exchanges_in_time(_exchanges().iloc[0:0])
     assert "No City-to-City exchange" in fig.layout.annotations[0].text

@@ -96,10 +96,15 @@ def test_chefchaouen_details_list_its_countries_and_the_declaration(open_page, s
     followers = sql("select host_city from exchanges where follows = ?", CHEFCHAOUEN)
     assert followers
     assert "**Follows:** no earlier exchange recorded" in markdown
-    (follow_text,) = [m for m in markdown if m.startswith("**Followed by:**")]
-    assert follow_text.count("\n- ") == len(followers)
+    assert any(m.startswith("**Followed by:**") for m in markdown)
+    # each follow-up is a link to its exchange, inside the app (the session stays)
+    links = [link.proto for link in at.get("page_link")]
+    following = [link for link in links if "exchange=" in link.query_string]
+    assert len(following) == len(followers)
     for (city,) in followers:
-        assert city in follow_text
+        assert any(city in link.label for link in following)
+    (follow_id,) = sql("select exchange_id from exchanges where follows = ?", CHEFCHAOUEN)[0]
+    assert any(f"exchange={follow_id}" in link.query_string for link in following)
 
 
 def test_project_only_filters_are_named_as_not_applying(open_page, sql):
@@ -146,6 +151,24 @@ def test_every_exchange_of_the_small_catalogue_opens(open_page, mini_warehouse):
         at = open_page(warehouse=mini_warehouse, exchange=exchange_id)
         assert at.selectbox(key="exchange").value == exchange_id
         assert metrics(at)["Exchanges"] == str(len(rows))
+
+
+def test_an_exchange_has_a_map_of_its_own_host_and_participants(open_page, sql):
+    at = open_page(exchange=CHEFCHAOUEN)
+    network, detail = at.get("deck_gl_json_chart")  # the page's map, then the exchange's
+    layers = {layer["id"]: layer["data"] for layer in json.loads(detail.proto.json)["layers"]}
+    (participants,) = sql(
+        "select count(*) from exchange_participants where exchange_id = ? and role <> 'host'",
+        CHEFCHAOUEN,
+    )[0]
+    assert len(layers["exchange-arcs"]) == participants  # an arc from the host to each
+    assert {arc["exchange_ids"][0] for arc in layers["exchange-arcs"]} == {CHEFCHAOUEN}
+    network_arcs = [
+        layer["data"]
+        for layer in json.loads(network.proto.json)["layers"]
+        if layer["id"] == "exchange-arcs"
+    ][0]
+    assert len(network_arcs) > participants  # the page's map holds every exchange
 
 
 def test_the_export_figure_is_built_on_download_only(open_page, monkeypatch):

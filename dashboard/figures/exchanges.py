@@ -228,7 +228,7 @@ def exchanges_in_time(exchanges: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]
                 "x": link_x,
                 "y": link_y,
                 "mode": "lines",
-                "line": {"color": FOLLOW_COLOUR, "width": 1.5, "dash": "dot"},
+                "line": {"color": FOLLOW_COLOUR, "width": 1.5},
                 "name": _("Follows an earlier exchange"),
                 "hoverinfo": "skip",
             }
@@ -397,7 +397,7 @@ def participation_matrix(
             codes = [label_to_role.get(part, "participant") for part in cell.split(" + ")]
             main = _cell_role(codes)
             z_row.append(rank[main])
-            short = formatting.role_label(main).split(" (")[0]
+            short = theme.ROLE_CELL_LABELS.get(main, main)
             t_row.append(short + (" +" if len(codes) > 1 else ""))
             h_row.append(inert.plotly(cell))
         z.append(z_row)
@@ -418,7 +418,7 @@ def participation_matrix(
         "text": np.array(texts, dtype=object),
         "customdata": np.array(hovers, dtype=object),
         "texttemplate": "%{text}" if len(columns) <= LABELLED_COLUMNS else "",
-        "textfont": {"size": 13},
+        "textfont": {"size": 13 if len(columns) <= 8 else 11},  # ~60 px cells at 12
         "colorscale": colourscale,
         "zmin": -0.5,
         "zmax": n - 0.5,
@@ -482,7 +482,7 @@ def in_time_caption(shown: int, total: int) -> str:
     )
     how = _(
         "Filled circles: held; open diamonds: planned. A pale bar spans the dates when the "
-        "source gives only a month or a year; dotted arrows join a follow-up to the exchange "
+        "source gives only a month or a year; grey arrows join a follow-up to the exchange "
         "it follows."
     )
     return f"{rows} {how}"
