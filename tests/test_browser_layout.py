@@ -67,3 +67,37 @@ def test_nothing_on_any_page_is_cut(app_url, browser, width):
         if cut:
             found[name or "overview"] = cut
     assert not found, found
+
+
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll(
+    '[data-testid="stPlotlyChart"] .main-svg :is(.xtick, .ytick, .legendtext, .annotation-text,'
+    + ' .g-xtitle, .g-ytitle) text, [data-testid="stPlotlyChart"] .main-svg text.legendtext')]
+  .filter((t) => t.getClientRects().length && t.textContent.trim())
+  .map((t) => [t.textContent.trim().slice(0, 30), parseFloat(getComputedStyle(t).fontSize)])"""
+
+
+@pytest.mark.parametrize("path", ["timeline", "pillars"])
+def test_presentation_mode_is_readable_from_the_back_of_the_room(app_url, browser, path):
+    """At 1920 × 1080, presentation mode draws chart text (ticks, legends, labels) at
+    20 px or more, and the headline figures large (they were about 12 px)."""
+    with browser_page(browser, width=1920, height=1080) as (page, log):
+        page.goto(f"{app_url}/{path}?present=true", wait_until="domcontentloaded")
+        wait_rendered(page, timeout=90_000)
+        sizes = page.evaluate(CHART_TEXT_SIZES)
+        screenshot(page, f"presenting_{path}_1920")
+        log.assert_clean()
+    assert len(sizes) > 5, "no chart text found"
+    small = [(text, size) for text, size in sizes if size < 20]
+    assert not small, small
+
+
+def test_presentation_mode_shows_large_headline_figures(app_url, browser):
+    with browser_page(browser, width=1920, height=1080) as (page, log):
+        page.goto(f"{app_url}/?present=true", wait_until="domcontentloaded")
+        wait_rendered(page, timeout=90_000)
+        size = page.evaluate(
+            """() => parseFloat(getComputedStyle(
+                document.querySelector('[data-testid="stMetricValue"]')).fontSize)"""
+        )
+        log.assert_clean()
+    assert size >= 40

@@ -132,3 +132,36 @@ def test_layers_merge_as_plotly_updates_them(layers):
     for layer in layers:
         updated.update_layout(layer)
     assert without_empty(json.loads(fig.to_json())) == without_empty(json.loads(updated.to_json()))
+
+
+def test_presentation_mode_draws_every_chart_text_at_least_20_px():
+    """Ticks, legend, labels and annotations read from the back of a room; the figure
+    the page keeps (and exports) is unchanged."""
+    import json
+
+    from dashboard.figures import PRESENTATION_MIN_FONT, figure, for_presentation, look
+
+    original = figure(
+        [{"type": "bar", "x": ["a"], "y": [1], "textfont": {"size": 11}, "name": "n"}],
+        look(height=400),
+        {"annotations": [{"text": "note", "font": {"size": 12}}], "xaxis2": {"domain": [0.5, 1]}},
+    )
+    before = json.loads(original.to_json())
+    shown = json.loads(for_presentation(original).to_json())
+    sizes = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                    sizes.append(value["size"])
+                collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    collect(shown)
+    assert sizes and min(sizes) >= PRESENTATION_MIN_FONT >= 20
+    assert shown["layout"]["xaxis2"]["tickfont"]["size"] >= 20
+    assert shown["layout"]["height"] > before["layout"]["height"]
+    assert json.loads(original.to_json()) == before  # the page's own figure is untouched

@@ -95,6 +95,37 @@ def merged(*layers: dict | None) -> dict:
     return out
 
 
+# Presentation mode: chart text read from the back of a room (at least 20 px on a
+# 1920 px screen), and a taller chart to hold it.
+PRESENTATION_MIN_FONT = 22
+PRESENTATION_HEIGHT = 1.35
+_FONT_KEYS = ("font", "tickfont", "textfont", "insidetextfont", "outsidetextfont")
+
+
+def _larger_fonts(node, least: int) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _FONT_KEYS and isinstance(value, dict):
+                value["size"] = max(least, round(float(value.get("size") or 0) * 1.5))
+            _larger_fonts(value, least)
+    elif isinstance(node, list):
+        for item in node:
+            _larger_fonts(item, least)
+
+
+def for_presentation(fig: go.Figure, least: int = PRESENTATION_MIN_FONT) -> go.Figure:
+    """A copy of `fig` with every text at least `least` px (ticks, legend, titles,
+    labels, annotations) and room for it; the figure itself is left as it was."""
+    spec = fig.to_plotly_json()
+    _larger_fonts(spec, least)
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {})["size"] = max(least, layout["font"].get("size") or 0)
+    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout.setdefault(axis, {}).setdefault("tickfont", {})["size"] = least
+    layout["height"] = round((layout.get("height") or 420) * PRESENTATION_HEIGHT)
+    return go.Figure(spec, _validate=False)
+
+
 def figure(data: list[dict], *layouts: dict | None) -> go.Figure:
     """A figure of plain trace dicts and layout dicts (merged left to right), built
     without Plotly's validators; checked against them when ATLAS_CHECK_FIGURES is set."""

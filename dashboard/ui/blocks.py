@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import exports, i18n, queries, theme
+from dashboard.figures import for_presentation
 from dashboard.filters import describe
 from dashboard.i18n import N_, _
 from dashboard.ui.data import load, options
@@ -27,6 +28,7 @@ from dashboard.ui.sidebar import (
     current_filters,
     current_page_params,
     filters_text,
+    presentation_mode_requested,
     urls,
 )
 from dashboard.ui.tables import table as fitted_table
@@ -240,7 +242,8 @@ def chart_block(
         if render is not None:
             render()
         elif isinstance(figure, go.Figure):
-            st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
+            shown = for_presentation(figure) if presentation_mode_requested() else figure
+            st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{key}_chart")
         if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
             st.caption(summary)
     with table_tab:
