@@ -15,6 +15,7 @@ value's stable *code* (see dashboard/links.py), never its display label.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -35,9 +36,11 @@ def _translated(value: str, label: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: how search compares text."""
+    """Lower case without accents or other marks: how search compares text, as DuckDB's
+    `strip_accents(lower(…))` folds the searched text (so "ß" stays "ß", and a vowel
+    sign of Devanagari goes on both sides)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
 
 
 Clause = tuple[str, list]  # an SQL condition and its parameters
@@ -117,11 +120,24 @@ def canonical_spelling(folded: str) -> str:
     return folded
 
 
+def _spelling_stem(term: str) -> str:
+    """A term ending in the start of a British form ("labou", "programm", "realisat")
+    cut back to what both spellings share ("labo", "program", "realis"), so a word's
+    start still finds it in the searched text, where the form is rewritten."""
+    for british, american in SPELLINGS:
+        shared = len(os.path.commonprefix([british, american]))
+        for length in range(len(british) - 1, shared, -1):
+            whole = term == british[:length]  # inside a word, only a long ending counts:
+            if term.endswith(british[:length]) and (whole or length - shared >= 3):  # visa
+                return term[: len(term) - length] + british[:shared]
+    return term
+
+
 def search_terms(q: str) -> list[str]:
     """Words of a search, case- and accent-folded, in one spelling (SPELLINGS); each
     must start a word somewhere. Anything but letters and digits separates words; at
     most MAX_SEARCH_TERMS words are used (each adds a scan of the text)."""
-    words = [w for w in re.split(r"[\W_]+", canonical_spelling(fold(q))) if w]
+    words = [_spelling_stem(w) for w in re.split(r"[\W_]+", canonical_spelling(fold(q))) if w]
     return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
 
 

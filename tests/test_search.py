@@ -129,3 +129,21 @@ def test_any_start_of_any_word_finds_the_text_and_a_piece_from_inside_a_lone_wor
         cut = data.draw(st.integers(1, len(lone) - 1))
         inner = lone[cut:]
         assert not matches(inner), (text, inner)
+
+
+@pytest.mark.parametrize("typed, whole", [("labou", "labour"), ("programm", "programme")])
+def test_the_start_of_a_british_spelling_still_finds_it(version, typed, whole):
+    """The searched text holds one spelling ("labor"); a word typed halfway ("labou")
+    must still find what the whole word finds."""
+    assert found(version, whole) <= found(version, typed)
+    assert found(version, typed)
+
+
+@pytest.mark.parametrize("text, typed", [("हिंदी भाषा", "हिंदी"), ("Straße 5", "Straße")])
+def test_python_folds_a_search_as_duckdb_folds_the_text(text, typed):
+    con = duckdb.connect()
+    searched = con.execute(
+        f"select {searchable_sql('strip_accents(lower(?))')}", [text]
+    ).fetchone()[0]
+    for term in search_terms(typed):
+        assert con.execute("select ? like ?", [searched, _word_start(term)]).fetchone()[0], term
