@@ -174,7 +174,7 @@ exchange = ui.load(queries.exchange_by_id, chosen).iloc[0].to_dict()
 people = ui.load(queries.exchange_detail_participants, chosen)
 follows, followed_by = formatting.follow_ups(chosen, index)
 
-ui.record_heading(formatting.md(exchange.get("title")))
+ui.record_heading(formatting.md(exchange.get("title")), chosen)
 when = formatting.date_display(
     exchange.get("start_date"),
     exchange.get("end_date"),

@@ -158,7 +158,7 @@ project = record.project
 countries, localities = record.countries, record.localities
 groups, counts, partners = record.beneficiaries, record.counts, record.partners
 
-ui.record_heading(formatting.md(project.get("title")))
+ui.record_heading(formatting.md(project.get("title")), chosen)
 st.markdown(formatting.project_badges(project), unsafe_allow_html=True)
 
 NOT_REPORTED_SENTENCE = _("Not reported.")

@@ -44,32 +44,32 @@ x_range = tl.shared_range(
 )
 
 # --- projects per year --------------------------------------------------------------------
+left, right, _spare = st.columns([2, 2, 3])
+with left:
+    measure, _dropped = ui.code_picker(
+        _("Count projects"),
+        page=pages.TIMELINE,
+        param="measure",
+        options=list(tl.MEASURES),
+        format_func=lambda code: _(tl.MEASURES[code]),
+        widget=st.segmented_control,
+        required=True,
+        help=_("Active: every year a project runs. Starting: the year it begins."),
+    )
+with right:
+    stack, _dropped = ui.code_picker(
+        _("Colour by"),
+        page=pages.TIMELINE,
+        param="stack",
+        options=list(tl.STACKS),
+        format_func=lambda code: _(tl.STACKS[code]),
+        widget=st.segmented_control,
+        required=True,
+        help=_("Region is the project's ILO region (Multi-region when it spans several)."),
+    )
 if summary["dated"] + summary["undated"] == 0:  # exchanges only: one card, no empty frames
     ui.empty_state("projects")
 else:
-    left, right, _spare = st.columns([2, 2, 3])
-    with left:
-        measure, _dropped = ui.code_picker(
-            _("Count projects"),
-            page=pages.TIMELINE,
-            param="measure",
-            options=list(tl.MEASURES),
-            format_func=lambda code: _(tl.MEASURES[code]),
-            widget=st.segmented_control,
-            required=True,
-            help=_("Active: every year a project runs. Starting: the year it begins."),
-        )
-    with right:
-        stack, _dropped = ui.code_picker(
-            _("Colour by"),
-            page=pages.TIMELINE,
-            param="stack",
-            options=list(tl.STACKS),
-            format_func=lambda code: _(tl.STACKS[code]),
-            widget=st.segmented_control,
-            required=True,
-            help=_("Region is the project's ILO region (Multi-region when it spans several)."),
-        )
     # The publication's per-year counts are of ALL its projects active in a year: shown only
     # where the chart counts the same thing (active projects, no filter but years).
     comparable = measure == "active" and filters.replace(years=None).is_default()

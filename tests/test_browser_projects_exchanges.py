@@ -115,7 +115,7 @@ def test_a_permalink_lands_at_its_record(app_url, browser, path):
         _settle(page)
         heading = page.locator("#record")
         top = wait_until(
-            lambda: (lambda t: t if t is not None and 0 <= t < 300 else None)(
+            lambda: (lambda t: t if t is not None and 0 <= t < 400 else None)(
                 page.evaluate(
                     "() => { const h = document.getElementById('record');"
                     " return h ? h.getBoundingClientRect().top : null; }"
@@ -124,6 +124,6 @@ def test_a_permalink_lands_at_its_record(app_url, browser, path):
             what="the record's heading in view",
         )
         assert heading.inner_text().strip()
-        assert top < 300
+        assert top < 400
         screenshot(page, "landed_" + path.split("?")[0])
         log.assert_clean()

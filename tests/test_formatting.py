@@ -396,3 +396,15 @@ def test_every_address_the_catalogue_text_holds_renders_as_a_well_formed_link():
         for target in targets:
             assert inert.http_url(target) == target, (name, column, target)
             assert "\\" not in target and "%5C" not in target.upper(), (name, column, target)
+
+
+def test_every_chip_text_meets_wcag_contrast_on_its_colour():
+    """Social dialogue's pink once carried white text at 3:1 (axe: serious)."""
+    import re
+
+    from dashboard import theme
+
+    for colour in [*theme.PILLAR_COLOURS.values(), *theme.ROLE_COLOURS.values()]:
+        chip = formatting.chip_html("label", colour)
+        ink = re.search(r";color:(#[0-9A-Fa-f]{6})", chip).group(1)
+        assert formatting.contrast_ratio(ink, colour) >= 4.5, (colour, ink)

@@ -58,6 +58,7 @@ def test_reported_beside_documented(monkeypatch, atlas_warehouse, sql):
     assert by_region["Asia"] == 36 and by_region["Africa"] == 25
     assert not set(bars("Reported in the publication", "x")) & set(by_region)
     assert all(label.isdigit() for label in bars("Documented in this catalogue", "x"))
+    assert figure["layout"]["xaxis"]["type"] == figure["layout"]["xaxis2"]["type"] == "category"
     asia_documented = bars("Documented in this catalogue", "x2")["Asia"]
     assert (
         asia_documented

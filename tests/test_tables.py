@@ -51,3 +51,18 @@ def test_a_wide_table_keeps_its_labels_and_gives_long_text_the_room():
 def test_a_narrow_table_is_left_alone():
     frame = pd.DataFrame({"Group": ["women"], "Count": [3]})
     assert fitted(frame) == ({}, None)
+
+
+def test_streamlits_shorthands_keep_their_meaning():
+    """None hides a column (it takes no room), a text is the column's label."""
+    frame = pd.DataFrame({"id": ["x" * 300], "Project": ["y " * 200], "Years": ["2012–2017"]})
+    config, _rows = fitted(frame, {"id": None, "Years": "Années"})
+    assert config["id"] is None
+    assert config["Years"]["label"] == "Années"
+    assert config["Project"]["width"] + config["Years"]["width"] <= FULL_WIDTH_PX
+
+
+def test_a_styled_table_is_measured_by_its_data():
+    frame = pd.DataFrame({"Project": ["word " * 300], "n": [1]})
+    config, rows = fitted(frame.style.format({"n": "{:,}"}))
+    assert config["Project"]["width"] <= FULL_WIDTH_PX and rows

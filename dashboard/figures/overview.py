@@ -117,7 +117,11 @@ def reported_vs_documented(
             )
         key = "xaxis" if axis == "x" else "xaxis2"
         # the second panel's axis drawn as the shared look draws the first
-        layout[key] = merged(shared.get("xaxis"), {"domain": [low, high], "anchor": "y"})
+        layout[key] = merged(
+            shared.get("xaxis"),
+            # categories: years as labels ("2000", "2014"), not a numeric scale
+            {"domain": [low, high], "anchor": "y", "type": "category"},
+        )
         annotations.append(
             {
                 "text": f"<b>{title}</b>",

@@ -3,6 +3,8 @@ a map (decks.CONTROLLER): a reader scrolling past a map once zoomed it out by ac
 
 from __future__ import annotations
 
+import math
+
 import pydeck as pdk
 import streamlit as st
 
@@ -20,10 +22,13 @@ def map_view_controls(name: str, deck: pdk.Deck) -> str:
     st.session_state.setdefault(zoom_key, 0)
     st.session_state.setdefault(resets_key, 0)
 
+    view = deck.initial_view_state
+    first_zoom = float(view.zoom)
+    least = -min(MAX_STEPS, math.floor(first_zoom / ZOOM_STEP))  # never below zoom 0
+
     def zoom(by: int) -> None:
-        st.session_state[zoom_key] = max(
-            -MAX_STEPS, min(MAX_STEPS, st.session_state[zoom_key] + by)
-        )
+        steps = st.session_state[zoom_key] + by
+        st.session_state[zoom_key] = max(least, min(MAX_STEPS, steps))
 
     def reset() -> None:
         st.session_state[zoom_key] = 0
@@ -42,8 +47,7 @@ def map_view_controls(name: str, deck: pdk.Deck) -> str:
         )
         st.button(_("Reset view"), icon=":material/restart_alt:", key=f"{name}_reset",
                   on_click=reset)  # fmt: skip
-    view = deck.initial_view_state
-    view.zoom = max(0.0, float(view.zoom) + ZOOM_STEP * st.session_state[zoom_key])
+    view.zoom = max(0.0, first_zoom + ZOOM_STEP * st.session_state[zoom_key])
     return f"{name}_{st.session_state[resets_key]}"
 
 

@@ -13,6 +13,7 @@ from dashboard.formatting import resolve_choice
 from dashboard.i18n import N_, _
 from dashboard.pages import PageSpec
 from dashboard.ui import data
+from dashboard.ui.shell import arrived
 from dashboard.ui.sidebar import raw_params, resend_when_relabelled
 
 # What a record picker says, for each kind of record (`what`): whole sentences.
@@ -56,14 +57,16 @@ def record_picker(
     label, unknown_text, outside_text = (texts[k] for k in ("label", "unknown", "outside"))
     requested = st.query_params.get(param)
     shown_key = f"_{param}_shown"  # the record the page last showed from its link
-    if requested and st.session_state.get(shown_key) != requested:
-        st.session_state[LAND_KEY] = True  # arrived by a link: record_heading scrolls to it
-        st.session_state[shown_key] = requested
+    if arrived():  # from another page: its link is followed again
+        st.session_state.pop(shown_key, None)
+    st.session_state.pop(LAND_KEY, None)
     options, chosen, outside, unknown = resolve_choice(requested, visible, exists)
+    if requested and not unknown and st.session_state.get(shown_key) != requested:
+        st.session_state[LAND_KEY] = requested  # record_heading scrolls to this record
+        st.session_state[shown_key] = requested
     if unknown:
         st.warning(_(unknown_text).format(id=inert.markdown(requested)))
     if chosen is None:
-        st.session_state.pop(LAND_KEY, None)
         return None
     if st.session_state.get(param) not in options or (
         requested in options and st.session_state.get(param) != requested
@@ -110,19 +113,27 @@ RECORD_ANCHOR = "record"
 _SCROLL_TO_RECORD = """<script>
 (() => {
   const started = performance.now();
-  let stopped = false, last = null, steady = 0;
+  let stopped = false, steady = 0;
   const stop = () => { stopped = true; };
   window.addEventListener("wheel", stop, {once: true});
   window.addEventListener("keydown", stop, {once: true});
   window.addEventListener("touchstart", stop, {once: true});
+  const scroller = (node) => {
+    for (let p = node.parentElement; p; p = p.parentElement) {
+      const scrolls = getComputedStyle(p).overflowY !== "visible";
+      if (scrolls && p.scrollHeight > p.clientHeight + 1) return p;
+    }
+    return document.scrollingElement;
+  };
   const step = () => {
     if (stopped || performance.now() - started > 2000) return;
     const heading = document.getElementById("RECORD_ANCHOR");
     if (heading) {
-      const top = Math.round(heading.getBoundingClientRect().top);
-      if (top !== last) { heading.scrollIntoView({block: "start"}); steady = 0; }
+      // the heading a quarter down the screen: the picker and its notes stay in view
+      const target = Math.min(220, window.innerHeight * 0.25);
+      const off = heading.getBoundingClientRect().top - target;
+      if (Math.abs(off) > 2) { scroller(heading).scrollTop += off; steady = 0; }
       else if (++steady > 10) return;
-      last = Math.round(heading.getBoundingClientRect().top);
     }
     requestAnimationFrame(step);
   };
@@ -131,12 +142,12 @@ _SCROLL_TO_RECORD = """<script>
 </script>""".replace("RECORD_ANCHOR", RECORD_ANCHOR)
 
 
-def record_heading(title: str) -> None:
-    """The chosen record's heading. When the page was opened from the record's link (a
-    permalink, the Map's list), the page scrolls to it: the reader lands at the
-    record, not above a table or a map."""
+def record_heading(title: str, record_id: str) -> None:
+    """The chosen record's heading. When the page was opened from this record's link (a
+    permalink, the Map's list, a follow-up), the page scrolls to it: the reader lands
+    at the record, not above a table or a map."""
     st.header(title, anchor=RECORD_ANCHOR)
-    if st.session_state.pop(LAND_KEY, False):
+    if st.session_state.pop(LAND_KEY, None) == record_id:
         st.html(_SCROLL_TO_RECORD, unsafe_allow_javascript=True)
 
 

@@ -12,11 +12,15 @@ import streamlit as st
 from dashboard.pages import PageSpec
 
 _shell = threading.local()  # per script thread: the page app.py is running, if any
+_PAGE_KEY, _ARRIVED_KEY = "_shell_page", "_shell_arrived"
 
 
 @contextmanager
 def shell(page: PageSpec | None) -> Iterator[None]:
     """app.py runs the chosen page inside this; ensure_shell() and current_page() read it."""
+    now = page.file if page else None
+    st.session_state[_ARRIVED_KEY] = st.session_state.get(_PAGE_KEY, "") != now
+    st.session_state[_PAGE_KEY] = now
     _shell.page = page
     _shell.active = True
     try:
@@ -24,6 +28,12 @@ def shell(page: PageSpec | None) -> Iterator[None]:
     finally:
         _shell.active = False
         _shell.page = None
+
+
+def arrived() -> bool:
+    """True on the first run of a page after another page (or the session's first run);
+    False on the page's reruns (a filter changed, a widget was used)."""
+    return st.session_state.get(_ARRIVED_KEY, True)
 
 
 def current_page() -> PageSpec | None:

@@ -76,11 +76,18 @@ def fitted(
     with long text, which wrap over up to MAX_LINES lines."""
     if isinstance(frame, Styler):  # a styled table (the Pillars crosstab): its data
         frame = frame.data
-    config = {name: dict(entry or {}) for name, entry in (column_config or {}).items()}
-    shown = [c for c in (column_order or frame.columns) if c in frame.columns]
+    config = {  # Streamlit's shorthands stay as given: None hides a column, a text is a label
+        name: dict(entry) if isinstance(entry, Mapping) else entry
+        for name, entry in (column_config or {}).items()
+    }
+    hidden = {name for name, entry in config.items() if entry is None}
+    shown = [c for c in (column_order or frame.columns) if c in frame.columns and c not in hidden]
     natural, least = {}, {}
     for name in shown:
-        entry = config.get(name, {})
+        entry = config.get(name)
+        if isinstance(entry, str):
+            entry = config[name] = {"label": entry}
+        entry = entry or {}
         header = entry.get("label") or str(name)
         shown_text = (entry.get("type_config") or {}).get("display_text")
         values = frame[name] if not shown_text else pd.Series([shown_text])
