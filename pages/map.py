@@ -249,6 +249,7 @@ with map_col:
 
     map_data = export.map_table(counts, localities, participants, clusters=clusters)
     ui.chart_block(
+        half=True,
         title=N_("Projects per country, localities and City-to-City exchanges"),
         key="map_world",
         summary=summaries.world_map(map_data),

@@ -64,6 +64,7 @@ with left:
         ui.load(queries.facet_counts, filters, "topic"), what=TOPIC, top=15
     )
     ui.chart_block(
+        half=True,
         title=N_("Topics"),
         key="pillars_topics",
         summary=summaries.facet(topic_table, TOPIC),
@@ -78,6 +79,7 @@ with right:
         top=scale.FACET_BARS,
     )
     ui.chart_block(
+        half=True,
         title=N_("Beneficiary groups"),
         key="pillars_groups",
         summary=summaries.facet(group_table, GROUP),
@@ -101,6 +103,7 @@ with left:
         labels=pf.PARTNER_TYPE_LABELS,
     )
     ui.chart_block(
+        half=True,
         title=N_("Partners by type"),
         key="pillars_partner_types",
         summary=summaries.facet(type_table, PARTNER_TYPE),
@@ -119,6 +122,7 @@ with right:
     with i18n.using(i18n.DEFAULT_LANGUAGE):  # the download's stable English names
         partner_download = pf.partner_table(partner_rows)
     ui.chart_block(
+        half=True,
         title=N_("Partners"),
         key="pillars_partners",
         summary=summaries.partners(partner_download),

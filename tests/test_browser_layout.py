@@ -7,7 +7,7 @@ artifacts/screenshots/layout_<page>_<width>.png — look at them."""
 from __future__ import annotations
 
 import pytest
-from browser_support import browser_page, screenshot, wait_rendered
+from browser_support import browser_page, next_frames, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,13 @@ def test_nothing_on_any_page_is_cut(app_url, browser, width):
             wait_rendered(page, timeout=90_000)
             cut = page.evaluate(CUT)
             screenshot(page, f"layout_{name or 'overview'}_{width}")
+            # every chart's Table tab too (a table in half a row was fitted to a whole one)
+            tabs = page.get_by_role("tab", name="Table", exact=True)
+            for i in range(tabs.count()):
+                tabs.nth(i).click()
+                page.locator('[role="tabpanel"] [data-testid="stDataFrame"]').first.wait_for()
+                next_frames(page, 3)
+                cut += [f"Table tab {i + 1}: {c}" for c in page.evaluate(CUT) if c not in cut]
             log.assert_clean()
         if cut:
             found[name or "overview"] = cut

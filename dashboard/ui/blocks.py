@@ -231,9 +231,11 @@ def chart_block(
     table: pd.DataFrame | None = None,
     file_name: str | None = None,
     summary: str = "",
+    half: bool = False,
 ) -> None:
     """Every chart as Chart / Table / Sources / Download (as in OWID's grapher). `title`
-    is English (marked N_ by the caller): shown translated, it names the files as it is."""
+    is English (marked N_ by the caller): shown translated, it names the files as it is.
+    `half`: the block sits in a narrower column (its table is fitted to it)."""
     st.subheader(_(title))
     chart_tab, table_tab, sources_tab, download_tab = st.tabs(
         [_("Chart"), _("Table"), _("Sources"), _("Download")]
@@ -247,7 +249,7 @@ def chart_block(
         if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
             st.caption(summary)
     with table_tab:
-        fitted_table(table if table is not None else data)
+        fitted_table(table if table is not None else data, half=half)
     with sources_tab:
         st.markdown(sources or source_line())
         st.caption(
