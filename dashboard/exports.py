@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import i18n, inert, theme
+from dashboard.figures import standalone
 from dashboard.i18n import N_, _
 from etl import formulas
 
@@ -209,8 +210,9 @@ def slide_figure(
     """A copy of `fig` laid out for a 1920×1080 slide: title, the filters as a subtitle
     (a slide must say what it shows), type readable from the back of a hall, labels
     never cut (margins grow to fit them), and a source line (`source`: shown translated,
-    pass theme.SOURCE_LINE or a translated text)."""
-    out = go.Figure(fig)
+    pass theme.SOURCE_LINE or a translated text). It stands alone: without a margin
+    kept only to line it up with its page's other charts (figures.standalone)."""
+    out = go.Figure(standalone(fig))
     heading = inert.plotly(title) + (
         f"<br><span style='font-size:20px'>{inert.plotly(subtitle)}</span>" if subtitle else ""
     )

@@ -59,8 +59,22 @@ def test_timeline_renders_offline(app_url, browser):
         plots = page.locator(PLOT)
         assert plots.count() == 3
         per_year, gantt, exchanges = (plots.nth(i).inner_text() for i in range(3))
-        assert "Reported by the publication (PARDEV 2014)" in per_year
-        assert "Fundamental principles and rights at work" in per_year
+        # the per-year chart's legend sits in its left margin, its names in lines
+        legend = (
+            plots.nth(0)
+            .locator(".legendtext")
+            .evaluate_all(
+                "texts => texts.map(t => [...t.querySelectorAll('tspan.line')]"
+                ".map(l => l.textContent).join(' ') || t.textContent)"
+            )
+        )
+        assert "Reported by the publication (PARDEV 2014)" in legend
+        assert "Fundamental principles and rights at work" in legend
+        # ...filling the strip left of the plot, which was blank (40% of the chart)
+        legend_box = plots.nth(0).locator("g.legend").bounding_box()
+        plot_box = plots.nth(0).locator("rect.nsewdrag").first.bounding_box()
+        assert legend_box["x"] + legend_box["width"] < plot_box["x"] - 40
+        assert legend_box["y"] >= plot_box["y"] - 5  # beside the plot, not above it
         assert "Upgrading an unplanned urban settlement" in gantt
         assert "Ongoing (open end)" in gantt
         assert "Chefchaouen, Morocco" in exchanges and "Planned" in exchanges

@@ -94,6 +94,42 @@ def test_figure_image_renders_offline_at_slide_resolution(fmt):
         assert "Exported" in text and "Source:" in text
 
 
+@pytest.mark.skipif(
+    not shutil.which("chromium"),
+    reason="SKIPPED LOUDLY: chromium missing — chart images need Debian chromium "
+    "(make test installs it)",
+)
+def test_an_exported_timeline_chart_uses_the_full_width():
+    """Issue 12 item 9: the page's per-year chart keeps a 360 px left margin to line its
+    years up with the Gantt; its PNG stood alone with a blank strip there. The first
+    year's bar now starts near the image's left edge."""
+    from PIL import Image
+
+    from dashboard.figures import timeline
+
+    counts = pd.DataFrame(
+        {
+            "year": [1997, 1998, 2010],
+            "pillar": "social_protection",
+            "region": "Africa",
+            "active": [2, 3, 4],
+            "starting": 0,
+        }
+    )
+    fig, _table = timeline.per_year(counts, x_range=timeline.shared_range(counts))
+    image = Image.open(io.BytesIO(exports.figure_image(fig, "png", title="Per year")))
+    image = image.convert("RGB")
+    green = (0x00, 0x9E, 0x73)  # social protection's bars
+    columns = [
+        x
+        for x in range(image.width)
+        for y in range(300, image.height - 200, 40)
+        if image.getpixel((x, y)) == green
+    ]
+    assert columns, "no bar drawn"
+    assert min(columns) < 0.12 * image.width  # was past 360 px: a blank strip
+
+
 def test_slide_states_the_filters_and_keeps_room_for_long_labels():
     fig = go.Figure(
         go.Bar(y=["A very long project title on the left axis"], x=[3], orientation="h")

@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import formatting, theme
-from dashboard.figures import SHORT_TITLE_LIMIT, short_title, unique_labels
+from dashboard.figures import (
+    SHORT_TITLE_LIMIT,
+    STANDALONE,
+    for_presentation,
+    short_title,
+    standalone,
+    unique_labels,
+)
 from dashboard.figures import timeline as tl
 from etl.transform import drawn_to_year
 
@@ -35,6 +42,11 @@ def active_rows(projects: list[tuple[str, str, str, list[int]]]) -> pd.DataFrame
         for y in years
     ]
     return pd.DataFrame(rows, columns=["year", "project_id", "pillar", "region", "starts"])
+
+
+def name_of(trace) -> str:
+    """A trace's legend name as read: the per-year chart wraps long names in lines."""
+    return (trace.name or "").replace("<br>", " ")
 
 
 def bar_traces(fig):
@@ -64,14 +76,14 @@ SMALL = active_rows(
 
 def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
     fig, table = tl.per_year(tl.count_years(SMALL), reported=REPORTED)
-    names = [t.name for t in bar_traces(fig)]
+    names = [name_of(t) for t in bar_traces(fig)]
     assert names == [
         theme.PILLAR_LABELS["rights"],
         theme.PILLAR_LABELS["employment"],
         theme.PILLAR_LABELS["social_dialogue"],
     ]
     for trace in bar_traces(fig):
-        assert trace.marker.color == theme.colour_map("pillar")[trace.name]
+        assert trace.marker.color == theme.colour_map("pillar")[name_of(trace)]
     assert stacked_totals(fig) == {2000: 1, 2001: 2, 2002: 3, 2003: 0, 2004: 1}
     assert fig.layout.barmode == "stack"
     # The table gives every year of the span (2003 with none), and the reported count.
@@ -82,10 +94,10 @@ def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
 
 def test_per_year_stacked_by_region_names_regions():
     fig, _ = tl.per_year(tl.count_years(SMALL), stack="region")
-    names = [t.name for t in bar_traces(fig)]
+    names = [name_of(t) for t in bar_traces(fig)]
     assert names == ["Africa", "Americas", "Multi-region"]
     for trace in bar_traces(fig):
-        assert trace.marker.color == theme.REGION_COLOURS[trace.name]
+        assert trace.marker.color == theme.REGION_COLOURS[name_of(trace)]
     assert stacked_totals(fig) == {2000: 1, 2001: 2, 2002: 3, 2003: 0, 2004: 1}
 
 
@@ -98,7 +110,7 @@ def test_starting_counts_each_project_once_in_its_first_year():
 
 def test_reported_counts_are_black_diamonds_at_2000_and_2014():
     fig, _ = tl.per_year(tl.count_years(SMALL), reported=REPORTED)
-    reported = [t for t in fig.data if t.name == tl.REPORTED_NAME]
+    reported = [t for t in fig.data if name_of(t) == tl.REPORTED_NAME]
     assert len(reported) == 1
     marker = reported[0]
     assert list(marker.x) == [2000, 2014]
@@ -113,7 +125,7 @@ def test_reported_counts_are_black_diamonds_at_2000_and_2014():
 def test_reported_counts_use_the_one_qualifier_wording():
     more_than = REPORTED.assign(qualifier="more_than")
     fig, _ = tl.per_year(tl.count_years(SMALL), reported=more_than)
-    (marker,) = [t for t in fig.data if t.name == tl.REPORTED_NAME]
+    (marker,) = [t for t in fig.data if name_of(t) == tl.REPORTED_NAME]
     word = theme.QUALIFIER_WORDS["more_than"]
     assert f"reports {word} 3 projects" in marker.hovertext[0]
 
@@ -121,7 +133,76 @@ def test_reported_counts_use_the_one_qualifier_wording():
 def test_reported_markers_need_no_catalogue_row_in_that_year():
     only_2010 = active_rows([("a", "rights", "Africa", [2010])])
     fig, _ = tl.per_year(tl.count_years(only_2010), reported=REPORTED)
-    assert [t.name for t in fig.data][-1] == tl.REPORTED_NAME
+    assert [name_of(t) for t in fig.data][-1] == tl.REPORTED_NAME
+
+
+def test_per_year_legend_fills_the_alignment_margin_on_the_page_and_goes_on_top_alone():
+    """Issue 12 item 9: the margin that lines the per-year chart's years up with the
+    Gantt's left 40% of it blank; the legend sits there now, and a standalone copy (an
+    image, a slide) drops the margin and puts the legend back on top."""
+    fig, _table = tl.per_year(tl.count_years(SMALL), reported=REPORTED)
+    assert fig.layout.margin.l == tl.LEFT_MARGIN  # years line up with the Gantt's
+    legend = fig.layout.legend
+    assert (legend.xref, legend.x, legend.orientation) == ("container", 0, "v")
+    lines = [line for t in fig.data for line in t.name.split("<br>")]
+    assert max(len(line) for line in lines) <= tl.LEGEND_WRAP  # fits beside the axis
+    alone = standalone(fig)
+    assert alone.layout.margin.l <= 20 and alone.layout.yaxis.automargin
+    assert alone.layout.legend.xref == "paper" and alone.layout.legend.y > 1
+    assert alone.layout.legend.orientation == "h"
+    assert STANDALONE not in (alone.layout.meta or {})
+    assert fig.layout.legend.xref == "container"  # the page's figure is left as it was
+    shown = for_presentation(fig)  # larger text no longer fits the margin: legend on top
+    assert shown.layout.legend.xref == "paper" and shown.layout.margin.l == tl.LEFT_MARGIN
+
+
+def test_standalone_gantt_keeps_room_for_its_labels_only():
+    spans = pd.DataFrame(
+        {
+            "project_id": ["p"],
+            "title": ["A project with a long title that needs the margin"],
+            "phase": [None],
+            "phase_no": [1],
+            "start_year": [2001],
+            "end_year": [2003],
+            "ongoing": [False],
+            "drawn_to_year": [2003],
+            "pillar": ["rights"],
+            "region": ["Africa"],
+        }
+    )
+    fig, _table, _missing = tl.gantt(spans)
+    alone = standalone(fig)
+    assert alone.layout.margin.l <= 20
+    assert alone.layout.yaxis.automargin  # Plotly grows the margin to the titles' width
+
+
+def test_standalone_leaves_a_figure_without_overrides_as_it_is():
+    fig, _table = tl.exchange_markers(pd.DataFrame())  # an empty-state figure
+    assert standalone(fig) is fig
+
+
+@given(
+    counts=st.lists(st.integers(min_value=1, max_value=5_000), min_size=1, max_size=30),
+    reported=st.one_of(st.none(), st.integers(min_value=1, max_value=10_000)),
+)
+@settings(max_examples=60, deadline=None)
+def test_per_year_count_axis_stays_close_to_the_data(counts, reported):
+    """The count axis ends a little above the highest bar or reported diamond (room
+    for the diamond's label), never far above it."""
+    years = list(range(2000, 2000 + len(counts)))
+    frame = pd.DataFrame(
+        {"year": years, "pillar": "rights", "region": "Africa", "active": counts, "starting": 0}
+    )
+    report = None
+    if reported is not None:
+        report = pd.DataFrame(
+            {"dimension": ["year:2000"], "value": [reported], "qualifier": ["exactly"]}
+        )
+    fig, _table = tl.per_year(frame, reported=report)
+    top = max(counts + ([reported] if reported else []))
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and top < high <= top * 1.2 + 1
 
 
 def test_per_year_without_rows_says_why():
@@ -168,7 +249,7 @@ def test_stacked_totals_equal_distinct_projects_active_each_year(projects, stack
         y: expected.get(y, 0) for y in table["year"]
     }
     colours = theme.colour_map(stack)
-    assert all(t.marker.color == colours[t.name] for t in bar_traces(fig))
+    assert all(t.marker.color == colours[name_of(t)] for t in bar_traces(fig))
 
 
 # --- Gantt ---------------------------------------------------------------------------------
@@ -249,7 +330,7 @@ def test_gantt_draws_one_bar_per_phase_on_one_row_per_project():
 def test_gantt_colours_every_bar_by_its_pillar():
     fig, _, _ = tl.gantt(SPANS)
     for trace in bar_traces(fig):
-        code = next(c for c, label in theme.PILLAR_LABELS.items() if label == trace.name)
+        code = next(c for c, label in theme.PILLAR_LABELS.items() if label == name_of(trace))
         assert trace.marker.color == theme.PILLAR_COLOURS[code]
 
 
@@ -258,7 +339,7 @@ def test_ongoing_bars_end_at_as_of_year_with_an_open_end_marker():
     assert bars_by_label(fig)["Decent work in the FIFA World Cup"] == [
         (2012.5, AS_OF + 0.5, theme.PILLAR_COLOURS["rights"])
     ]
-    arrows = [t for t in fig.data if t.name == tl.ONGOING_NAME]
+    arrows = [t for t in fig.data if name_of(t) == tl.ONGOING_NAME]
     assert len(arrows) == 1
     assert list(arrows[0].y) == ["Decent work in the FIFA World Cup"]
     assert list(arrows[0].x) == [AS_OF + 0.5]
@@ -305,7 +386,7 @@ def test_a_phase_without_its_end_is_its_start_then_dotted_up_to_the_next_phase()
         (1999.5, 2000.5, theme.PILLAR_COLOURS["employment"]),
         (2003.5, 2004.5, theme.PILLAR_COLOURS["employment"]),
     ]
-    (dotted,) = [t for t in fig.data if t.name == tl.END_NOT_STATED_NAME]
+    (dotted,) = [t for t in fig.data if name_of(t) == tl.END_NOT_STATED_NAME]
     assert dotted.line.dash == "dot"
     assert list(dotted.x) == [2000.5, 2003.5, None, 2004.5, 2004.8, None]
     assert all("end not stated" in h for h in dotted.hovertext if h)
@@ -314,7 +395,7 @@ def test_a_phase_without_its_end_is_its_start_then_dotted_up_to_the_next_phase()
 
 def test_a_phase_with_its_end_gets_no_dotted_line():
     fig, _, _ = tl.gantt(SPANS[SPANS["project_id"].isin(["moz", "coops", "fifa"])])
-    assert not [t for t in fig.data if t.name == tl.END_NOT_STATED_NAME]
+    assert not [t for t in fig.data if name_of(t) == tl.END_NOT_STATED_NAME]
 
 
 def test_years_whose_activity_is_not_stated_are_hatched_on_top_not_counted():
@@ -325,7 +406,7 @@ def test_years_whose_activity_is_not_stated_are_hatched_on_top_not_counted():
     )  # fmt: skip
     fig, table = tl.per_year(counts, unstated=unstated)
     plain_fig, plain_table = tl.per_year(counts)
-    (hatched,) = [t for t in fig.data if t.name == tl.UNSTATED_NAME]
+    (hatched,) = [t for t in fig.data if name_of(t) == tl.UNSTATED_NAME]
     assert hatched.marker.pattern.shape == "/"
     assert dict(zip(hatched.x, hatched.y, strict=True))[2001] == 1
     # the projects counted as active are the same with or without the hatched years
@@ -362,7 +443,7 @@ def test_gantt_has_exactly_one_bar_per_dated_phase(phases):
     ]  # fmt: skip
     fig, table, _ = tl.gantt(span_rows(rows))
     assert sum(len(t.y) for t in bar_traces(fig)) == len(phases) == len(table)
-    arrows = [t for t in fig.data if t.name == tl.ONGOING_NAME]
+    arrows = [t for t in fig.data if name_of(t) == tl.ONGOING_NAME]
     assert sum(len(t.y) for t in arrows) == sum(ongoing for _, _, ongoing in phases)
     for _, row in table.iterrows():
         if row["ongoing"]:
@@ -407,7 +488,7 @@ EXCHANGES = pd.DataFrame(
 def test_exchanges_are_markers_at_their_dates_held_and_planned_apart():
     fig, table = tl.exchange_markers(EXCHANGES)
     assert len(table) == 4
-    by_name = {t.name: t for t in fig.data}
+    by_name = {name_of(t): t for t in fig.data}
     assert set(by_name) == {"Held", "Planned"}
     held, planned = by_name["Held"], by_name["Planned"]
     assert held.marker.color == theme.EXCHANGE_STATUS_COLOURS["held"]
@@ -428,7 +509,7 @@ def test_exchanges_are_markers_at_their_dates_held_and_planned_apart():
 
 def test_exchanges_at_one_place_and_time_share_a_marker_listing_both():
     fig, _ = tl.exchange_markers(EXCHANGES)
-    held = next(t for t in fig.data if t.name == "Held")
+    held = next(t for t in fig.data if name_of(t) == "Held")
     assert list(held.y).count("Durban, South Africa") == 1
     durban = list(held.y).index("Durban, South Africa")
     assert "Durban visit" in held.hovertext[durban]

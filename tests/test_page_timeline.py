@@ -24,7 +24,7 @@ def open_page(monkeypatch, warehouse: Path, **params) -> AppTest:
 def counted(spec: dict) -> list[dict]:
     """The per-year chart's bars of projects counted (not the hatched "activity not
     stated" segment, which is no project's active year)."""
-    return [t for t in bars(spec) if t["name"] != tl.UNSTATED_NAME]
+    return [t for t in bars(spec) if t["name"].replace("<br>", " ") != tl.UNSTATED_NAME]
 
 
 def stacked_totals(spec: dict) -> dict[int, int]:
@@ -50,9 +50,14 @@ def test_projects_active_per_year_equal_the_warehouse(monkeypatch, atlas_warehou
         )
     )
     assert stacked_totals(spec) == expected
-    assert {t["name"] for t in counted(spec)} <= set(theme.category_order("pillar"))
+    assert {t["name"].replace("<br>", " ") for t in counted(spec)} <= set(
+        theme.category_order("pillar")
+    )
     for trace in counted(spec):
-        assert trace["marker"]["color"] == theme.colour_map("pillar")[trace["name"]]
+        assert (
+            trace["marker"]["color"]
+            == theme.colour_map("pillar")[trace["name"].replace("<br>", " ")]
+        )
     # The publication's counts for 2000 and 2014 sit on the same axis, as reported.
     reported = dict(
         sql_rows(
@@ -61,7 +66,7 @@ def test_projects_active_per_year_equal_the_warehouse(monkeypatch, atlas_warehou
             "where dimension like 'year:%'",
         )
     )
-    (marker,) = [t for t in spec["data"] if t["name"] == tl.REPORTED_NAME]
+    (marker,) = [t for t in spec["data"] if t["name"].replace("<br>", " ") == tl.REPORTED_NAME]
     assert dict(zip(marker["x"], marker["y"], strict=True)) == reported == {2000: 3, 2014: 18}
     as_of = sql_rows(atlas_warehouse, "select value from meta where key = 'as_of_year'")[0][0]
     assert any(f"counted as active through {as_of}" in c.value for c in at.caption)
@@ -133,7 +138,7 @@ def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_war
         atlas_warehouse, "select count(*) from projects where ongoing and start_year is not null"
     )[0][0]
     as_of = int(sql_rows(atlas_warehouse, "select value from meta where key = 'as_of_year'")[0][0])
-    (arrows,) = [t for t in gantt["data"] if t["name"] == tl.ONGOING_NAME]
+    (arrows,) = [t for t in gantt["data"] if t["name"].replace("<br>", " ") == tl.ONGOING_NAME]
     assert len(arrows["y"]) == ongoing > 0
     assert set(arrows["x"]) == {as_of + 0.5}
     assert all("ongoing" in h for h in arrows["hovertext"])
@@ -141,12 +146,12 @@ def test_ongoing_projects_end_at_as_of_year_with_an_arrow(monkeypatch, atlas_war
 
 def test_stack_by_region_switches_the_series_to_region_names(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse)
-    pillar_names = {t["name"] for t in counted(chart(at, "timeline_per_year"))}
+    pillar_names = {t["name"].replace("<br>", " ") for t in counted(chart(at, "timeline_per_year"))}
     assert pillar_names == set(theme.category_order("pillar"))
     at.segmented_control(key="stack").set_value("region").run()
     assert not at.exception
     spec = chart(at, "timeline_per_year")
-    region_names = {t["name"] for t in counted(spec)}
+    region_names = {t["name"].replace("<br>", " ") for t in counted(spec)}
     regions = {r[0] for r in sql_rows(atlas_warehouse, "select distinct region from projects")}
     assert region_names == regions
     for trace in counted(spec):
@@ -165,7 +170,7 @@ def test_measure_and_stack_come_from_the_url(monkeypatch, atlas_warehouse):
     assert at.segmented_control(key="measure").value == "starting"
     assert at.segmented_control(key="stack").value == "region"
     spec = chart(at, "timeline_per_year")
-    assert {t["name"] for t in counted(spec)} <= set(theme.REGION_ORDER)
+    assert {t["name"].replace("<br>", " ") for t in counted(spec)} <= set(theme.REGION_ORDER)
     starts = dict(
         sql_rows(
             atlas_warehouse,
@@ -218,7 +223,7 @@ def test_project_only_filters_are_named_as_not_narrowing_the_exchanges(
 
 def test_reported_counts_only_beside_comparable_counts(monkeypatch, atlas_warehouse):
     def names(at):
-        return [t.get("name") for t in chart(at, "timeline_per_year")["data"]]
+        return [t["name"].replace("<br>", " ") for t in chart(at, "timeline_per_year")["data"]]
 
     reported = "Reported by the publication (PARDEV 2014)"
     assert reported in names(open_page(monkeypatch, atlas_warehouse))
@@ -304,11 +309,13 @@ def test_years_the_source_leaves_unstated_are_hatched_and_dotted(monkeypatch, at
     dotted line after each start, which the captions explain."""
     at = open_page(monkeypatch, atlas_warehouse)
     spec = chart(at, "timeline_per_year")
-    (hatched,) = [t for t in spec["data"] if t["name"] == tl.UNSTATED_NAME]
+    (hatched,) = [t for t in spec["data"] if t["name"].replace("<br>", " ") == tl.UNSTATED_NAME]
     by_year = {int(x): int(y) for x, y in zip(hatched["x"], hatched["y"], strict=True) if y}
     assert by_year == {2001: 1, 2002: 1, 2003: 1}
     gantt = chart(at, "timeline_gantt")
-    (dotted,) = [t for t in gantt["data"] if t["name"] == tl.END_NOT_STATED_NAME]
+    (dotted,) = [
+        t for t in gantt["data"] if t["name"].replace("<br>", " ") == tl.END_NOT_STATED_NAME
+    ]
     (row,) = {y for y in dotted["y"] if y}  # one project's row, twice
     assert row.startswith("Upgrading an unplanned")
     assert [x for x in dotted["x"] if x is not None] == [2000.5, 2003.5, 2004.5, 2004.8]
@@ -317,4 +324,4 @@ def test_years_the_source_leaves_unstated_are_hatched_and_dotted(monkeypatch, at
     # the starting measure: no hatching
     at.segmented_control(key="measure").set_value("starting").run()
     spec = chart(at, "timeline_per_year")
-    assert not [t for t in spec["data"] if t["name"] == tl.UNSTATED_NAME]
+    assert not [t for t in spec["data"] if t["name"].replace("<br>", " ") == tl.UNSTATED_NAME]

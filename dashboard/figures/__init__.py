@@ -33,6 +33,9 @@ SHORT_TITLE_LIMIT = 50
 OTHER_STATUS_COLOUR = "#777777"
 OTHER_STATUS_SYMBOL = "square"
 STATUS_NOT_REPORTED = N_("Status not reported")
+# layout.meta key: the layout overrides a chart takes when it stands alone (an image, a
+# slide), e.g. without a margin kept only to line it up with the chart below on its page
+STANDALONE = "standalone"
 
 
 def plain(values: Iterable[object]) -> list[str]:
@@ -113,10 +116,30 @@ def _larger_fonts(node, least: int) -> None:
             _larger_fonts(item, least)
 
 
+def standalone(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` as it stands alone, in an image or on a slide: with the layout
+    its builder left under layout.meta[STANDALONE] (a page's alignment margin dropped,
+    a legend back on top); `fig` itself when it has none."""
+    meta = fig.layout.meta
+    overrides = meta.get(STANDALONE) if isinstance(meta, dict) else None
+    if not overrides:
+        return fig
+    spec = fig.to_plotly_json()
+    spec["layout"] = merged(spec.get("layout"), overrides)
+    spec["layout"]["meta"].pop(STANDALONE, None)
+    return go.Figure(spec, _validate=False)
+
+
 def for_presentation(fig: go.Figure, least: int = PRESENTATION_MIN_FONT) -> go.Figure:
     """A copy of `fig` with every text at least `least` px (ticks, legend, titles,
-    labels, annotations) and room for it; the figure itself is left as it was."""
+    labels, annotations) and room for it; the figure itself is left as it was. A
+    legend kept in a margin goes where it goes when the chart stands alone: larger
+    text no longer fits the margin."""
     spec = fig.to_plotly_json()
+    meta = spec.get("layout", {}).get("meta")
+    overrides = meta.get(STANDALONE) if isinstance(meta, dict) else None
+    if overrides and "legend" in overrides:
+        spec["layout"] = merged(spec["layout"], {"legend": overrides["legend"]})
     _larger_fonts(spec, least)
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {})["size"] = max(least, layout["font"].get("size") or 0)

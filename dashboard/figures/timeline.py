@@ -10,6 +10,7 @@ runs from 2006.5 to 2008.5, and an exchange dated 1 July 2013 sits in the middle
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 from dashboard import formatting, i18n, inert, theme
 from dashboard.figures import (
     FONT,
+    STANDALONE,
     empty_figure,
     figure,
     look,
@@ -130,16 +132,50 @@ def _range_axis(x_range: tuple[float, float] | None) -> dict:
     }
 
 
-def _on_time_axis(*, height: int, x_range: tuple[float, float] | None) -> tuple[dict, ...]:
+def _on_time_axis(
+    *, height: int, x_range: tuple[float, float] | None, legend: dict | None = None
+) -> tuple[dict, ...]:
     """The layout every timeline chart ends with (after its own): same margins (a year
-    sits at the same place on the screen on every chart) and the shared x range."""
+    sits at the same place on the screen on every chart) and the shared x range.
+
+    The wide left margin serves the page only: standing alone (an image, a slide;
+    figures.standalone) a chart keeps the margin its labels need, and a `legend` placed
+    in the margin goes back on top."""
     text = {"tickfont": FONT, "title": {"font": FONT}}  # readable, again after the range
+    on_top = look(height=height)["legend"]
+    alone = {"margin": {"l": 10}, "yaxis": {"automargin": True}}
+    if legend:
+        alone["legend"] = {**on_top, "xref": "paper", "yref": "paper", "yanchor": "bottom"}
     return (
         look(height=height),
         {"margin": {"l": LEFT_MARGIN, "r": RIGHT_MARGIN}},
         _range_axis(x_range),
         {"xaxis": text, "yaxis": text, "legend": {"font": FONT, "traceorder": "normal"}},
+        {"legend": legend} if legend else None,
+        {"meta": {STANDALONE: alone}},
     )
+
+
+# On the per-year chart the legend fills the margin that lines its years up with the
+# Gantt's (the Gantt's titles sit there): a column at the figure's left edge, its
+# names wrapped to fit beside the count axis.
+MARGIN_LEGEND = {
+    "orientation": "v",
+    "xref": "container",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "paper",
+    "y": 1,
+    "yanchor": "top",
+}
+LEGEND_WRAP = 26  # characters a line of a legend name in the margin
+
+
+def wrapped(name: str, width: int = LEGEND_WRAP) -> str:
+    """A legend name in lines of at most `width` characters (a longer word stays
+    whole), each shown as typed (dashboard.inert.plotly), joined by Plotly's <br>."""
+    lines = textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(inert.plotly(line) for line in lines or [name])
 
 
 def _rows_axis(rows: list[str], **grid) -> dict:
@@ -320,7 +356,7 @@ def per_year(
         traces.append(
             {
                 "type": "bar",
-                "name": shown_name,
+                "name": wrapped(shown.get(name, name)),
                 "x": by_series.index.to_list(),
                 "y": by_series[name].to_list(),
                 "marker": {
@@ -335,7 +371,7 @@ def per_year(
         traces.append(
             {
                 "type": "bar",
-                "name": _(UNSTATED_NAME),
+                "name": wrapped(_(UNSTATED_NAME)),
                 "x": table[YEAR_COLUMN].to_list(),
                 "y": table[UNSTATED_COLUMN].to_list(),
                 "marker": {
@@ -363,7 +399,7 @@ def per_year(
         traces.append(
             {
                 "type": "scatter",
-                "name": _(REPORTED_NAME),
+                "name": wrapped(_(REPORTED_NAME)),
                 "x": reported_rows["year"].to_list(),
                 "y": reported_rows["value"].to_list(),
                 "mode": "markers+text",
@@ -397,7 +433,8 @@ def per_year(
             "tickformat": ",d",
         },
     }
-    return figure(traces, layout, *_on_time_axis(height=430, x_range=x_range)), table
+    on_axis = _on_time_axis(height=430, x_range=x_range, legend=MARGIN_LEGEND)
+    return figure(traces, layout, *on_axis), table
 
 
 def reported_note(reported: pd.DataFrame | None, *, comparable: bool) -> str | None:
