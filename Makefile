@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
 
-.PHONY: run test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages clean
+.PHONY: run test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages bench-speed clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ bench-full: install
 # Every page's queries on the curated catalogue and 5,000 generated projects (bench/run.py)
 bench-pages: install
 	$(PY) bench/run.py
+
+# Each page's time to its first chart in headless chromium, against a page holding only
+# that content (bench/page_speed.py, bench/floor/page.py; issue 12 item 13)
+bench-speed: warehouse chromium translations
+	$(PY) bench/page_speed.py
 
 clean:
 	rm -rf data/warehouse artifacts .pytest_cache .hypothesis

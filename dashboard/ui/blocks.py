@@ -311,4 +311,6 @@ def record_source(record: dict, *, what: str, link: str) -> None:
             st.markdown(md(notes))
     heading = RECORD_LINK_HEADINGS.get(what) or "#### Link to this {what}"
     st.markdown(_(heading).format(what=what))
-    st.code(link, language=None)
+    # A link, not st.code: st.code's syntax highlighter took 0.5 s of the browser's
+    # main thread on every record view (issue 12 item 13); a link is copied as well.
+    st.markdown(md_link(link))
