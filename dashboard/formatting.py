@@ -323,24 +323,10 @@ def short_text(value: Any, limit: int = 90) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a #RRGGBB colour."""
-    hexa = colour.lstrip("#")
-    channels = [int(hexa[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(one: str, other: str) -> float:
-    """WCAG contrast ratio of two #RRGGBB colours (1 to 21; text wants 4.5)."""
-    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 def chip_html(label: str, colour: str) -> str:
     """A rounded colour chip (a pillar in its theme colour), its text in the ink (near
     black or white) with the higher WCAG contrast on it."""
-    ink = max(("#111111", "#FFFFFF"), key=lambda text: contrast_ratio(text, colour))
+    ink = max(("#111111", "#FFFFFF"), key=lambda text: theme.contrast(text, colour))
     return (
         f'<span style="background:{colour};color:{ink};padding:0.2em 0.8em;'
         f'border-radius:1em;font-weight:600;white-space:nowrap">{html.escape(label)}</span>'

@@ -596,19 +596,21 @@ def exchanges(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.D
     )
 
 
+# Participants with their exchange's host and coordinates: the rows a map's arcs need.
+_PARTICIPANT_ARCS = """
+    select ep.*, e.title, e.host_city, e.host_iso3, e.host_lat, e.host_lon, e.year,
+           e.status, e.start_date
+    from exchange_participants ep join exchanges e using (exchange_id)
+"""
+
+
 def participants(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.DataFrame:
     """Participants of the filtered exchanges (with `limit`: of the most recent `limit`),
     with the host's coordinates for arcs."""
     where, params = _recent_exchanges(f, limit, with_participants=True)
     return run_query(
         v,
-        f"""
-        select ep.*, e.title, e.host_city, e.host_iso3, e.host_lat, e.host_lon, e.year,
-               e.status, e.start_date
-        from exchange_participants ep join exchanges e using (exchange_id)
-        where {where}
-        order by e.start_date, ep.role, ep.country
-        """,
+        f"{_PARTICIPANT_ARCS} where {where} order by e.start_date, ep.role, ep.country",
         tuple(params),
     )
 
@@ -884,13 +886,7 @@ def exchange_map_rows(v: WarehouseVersion, exchange_id: str) -> pd.DataFrame:
     `participants` gives them for the page's map)."""
     return run_query(
         v,
-        """
-        select ep.*, e.title, e.host_city, e.host_iso3, e.host_lat, e.host_lon, e.year,
-               e.status, e.start_date
-        from exchange_participants ep join exchanges e using (exchange_id)
-        where e.exchange_id = ?
-        order by ep.role, ep.country
-        """,
+        f"{_PARTICIPANT_ARCS} where e.exchange_id = ? order by ep.role, ep.country",
         (exchange_id,),
     )
 

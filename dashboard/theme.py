@@ -197,6 +197,20 @@ def region_label(region: str | None) -> str:
     return REGION_LABELS.get(region or "", region or _(NOT_REPORTED))
 
 
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB' (0 black … 1 white)."""
+    value = colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 … 21; text wants 4.5)."""
+    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def colour_map(dimension: str) -> dict[str, str]:
     """Colour of each label of a stacking dimension ('pillar' or 'region'), translated."""
     if dimension == "pillar":

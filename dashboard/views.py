@@ -98,8 +98,7 @@ def _map(load: Load, filters: Filters) -> View:
 def _exchanges(load: Load, filters: Filters, params: Mapping[str, str]) -> View:
     chosen = params.get("exchange")
     if chosen:  # one exchange's own view: its host and who took part
-        participants = load(queries.participants, Filters(), None)
-        own = participants[participants["exchange_id"] == chosen]
+        own = load(queries.exchange_map_rows, chosen)
         if not own.empty:
             return View(N_("Host and participants of the exchange"), fx.network_figure(own))
     exchanges = load(queries.exchanges, filters, scale.EXCHANGES_SHOWN)

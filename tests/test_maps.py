@@ -594,7 +594,7 @@ def test_at_scale_the_count_ramp_starts_at_the_fewest_projects_a_country_has():
     # the focus outline: whichever of dark and white contrasts more with the fill
     for step in (*layers.COUNT_RAMP, layers.NO_PROJECT_FILL):
         line, _ = layers.focus_line(step)
-        lighter, darker = sorted((layers.luminance(line), layers.luminance(step)), reverse=True)
+        lighter, darker = sorted((theme.luminance(line), theme.luminance(step)), reverse=True)
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5, step
     darkest = next(f for f in layers.choropleth_features(counts, focus=iso3s[-1])
                    if f["properties"]["iso3"] == iso3s[-1])  # fmt: skip

@@ -116,12 +116,16 @@ def _larger_fonts(node, least: int) -> None:
             _larger_fonts(item, least)
 
 
+def _standalone_layout(meta: object) -> dict | None:
+    """The layout a builder left under layout.meta[STANDALONE], if any."""
+    return meta.get(STANDALONE) if isinstance(meta, dict) else None
+
+
 def standalone(fig: go.Figure) -> go.Figure:
     """A copy of `fig` as it stands alone, in an image or on a slide: with the layout
     its builder left under layout.meta[STANDALONE] (a page's alignment margin dropped,
     a legend back on top); `fig` itself when it has none."""
-    meta = fig.layout.meta
-    overrides = meta.get(STANDALONE) if isinstance(meta, dict) else None
+    overrides = _standalone_layout(fig.layout.meta)
     if not overrides:
         return fig
     spec = fig.to_plotly_json()
@@ -136,8 +140,7 @@ def for_presentation(fig: go.Figure, least: int = PRESENTATION_MIN_FONT) -> go.F
     legend kept in a margin goes where it goes when the chart stands alone: larger
     text no longer fits the margin."""
     spec = fig.to_plotly_json()
-    meta = spec.get("layout", {}).get("meta")
-    overrides = meta.get(STANDALONE) if isinstance(meta, dict) else None
+    overrides = _standalone_layout(spec.get("layout", {}).get("meta"))
     if overrides and "legend" in overrides:
         spec["layout"] = merged(spec["layout"], {"legend": overrides["legend"]})
     _larger_fonts(spec, least)

@@ -142,12 +142,12 @@ def _on_time_axis(
     figures.standalone) a chart keeps the margin its labels need, and a `legend` placed
     in the margin goes back on top."""
     text = {"tickfont": FONT, "title": {"font": FONT}}  # readable, again after the range
-    on_top = look(height=height)["legend"]
+    shared = look(height=height)
     alone = {"margin": {"l": 10}, "yaxis": {"automargin": True}}
-    if legend:
-        alone["legend"] = {**on_top, "xref": "paper", "yref": "paper", "yanchor": "bottom"}
+    if legend:  # back on top, as look() places it (in the plot's coordinates again)
+        alone["legend"] = {**shared["legend"], "xref": "paper", "yref": "paper"}
     return (
-        look(height=height),
+        shared,
         {"margin": {"l": LEFT_MARGIN, "r": RIGHT_MARGIN}},
         _range_axis(x_range),
         {"xaxis": text, "yaxis": text, "legend": {"font": FONT, "traceorder": "normal"}},

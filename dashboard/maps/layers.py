@@ -72,23 +72,10 @@ def rgba(colour: str, alpha: int = 255) -> list[int]:
     return [int(value[i : i + 2], 16) for i in (0, 2, 4)] + [int(alpha)]
 
 
-def luminance(colour: str) -> float:
-    """WCAG relative luminance of '#RRGGBB' (0 black … 1 white)."""
-    channels = [c / 255 for c in rgba(colour)[:3]]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two colours (1 … 21)."""
-    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
 def focus_line(fill: str) -> tuple[str, float]:
     """(colour, width in pixels) of the focus country's outline on its `fill`: whichever
     of dark and white contrasts more with it (at least 4.5:1 on every ramp step)."""
-    if contrast(FOCUS_LINE_ON_DARK, fill) > contrast(FOCUS_LINE, fill):
+    if theme.contrast(FOCUS_LINE_ON_DARK, fill) > theme.contrast(FOCUS_LINE, fill):
         return FOCUS_LINE_ON_DARK, 3.0
     return FOCUS_LINE, 2.5
 
