@@ -22,6 +22,21 @@ def open_page(monkeypatch, warehouse, page: str | None = None, **params) -> AppT
     return at
 
 
+def open_tab(at: AppTest, tab: str, key: str | None = None) -> AppTest:
+    """Open one tab ("Chart", "Table", "Sources" or "Download", as shown) of the
+    chart_block with this key, or of every chart block on the page, as a reader's click
+    does: only the open tab is built (dashboard/ui/blocks.py)."""
+    from dashboard.ui.blocks import tab_key
+
+    keys = [tab_key(key)] if key else [k for k in at.session_state.keys() if k.endswith("_tab")]
+    assert keys, "no chart block on this page"
+    for name in keys:
+        at.session_state[name] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def chart(at: AppTest, key: str) -> dict:
     """The Plotly JSON of the chart_block with this key."""
     (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]

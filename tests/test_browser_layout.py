@@ -66,8 +66,8 @@ def test_nothing_on_any_page_is_cut(app_url, browser, width):
             # every chart's Table tab too (a table in half a row was fitted to a whole one)
             tabs = page.get_by_role("tab", name="Table", exact=True)
             for i in range(tabs.count()):
-                tabs.nth(i).click()
-                page.locator('[role="tabpanel"] [data-testid="stDataFrame"]').first.wait_for()
+                tabs.nth(i).click()  # built when opened: the i-th table arrives
+                page.locator('[role="tabpanel"] [data-testid="stDataFrame"]').nth(i).wait_for()
                 next_frames(page, 3)
                 cut += [f"Table tab {i + 1}: {c}" for c in page.evaluate(CUT) if c not in cut]
             log.assert_clean()

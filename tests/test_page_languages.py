@@ -15,7 +15,7 @@ import json
 import re
 
 import pytest
-from apptest_support import open_page
+from apptest_support import open_page, open_tab
 from conftest import sql_rows
 
 from dashboard import i18n, stories
@@ -210,8 +210,12 @@ def test_download_file_names_are_the_same_in_every_language(
         named: list[str] = []
         original = blocks.file_stem
         monkeypatch.setattr(blocks, "file_stem", lambda t: named.append(original(t)) or named[-1])
+        with i18n.using(lang):
+            download = i18n._("Download")  # the tab's label as shown
         for page, params in _links(sql):
-            open_page(monkeypatch, atlas_warehouse, page, lang=lang, **params)
+            at = open_page(monkeypatch, atlas_warehouse, page, lang=lang, **params)
+            if any(k.endswith("_tab") for k in at.session_state.keys()):
+                open_tab(at, download)  # the buttons are built when their tab opens
         monkeypatch.setattr(blocks, "file_stem", original)
         return named
 

@@ -369,8 +369,10 @@ def test_too_many_localities_are_drawn_in_groups_and_the_page_says_so(monkeypatc
     # the counts are still every locality's
     assert metrics(at)["Localities plotted"] == f"{located} of {total}"
     # the table behind the map lists the groups
+    apptest_support.open_tab(at, "Table", "map_world")
     table = [d.value for d in at.dataframe if "layer" in d.value.columns][0]
     assert (table["layer"] == "locality group").sum() == len(groups)
+    apptest_support.open_tab(at, "Chart", "map_world")
     # the legend shows the dark groups, not pillar dots the map does not draw
     (legend,) = [m.value for m in at.markdown if "<b>Countries</b>" in m.value]
     assert "Locality groups" in legend and "by pillar" not in legend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from apptest_support import markdown_text, metrics, open_page, plotly_figures, values
+from apptest_support import markdown_text, metrics, open_page, open_tab, plotly_figures, values
 from conftest import quiet
 
 from dashboard import theme
@@ -100,6 +100,7 @@ def test_synthetic_warehouse_shows_a_banner(monkeypatch, mini_catalogue, tmp_pat
     build(mini_catalogue, tmp_path / "wh", synthetic=True, progress=quiet)
     at = open_page(monkeypatch, tmp_path / "wh")
     assert any("Synthetic data" in w.value for w in at.warning)
+    open_tab(at, "Sources")
     # generated data is never credited to the publication (QA: slides and Sources tabs did)
     text = markdown_text(at)
     assert theme.SYNTHETIC_SOURCE_LINE in text and theme.SOURCE_LINE not in text

@@ -40,10 +40,12 @@ def stacked(spec: dict) -> dict[str, int]:
 def shown_crosstab(at: AppTest) -> pd.DataFrame:
     """The cross-tab under the chart: a static table (st.table wraps its headers, so the
     Total column fits a laptop's width; a data grid cut it off), the same as the chart's
-    Table tab."""
+    Table tab (opened here)."""
+    apptest_support.open_tab(at, "Table", "pillars_region")
     (table,) = [t.value for t in at.table if "Pillar" in t.value.columns]
     tab = [d.value for d in at.dataframe if "Pillar" in d.value.columns]
     assert tab and tab[-1].equals(table)
+    apptest_support.open_tab(at, "Chart", "pillars_region")  # back, as the reader left it
     return table.set_index("Pillar")
 
 
@@ -163,3 +165,30 @@ def test_a_long_partner_list_is_cut_and_says_so(monkeypatch, atlas_warehouse):
     assert lists and all(len(frame) == 2 for frame in lists)
     assert any(f"The 2 partners with most projects, of {partners}" in c.value for c in at.caption)
     assert len(stacked(chart(at, "pillars_partners"))) == 3
+
+
+def test_only_the_open_tab_of_a_chart_is_built(monkeypatch, atlas_warehouse):
+    """Issue 12 item 13 / issue 13: the Table, Sources and Download tabs cost nothing
+    until a reader opens them; opening one block's tab leaves the others on their chart."""
+    at = apptest_support.open_page(monkeypatch, atlas_warehouse, "pages/pillars.py")
+    charts = len(at.get("plotly_chart"))
+    assert charts >= 5
+    assert not blocks_buttons(at)
+    assert not [d for d in at.dataframe if "Pillar" in d.value.columns]
+
+    apptest_support.open_tab(at, "Download", "pillars_topics")
+    buttons = blocks_buttons(at)
+    assert {"CSV", "Excel", "Parquet", "PNG", "SVG"} == {b.proto.label for b in buttons}
+    assert {b.key for b in buttons} == {f"pillars_topics_{f}" for f in FORMATS}
+    assert len(at.get("plotly_chart")) == charts - 1  # its chart gave way to the buttons
+
+    apptest_support.open_tab(at, "Chart", "pillars_topics")
+    assert len(at.get("plotly_chart")) == charts and not blocks_buttons(at)
+
+
+FORMATS = ("csv", "xlsx", "parquet", "png", "svg")
+
+
+def blocks_buttons(at: AppTest) -> list:
+    """The chart blocks' download buttons (the story panel in the sidebar has its own)."""
+    return [b for b in at.get("download_button") if b.key.startswith("pillars_")]

@@ -220,6 +220,18 @@ def _image_buttons(columns, figure, *, title: str, slug: str, key: str) -> None:
 IMAGE_FORMATS = (N_("PNG"), N_("SVG"))  # the image buttons' labels
 
 
+# A chart's four tabs (English, marked for translation). Only the open one is built and
+# sent (issue 12 item 13, issue 13): the table, the sources and the download buttons
+# cost nothing until a reader opens them.
+CHART_TABS = (N_("Chart"), N_("Table"), N_("Sources"), N_("Download"))
+
+
+def tab_key(key: str) -> str:
+    """The session-state key holding which of a chart block's tabs is open (its
+    translated label): tests and stories open a tab by setting it."""
+    return f"{key}_tab"
+
+
 def chart_block(
     *,
     title: str,
@@ -235,33 +247,75 @@ def chart_block(
 ) -> None:
     """Every chart as Chart / Table / Sources / Download (as in OWID's grapher). `title`
     is English (marked N_ by the caller): shown translated, it names the files as it is.
-    `half`: the block sits in a narrower column (its table is fitted to it)."""
+    `half`: the block sits in a narrower column (its table is fitted to it).
+
+    Only the open tab is built. A Plotly block is a fragment, so switching its tabs
+    reruns the block alone; a block drawn by `render` (a map, whose clicks change the
+    rest of the page) reruns the page."""
     st.subheader(_(title))
-    chart_tab, table_tab, sources_tab, download_tab = st.tabs(
-        [_("Chart"), _("Table"), _("Sources"), _("Download")]
+    body = _chart_tabs if render is not None else _chart_tabs_fragment
+    body(
+        title=title,
+        key=key,
+        figure=figure,
+        data=data,
+        sources=sources,
+        render=render,
+        table=table,
+        file_name=file_name,
+        summary=summary,
+        half=half,
     )
-    with chart_tab:
-        if render is not None:
-            render()
-        elif isinstance(figure, go.Figure):
-            shown = for_presentation(figure) if presentation_mode_requested() else figure
-            st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{key}_chart")
-        if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
-            st.caption(summary)
-    with table_tab:
-        fitted_table(table if table is not None else data, half=half)
-    with sources_tab:
-        st.markdown(sources or source_line())
-        st.caption(
-            _("Counted from this synthetic warehouse. Empty values mean “not reported”.")
-            if is_synthetic()
-            else _(
-                "Aggregates from the publication are shown as reported; everything else is "
-                "counted from the curated catalogue. Empty values mean “not reported”."
+
+
+def _chart_tabs(
+    *,
+    title: str,
+    key: str,
+    figure: go.Figure | Callable[[], go.Figure] | None,
+    data: pd.DataFrame,
+    sources: str | None,
+    render: Callable[[], None] | None,
+    table: pd.DataFrame | None,
+    file_name: str | None,
+    summary: str,
+    half: bool,
+) -> None:
+    labels = [_(label) for label in CHART_TABS]
+    if st.session_state.get(tab_key(key)) not in labels:  # e.g. the language changed
+        st.session_state.pop(tab_key(key), None)
+    chart_tab, table_tab, sources_tab, download_tab = st.tabs(
+        labels, key=tab_key(key), on_change="rerun"
+    )
+    if chart_tab.open:
+        with chart_tab:
+            if render is not None:
+                render()
+            elif isinstance(figure, go.Figure):
+                shown = for_presentation(figure) if presentation_mode_requested() else figure
+                st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{key}_chart")
+            if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
+                st.caption(summary)
+    if table_tab.open:
+        with table_tab:
+            fitted_table(table if table is not None else data, half=half)
+    if sources_tab.open:
+        with sources_tab:
+            st.markdown(sources or source_line())
+            st.caption(
+                _("Counted from this synthetic warehouse. Empty values mean “not reported”.")
+                if is_synthetic()
+                else _(
+                    "Aggregates from the publication are shown as reported; everything else "
+                    "is counted from the curated catalogue. Empty values mean “not reported”."
+                )
             )
-        )
-    with download_tab:
-        downloads(data, title=title, key=key, figure=figure, file_name=file_name)
+    if download_tab.open:
+        with download_tab:
+            downloads(data, title=title, key=key, figure=figure, file_name=file_name)
+
+
+_chart_tabs_fragment = st.fragment(_chart_tabs)
 
 
 def is_synthetic() -> bool:
