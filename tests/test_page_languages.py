@@ -214,7 +214,7 @@ def test_download_file_names_are_the_same_in_every_language(
             download = i18n._("Download")  # the tab's label as shown
         for page, params in _links(sql):
             at = open_page(monkeypatch, atlas_warehouse, page, lang=lang, **params)
-            if any(k.endswith("_tab") for k in at.session_state.keys()):
+            if any(k.endswith("_tab") for k in at.session_state):
                 open_tab(at, download)  # the buttons are built when their tab opens
         monkeypatch.setattr(blocks, "file_stem", original)
         return named
