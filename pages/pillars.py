@@ -3,6 +3,8 @@ beneficiary groups and partners of the projects, as charts and as a cross-tab.""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import formatting, i18n, queries, scale, ui
@@ -28,16 +30,16 @@ if by_pillar_region.empty:
     st.stop()
 
 # --- pillar × region ------------------------------------------------------------------
-figure, _table = pf.pillar_region(by_pillar_region)  # its Table tab shows the cross-tab
-crosstab = pf.crosstab(by_pillar_region)  # English: the download's
-crosstab_shown = pf.readable_crosstab(crosstab)
+figure, _table = ui.built(pf.pillar_region, by_pillar_region)  # its Table tab shows the cross-tab
+crosstab = ui.built(pf.crosstab, by_pillar_region)  # English: the download's
+crosstab_shown = ui.built(pf.readable_crosstab, crosstab)
 ui.chart_block(
     title=N_("Projects by pillar and region"),
     key="pillars_region",
-    summary=summaries.pillar_region(crosstab),
+    summary=ui.built(summaries.pillar_region, crosstab),
     figure=figure,
     data=crosstab,
-    table=formatting.with_separators(crosstab_shown),
+    table=partial(formatting.with_separators, crosstab_shown),
 )
 st.caption(
     _(
@@ -60,20 +62,21 @@ TOPIC, GROUP, PARTNER_TYPE, PARTNER = (
 )
 left, right = st.columns(2)
 with left:
-    topics, topic_table = pf.facet_bars(
-        ui.load(queries.facet_counts, filters, "topic"), what=TOPIC, top=15
+    topics, topic_table = ui.built(
+        pf.facet_bars, ui.load(queries.facet_counts, filters, "topic"), what=TOPIC, top=15
     )
     ui.chart_block(
         half=True,
         title=N_("Topics"),
         key="pillars_topics",
-        summary=summaries.facet(topic_table, TOPIC),
+        summary=ui.built(summaries.facet, topic_table, TOPIC),
         figure=topics,
         data=topic_table,
-        table=formatting.with_separators(pf.readable_facets(topic_table, TOPIC)),
+        table=partial(pf.shown_facets, topic_table, TOPIC),
     )
 with right:
-    groups, group_table = pf.facet_bars(
+    groups, group_table = ui.built(
+        pf.facet_bars,
         ui.load(queries.facet_counts, filters, "group"),
         what=GROUP,
         top=scale.FACET_BARS,
@@ -82,10 +85,10 @@ with right:
         half=True,
         title=N_("Beneficiary groups"),
         key="pillars_groups",
-        summary=summaries.facet(group_table, GROUP),
+        summary=ui.built(summaries.facet, group_table, GROUP),
         figure=groups,
         data=group_table,
-        table=formatting.with_separators(pf.readable_facets(group_table, GROUP)),
+        table=partial(pf.shown_facets, group_table, GROUP),
     )
 st.caption(
     _(
@@ -97,7 +100,8 @@ st.caption(
 # --- partners -------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    types, type_table = pf.facet_bars(
+    types, type_table = ui.built(
+        pf.facet_bars,
         ui.load(queries.facet_counts, filters, "partner_type"),
         what=PARTNER_TYPE,
         labels=pf.PARTNER_TYPE_LABELS,
@@ -106,29 +110,32 @@ with left:
         half=True,
         title=N_("Partners by type"),
         key="pillars_partner_types",
-        summary=summaries.facet(type_table, PARTNER_TYPE),
+        summary=ui.built(summaries.facet, type_table, PARTNER_TYPE),
         figure=types,
         data=type_table,
-        table=formatting.with_separators(pf.readable_facets(type_table, PARTNER_TYPE)),
+        table=partial(pf.shown_facets, type_table, PARTNER_TYPE),
     )
 with right:
-    partners, _table = pf.facet_bars(  # its Table tab shows the partner list
-        ui.load(queries.facet_counts, filters, "partner"), what=PARTNER, top=scale.FACET_BARS
+    partners, _table = ui.built(  # its Table tab shows the partner list
+        pf.facet_bars,
+        ui.load(queries.facet_counts, filters, "partner"),
+        what=PARTNER,
+        top=scale.FACET_BARS,
     )
     partner_rows = ui.load(
         queries.partner_list, filters, scale.TITLES_PER_PARTNER, scale.PARTNER_ROWS
     )
-    partner_list = pf.partner_table(partner_rows)
+    partner_list = ui.built(pf.partner_table, partner_rows)
     with i18n.using(i18n.DEFAULT_LANGUAGE):  # the download's stable English names
-        partner_download = pf.partner_table(partner_rows)
+        partner_download = ui.built(pf.partner_table, partner_rows)
     ui.chart_block(
         half=True,
         title=N_("Partners"),
         key="pillars_partners",
-        summary=summaries.partners(partner_download),
+        summary=ui.built(summaries.partners, partner_download),
         figure=partners,
         data=partner_download,
-        table=formatting.with_separators(partner_list),
+        table=partial(formatting.with_separators, partner_list),
     )
 st.markdown(_("**Partner list**"))
 partners_n = ui.load(queries.partner_count, filters)

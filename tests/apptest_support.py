@@ -28,7 +28,7 @@ def open_tab(at: AppTest, tab: str, key: str | None = None) -> AppTest:
     does: only the open tab is built (dashboard/ui/blocks.py)."""
     from dashboard.ui.blocks import tab_key
 
-    keys = [tab_key(key)] if key else [k for k in at.session_state if k.endswith("_tab")]
+    keys = [tab_key(key)] if key else [k for k in at.session_state if k.endswith(tab_key(""))]
     assert keys, "no chart block on this page"
     for name in keys:
         at.session_state[name] = tab

@@ -286,6 +286,11 @@ def readable_facets(table: pd.DataFrame, what: str) -> pd.DataFrame:
     return readable(table, headers=(what, TOTAL), labels=(what,))
 
 
+def shown_facets(table: pd.DataFrame, what: str):
+    """facet_bars' table as its Table tab shows it: readable, counts with separators."""
+    return formatting.with_separators(readable_facets(table, what))
+
+
 def partner_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The partner list for display: partner, type (readable), pillars, projects, in
     the interface's language (made under `i18n.using("en")` for a download)."""

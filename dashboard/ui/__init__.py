@@ -1,7 +1,8 @@
 """The Streamlit layer shared by every page, by concern:
 
 - `data`: the warehouse version and cached queries (`load(queries.projects, filters)`),
-  or run on click (`on_demand`, for streamed downloads);
+  or run on click (`on_demand`, for streamed downloads); `built(builder, *args)`
+  (dashboard/memo.py) shares a figure, map or table built from them between sessions;
 - `sidebar`: the filter sidebar generated from the registry, the URL it keeps in step,
   captions, the "does not apply" note, presentation mode, the link builder (`urls()`);
 - `blocks`: chart blocks (Chart / Table / Sources / Download), downloads, empty states;
@@ -17,6 +18,7 @@ Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say wh
 lives.
 """
 
+from dashboard.memo import built
 from dashboard.ui.blocks import (
     PLOTLY_CONFIG,
     chart_block,
@@ -68,6 +70,7 @@ __all__ = [
     "story_player",
     "upload_section",
     "warehouse_directory",
+    "built",
     "chart_block",
     "clear_filters",
     "code_picker",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -21,8 +22,9 @@ from dashboard import exports, i18n, queries, theme
 from dashboard.figures import for_presentation
 from dashboard.filters import describe
 from dashboard.i18n import N_, _
+from dashboard.pages import PageSpec
 from dashboard.ui.data import load, options
-from dashboard.ui.shell import current_page
+from dashboard.ui.shell import current_page, within
 from dashboard.ui.sidebar import (
     clear_filters,
     current_filters,
@@ -227,8 +229,8 @@ CHART_TABS = (N_("Chart"), N_("Table"), N_("Sources"), N_("Download"))
 
 
 def tab_key(key: str) -> str:
-    """The session-state key holding which of a chart block's tabs is open (its
-    translated label): tests and stories open a tab by setting it."""
+    """The session-state key holding which of a chart block's tabs is open (its label
+    as shown): tests open a tab by setting it (tests/apptest_support.open_tab)."""
     return f"{key}_tab"
 
 
@@ -240,79 +242,109 @@ def chart_block(
     data: pd.DataFrame,
     sources: str | None = None,
     render: Callable[[], None] | None = None,
-    table: pd.DataFrame | None = None,
+    table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     file_name: str | None = None,
     summary: str = "",
     half: bool = False,
 ) -> None:
     """Every chart as Chart / Table / Sources / Download (as in OWID's grapher). `title`
     is English (marked N_ by the caller): shown translated, it names the files as it is.
-    `half`: the block sits in a narrower column (its table is fitted to it).
+    `half`: the block sits in a narrower column (its table is fitted to it). `table`
+    (the Table tab's rows as shown; `data` when None) may be a function, run only when
+    the tab is open.
 
     Only the open tab is built. A Plotly block is a fragment, so switching its tabs
     reruns the block alone; a block drawn by `render` (a map, whose clicks change the
     rest of the page) reruns the page."""
     st.subheader(_(title))
+    block = _Block(title, key, figure, data, sources, render, table, file_name, summary, half)
     body = _chart_tabs if render is not None else _chart_tabs_fragment
-    body(
-        title=title,
-        key=key,
-        figure=figure,
-        data=data,
-        sources=sources,
-        render=render,
-        table=table,
-        file_name=file_name,
-        summary=summary,
-        half=half,
-    )
+    # A fragment's rerun runs alone in a new script thread: it is told the language and
+    # the page of the run that drew it.
+    body(block, i18n.language(), current_page())
 
 
-def _chart_tabs(
-    *,
-    title: str,
-    key: str,
-    figure: go.Figure | Callable[[], go.Figure] | None,
-    data: pd.DataFrame,
-    sources: str | None,
-    render: Callable[[], None] | None,
-    table: pd.DataFrame | None,
-    file_name: str | None,
-    summary: str,
-    half: bool,
-) -> None:
-    labels = [_(label) for label in CHART_TABS]
-    if st.session_state.get(tab_key(key)) not in labels:  # e.g. the language changed
-        st.session_state.pop(tab_key(key), None)
-    chart_tab, table_tab, sources_tab, download_tab = st.tabs(
-        labels, key=tab_key(key), on_change="rerun"
-    )
-    if chart_tab.open:
-        with chart_tab:
-            if render is not None:
-                render()
-            elif isinstance(figure, go.Figure):
-                shown = for_presentation(figure) if presentation_mode_requested() else figure
-                st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{key}_chart")
-            if summary:  # the chart's text alternative (dashboard/figures/summaries.py)
-                st.caption(summary)
-    if table_tab.open:
-        with table_tab:
-            fitted_table(table if table is not None else data, half=half)
-    if sources_tab.open:
-        with sources_tab:
-            st.markdown(sources or source_line())
-            st.caption(
-                _("Counted from this synthetic warehouse. Empty values mean “not reported”.")
-                if is_synthetic()
-                else _(
-                    "Aggregates from the publication are shown as reported; everything else "
-                    "is counted from the curated catalogue. Empty values mean “not reported”."
+@dataclass(frozen=True)
+class _Block:
+    """chart_block's arguments, kept by a fragment for its reruns."""
+
+    title: str
+    key: str
+    figure: go.Figure | Callable[[], go.Figure] | None
+    data: pd.DataFrame
+    sources: str | None
+    render: Callable[[], None] | None
+    table: pd.DataFrame | Callable[[], pd.DataFrame] | None
+    file_name: str | None
+    summary: str
+    half: bool
+
+
+def _chart_tabs(block: _Block, language: str, page: PageSpec | None) -> None:
+    """The block's tabs, only the open one built, in the language and page that drew
+    it (also when a Plotly block's fragment reruns alone)."""
+    with i18n.using(language), within(page):
+        labels = [_(label) for label in CHART_TABS]
+        _keep_open_tab_across_languages(tab_key(block.key), labels)
+        chart_tab, table_tab, sources_tab, download_tab = st.tabs(
+            labels, key=tab_key(block.key), on_change="rerun"
+        )
+        if chart_tab.open:
+            with chart_tab:
+                _chart(block)
+        if table_tab.open:
+            with table_tab:
+                shown = block.table() if callable(block.table) else block.table
+                fitted_table(shown if shown is not None else block.data, half=block.half)
+        if sources_tab.open:
+            with sources_tab:
+                _sources(block.sources)
+        if download_tab.open:
+            with download_tab:
+                downloads(
+                    block.data,
+                    title=block.title,
+                    key=block.key,
+                    figure=block.figure,
+                    file_name=block.file_name,
                 )
-            )
-    if download_tab.open:
-        with download_tab:
-            downloads(data, title=title, key=key, figure=figure, file_name=file_name)
+
+
+def _chart(block: _Block) -> None:
+    if block.render is not None:
+        block.render()
+    elif isinstance(block.figure, go.Figure):
+        figure = block.figure
+        shown = for_presentation(figure) if presentation_mode_requested() else figure
+        st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{block.key}_chart")
+    if block.summary:  # the chart's text alternative (dashboard/figures/summaries.py)
+        st.caption(block.summary)
+
+
+def _sources(sources: str | None) -> None:
+    st.markdown(sources or source_line())
+    st.caption(
+        _("Counted from this synthetic warehouse. Empty values mean “not reported”.")
+        if is_synthetic()
+        else _(
+            "Aggregates from the publication are shown as reported; everything else is "
+            "counted from the curated catalogue. Empty values mean “not reported”."
+        )
+    )
+
+
+def _keep_open_tab_across_languages(state_key: str, labels: list[str]) -> None:
+    """The open tab is kept as its label: after a language change, the same tab in the
+    new language (Streamlit would fall back to the first)."""
+    stored = st.session_state.get(state_key)
+    if stored is None or stored in labels:
+        return
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            if stored in (found := [_(label) for label in CHART_TABS]):
+                st.session_state[state_key] = labels[found.index(stored)]
+                return
+    st.session_state.pop(state_key, None)
 
 
 _chart_tabs_fragment = st.fragment(_chart_tabs)

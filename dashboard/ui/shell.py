@@ -21,13 +21,20 @@ def shell(page: PageSpec | None) -> Iterator[None]:
     now = page.file if page else None
     st.session_state[_ARRIVED_KEY] = st.session_state.get(_PAGE_KEY, "") != now
     st.session_state[_PAGE_KEY] = now
-    _shell.page = page
-    _shell.active = True
+    with within(page):
+        yield
+
+
+@contextmanager
+def within(page: PageSpec | None) -> Iterator[None]:
+    """Run a block as part of `page` in this thread: a fragment's rerun (one chart block,
+    rerun alone in a new script thread) belongs to the page that drew it."""
+    before = getattr(_shell, "page", None), getattr(_shell, "active", False)
+    _shell.page, _shell.active = page, True
     try:
         yield
     finally:
-        _shell.active = False
-        _shell.page = None
+        _shell.page, _shell.active = before
 
 
 def arrived() -> bool:
