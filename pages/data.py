@@ -4,6 +4,7 @@ figures, and downloads of everything (CSV zip, Parquet, DuckDB, catalogue templa
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -164,16 +165,18 @@ if reported.empty:  # a generated warehouse: nothing to compare
         )
     )
 else:
-    figure, table = reported_vs_documented(
-        reported, ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
+    figure, table = ui.built(
+        reported_vs_documented,
+        reported,
+        ui.load(queries.documented_counts, filters, tuple(reported["dimension"])),
     )
     ui.chart_block(
         title=N_("What the catalogue documents against the reported figures"),
         key="data_coverage",
-        summary=summaries.reported_vs_documented(table),
+        summary=ui.built(summaries.reported_vs_documented, table),
         figure=figure,
         data=table,
-        table=readable_comparison(table),
+        table=partial(readable_comparison, table),
     )
 counts = ui.load(queries.table_counts)
 ui.table(  # the frame keeps its names; the headers are translated
@@ -193,12 +196,17 @@ docs = readme_dictionary()
 columns = ui.load(queries.columns)
 for name in tables:
     doc = docs.get(name)
+    label = _("`{table}` — one row per {row}").format(
+        table=name, row=doc.one_row_per if doc else "?"
+    )
+    # built when opened: sixteen fitted tables on every run were a third of the page's time
+    section = st.expander(label, key=f"dictionary_{name}", on_change="rerun")
+    if not section.open:
+        continue
     subset = columns[columns["table_name"] == name][["column_name", "data_type"]].copy()
     if doc:
         subset["meaning"] = [doc.column_notes.get(c, "") for c in subset["column_name"]]
-    with st.expander(
-        _("`{table}` — one row per {row}").format(table=name, row=doc.one_row_per if doc else "?")
-    ):
+    with section:
         ui.table(
             subset,
             {

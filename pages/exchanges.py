@@ -4,6 +4,8 @@ the exchanges in time, who took part in which, and the details of each (its own 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import formatting, i18n, inert, pages, queries, scale, ui
@@ -74,14 +76,15 @@ else:
 
     def _network_map() -> None:
         try:
-            deck = exchange_deck(participants)
+            deck = ui.built(exchange_deck, participants)
         except layers.ShapesUnavailable as exc:  # the Table and CSV still work
             st.warning(_("Map unavailable: {problem}").format(problem=exc), icon=":material/map:")
             return
+        shown, key = ui.map_view_controls("exchange_map", deck)
         st.pydeck_chart(
-            deck,
+            shown,
             height=480,
-            key=ui.map_view_controls("exchange_map", deck),
+            key=key,
             alt=_("Map of the exchanges: arcs from each host city to its participants"),
         )
         st.markdown(
@@ -106,34 +109,34 @@ else:
     ui.chart_block(
         title=N_("Network of host and participating cities and countries"),
         key="exchanges_network",
-        summary=summaries.participation(network_shown),
+        summary=ui.built(summaries.participation, network_shown),
         figure=_network_image,  # built on download only
         data=network_table,
-        table=fx.shown_table(network_shown),
+        table=partial(fx.shown_table, network_shown),
         render=_network_map,
     )
 
     # --- in time --------------------------------------------------------------------------
-    in_time, in_time_table = fx.exchanges_in_time(exchanges)
+    in_time, in_time_table = ui.built(fx.exchanges_in_time, exchanges)
     ui.chart_block(
         title=N_("The exchanges in time"),
         key="exchanges_time",
-        summary=summaries.exchanges_over_time(exchanges),
+        summary=ui.built(summaries.exchanges_over_time, exchanges),
         figure=in_time,
         data=in_time_table,
-        table=fx.shown_table(in_time_table),
+        table=partial(fx.shown_table, in_time_table),
     )
     st.caption(fx.in_time_caption(len(exchanges), summary["exchanges"]))
 
     # --- who took part in which -------------------------------------------------------------
-    matrix_figure, matrix = fx.participation_matrix(participants, exchanges)
+    matrix_figure, matrix = ui.built(fx.participation_matrix, participants, exchanges)
     ui.chart_block(
         title=N_("Who took part in which exchange"),
         key="exchanges_matrix",
-        summary=summaries.participation(network_shown),
+        summary=ui.built(summaries.participation, network_shown),
         figure=matrix_figure,
         data=matrix,
-        table=fx.shown_table(matrix),
+        table=partial(fx.shown_table, matrix),
     )
     st.caption(fx.matrix_caption(len(exchanges), summary["exchanges"]))
 
@@ -254,14 +257,15 @@ with right:
 arcs = ui.load(queries.exchange_map_rows, chosen)
 if not arcs.empty:
     try:
-        detail_deck = exchange_deck(arcs)
+        detail_deck = ui.built(exchange_deck, arcs)
     except layers.ShapesUnavailable as exc:  # the table above still lists them
         st.warning(_("Map unavailable: {problem}").format(problem=exc), icon=":material/map:")
     else:
+        shown, key = ui.map_view_controls(f"exchange_detail_map_{chosen}", detail_deck)
         st.pydeck_chart(
-            detail_deck,
+            shown,
             height=380,
-            key=ui.map_view_controls(f"exchange_detail_map_{chosen}", detail_deck),
+            key=key,
             alt=_("Map of this exchange: arcs from its host city to each participant"),
         )
         st.caption(

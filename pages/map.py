@@ -218,15 +218,20 @@ with list_col:
 
 # --- the map --------------------------------------------------------------------------
 with map_col:
-    deck = decks.world_deck(
-        counts, localities, participants, focus=None if focus == ALL else focus, clusters=clusters
+    deck = ui.built(
+        decks.world_deck,
+        counts,
+        localities,
+        participants,
+        focus=None if focus == ALL else focus,
+        clusters=clusters,
     )
 
     def draw_map() -> None:
         # a new chart per focus (clears its click selection) and per reset
-        map_key = ui.map_view_controls(f"world_map_{focus}", deck)
+        shown, map_key = ui.map_view_controls(f"world_map_{focus}", deck)
         st.pydeck_chart(
-            deck,
+            shown,
             on_select=partial(on_map_select, map_key),
             selection_mode="single-object",
             key=map_key,
@@ -247,15 +252,15 @@ with map_col:
                 clusters=clusters,
             )
 
-    map_data = export.map_table(counts, localities, participants, clusters=clusters)
+    map_data = ui.built(export.map_table, counts, localities, participants, clusters=clusters)
     ui.chart_block(
         half=True,
         title=N_("Projects per country, localities and City-to-City exchanges"),
         key="map_world",
-        summary=summaries.world_map(map_data),
+        summary=ui.built(summaries.world_map, map_data),
         figure=map_image,  # built only when an image is downloaded
         data=map_data,  # the download: English column names and codes
-        table=export.shown_table(map_data),  # the Table tab, in the reader's language
+        table=partial(export.shown_table, map_data),  # the Table tab, in the reader's language
         render=draw_map,
     )
     if clusters is not None:

@@ -3,6 +3,8 @@ catalogue documents."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import inert, queries, scale, theme, ui
@@ -86,14 +88,14 @@ reported = ui.load(queries.reported_figures)
 st.markdown(overview_sentence(reported, headline["projects"], filters.is_default()))
 if not reported.empty:  # a generated warehouse has none: nothing to compare
     documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
-    figure, table = reported_vs_documented(reported, documented)
+    figure, table = ui.built(reported_vs_documented, reported, documented)
     ui.chart_block(
         title=N_("Reported in the publication vs documented here"),
         key="overview_reported",
-        summary=summaries.reported_vs_documented(table),
+        summary=ui.built(summaries.reported_vs_documented, table),
         figure=figure,
         data=table,
-        table=readable_comparison(table),
+        table=partial(readable_comparison, table),
     )
 
 st.subheader(_("People and places each project counts"))

@@ -245,12 +245,12 @@ else:
             )
         )
     try:
-        deck = project_deck(localities, countries, width=760, height=360)
+        deck = ui.built(project_deck, localities, countries, width=760, height=360)
     except layers.ShapesUnavailable as exc:  # the table above still lists the places
         st.warning(_("Map unavailable: {why}").format(why=exc), icon=":material/map:")
     else:
-        key = ui.map_view_controls(f"project_map_{chosen}", deck)
-        st.pydeck_chart(deck, height=360, key=key)
+        shown, key = ui.map_view_controls(f"project_map_{chosen}", deck)
+        st.pydeck_chart(shown, height=360, key=key)
         st.caption(
             _(
                 "Localities with coordinates; the project's countries are shaded. The list "

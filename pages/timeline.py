@@ -4,6 +4,8 @@ City-to-City exchanges — all on one time axis."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import formatting, pages, queries, scale, ui
@@ -35,7 +37,8 @@ if summary["dated"] + summary["undated"] == 0 and exchanges.empty:
     ui.empty_state("projects or exchanges")
     st.stop()
 
-x_range = tl.shared_range(
+x_range = ui.built(
+    tl.shared_range,
     counts,
     spans,
     exchanges,
@@ -75,7 +78,8 @@ else:
     comparable = measure == "active" and filters.replace(years=None).is_default()
     # years the source leaves unstated: hatched on the active count only
     unstated = ui.load(queries.unstated_years, filters) if measure == "active" else None
-    per_year, per_year_table = tl.per_year(
+    per_year, per_year_table = ui.built(
+        tl.per_year,
         counts,
         measure=measure,
         stack=stack,
@@ -88,10 +92,10 @@ else:
         if measure == "active"
         else N_("Projects starting per year"),
         key="timeline_per_year",
-        summary=summaries.per_year(per_year_table, measure),
+        summary=ui.built(summaries.per_year, per_year_table, measure),
         figure=per_year,
         data=per_year_table,
-        table=tl.readable_per_year(per_year_table),
+        table=partial(tl.readable_per_year, per_year_table),
     )
     notes = [
         _(
@@ -109,14 +113,14 @@ else:
     st.caption(" ".join(note for note in notes if note))
 
     # --- Gantt of project spans -----------------------------------------------------------
-    gantt, gantt_table, undated = tl.gantt(spans, x_range=x_range)
+    gantt, gantt_table, undated = ui.built(tl.gantt, spans, x_range=x_range)
     ui.chart_block(
         title=N_("Project spans"),
         key="timeline_gantt",
-        summary=summaries.spans(gantt_table),
+        summary=ui.built(summaries.spans, gantt_table),
         figure=gantt,
         data=gantt_table,
-        table=tl.readable_gantt(gantt_table),
+        table=partial(tl.readable_gantt, gantt_table),
     )
     st.caption(
         _(
@@ -156,14 +160,14 @@ else:
 if exchanges.empty:
     ui.empty_state("exchanges")
 else:
-    markers, exchange_table = tl.exchange_markers(exchanges, x_range=x_range)
+    markers, exchange_table = ui.built(tl.exchange_markers, exchanges, x_range=x_range)
     ui.chart_block(
         title=N_("City-to-City exchanges"),
         key="timeline_exchanges",
-        summary=summaries.exchanges_over_time(exchange_table),
+        summary=ui.built(summaries.exchanges_over_time, exchange_table),
         figure=markers,
         data=exchange_table,
-        table=tl.readable_exchanges(exchange_table),
+        table=partial(tl.readable_exchanges, exchange_table),
     )
     exchanges_note = formatting.exchanges_note(
         len(exchanges), ui.load(queries.exchange_summary, filters)["exchanges"]

@@ -91,6 +91,16 @@ def sql_frame(warehouse: Path, query: str) -> pd.DataFrame:
         con.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Each test builds its figures and maps anew (dashboard.memo shares them within a
+    process; a test may change what a builder reads, e.g. the map's shapes file)."""
+    from dashboard import memo
+
+    memo.clear()
+    yield
+
+
 @pytest.fixture
 def mini_catalogue(tmp_path: Path) -> Path:
     """A writable copy of the small test catalogue."""

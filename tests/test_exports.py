@@ -232,10 +232,10 @@ def test_image_export_without_chromium_explains_the_fix_never_download_chrome(mo
 
 
 def test_charts_say_why_images_are_unavailable_without_chromium(monkeypatch, atlas_warehouse):
-    from apptest_support import open_page
+    from apptest_support import open_page, open_tab
 
     _no_chromium(monkeypatch)
-    at = open_page(monkeypatch, atlas_warehouse, "pages/overview.py")
+    at = open_tab(open_page(monkeypatch, atlas_warehouse, "pages/overview.py"), "Download")
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
     assert buttons["PNG"].disabled and buttons["SVG"].disabled
     assert buttons["CSV"].disabled is False  # the data exports still work

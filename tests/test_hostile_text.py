@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest_support import open_page
+from apptest_support import open_page, open_tab
 from conftest import quiet
 from hostile_catalogue import BRACES, IMG, JS_LINK, LONG, MD_IMAGE, RAW_MARKUP, SCRIPT
 from hostile_catalogue import write_hostile_catalogue as write_catalogue
@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from dashboard import inert
 from dashboard.maps import decks
 from dashboard.pages import PAGES
+from dashboard.ui.blocks import tab_key
 from etl.build import build
 
 PAGE_FILES = [spec.file for spec in PAGES]
@@ -162,6 +163,10 @@ def test_every_page_shows_hostile_text_inertly(monkeypatch, hostile_warehouse, p
     at = open_page(monkeypatch, hostile_warehouse, page)
     _check_markdown(at)
     _check_charts(at)
+    if any(k.endswith(tab_key("")) for k in at.session_state):  # each chart's other tabs
+        for tab in ("Table", "Sources", "Download"):  # built only when opened
+            open_tab(at, tab)
+            _check_markdown(at)
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,11 @@ Notes on the Streamlit renderer (streamlit/static DeckGlJsonChart):
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -213,6 +215,30 @@ class CompactDeck(pdk.Deck):
             separators=(",", ":"),
             allow_nan=False,
         )
+
+
+@dataclass(frozen=True)
+class RenderedDeck:
+    """A deck as st.pydeck_chart reads it (its JSON and its tooltip), written once per
+    deck and zoom (`rendered`) and shared by every session showing it: a map's JSON
+    (hundreds of kB) is not written again on each rerun."""
+
+    json: str
+    _tooltip: dict | None
+    layers: tuple = ()  # nothing for Streamlit's pandas work-around to convert
+
+    def to_json(self) -> str:
+        return self.json
+
+
+def rendered(deck: pdk.Deck, zoom: float) -> RenderedDeck:
+    """`deck` at `zoom` (its centre kept), written as JSON. The deck is left as it is: it
+    may be shared between sessions (dashboard.memo)."""
+    view = copy.copy(deck.initial_view_state)
+    view.zoom = zoom
+    at_zoom = copy.copy(deck)
+    at_zoom.initial_view_state = view
+    return RenderedDeck(at_zoom.to_json(), getattr(deck, "_tooltip", None))
 
 
 def _deck(layers: list[pdk.Layer], view: Mapping[str, float], tooltip: dict) -> pdk.Deck:

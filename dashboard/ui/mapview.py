@@ -9,21 +9,24 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard.i18n import _
+from dashboard.maps.decks import RenderedDeck, rendered
+from dashboard.memo import built
 
 ZOOM_STEP = 1.0
 MAX_STEPS = 8  # each way: past it the map shows nothing more
 
 
-def map_view_controls(name: str, deck: pdk.Deck) -> str:
-    """Zoom in, Zoom out and Reset view buttons above the map `name`. Applies the chosen
-    zoom to `deck` (around its first centre) and returns the chart's key: a new key after
-    Reset, which redraws the map at its first view however it was dragged."""
+def map_view_controls(name: str, deck: pdk.Deck) -> tuple[RenderedDeck, str]:
+    """Zoom in, Zoom out and Reset view buttons above the map `name`. Returns `deck` at
+    the chosen zoom (around its first centre), for st.pydeck_chart, and the chart's key:
+    a new key after Reset, which redraws the map at its first view however it was
+    dragged. `deck` is left as it is (it may be shared: ui.built); its JSON is written
+    once per zoom and shared too."""
     zoom_key, resets_key = f"_{name}_zoom", f"_{name}_resets"
     st.session_state.setdefault(zoom_key, 0)
     st.session_state.setdefault(resets_key, 0)
 
-    view = deck.initial_view_state
-    first_zoom = float(view.zoom)
+    first_zoom = float(deck.initial_view_state.zoom)
     least = -min(MAX_STEPS, math.floor(first_zoom / ZOOM_STEP))  # never below zoom 0
 
     def zoom(by: int) -> None:
@@ -47,8 +50,8 @@ def map_view_controls(name: str, deck: pdk.Deck) -> str:
         )
         st.button(_("Reset view"), icon=":material/restart_alt:", key=f"{name}_reset",
                   on_click=reset)  # fmt: skip
-    view.zoom = max(0.0, first_zoom + ZOOM_STEP * st.session_state[zoom_key])
-    return f"{name}_{st.session_state[resets_key]}"
+    zoom = max(0.0, first_zoom + ZOOM_STEP * st.session_state[zoom_key])
+    return built(rendered, deck, zoom), f"{name}_{st.session_state[resets_key]}"
 
 
 def map_help() -> str:

@@ -38,14 +38,19 @@ _LINE_PX = 21
 MAX_LINES = 6
 
 
-def _natural_px(header: str, values: pd.Series) -> int:
-    cells = max([0, *(len(str(v)) for v in values.head(500).dropna())])
+def _texts(values: pd.Series) -> list[str]:
+    """The first 500 cells as text (what the widths are judged on), missing ones left out."""
+    return [str(v) for v in values.head(500).dropna().tolist()]
+
+
+def _natural_px(header: str, texts: list[str]) -> int:
+    cells = max([0, *(len(t) for t in texts)])
     return int(max(len(header) * _CHAR_PX + _HEADER_ICONS_PX, cells * _CHAR_PX) + _PADDING_PX)
 
 
-def _least_px(header: str, values: pd.Series) -> int:
+def _least_px(header: str, texts: list[str]) -> int:
     """The narrowest a column can be without breaking a word (or its header) apart."""
-    words = [len(w) for v in values.head(500).dropna() for w in str(v).split()]
+    words = [len(w) for t in texts for w in t.split()]
     header_px = min(len(header), 12) * _CHAR_PX + _HEADER_ICONS_PX
     return int(max(header_px, max(words, default=0) * _CHAR_PX) + _PADDING_PX)
 
@@ -90,9 +95,9 @@ def fitted(
         entry = entry or {}
         header = entry.get("label") or str(name)
         shown_text = (entry.get("type_config") or {}).get("display_text")
-        values = frame[name] if not shown_text else pd.Series([shown_text])
-        natural[name] = _natural_px(header, values)
-        least[name] = _least_px(header, values)
+        texts = _texts(frame[name]) if not shown_text else [str(shown_text)]
+        natural[name] = _natural_px(header, texts)
+        least[name] = _least_px(header, texts)
     if sum(natural.values()) <= width_px:
         return config, None
     widths = _share(natural, least, width_px)
