@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
 
-.PHONY: run test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages bench-speed clean
+.PHONY: run dev test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages bench-speed clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: warehouse translations
 
 chromium:
 	@bash tools/ensure_chromium.sh
+
+# For editing the code: reruns on save (served, the app watches no files: .streamlit/config.toml)
+dev: warehouse translations
+	$(PY) -m streamlit run app.py --server.port 8501 --server.fileWatcherType auto --server.runOnSave true
 
 lint: install
 	$(PY) -m ruff check .

@@ -38,13 +38,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app_process(warehouse: Path):
-    """Serve app.py on a free localhost port; yield (base URL, server pid)."""
+def running_app_process(warehouse: Path, log_path: Path | None = None):
+    """Serve app.py on a free localhost port, as `make run` does (.streamlit/config.toml);
+    yield (base URL, server pid). The server's output goes to `log_path` if given."""
     port = free_port()
     env = {**os.environ, "ATLAS_WAREHOUSE": str(warehouse)}
     # A file, not a pipe: nobody reads the server's output while it runs, and a full
     # pipe would block the server.
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
+    # closed in the finally below
+    log = log_path.open("w+") if log_path else tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

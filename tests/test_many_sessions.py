@@ -7,6 +7,8 @@ finishes, and every session ends on the rebuilt data. The same tool, run by hand
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,11 +24,23 @@ import sessions  # noqa: E402  (bench/ is not a package)
 pytestmark = pytest.mark.load
 
 
-def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(tmp_path):
+@pytest.fixture
+def warehouse_in_the_app_folder():
+    """A warehouse where `make run` keeps one: inside the app's folder (data/), which a
+    watching server would watch; the atomic swap deletes folders under it."""
+    path = ROOT / "data" / f"warehouse-load-test-{os.getpid()}"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(
+    tmp_path, warehouse_in_the_app_folder
+):
     source, count = sessions.catalogue_variant(CATALOGUE, tmp_path / "catalogue-0", 0)
-    warehouse = tmp_path / "warehouse"
+    warehouse = warehouse_in_the_app_folder
     build(source, warehouse, synthetic=True, progress=quiet)
-    with running_app_process(warehouse) as (base, pid), ThreadPoolExecutor(1) as pool:
+    log = tmp_path / "server.log"
+    with running_app_process(warehouse, log) as (base, pid), ThreadPoolExecutor(1) as pool:
         # its own thread: the browser tests' Playwright keeps an event loop in this one
         result = pool.submit(
             asyncio.run,
@@ -42,6 +56,10 @@ def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(tmp_path):
     assert result["reruns"] == 20 * 2  # every filter change finished
     assert result["expected_projects"] == count + 5
     assert {r.final_projects for r in reports} == {str(count + 5)}  # the rebuilt data
+    # issue 13: the swap crashed Streamlit's file watcher (data/ lay in its watched tree)
+    # and every disconnect then logged an ASGI exception; served, nothing is watched
+    server_log = log.read_text()
+    assert "Traceback" not in server_log and "Exception" not in server_log, server_log[-3000:]
     print(
         f"20 sessions: p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, "
         f"{result['per_session_mb']:.1f} MB per session"
