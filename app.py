@@ -25,6 +25,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "expanded",
 )
+ui.admit()  # past ATLAS_MAX_SESSIONS sessions: a "busy, retry in a moment" page, at once
 
 page_list = [
     st.Page(

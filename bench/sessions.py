@@ -39,6 +39,7 @@ class RunResult:
     finished: bool
     alerts: list[str] = field(default_factory=list)  # st.error / warning / info bodies
     kinds: dict[str, int] = field(default_factory=dict)  # message kinds seen (diagnostics)
+    auto_reruns: list[str] = field(default_factory=list)  # fragments the page reruns on a timer
 
 
 @dataclass
@@ -78,13 +79,21 @@ class Session:
         await self.ws.close()
 
     async def run(
-        self, query: str = "", page: str | None = None, timeout: float = 120
+        self,
+        query: str = "",
+        page: str | None = None,
+        timeout: float = 120,
+        fragment_id: str | None = None,
     ) -> RunResult:
-        """Rerun the script (as a click or a link does) and read until it finishes."""
+        """Rerun the script (as a click or a link does) and read until it finishes;
+        with `fragment_id`, rerun that fragment as the browser does on its timer."""
         message = BackMsg()
         state = message.rerun_script
         state.query_string = query
         state.page_name = self.page if page is None else page
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
         state.widget_states.widgets.extend(self.widget_values.values())
         started = time.monotonic()
         await self.ws.send(message.SerializeToString())
@@ -93,6 +102,7 @@ class Session:
         widgets: dict[str, object] = {}
         alerts: list[str] = []
         kinds: dict[str, int] = {}
+        auto_reruns: list[str] = []
         finished = False
         deadline = started + timeout
         while time.monotonic() < deadline:
@@ -115,16 +125,28 @@ class Session:
                     widgets[element.multiselect.label] = element.multiselect
                 elif which == "alert":
                     alerts.append(element.alert.body)
+            elif kind == "auto_rerun":
+                auto_reruns.append(forward.auto_rerun.fragment_id)
             elif kind == "script_finished":
                 # a rerun the app asks for itself (st.rerun) finishes and starts again
                 if forward.script_finished == forward.FINISHED_SUCCESSFULLY:
                     finished = True
                     break
+                if forward.script_finished == forward.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    finished = True  # the fragment alone ran (it asked for no whole run)
+                    break
                 if forward.script_finished == forward.FINISHED_WITH_COMPILE_ERROR:
                     exceptions.append("compile error")
                     break
         return RunResult(
-            time.monotonic() - started, exceptions, metrics, widgets, finished, alerts, kinds
+            time.monotonic() - started,
+            exceptions,
+            metrics,
+            widgets,
+            finished,
+            alerts,
+            kinds,
+            auto_reruns,
         )
 
     def choose(self, widget, labels: list[str]) -> None:

@@ -38,11 +38,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app_process(warehouse: Path, log_path: Path | None = None):
+def running_app_process(
+    warehouse: Path, log_path: Path | None = None, env: dict[str, str] | None = None
+):
     """Serve app.py on a free localhost port, as `make run` does (.streamlit/config.toml);
-    yield (base URL, server pid). The server's output goes to `log_path` if given."""
+    yield (base URL, server pid). The server's output goes to `log_path` if given; `env`
+    adds environment variables (e.g. ATLAS_MAX_SESSIONS)."""
     port = free_port()
-    env = {**os.environ, "ATLAS_WAREHOUSE": str(warehouse)}
+    env = {**os.environ, "ATLAS_WAREHOUSE": str(warehouse), **(env or {})}
     # A file, not a pipe: nobody reads the server's output while it runs, and a full
     # pipe would block the server.
     # closed in the finally below

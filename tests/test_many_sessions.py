@@ -64,3 +64,74 @@ def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(
         f"20 sessions: p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, "
         f"{result['per_session_mb']:.1f} MB per session"
     )
+
+
+def test_past_the_limit_a_visitor_is_told_to_retry_and_gets_in_when_someone_leaves(
+    atlas_warehouse,
+):
+    """Issue 13 item 5: with ATLAS_MAX_SESSIONS=2, a third visitor gets the busy page at
+    once (not a hang, no page built), the two others keep working, and once one leaves
+    the waiting page opens by itself (it retries every admission.RETRY_S seconds)."""
+    from dashboard.ui import admission
+
+    async def room(base: str) -> dict:
+        first = sessions.Session(base, "")
+        second = sessions.Session(base, "pillars")
+        third = sessions.Session(base, "")
+        seen: dict = {}
+        async with first, second, third:
+            seen["first"] = await first.run()
+            seen["second"] = await second.run()
+            seen["third"] = await third.run()
+            seen["second again"] = await second.run()  # those let in keep going
+        # `first` and `second` have left; `third`'s page retries by itself
+        async with sessions.Session(base, "") as fourth:
+            seen["fourth"] = await fourth.run()
+        return seen
+
+    with (
+        running_app_process(atlas_warehouse, env={admission.MAX_SESSIONS_ENV: "2"}) as (
+            base,
+            _pid,
+        ),
+        ThreadPoolExecutor(1) as pool,
+    ):
+        seen = pool.submit(asyncio.run, room(base)).result()
+
+    assert sessions.PROJECT_METRIC in seen["first"].metrics
+    assert seen["second"].finished and not seen["second"].exceptions
+    busy = seen["third"]
+    assert busy.finished and not busy.metrics  # told at once, nothing built for it
+    assert any("Many people are using the atlas" in a for a in busy.alerts), busy.alerts
+    assert seen["second again"].finished and seen["second again"].alerts == seen["second"].alerts
+    assert sessions.PROJECT_METRIC in seen["fourth"].metrics  # room again once they left
+
+
+def test_a_waiting_page_opens_by_itself_when_someone_leaves(atlas_warehouse):
+    """The busy page asks the browser to rerun its waiting fragment every RETRY_S
+    seconds (what the browser then sends is replayed here): once the one session let
+    in has left, that timed rerun brings the whole page."""
+    from dashboard.ui import admission
+
+    async def wait(base: str) -> tuple[sessions.RunResult, sessions.RunResult]:
+        first = sessions.Session(base, "")
+        async with sessions.Session(base, "") as waiting:
+            async with first:
+                await first.run()
+                busy = await waiting.run()
+                still = await waiting.run(fragment_id=busy.auto_reruns[0])
+                assert not still.metrics  # the first is still there: still waiting
+            # `first` has left; the browser's next timed rerun of the waiting fragment
+            opened = await waiting.run(fragment_id=busy.auto_reruns[0])
+        return busy, opened
+
+    with (
+        running_app_process(atlas_warehouse, env={admission.MAX_SESSIONS_ENV: "1"}) as (
+            base,
+            _pid,
+        ),
+        ThreadPoolExecutor(1) as pool,
+    ):
+        busy, opened = pool.submit(asyncio.run, wait(base)).result()
+    assert not busy.metrics and len(busy.auto_reruns) == 1
+    assert sessions.PROJECT_METRIC in opened.metrics

@@ -12,13 +12,15 @@
 - `mapview`: the maps' zoom and reset buttons (the wheel scrolls the page);
 - `inventory`: a session's own uploaded inventory (the Data page's upload, the banner);
 - `stewards`: publishing an inventory, versions and rollback (the Data page);
-- `story`: building, playing and exporting stories (sidebar, player, slides).
+- `story`: building, playing and exporting stories (sidebar, player, slides);
+- `admission`: past a number of sessions per process, a "busy, retry" page (`admit`).
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
 """
 
 from dashboard.memo import built
+from dashboard.ui.admission import admit
 from dashboard.ui.blocks import (
     PLOTLY_CONFIG,
     chart_block,
@@ -62,6 +64,7 @@ from dashboard.ui.story import follow_story, story_panel, story_player
 from dashboard.ui.tables import count_columns, table
 
 __all__ = [
+    "admit",
     "PLOTLY_CONFIG",
     "inventory_banner",
     "publishing_section",
