@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(ATLAS_WAREHOUSE),data/warehouse)
 
-.PHONY: run dev test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages bench-speed clean
+.PHONY: run dev serve test install install-test warehouse rebuild lint format chromium translations bench bench-full bench-pages bench-speed clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ run: warehouse translations
 
 chromium:
 	@bash tools/ensure_chromium.sh
+
+# N replicas behind HAProxy (Debian's package, installed when missing), one port for users:
+# `make serve REPLICAS=2` (tools/serve.py; docs/scaling.md). HOST=0.0.0.0 serves a room's network.
+REPLICAS ?= 2
+HOST ?= 127.0.0.1
+serve: warehouse translations
+	$(PY) tools/serve.py --replicas $(REPLICAS) --port 8501 --host $(HOST)
 
 # For editing the code: reruns on save (served, the app watches no files: .streamlit/config.toml)
 dev: warehouse translations

@@ -13,7 +13,8 @@ Each session speaks Streamlit's own websocket protocol (bench/sessions.py: a Bac
 session that could not connect or whose rerun did not finish), exceptions the app
 showed, and — when this tool starts the server — tracebacks in the server's log.
 Sessions start together (the link shared in a room), then each reruns as soon as its
-last rerun finished, after a short random pause (a person reading).
+last rerun finished, after a random pause (`--think LOW HIGH` seconds: by default
+0.1-0.5, a stress far beyond people reading; `--think 3 10` is closer to a room).
 """
 
 from __future__ import annotations
@@ -81,19 +82,27 @@ class SessionLog:
 
 
 async def one_session(
-    base: str, queries: list[str], pages: list[str], reruns: int, rng: random.Random
+    base: str,
+    queries: list[str],
+    pages: list[str],
+    reruns: int,
+    rng: random.Random,
+    think: tuple[float, float],
+    link: tuple[str, str] | None = None,
 ) -> SessionLog:
     log = SessionLog()
     try:
         async with Session(base, rng.choice(pages)) as session:
-            for _ in range(reruns):
-                page = rng.choice(pages)
-                result = await session.run(query=rng.choice(queries), page=page, timeout=180)
+            for step in range(reruns):
+                page, query = rng.choice(pages), rng.choice(queries)
+                if step == 0 and link is not None:  # the link the presenter shared
+                    page, query = link
+                result = await session.run(query=query, page=page, timeout=180)
                 log.reruns.append(Rerun(page, result.seconds, result.finished))
                 log.exceptions += result.exceptions
                 if not result.finished:
                     log.errors.append(f"/{page}: the rerun did not finish")
-                await asyncio.sleep(rng.uniform(0.1, 0.5))
+                await asyncio.sleep(rng.uniform(*think))  # reading before the next click
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none hidden
         log.errors.append(f"{type(exc).__name__}: {exc}")
     return log
@@ -126,6 +135,8 @@ async def room(
     reruns: int,
     pages: list[str],
     seed: int,
+    think: tuple[float, float] = (0.1, 0.5),
+    link: tuple[str, str] | None = None,
     rebuild: tuple[Path, Path, int] | None = None,
 ) -> dict:
     rng = random.Random(seed)
@@ -145,7 +156,7 @@ async def room(
     started = time.monotonic()
     logs = await asyncio.gather(
         *[
-            one_session(base, queries, pages, reruns, random.Random(rng.random()))
+            one_session(base, queries, pages, reruns, random.Random(rng.random()), think, link)
             for _ in range(sessions)
         ]
     )
@@ -211,6 +222,18 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", default=PAGES, help="page names ('' = Overview)")
     parser.add_argument("--by-page", action="store_true", help="also print each page's times")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.1, 0.5),
+        metavar=("LOW", "HIGH"),
+        help="seconds a person reads between clicks (uniform; default 0.1 0.5: a stress)",
+    )
+    parser.add_argument(
+        "--link",
+        help="every session opens this first, e.g. 'timeline?region=africa' (a shared link)",
+    )
     parser.add_argument("--server-arg", action="append", default=[], help="passed to streamlit")
     args = parser.parse_args()
 
@@ -236,7 +259,8 @@ def main() -> None:
             result = asyncio.run(
                 room(
                     base, pids, queries, sessions=args.sessions, reruns=args.reruns,
-                    pages=args.pages, seed=args.seed, rebuild=rebuild,
+                    pages=args.pages, seed=args.seed, think=tuple(args.think), rebuild=rebuild,
+                    link=tuple(args.link.partition("?")[::2]) if args.link else None,
                 )
             )  # fmt: skip
         finally:

@@ -31,6 +31,7 @@ def warehouse_in_the_app_folder():
     path = ROOT / "data" / f"warehouse-load-test-{os.getpid()}"
     yield path
     shutil.rmtree(path, ignore_errors=True)
+    (path.parent / f".{path.name}.lock").unlink(missing_ok=True)  # the build's lock file
 
 
 def test_twenty_sessions_while_the_warehouse_is_rebuilt_five_times(
