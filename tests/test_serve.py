@@ -46,8 +46,11 @@ def test_two_replicas_share_the_room_and_a_dead_one_leaves_the_rotation(
     atlas_warehouse, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("ATLAS_WAREHOUSE", str(atlas_warehouse))
-    port = free_port()
-    processes = serve.start(2, port, "127.0.0.1", tmp_path)
+    ports: set[int] = set()
+    while len(ports) < 3:  # the door and two replicas, all different
+        ports.add(free_port())
+    port, *replicas = sorted(ports)
+    processes = serve.start(2, port, "127.0.0.1", tmp_path, ports=replicas)
     base = f"http://127.0.0.1:{port}"
     try:
         # newcomers are spread over both replicas, each told which one keeps it

@@ -100,10 +100,13 @@ def healthy(url: str, seconds: float) -> bool:
     return False
 
 
-def start(replicas: int, port: int, host: str, logs: Path) -> list[subprocess.Popen]:
-    """Start the replicas and HAProxy; return their processes (HAProxy last)."""
+def start(
+    replicas: int, port: int, host: str, logs: Path, ports: list[int] | None = None
+) -> list[subprocess.Popen]:
+    """Start the replicas (on `ports`, default 8511, 8512…) and HAProxy; return their
+    processes (HAProxy last)."""
     haproxy = ensure_haproxy()
-    ports = [FIRST_REPLICA_PORT + i for i in range(replicas)]
+    ports = ports or [FIRST_REPLICA_PORT + i for i in range(replicas)]
     processes = []
     for i, replica_port in enumerate(ports, start=1):
         log = (logs / f"replica{i}.log").open("w")

@@ -264,7 +264,7 @@ def chart_block(
     body(block, i18n.language(), current_page())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds frames: compared and hashed by identity
 class _Block:
     """chart_block's arguments, kept by a fragment for its reruns."""
 
