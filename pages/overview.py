@@ -153,4 +153,4 @@ if reported.empty:
         )
     )
 else:
-    ui.table(reported_table(reported))
+    ui.table(ui.built(reported_table, reported))

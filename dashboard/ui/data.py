@@ -1,7 +1,8 @@
 """Reading the warehouse from a page: the current version and cached queries.
 
 `load(queries.projects, filters)` runs a function of dashboard/queries.py, cached until
-the warehouse file changes; its arguments and result keep their types. `on_demand` runs
+the warehouse file changes and shared by every session (each run gets its own copy);
+its arguments and result keep their types. `on_demand` runs
 one later (a download's click), uncached.
 
 The warehouse is the published one, unless this session explores an inventory it
@@ -11,10 +12,12 @@ other sessions keep reading the published atlas.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import i18n, queries
@@ -91,17 +94,31 @@ def version() -> WarehouseVersion:
     return v
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024)
 def _cached(name: str, v: WarehouseVersion, args: tuple) -> object:
     return getattr(queries, name)(v, *args)
 
 
+def _own_copy(value: object) -> object:
+    """A cached result, shared by every session, as this run's own. A frame's shallow
+    copy costs nothing, and under pandas' copy-on-write changing it never changes the
+    cached one (st.cache_data unpickled a copy on every call: ~10% of a rerun under
+    load, issue 13). Small containers are copied whole; the filter options, numbers and
+    text are never changed, so they are shared."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if value is None or isinstance(value, str | int | float | bool | FilterOptions):
+        return value
+    return copy.deepcopy(value)
+
+
 def load(query: Callable[Concatenate[WarehouseVersion, P], R], *args: P.args) -> R:
     """`query(version, *args)` — a function of dashboard/queries.py — cached per
-    warehouse version. (Cached by name: the cache key stays small and stable.)"""
+    warehouse version and shared between sessions (each run gets its own copy). Cached
+    by name: the cache key stays small and stable."""
     if getattr(queries, query.__name__, None) is not query:
         raise ValueError(f"{query!r} is not a function of dashboard.queries")
-    return _cached(query.__name__, _current(), args)  # type: ignore[return-value]
+    return _own_copy(_cached(query.__name__, _current(), args))  # type: ignore[return-value]
 
 
 def on_demand(

@@ -4,6 +4,7 @@ shows 1000000)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard import i18n
+from dashboard.memo import built
 
 
 def count_columns(*names: str, labels: Mapping[str, str] | None = None) -> dict:
@@ -120,11 +122,14 @@ def table(
     key: str | None = None,
 ) -> None:
     """A read-only table that shows every column (see `fitted`), without the index."""
-    config, row_height = fitted(
-        frame,
-        column_config,
-        width_px=HALF_WIDTH_PX if half else FULL_WIDTH_PX,
-        column_order=column_order,
+    config, row_height = copy.deepcopy(  # fitted once per table and shared (memo.built)
+        built(
+            fitted,
+            frame.data if isinstance(frame, Styler) else frame,
+            column_config,
+            width_px=HALF_WIDTH_PX if half else FULL_WIDTH_PX,
+            column_order=column_order,
+        )
     )
     if row_height and isinstance(height, int):  # taller rows: keep the rows it showed
         height = min(600, 38 + (height - 38) * row_height // 35)
