@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import formatting, theme
+from dashboard import exports, formatting, theme
 from dashboard.figures import (
     SHORT_TITLE_LIMIT,
     STANDALONE,
@@ -90,6 +90,11 @@ def test_per_year_stacks_distinct_projects_by_pillar_in_theme_colours():
     assert table["year"].tolist() == [2000, 2001, 2002, 2003, 2004]
     assert table["total active"].tolist() == [1, 2, 3, 0, 1]
     assert table["reported by the publication"].tolist()[0] == 3
+    # a count reads as one: "3" in the CSV, not "3.0" (QA); empty where none is reported
+    csv = exports.csv_bytes(table).decode("utf-8-sig").splitlines()
+    header = csv[0].split(",")
+    column = header.index("reported by the publication")
+    assert [line.split(",")[column] for line in csv[1:]] == ["3", "", "", "", ""]
 
 
 def test_per_year_stacked_by_region_names_regions():

@@ -326,7 +326,7 @@ def per_year(
     totals = rows.groupby("year")["n"].sum() if not rows.empty else pd.Series()
     table["total"] = [int(totals.get(y, 0)) for y in table["year"]]
     reported_by_year = dict(zip(reported_rows["year"], reported_rows["value"], strict=True))
-    table[REPORTED_COLUMN] = [reported_by_year.get(y) for y in table["year"]]
+    table[REPORTED_COLUMN] = _counts_column([reported_by_year.get(y) for y in table["year"]])
     unstated_by_year = (
         pd.to_numeric(unstated["unstated"]).groupby(unstated["year"].astype(int)).sum()
         if measure == "active" and unstated is not None and not unstated.empty
@@ -435,6 +435,15 @@ def per_year(
     }
     on_axis = _on_time_axis(height=430, x_range=x_range, legend=MARGIN_LEGEND)
     return figure(traces, layout, *on_axis), table
+
+
+def _counts_column(values: list) -> pd.array:
+    """Reported counts as whole numbers where they are whole (a CSV reads 3, not 3.0),
+    empty where the publication gives none."""
+    missing = [v is None or pd.isna(v) for v in values]
+    whole = all(m or float(v).is_integer() for v, m in zip(values, missing, strict=True))
+    kind, cast = ("Int64", int) if whole else ("Float64", float)
+    return pd.array([None if m else cast(v) for v, m in zip(values, missing, strict=True)], kind)
 
 
 def reported_note(reported: pd.DataFrame | None, *, comparable: bool) -> str | None:
