@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sessions import Session, catalogue_variant, percentile, rss_mb  # noqa: E402
+from browser_support import running_app_process  # noqa: E402
+from sessions import (  # noqa: E402
+    Session,
+    catalogue_variant,
+    percentile,
+    rebuild_warehouse,
+    rss_mb,
+)
 
 # page_name as the browser sends it (the URL path; "" is the Overview)
 PAGES = ["", "timeline", "pillars", "map", "projects", "exchanges", "data"]
@@ -113,14 +121,9 @@ async def rebuild_loop(warehouse: Path, workdir: Path, rebuilds: int, stop: asyn
     failures = []
     for k in range(1, rebuilds + 1):
         source, _count = catalogue_variant(ROOT / "data" / "catalogue", workdir / f"c{k}", k)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "etl", "build", "--synthetic", "--source", str(source),
-            "--warehouse", str(warehouse),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=ROOT,
-        )  # fmt: skip
-        output, _ = await process.communicate()
-        if process.returncode:
-            failures.append(output.decode(errors="replace")[-500:])
+        status, output = await rebuild_warehouse(sys.executable, source, warehouse)
+        if status:
+            failures.append(output[-500:])
         if stop.is_set():
             break
     return failures
@@ -187,31 +190,7 @@ async def room(
     }
 
 
-def serve(warehouse: Path, log_path: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
-    """Start the app as `make run` serves it (.streamlit/config.toml), on a free port."""
-    from browser_support import free_port
-    from warm import wait_for_health
-
-    port = free_port()
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", *extra,
-        ],
-        cwd=ROOT, env={**__import__("os").environ, "ATLAS_WAREHOUSE": str(warehouse)},
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    if not wait_for_health(base, 60):
-        process.kill()
-        raise SystemExit(f"the app did not start; its log: {log_path}")
-    subprocess.run([sys.executable, str(ROOT / "tools" / "warm.py"), base], check=True)
-    return process, base
-
-
 def main() -> None:
-    sys.path.insert(0, str(ROOT / "tools"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--reruns", type=int, default=5)
@@ -234,12 +213,11 @@ def main() -> None:
         "--link",
         help="every session opens this first, e.g. 'timeline?region=africa' (a shared link)",
     )
-    parser.add_argument("--server-arg", action="append", default=[], help="passed to streamlit")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         tmp = Path(tmp)
-        warehouse, server, log_path = args.warehouse, None, tmp / "server.log"
+        warehouse, log_path = args.warehouse, tmp / "server.log"
         rebuild = None
         if args.rebuilds:  # never the real warehouse: a synthetic copy, rebuilt in place
             if args.url:
@@ -251,30 +229,27 @@ def main() -> None:
             build(source, warehouse, synthetic=True, progress=lambda _m: None)
             rebuild = (warehouse, tmp, args.rebuilds)
         base, pids = args.url, args.pid
-        if base is None:
-            server, base = serve(warehouse, log_path, args.server_arg)
-            pids = [server.pid]
+        if base is None:  # the app as `make run` serves it, warmed as `make run` warms it
+            base, pid = stack.enter_context(running_app_process(warehouse, log_path))
+            subprocess.run([sys.executable, str(ROOT / "tools" / "warm.py"), base], check=True)
+            pids = [pid]
         queries = query_strings(warehouse, 40, args.seed)
-        try:
-            result = asyncio.run(
-                room(
-                    base, pids, queries, sessions=args.sessions, reruns=args.reruns,
-                    pages=args.pages, seed=args.seed, think=tuple(args.think), rebuild=rebuild,
-                    link=tuple(args.link.partition("?")[::2]) if args.link else None,
-                )
-            )  # fmt: skip
-        finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=15)
-        server_log = log_path.read_text(errors="replace") if server is not None else ""
+        result = asyncio.run(
+            room(
+                base, pids, queries, sessions=args.sessions, reruns=args.reruns,
+                pages=args.pages, seed=args.seed, think=tuple(args.think), rebuild=rebuild,
+                link=tuple(args.link.partition("?")[::2]) if args.link else None,
+            )
+        )  # fmt: skip
+        stack.close()  # the server stopped: its whole log
+        server_log = "" if args.url else log_path.read_text(errors="replace")
     tracebacks = len(TRACEBACK.findall(server_log))
     print(
         f"{result['sessions']} sessions × {args.reruns} reruns"
         f"{f', {args.rebuilds} rebuilds' if args.rebuilds else ''}: "
         f"{result['reruns']} finished in {result['wall']:.1f} s; "
         f"errors {len(result['errors'])}, exceptions shown {len(result['exceptions'])}, "
-        f"server-log tracebacks {tracebacks if server is not None else 'n/a (--url)'}; "
+        f"server-log tracebacks {'n/a (--url)' if args.url else tracebacks}; "
         f"rerun p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
         f"throughput {result['throughput']:.2f} reruns/s; server RSS "
         f"{result['rss_idle_mb']:.0f} → {result['rss_peak_mb']:.0f} MB "

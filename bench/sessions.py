@@ -278,7 +278,7 @@ def catalogue_variant(base, target, extra: int):
     return target, len(rows)
 
 
-async def _rebuild(python: str, source, warehouse) -> tuple[int, str]:
+async def rebuild_warehouse(python: str, source, warehouse) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         python, "-m", "etl", "build", "--synthetic", "--source", str(source),
         "--warehouse", str(warehouse),
@@ -316,7 +316,7 @@ async def load_test(
         for k in range(1, rebuilds + 1):
             await asyncio.sleep(1.0)
             source, count = catalogue_variant(catalogue, Path(workdir) / f"catalogue-{k}", k)
-            status, output = await _rebuild(sys.executable, source, warehouse)
+            status, output = await rebuild_warehouse(sys.executable, source, warehouse)
             if status != 0:
                 build_failures.append(output)
             expected[0] = count

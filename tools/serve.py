@@ -27,10 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from warm import wait_for_health  # noqa: E402
+
 FIRST_REPLICA_PORT = 8511
 
 
@@ -88,18 +91,6 @@ def ensure_haproxy() -> str:
     return shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 
-def healthy(url: str, seconds: float) -> bool:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.3)
-    return False
-
-
 def start(
     replicas: int, port: int, host: str, logs: Path, ports: list[int] | None = None
 ) -> list[subprocess.Popen]:
@@ -131,7 +122,7 @@ def start(
             )  # fmt: skip
         )
     for i, replica_port in enumerate(ports, start=1):
-        if not healthy(f"http://127.0.0.1:{replica_port}", 90):
+        if not wait_for_health(f"http://127.0.0.1:{replica_port}", 90):
             stop(processes)
             raise SystemExit(f"replica {i} did not start; its log: {logs / f'replica{i}.log'}")
     config = logs / "haproxy.cfg"
@@ -141,7 +132,7 @@ def start(
     processes.append(
         subprocess.Popen([haproxy, "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
     )
-    if not healthy(f"http://127.0.0.1:{port}", 30):
+    if not wait_for_health(f"http://127.0.0.1:{port}", 30):
         stop(processes)
         raise SystemExit(f"HAProxy did not start; its log: {logs / 'haproxy.log'}")
     return processes
