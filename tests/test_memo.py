@@ -89,7 +89,7 @@ def test_the_memo_is_bounded(monkeypatch):
     monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
     for n in range(10):
         memo.built(str, n)
-    assert len(memo._entries) == 3
+    assert len(memo._built) == 3
 
 
 cells = st.one_of(st.integers(-5, 5), st.text(max_size=3), st.none(), st.floats(0, 1))
@@ -105,3 +105,131 @@ def test_frames_that_differ_anywhere_never_share_a_key(rows, data):
     if changed.equals(frame):  # equal cells and dtypes: they may share
         return
     assert memo.key_of(changed) != memo.key_of(frame)
+
+
+# A run's own copy of a cached query result (memo.shared_copy) is keyed by the
+# original's content, hashed once; any change made to the copy in place is seen.
+
+
+def _result_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": pd.Series(["Africa", "Asia", "Europe"], dtype="str"),
+            "projects": [3, 1, 2],
+            "share": [0.5, 0.2, 0.3],
+        }
+    )
+
+
+def test_an_unchanged_copy_is_keyed_by_its_original_hashed_once(monkeypatch):
+    cached = _result_frame()
+    digests = []
+    real_digest = memo._digest
+    monkeypatch.setattr(memo, "_digest", lambda value: digests.append(1) or real_digest(value))
+    keys = {memo.key_of(memo.shared_copy(cached)) for _ in range(5)}  # five runs
+    assert len(digests) == 1
+    assert keys == {("DataFrame", real_digest(cached.copy(deep=False)))}  # its content's
+
+
+# Each change works on whatever columns earlier changes left (by position).
+def _set_cell(frame):
+    frame.iat[0, -1] = frame.iat[2, -1]  # another row's value: the column's own type
+
+
+def _set_text(frame):
+    frame.iat[1, 0] = "Americas"
+
+
+def _add_column(frame):
+    frame["more"] = 1
+
+
+def _replace_column(frame):
+    frame[frame.columns[-1]] = 2
+
+
+def _rename_columns(frame):
+    frame.columns = [f"c{i}" for i in range(len(frame.columns))]
+
+
+def _rename_in_place(frame):
+    frame.rename(columns={frame.columns[0]: "n"}, inplace=True)  # deprecated, possible
+
+
+def _name_index(frame):
+    frame.index.name = "row"
+
+
+def _name_columns(frame):
+    frame.columns.name = "what"
+
+
+def _new_index(frame):
+    frame.index = [10, 11, 12]
+
+
+def _drop_column(frame):
+    if len(frame.columns) > 1:
+        del frame[frame.columns[-1]]
+
+
+def _set_attrs(frame):
+    frame.attrs["note"] = "changed"
+
+
+def _fill_missing(frame):
+    frame.iat[1, 0] = None
+    frame.fillna({frame.columns[0]: frame.iloc[0, 0]}, inplace=True)
+
+
+CHANGES = [
+    _set_cell,
+    _set_text,
+    _add_column,
+    _replace_column,
+    _rename_columns,
+    _rename_in_place,
+    _name_index,
+    _name_columns,
+    _new_index,
+    _drop_column,
+    _set_attrs,
+    _fill_missing,
+]
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # pandas 3.1: deprecated, possible
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(CHANGES), max_size=3), st.booleans())
+def test_a_copy_changed_in_place_is_keyed_by_what_it_holds_now(changes, keyed_before):
+    cached = _result_frame()
+    original_key = memo.key_of(cached)
+    unchanged_key = ("DataFrame", memo._digest(cached.copy(deep=False)))
+    if keyed_before:  # its original's digest already known from another run's copy
+        assert memo.key_of(memo.shared_copy(cached)) == unchanged_key
+    copy = memo.shared_copy(cached)
+    for change in changes:
+        change(copy)
+    assert memo.key_of(copy) == ("DataFrame", memo._digest(copy))  # its content, now
+    assert memo.key_of(cached) == original_key  # the cached frame is untouched
+    if not copy.equals(cached) or list(copy.columns) != list(cached.columns):
+        assert memo.key_of(copy) != unchanged_key
+
+
+def test_a_series_copy_renamed_in_place_is_keyed_anew():
+    cached = pd.Series([1, 2], name="projects")
+    copy = memo.shared_copy(cached)
+    unchanged = memo.key_of(copy)
+    copy.name = "exchanges"
+    assert memo.key_of(copy) == ("Series", memo._digest(copy)) != unchanged
+
+
+def test_query_results_are_kept_apart_from_built_figures():
+    calls.clear()
+    frame = pd.DataFrame({"x": [1]})
+    first = memo.result(count_rows, frame)
+    memo.clear()  # the built figures go; query results stay (keyed by warehouse version)
+    assert memo.result(count_rows, frame) is first
+    memo.clear_results()
+    memo.result(count_rows, frame)
+    assert len(calls) == 2

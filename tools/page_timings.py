@@ -4,8 +4,9 @@
         [--page map] [--params region=africa q=labour] [--show 3]
 
 Each page runs in Streamlit's AppTest (app.py, sidebar included) as a shared link
-opens it. "cold" is a run after `st.cache_data.clear()`; with `--fresh` the warehouse
-connection is closed too, so the run also builds what dashboard.db keeps beside it (the
+opens it. "cold" is a run after the query results and built figures are forgotten
+(`memo.clear_results()`, `memo.clear()`); with `--fresh` the warehouse connection is
+closed too, so the run also builds what dashboard.db keeps beside it (the
 search index, the filter set's selection) — without it they are kept, as on a running
 server that has seen the filters before. With `--options-cached` the cold runs keep what
 a server computes once per warehouse (the filters' options, meta): the run a user's new
@@ -63,12 +64,11 @@ def main() -> None:
 
     import logging
 
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     logging.getLogger("streamlit").setLevel(logging.CRITICAL)  # "no runtime" warnings
 
-    from dashboard import db
+    from dashboard import db, memo
     from dashboard.ui.data import _cached as cached_query
 
     timings: list[tuple[str, float]] = []
@@ -96,7 +96,8 @@ def main() -> None:
         for params in variants:
             cold, warm, payload, query_ms, query_sums = [], [], 0, [], []
             for _ in range(args.repeat):
-                st.cache_data.clear()
+                memo.clear_results()
+                memo.clear()
                 if args.options_cached:  # as ui.options() and ui.load(queries.meta) cache them
                     for name in ("filter_options", "meta"):
                         cached_query(name, db.warehouse_version(), ())

@@ -5,8 +5,8 @@ the DuckDB connection open, the filter options counted and the shapes loaded.
 
 `make run` starts it in the background once the server answers. It speaks
 Streamlit's own websocket protocol (bench/sessions.py) on loopback, like one tab
-that opens each page in turn; what it warms (st.cache_data, st.cache_resource) is
-shared by every session of the process.
+that opens each page in turn; what it warms (the query results and figures of
+dashboard/memo.py, the shapes) is shared by every session of the process.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, queries
+from dashboard import i18n, memo, queries
 from dashboard.db import WarehouseMissing, WarehouseVersion, warehouse_dir, warehouse_version
 from dashboard.filters import FilterOptions
 from dashboard.i18n import _
@@ -94,19 +94,21 @@ def version() -> WarehouseVersion:
     return v
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
 def _cached(name: str, v: WarehouseVersion, args: tuple) -> object:
-    return getattr(queries, name)(v, *args)
+    """`queries.<name>(v, *args)`, kept in the process (dashboard/memo.py `result`:
+    st.cache_resource hashed the arguments its own way, ~5% of a run under load)."""
+    return memo.result(getattr(queries, name), v, *args)
 
 
 def _own_copy(value: object) -> object:
     """A cached result, shared by every session, as this run's own. A frame's shallow
     copy costs nothing, and under pandas' copy-on-write changing it never changes the
     cached one (st.cache_data unpickled a copy on every call: ~10% of a rerun under
-    load, issue 13). Small containers are copied whole; the filter options, numbers and
-    text are never changed, so they are shared."""
+    load, issue 13); `memo.shared_copy` also spares hashing it again when a builder is
+    handed it unchanged. Small containers are copied whole; the filter options, numbers
+    and text are never changed, so they are shared."""
     if isinstance(value, pd.DataFrame | pd.Series):
-        return value.copy(deep=False)
+        return memo.shared_copy(value)
     if value is None or isinstance(value, str | int | float | bool | FilterOptions):
         return value
     return copy.deepcopy(value)
