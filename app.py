@@ -27,50 +27,51 @@ st.set_page_config(
 )
 ui.admit()  # past ATLAS_MAX_SESSIONS sessions: a "busy, retry in a moment" page, at once
 
-page_list = [
-    st.Page(
-        str(HERE / spec.file),
-        title=_(spec.title),
-        icon=spec.icon,
-        url_path=spec.path or "overview",
-        default=spec.path == "",
-    )
-    for spec in PAGES
-]
-# The navigation is drawn by the app (below), not by Streamlit: with a top-level pages/
-# folder, a fresh server would first show Streamlit's legacy list of file names
-# ("app, data, exchanges, …"). .streamlit/config.toml hides Streamlit's own list
-# (client.showSidebarNavigation = false) in both modes.
-navigation = st.navigation(page_list, position="hidden")
+# Sessions take turns, two runs at a time (ui/admission.py): fifty at once under one
+# interpreter lock finish later than in turns.
+with ui.run_slot():
+    page_list = [
+        st.Page(
+            str(HERE / spec.file),
+            title=_(spec.title),
+            icon=spec.icon,
+            url_path=spec.path or "overview",
+            default=spec.path == "",
+        )
+        for spec in PAGES
+    ]
+    # The navigation is drawn by the app (below), not by Streamlit: with a top-level pages/
+    # folder, a fresh server would first show Streamlit's legacy list of file names
+    # ("app, data, exchanges, …"). .streamlit/config.toml hides Streamlit's own list
+    # (client.showSidebarNavigation = false) in both modes.
+    navigation = st.navigation(page_list, position="hidden")
 
-with st.sidebar:
-    nav = st.container(key="atlas_nav")  # filled below, once the filters are known
-    st.divider()
-    st.markdown("## " + _("Local Decent Work Atlas"))
-    st.caption(_("ILO projects with local authorities · ILO–UCLG City-to-City exchanges"))
-    i18n.set_language(ui.language_chooser())
+    with st.sidebar:
+        nav = st.container(key="atlas_nav")  # filled below, once the filters are known
+        st.divider()
+        st.markdown("## " + _("Local Decent Work Atlas"))
+        st.caption(_("ILO projects with local authorities · ILO–UCLG City-to-City exchanges"))
+        i18n.set_language(ui.language_chooser())
 
+    def draw_navigation(carried: dict[str, list[str]]) -> None:
+        """The page list; each link carries the filters (so "open in a new tab" keeps them)."""
+        with nav:
+            for page in page_list:
+                st.page_link(page, label=page.title, icon=page.icon, query_params=carried)
 
-def draw_navigation(carried: dict[str, list[str]]) -> None:
-    """The page list; each link carries the filters (so "open in a new tab" keeps them)."""
-    with nav:
-        for page in page_list:
-            st.page_link(page, label=page.title, icon=page.icon, query_params=carried)
-
-
-current = pages.by_path(navigation.url_path)
-carried: dict[str, list[str]] = {}
-try:
-    ui.version()  # stops with build instructions when there is no warehouse
-    ui.synthetic_banner()
-    ui.inventory_banner()
-    ui.follow_story()  # a story's link, or its next step: switches page before drawing it
-    carried = ui.filter_params(ui.sidebar_filters(current))
-finally:  # the page list is drawn even when the app stops here
-    draw_navigation(carried)
-ui.presentation_toggle()
-ui.story_panel(current)
-ui.focus_styles()
-with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
-    ui.story_player()
-    navigation.run()
+    current = pages.by_path(navigation.url_path)
+    carried: dict[str, list[str]] = {}
+    try:
+        ui.version()  # stops with build instructions when there is no warehouse
+        ui.synthetic_banner()
+        ui.inventory_banner()
+        ui.follow_story()  # a story's link, or its next step: switches page before drawing it
+        carried = ui.filter_params(ui.sidebar_filters(current))
+    finally:  # the page list is drawn even when the app stops here
+        draw_navigation(carried)
+    ui.presentation_toggle()
+    ui.story_panel(current)
+    ui.focus_styles()
+    with ui.shell(current):  # the page knows it runs inside this shell (ui.ensure_shell)
+        ui.story_player()
+        navigation.run()

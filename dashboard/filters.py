@@ -475,9 +475,25 @@ class FilterOptions:
     codes: Mapping[str, Mapping[str, str]]  # key → value → URL code
     year_min: int
     year_max: int
+    # (key, language) → shown_choices: the sidebar asks on every run (issue 13)
+    _shown: dict = field(default_factory=dict, compare=False, repr=False)
 
     def values(self, key: str) -> tuple[str, ...]:
         return self.choices.get(key, ())
+
+    def shown_choices(self, key: str) -> tuple[tuple[str, ...], Mapping[str, str]]:
+        """A choice filter's values as its widget lists them — in the registry's order,
+        or alphabetical in the interface's language ("Équateur" after E) — and their
+        labels in that language; worked out once per language."""
+        known = self._shown.get((key, i18n.language()))
+        if known is None:
+            labels = {value: self.label(key, value) for value in self.values(key)}
+            values = list(self.values(key))
+            entry = BY_KEY.get(key)
+            if isinstance(entry, Choice) and not entry.order:
+                values.sort(key=lambda value: fold(labels[value]))
+            known = self._shown[(key, i18n.language())] = (tuple(values), labels)
+        return known
 
     def label(self, key: str, value: str) -> str:
         """A value's label in the interface's language."""

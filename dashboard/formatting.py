@@ -619,6 +619,13 @@ def exchange_label(row: Mapping[str, Any], limit: int = 70) -> str:
     )
 
 
+def exchange_labels(index: pd.DataFrame, ids: tuple[str, ...]) -> dict[str, str]:
+    """The picker labels of these exchanges (those on screen; the index may hold
+    thousands), by id; ids not in the index are left out."""
+    wanted = index[index["exchange_id"].isin(ids)]
+    return {row["exchange_id"]: exchange_label(row) for row in wanted.to_dict("records")}
+
+
 def follow_ups(exchange_id: str, index: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     """(the exchange it follows, the exchanges that follow it), as index rows. Only the
     rows that can match are read one by one (the index may hold thousands)."""

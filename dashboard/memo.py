@@ -140,7 +140,7 @@ def key_of(value: object) -> object:
         items = sorted(map(repr, value)) if isinstance(value, set | frozenset) else value
         return (type(value).__name__, tuple(key_of(v) for v in items))
     if is_dataclass(value) and not isinstance(value, type):
-        values = tuple(key_of(getattr(value, f.name)) for f in fields(value))
+        values = tuple(key_of(getattr(value, f.name)) for f in fields(value) if f.compare)
         return (type(value).__qualname__, values)
     hash(value)  # anything else must be hashable as it is (numbers, text, None, enums)
     return (type(value).__qualname__, value)

@@ -146,6 +146,8 @@ by_id = index.set_index("exchange_id", drop=False)  # labels made when shown (th
 
 
 def label(exchange_id: str) -> str:
+    if exchange_id in shown_labels:
+        return shown_labels[exchange_id]
     if exchange_id not in by_id.index:
         return exchange_id
     return formatting.exchange_label(by_id.loc[exchange_id].to_dict())
@@ -160,6 +162,7 @@ visible = list(exchanges["exchange_id"])  # the exchanges shown above…
 linked = st.query_params.get(PARAM)
 if linked and linked not in visible and ui.load(queries.exchange_kept, filters, linked):
     visible.insert(0, linked)  # …and a linked one among those not shown (within the filters)
+shown_labels = ui.built(formatting.exchange_labels, index, tuple(visible))
 chosen = ui.record_picker(
     param=PARAM,
     what="exchange",
@@ -175,7 +178,7 @@ if chosen is None:
     st.stop()
 exchange = ui.load(queries.exchange_by_id, chosen).iloc[0].to_dict()
 people = ui.load(queries.exchange_detail_participants, chosen)
-follows, followed_by = formatting.follow_ups(chosen, index)
+follows, followed_by = ui.built(formatting.follow_ups, chosen, index)
 
 ui.record_heading(formatting.md(exchange.get("title")), chosen)
 when = formatting.date_display(
@@ -243,7 +246,7 @@ with left:
                 icon=":material/arrow_forward:",
             )
 with right:
-    names = formatting.exchange_countries(people)
+    names = ui.built(formatting.exchange_countries, people)
     st.markdown(
         "#### "
         + ngettext("Participants — {n} country", "Participants — {n} countries", len(names)).format(
@@ -251,7 +254,7 @@ with right:
         )
     )
     st.markdown(formatting.md(", ".join(names)))
-    ui.table(formatting.participants_table(people), half=True)
+    ui.table(ui.built(formatting.participants_table, people), half=True)
 
 # its own map: the host and each participant, joined by arcs
 arcs = ui.load(queries.exchange_map_rows, chosen)

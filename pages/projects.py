@@ -205,12 +205,12 @@ with right:
     if groups.empty:
         st.markdown(_("Beneficiary groups: not reported"))
     else:
-        ui.table(formatting.beneficiaries_table(groups), half=True)
+        ui.table(ui.built(formatting.beneficiaries_table, groups), half=True)
     st.markdown(_("#### Other numbers the source gives"))
     if counts.empty:
         st.markdown(NOT_REPORTED_SENTENCE)
     else:
-        ui.table(formatting.counts_table(counts), half=True)
+        ui.table(ui.built(formatting.counts_table, counts), half=True)
     st.caption(
         _("Counts are as the source states them; a missing count is “not reported”, never 0.")
     )
@@ -232,7 +232,7 @@ if localities.empty:
     st.markdown(_("Named places: not reported."))
 else:
     # one above the other: five columns of places need the page's width
-    ui.table(formatting.localities_table(localities))
+    ui.table(ui.built(formatting.localities_table, localities))
     unlocated = [
         formatting.md(r["name"])
         for r in localities.to_dict("records")

@@ -408,3 +408,18 @@ def test_every_chip_text_meets_wcag_contrast_on_its_colour():
         chip = formatting.chip_html("label", colour)
         ink = re.search(r";color:(#[0-9A-Fa-f]{6})", chip).group(1)
         assert theme.contrast(ink, colour) >= 4.5, (colour, ink)
+
+
+def test_exchange_labels_of_those_shown_are_each_exchanges_own_label(atlas_warehouse):
+    """The Exchanges picker's labels, made once for the exchanges on screen, read as the
+    label each exchange gets on its own (its date, then its title)."""
+    from dashboard import queries
+    from dashboard.db import warehouse_version
+
+    index = queries.exchange_index(warehouse_version(atlas_warehouse))
+    ids = tuple(index["exchange_id"])[::2] + ("no-such-exchange",)
+    labels = formatting.exchange_labels(index, ids)
+    by_id = index.set_index("exchange_id", drop=False)
+    assert set(labels) == set(ids) - {"no-such-exchange"}
+    for exchange_id, shown in labels.items():
+        assert shown == formatting.exchange_label(by_id.loc[exchange_id].to_dict())

@@ -13,14 +13,15 @@
 - `inventory`: a session's own uploaded inventory (the Data page's upload, the banner);
 - `stewards`: publishing an inventory, versions and rollback (the Data page);
 - `story`: building, playing and exporting stories (sidebar, player, slides);
-- `admission`: past a number of sessions per process, a "busy, retry" page (`admit`).
+- `admission`: past a number of sessions per process, a "busy, retry" page (`admit`);
+  page runs take turns, two at a time (`run_slot`, `slot_released`).
 
 Pages use the names below (`ui.load`, `ui.chart_block`, …); the modules say where each
 lives.
 """
 
 from dashboard.memo import built
-from dashboard.ui.admission import admit
+from dashboard.ui.admission import admit, run_slot, slot_released
 from dashboard.ui.blocks import (
     PLOTLY_CONFIG,
     chart_block,
@@ -65,6 +66,8 @@ from dashboard.ui.tables import count_columns, table
 
 __all__ = [
     "admit",
+    "run_slot",
+    "slot_released",
     "PLOTLY_CONFIG",
     "inventory_banner",
     "publishing_section",

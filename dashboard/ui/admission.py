@@ -7,18 +7,34 @@ leaves (a closed tab ends its session).
 The limit is per process (per replica behind `make serve`): ATLAS_MAX_SESSIONS, default
 MAX_SESSIONS; 0 turns it off. Only a real server counts sessions (Streamlit's runtime
 knows which are still connected); AppTest runs are never turned away.
+
+Sessions let in take turns: at most RUN_SLOTS page runs at a time (`run_slot`, around
+app.py's run; ATLAS_RUN_SLOTS, 0 for no limit). All sessions share one interpreter lock,
+so fifty runs at once do not finish sooner than two at a time: they finish later, as
+their threads trade the lock and Streamlit's own locks back and forth (bench/RESULTS.md:
+14.6 against 12.5 reruns/s, p95 4.0 s against 5.8 s under 50 sessions). A run that
+waits SLOT_WAIT_S without a turn goes ahead anyway, and long work that barely needs the
+interpreter (an uploaded inventory's build) gives its turn away (`slot_released`), so
+one slow run never stalls the room.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.i18n import _
 
+RUN_SLOTS_ENV = "ATLAS_RUN_SLOTS"
+RUN_SLOTS = 2  # best measured on the 2-core machine (1: about the same; 4 or none: worse)
+SLOT_WAIT_S = 10.0  # past this, a run goes ahead without a turn (a stuck run never stalls all)
 MAX_SESSIONS_ENV = "ATLAS_MAX_SESSIONS"
 MAX_SESSIONS = 60  # a room of 50 fits; all clicking at once wait up to ~9 s (bench/RESULTS.md)
 RETRY_S = 5
@@ -27,13 +43,120 @@ _lock = threading.Lock()
 _admitted: set[str] = set()
 
 
-def max_sessions() -> int:
-    """The limit for this process (0: none); a bad value is the default, not a crash."""
-    raw = os.environ.get(MAX_SESSIONS_ENV, "").strip()
+def _setting(name: str, default: int) -> int:
+    """A non-negative whole number from the environment; a bad value is the default, not
+    a crash."""
+    raw = os.environ.get(name, "").strip()
     try:
-        return max(0, int(raw)) if raw else MAX_SESSIONS
+        return max(0, int(raw)) if raw else default
     except ValueError:
-        return MAX_SESSIONS
+        return default
+
+
+def max_sessions() -> int:
+    """The limit of sessions for this process (0: none)."""
+    return _setting(MAX_SESSIONS_ENV, MAX_SESSIONS)
+
+
+class _Queue:
+    """`limit` turns handed out first come, first served: a freed turn goes to the
+    longest waiter, never to a run arriving just then (a semaphore lets newcomers barge
+    in, and some runs then waited three times longer than the rest)."""
+
+    def __init__(self, limit: int) -> None:
+        self._lock = threading.Lock()
+        self.free = limit
+        self._waiting: deque[threading.Event] = deque()
+
+    def take(self, timeout: float) -> bool:
+        """True with a turn; False after `timeout` seconds without one."""
+        with self._lock:
+            if self.free and not self._waiting:
+                self.free -= 1
+                return True
+            handed = threading.Event()
+            self._waiting.append(handed)
+        if handed.wait(timeout):
+            return True
+        with self._lock:
+            if handed.is_set():  # handed over just as the wait ended
+                return True
+            self._waiting.remove(handed)
+            return False
+
+    def give(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self.free += 1
+
+
+class _Turns:
+    """At most ATLAS_RUN_SLOTS runs at a time (0: no limit), read when first needed."""
+
+    def __init__(self) -> None:
+        self._queue: _Queue | None = None
+        self._limit: int | None = None
+        self._held = threading.local()  # this thread's run holds a turn
+        self._setup = threading.Lock()
+
+    def queue(self) -> _Queue | None:
+        with self._setup:
+            if self._limit is None:
+                self._limit = _setting(RUN_SLOTS_ENV, RUN_SLOTS)
+                self._queue = _Queue(self._limit) if self._limit else None
+        return self._queue
+
+    def _holding(self) -> bool:
+        return getattr(self._held, "value", False)
+
+    def _take(self, queue: _Queue) -> None:
+        self._held.value = queue.take(SLOT_WAIT_S)
+
+    def _give(self, queue: _Queue) -> None:
+        if self._holding():
+            self._held.value = False
+            queue.give()
+
+    @contextmanager
+    def run(self) -> Iterator[None]:
+        queue = self.queue()
+        if queue is None or self._holding():  # no limit, or this run's turn already
+            yield
+            return
+        self._take(queue)
+        try:
+            yield
+        finally:
+            self._give(queue)
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        queue = self.queue()
+        if queue is None or not self._holding():
+            yield
+            return
+        self._give(queue)
+        try:
+            yield
+        finally:
+            self._take(queue)
+
+
+_turns = _Turns()
+
+
+def run_slot() -> contextlib.AbstractContextManager[None]:
+    """app.py runs each page inside this: it waits for a turn (see the module's
+    docstring)."""
+    return _turns.run()
+
+
+def slot_released() -> contextlib.AbstractContextManager[None]:
+    """Long work inside a run that barely needs the interpreter (an inventory's build)
+    runs inside this: the run's turn goes to the next in line meanwhile."""
+    return _turns.released()
 
 
 def _runtime():

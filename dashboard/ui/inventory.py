@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import exports, i18n, inert
 from dashboard.i18n import N_, _, ngettext
+from dashboard.ui.admission import slot_released
 from dashboard.ui.data import INVENTORY_GONE_KEY, INVENTORY_KEY, session_inventory
 from dashboard.ui.sidebar import request_filter_reset
 from dashboard.ui.tables import table as fitted_table
@@ -167,7 +168,10 @@ def upload_section() -> None:
         icon=":material/fact_check:",
     ):
         uploads = latest_files([Upload(unquote(f.name), f.getvalue()) for f in files])
-        with st.status(_("Checking your inventory…"), expanded=True) as status:
+        with (
+            st.status(_("Checking your inventory…"), expanded=True) as status,
+            slot_released(),  # seconds in DuckDB and Parquet: the room's runs go on
+        ):
             outcome = build_inventory(
                 uploads, limits=limits, progress=lambda step: status.write(_(STEPS[step]))
             )

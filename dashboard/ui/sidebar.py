@@ -26,7 +26,6 @@ from dashboard.filters import (
     applying_to,
     describe,
     filters_sentence,
-    fold,
     not_applying,
 )
 from dashboard.i18n import LANGUAGES, _, pgettext
@@ -119,17 +118,14 @@ def _widget(entry: Filter, default, opts) -> object:
             or ""
         ).strip()
     if isinstance(entry, Choice):
-        shown = i18n.bound(lambda value, key=entry.key: opts.label(key, value))
-        values = list(opts.values(entry.key))
-        if not entry.order:  # alphabetical in the reader's language ("Équateur" after E)
-            values.sort(key=lambda value: fold(shown(value)))
-        resend_when_relabelled(entry.key, [shown(value) for value in values])
+        values, labels = opts.shown_choices(entry.key)  # in the language of this run
+        resend_when_relabelled(entry.key, [labels[value] for value in values])
         return tuple(
             st.multiselect(
                 _(entry.label),
                 options=values,
                 default=start,
-                format_func=shown,
+                format_func=lambda value, labels=labels: labels.get(value, value),
                 key=entry.key,
                 help=_(entry.description),
                 placeholder=_("All"),
