@@ -28,8 +28,8 @@ st.set_page_config(
 ui.admit()  # past ATLAS_MAX_SESSIONS sessions: a "busy, retry in a moment" page, at once
 
 # Sessions take turns, two runs at a time (ui/admission.py): fifty at once under one
-# interpreter lock finish later than in turns.
-with ui.run_slot():
+# interpreter lock finish later than in turns. The run reads the warehouse's version once.
+with ui.run_slot(), ui.one_run():
     page_list = [
         st.Page(
             str(HERE / spec.file),

@@ -4,6 +4,8 @@ run (an inventory's build) gives its turn to the next in line."""
 
 from __future__ import annotations
 
+import gc
+import itertools
 import threading
 
 import pytest
@@ -117,3 +119,37 @@ def test_a_nested_run_does_not_wait_for_its_own_turn(turns):
     with one.run(), one.run():
         assert one.queue().free == 0
     assert one.queue().free == 1
+
+
+def test_a_served_process_settles_its_heap_once_after_the_warm_up(turns, monkeypatch):
+    settled = []
+    monkeypatch.setattr(admission, "settle_heap", lambda: settled.append(True))
+    monkeypatch.setattr(admission, "_runs", itertools.count(1))
+    monkeypatch.setattr(admission, "_runtime", lambda: object())  # a real server
+    two = turns("2")
+    for _ in range(admission.SETTLE_AFTER_RUNS * 2):
+        with two.run():
+            pass
+    assert settled == [True]
+
+
+def test_an_apptest_process_never_settles_its_heap(turns, monkeypatch):
+    settled = []
+    monkeypatch.setattr(admission, "settle_heap", lambda: settled.append(True))
+    monkeypatch.setattr(admission, "_runs", itertools.count(1))
+    two = turns("2")
+    for _ in range(admission.SETTLE_AFTER_RUNS * 2):
+        with two.run():
+            pass
+    assert settled == []
+
+
+def test_settling_the_heap_freezes_what_is_held_and_makes_full_passes_rarer():
+    threshold = gc.get_threshold()
+    try:
+        admission.settle_heap()
+        assert gc.get_freeze_count() > 1000  # this test process's modules at least
+        assert gc.get_threshold()[2] == 100
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -35,6 +35,7 @@ from dashboard.ui.blocks import (
 from dashboard.ui.data import (
     load,
     on_demand,
+    one_run,
     options,
     session_inventory,
     version,
@@ -67,6 +68,7 @@ from dashboard.ui.tables import count_columns, table
 __all__ = [
     "admit",
     "run_slot",
+    "one_run",
     "slot_released",
     "PLOTLY_CONFIG",
     "inventory_banner",

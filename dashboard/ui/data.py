@@ -13,7 +13,9 @@ other sessions keep reading the published atlas.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -55,11 +57,41 @@ def warehouse_directory() -> Path:
     return inventory.warehouse if inventory is not None else warehouse_dir()
 
 
+# The versions read in this page run, by warehouse directory (None: the published one).
+_this_run: ContextVar[dict[Path | None, WarehouseVersion] | None] = ContextVar(
+    "atlas_this_run", default=None
+)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """app.py's page run: in it, the warehouse's version is read once, not at every
+    `load` (asking the file system each time was ~3% of a run under load, issue 13),
+    and a rebuild finishing mid-run shows on the next run, never halfway through one.
+    Outside (a fragment's rerun, a test calling a query), each `load` reads it."""
+    token = _this_run.set({})
+    try:
+        yield
+    finally:
+        _this_run.reset(token)
+
+
 def _current() -> WarehouseVersion:
     """The current warehouse; stops the page with build instructions when missing."""
     inventory = session_inventory()
-    if inventory is not None:
-        return warehouse_version(inventory.warehouse)
+    directory = inventory.warehouse if inventory is not None else None
+    seen = _this_run.get()
+    if seen is not None and directory in seen:
+        return seen[directory]
+    v = _read_version(directory)
+    if seen is not None:
+        seen[directory] = v
+    return v
+
+
+def _read_version(directory: Path | None) -> WarehouseVersion:
+    if directory is not None:
+        return warehouse_version(directory)
     try:
         return warehouse_version()
     except WarehouseMissing as exc:
