@@ -61,7 +61,7 @@ class _Content:
 
 
 _originals: dict[int, tuple[weakref.ref, _Content]] = {}  # id(original) → its content
-_copies: dict[int, tuple[weakref.ref, tuple, _Content]] = {}  # id(copy) → parts, content
+_copies: dict[int, tuple[weakref.ref, tuple, _Content, object]] = {}  # id(copy) → parts…
 
 
 def _parts(frame: pd.DataFrame | pd.Series) -> tuple:
@@ -91,8 +91,9 @@ def _same(now: tuple, then: tuple) -> bool:
 
 
 def _forget(table: dict, ident: int, ref: weakref.ref) -> None:
-    if table.get(ident, (None,))[0] is ref:  # not an entry made since for a new object
-        del table[ident]
+    entry = table.get(ident)
+    if entry is not None and entry[0] is ref:  # not an entry made since for a new object
+        table.pop(ident, None)  # (clear() may have emptied the table meanwhile)
 
 
 def shared_copy(frame: F) -> F:
@@ -107,7 +108,9 @@ def shared_copy(frame: F) -> F:
     copy = frame.copy(deep=False)
     copy_ident = id(copy)
     ref = weakref.ref(copy, lambda r, i=copy_ident: _forget(_copies, i, r))
-    _copies[copy_ident] = (ref, _parts(copy), known[1])
+    # The original is kept with the copy: were it dropped (the LRU, clear_results), pandas
+    # would write into the arrays the copy no longer shares, and its parts would not tell.
+    _copies[copy_ident] = (ref, _parts(copy), known[1], frame)
     return copy
 
 

@@ -42,7 +42,7 @@ def open_story_panel(at: AppTest) -> AppTest:
     only while it is open (dashboard/ui/story.py)."""
     from dashboard.ui.story import PANEL_KEY
 
-    if not at.session_state[PANEL_KEY] if PANEL_KEY in at.session_state else True:
+    if not (PANEL_KEY in at.session_state and at.session_state[PANEL_KEY]):
         at.session_state[PANEL_KEY] = True
         at.run()
         assert not at.exception, [e.value for e in at.exception]

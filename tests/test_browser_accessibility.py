@@ -151,6 +151,9 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
                 page.keyboard.press("ArrowRight")
             page.keyboard.press("Enter")
             wait_until(lambda name=name: selected.inner_text() == name, what=f"the {name} tab")
+            # the tab's content comes with the block's rerun: a button reached before it
+            # ends may be replaced under the key press (CI under load, 2026-12-03)
+            wait_rendered(page)
         # a download button in the chosen tab, reached and shown focused
         _tab_to(
             page,

@@ -19,6 +19,7 @@ from browser_support import (
     wait_until,
 )
 from PIL import Image, ImageChops
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dashboard import theme
@@ -194,9 +195,20 @@ def test_the_wheel_scrolls_the_page_never_the_map_and_the_buttons_zoom_it(app_ur
         away = page.locator('[data-testid="stSidebar"]')
 
         def picture() -> bytes:
-            away.hover()  # no country highlighted under the pointer
-            next_frames(page, 4)
-            return canvas.screenshot()
+            """The map as drawn now; a map being redrawn (a button's rerun replaces its
+            canvas) is waited for, not a failure (CI, 2026-12-03: "not attached")."""
+
+            def drawn() -> bytes | None:
+                away.hover()  # no country highlighted under the pointer
+                next_frames(page, 4)
+                try:
+                    return canvas.screenshot(timeout=5_000)
+                except PlaywrightError as exc:
+                    if "not attached" in str(exc):
+                        return None  # look again at the new canvas
+                    raise
+
+            return wait_until(drawn, what="the map drawn")
 
         before = picture()
         box = canvas_box(page)

@@ -3,6 +3,7 @@ shared by every session (issue 13), never shared between different inputs."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -200,14 +201,18 @@ CHANGES = [
 
 @pytest.mark.filterwarnings("ignore:The inplace keyword")  # pandas 3.1: deprecated, possible
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(CHANGES), max_size=3), st.booleans())
-def test_a_copy_changed_in_place_is_keyed_by_what_it_holds_now(changes, keyed_before):
+@given(st.lists(st.sampled_from(CHANGES), max_size=3), st.booleans(), st.booleans())
+def test_a_copy_changed_in_place_is_keyed_by_what_it_holds_now(changes, keyed_before, dropped):
     cached = _result_frame()
     original_key = memo.key_of(cached)
     unchanged_key = ("DataFrame", memo._digest(cached.copy(deep=False)))
     if keyed_before:  # its original's digest already known from another run's copy
         assert memo.key_of(memo.shared_copy(cached)) == unchanged_key
     copy = memo.shared_copy(cached)
+    if dropped:  # the cache let the original go while a run still holds its copy (review)
+        del cached
+        gc.collect()
+        cached = _result_frame()  # an equal frame, to compare with
     for change in changes:
         change(copy)
     assert memo.key_of(copy) == ("DataFrame", memo._digest(copy))  # its content, now

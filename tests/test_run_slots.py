@@ -133,7 +133,7 @@ def test_a_served_process_settles_its_heap_once_after_the_warm_up(turns, monkeyp
     assert settled == [True]
 
 
-def test_an_apptest_process_never_settles_its_heap(turns, monkeypatch):
+def test_a_process_without_a_server_never_settles_its_heap(turns, monkeypatch):
     settled = []
     monkeypatch.setattr(admission, "settle_heap", lambda: settled.append(True))
     monkeypatch.setattr(admission, "_runs", itertools.count(1))
@@ -153,3 +153,65 @@ def test_settling_the_heap_freezes_what_is_held_and_makes_full_passes_rarer():
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+def test_a_run_that_reruns_goes_to_the_front_of_the_line(turns):
+    """st.rerun (a story's next step, a click during the run) runs the script again at
+    once in the same thread: it waits for the run it handed its turn to, not for the
+    whole line (review)."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    one = turns("1")
+    queue = one.queue()
+    first_in, first_leave = threading.Event(), threading.Event()
+    second_in, second_leave = threading.Event(), threading.Event()
+    rerun_in = threading.Event()
+    lined_up = []
+
+    def session() -> None:
+        try:
+            with one.run():
+                for inside, leave in ((first_in, first_leave), (second_in, second_leave)):
+                    lined_up.append(_run_in_thread(one, inside, leave))
+                    while len(queue._waiting) < len(lined_up):  # in line, in this order
+                        threading.Event().wait(0.01)
+                raise RerunException(None)
+        except RerunException:
+            pass
+        with one.run():  # Streamlit's rerun, in this thread
+            went_before_the_second.append(not second_in.is_set())
+            rerun_in.set()
+
+    went_before_the_second: list[bool] = []
+    thread = threading.Thread(target=session, daemon=True)
+    thread.start()
+    assert first_in.wait(10)  # the turn went to the first in line…
+    while len(queue._waiting) < 2:  # …and the rerun stood in front of the second
+        threading.Event().wait(0.01)
+    first_leave.set()
+    assert rerun_in.wait(10)
+    assert went_before_the_second == [True]
+    thread.join(10)
+    assert second_in.wait(10)
+    second_leave.set()
+    for waiter in lined_up:
+        waiter.join(10)
+    assert queue.free == 1
+
+
+def test_long_work_takes_its_turn_back_at_the_front(turns):
+    one = turns("1")
+    queue = one.queue()
+    other_in, other_leave = threading.Event(), threading.Event()
+    with one.run():
+        with one.released():
+            queue.take(1)  # another run took the freed turn…
+            other = _run_in_thread(one, other_in, other_leave)  # …and one more waits
+            while not queue._waiting:
+                threading.Event().wait(0.01)
+            threading.Timer(0.2, queue.give).start()  # the other run ends
+        assert queue._waiting  # this run took the turn before the one waiting
+    assert other_in.wait(10)
+    other_leave.set()
+    other.join(10)
+    assert queue.free == 1

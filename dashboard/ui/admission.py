@@ -37,6 +37,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from dashboard.i18n import _
 
@@ -77,14 +78,18 @@ class _Queue:
         self.free = limit
         self._waiting: deque[threading.Event] = deque()
 
-    def take(self, timeout: float) -> bool:
-        """True with a turn; False after `timeout` seconds without one."""
+    def take(self, timeout: float, first: bool = False) -> bool:
+        """True with a turn; False after `timeout` seconds without one. `first`: at the
+        front of the line (a run that had a turn a moment ago and goes on)."""
         with self._lock:
-            if self.free and not self._waiting:
+            if self.free and (first or not self._waiting):
                 self.free -= 1
                 return True
             handed = threading.Event()
-            self._waiting.append(handed)
+            if first:
+                self._waiting.appendleft(handed)
+            else:
+                self._waiting.append(handed)
         if handed.wait(timeout):
             return True
         with self._lock:
@@ -120,8 +125,10 @@ class _Turns:
     def _holding(self) -> bool:
         return getattr(self._held, "value", False)
 
-    def _take(self, queue: _Queue) -> None:
-        self._held.value = queue.take(SLOT_WAIT_S)
+    def _take(self, queue: _Queue, first: bool = False) -> None:
+        first = first or getattr(self._held, "rerun", False)
+        self._held.rerun = False
+        self._held.value = queue.take(SLOT_WAIT_S, first=first)
 
     def _give(self, queue: _Queue) -> None:
         if self._holding():
@@ -138,6 +145,11 @@ class _Turns:
         self._take(queue)
         try:
             yield
+        except RerunException:
+            # st.rerun, a story's next step, a click during the run: Streamlit runs the
+            # script again at once in this thread, at the front of the line.
+            self._held.rerun = True
+            raise
         finally:
             self._give(queue)
 
@@ -148,10 +160,8 @@ class _Turns:
             yield
             return
         self._give(queue)
-        try:
-            yield
-        finally:
-            self._take(queue)
+        yield  # an exception (the run stopped meanwhile) leaves with no turn to give
+        self._take(queue, first=True)  # back at the front of the line
 
 
 _turns = _Turns()
@@ -166,8 +176,9 @@ def _count_run() -> None:
 
 def settle_heap() -> None:
     """What the process holds now is kept out of the collector's full passes, and full
-    passes come rarer (see the module's docstring). Collected first, so no garbage is
-    kept for good."""
+    passes come rarer (see the module's docstring). Collected first; what is frozen and
+    later dropped (a figure pushed out of the memo) is freed by reference counting, but
+    a frozen reference cycle never is: a one-time, bounded amount."""
     gc.collect()
     gc.freeze()
     young, middle, _old = gc.get_threshold()

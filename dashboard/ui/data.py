@@ -66,9 +66,11 @@ _this_run: ContextVar[dict[Path | None, WarehouseVersion] | None] = ContextVar(
 @contextmanager
 def one_run() -> Iterator[None]:
     """app.py's page run: in it, the warehouse's version is read once, not at every
-    `load` (asking the file system each time was ~3% of a run under load, issue 13),
-    and a rebuild finishing mid-run shows on the next run, never halfway through one.
-    Outside (a fragment's rerun, a test calling a query), each `load` reads it."""
+    `load` (asking the file system each time was ~3% of a run under load, issue 13); a
+    rebuild finishing mid-run shows on the next run. (A query first run after the swap
+    under the old version reads the new files: dashboard/db.py opens a version by its
+    path. A run straddling a rebuild did so before too; runs last ~0.1 s.) Outside (a
+    fragment's rerun, a test calling a query), each `load` reads it."""
     token = _this_run.set({})
     try:
         yield
