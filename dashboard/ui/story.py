@@ -25,9 +25,6 @@ from dashboard.ui.sidebar import apply_filters, base_url, raw_params
 STORY_KEY = "story"  # the story being built or played (stories.Story)
 NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
 PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
-PANEL_KEY = "story_panel"  # the sidebar's Story expander (open: True)
-_WAS_OPEN_KEY = "_story_panel_was_open"
-_TYPED = ("story_title", "story_step_title", "story_step_caption")  # the panel's text fields
 _GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
 _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
 
@@ -170,7 +167,9 @@ def story_player() -> None:
     with st.container(border=True, key="story_player"):
         st.markdown(
             _("**{story}** · step {n} of {total}").format(
-                story=inert.markdown(story.title), n=index + 1, total=len(story.steps)
+                story=inert.markdown(story.title or _("My story")),  # a cleared title: "****"
+                n=index + 1,
+                total=len(story.steps),
             )
             + (f"  \n### {inert.markdown(step.title)}" if step.title else "")
             + (f"\n\n{inert.markdown(step.caption)}" if step.caption else "")
@@ -279,25 +278,16 @@ def _open_example() -> None:
 def story_panel(page: PageSpec | None) -> None:
     """The sidebar's Story section: add this view, the steps, play, files and slides."""
     story = current_story()
-    with st.sidebar:
-        panel = st.expander(
+    with (
+        st.sidebar,
+        st.expander(
             ngettext("Story · {n} step", "Story · {n} steps", len(story.steps)).format(
                 n=len(story.steps)
             ),
-            # Streamlit keys its state by the label too: a step added (or the language
-            # changed) makes a new expander, which opens as the last one was left.
-            expanded=st.session_state.get(_WAS_OPEN_KEY, False),
             icon=":material/slideshow:",
-            key=PANEL_KEY,
-            on_change="rerun",
-        )
-    st.session_state[_WAS_OPEN_KEY] = panel.open
-    if not panel.open:  # built when opened: its dozen widgets were ~7% of every run
-        for key in _TYPED:  # kept while the panel is closed (an unseen widget's is dropped)
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
-        return
-    with panel:
+            key="story_panel",  # stays open while its label counts the steps
+        ),
+    ):
         problem = st.session_state.pop("story_problem", None)
         if problem:
             st.error(problem)
