@@ -194,12 +194,15 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout)
 
 
+DRAWN = '[data-testid="stMain"] [data-testid="stElementContainer"]'
 SKELETONS = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
 
 
 def wait_rendered(page, timeout: float = 60_000) -> None:
     """Wait until the script has run and every element has drawn: Streamlit shows a
     grey skeleton while an element's code (maps, tables, charts) is still loading."""
+    # something drawn first: before the first run the app also reads as "notRunning"
+    page.locator(DRAWN).first.wait_for(state="attached", timeout=timeout)
     wait_idle(page, timeout)
     page.wait_for_function(
         f"() => document.querySelectorAll('{SKELETONS}').length === 0", timeout=timeout

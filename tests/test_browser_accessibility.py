@@ -119,6 +119,19 @@ def _choose_highlighted(page) -> None:
     page.keyboard.press("Enter")
 
 
+def _open_tab_shows(page, name: str, testid: str) -> bool:
+    """True once the first tab list's selected tab is `name` and its panel holds `testid`."""
+    return page.evaluate(
+        """([name, testid]) => {
+            const tab = document.querySelector('[role="tab"][aria-selected="true"]');
+            if (!tab || tab.innerText.trim() !== name) return false;
+            const panel = document.getElementById(tab.getAttribute('aria-controls'));
+            return !!(panel && panel.querySelector(`[data-testid="${testid}"]`));
+        }""",
+        [name, testid],
+    )
+
+
 def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
     """Filters, tabs, downloads, a record picker and presentation mode, reached and
     operated with Tab, arrows, Enter and Space only; every focus stop is visible."""
@@ -142,18 +155,34 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
         )
         page.keyboard.press("Escape")
         wait_rendered(page)
-        # the chart's tabs, with the arrow keys: Table, then Download
+        # the chart's tabs, with the arrow keys: Table, Sources, then Download
         tab = _tab_to(page, lambda f: f["role"] == "tab", "the chart's tabs")
         assert tab["label"] == "Chart"
-        selected = page.locator('[role="tab"][aria-selected="true"]').first
-        for name, steps in (("Table", 1), ("Download", 2)):
-            for _ in range(steps):
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("Enter")
-            wait_until(lambda name=name: selected.inner_text() == name, what=f"the {name} tab")
-            # the tab's content comes with the block's rerun: a button reached before it
-            # ends may be replaced under the key press (CI under load, 2026-12-03)
+        # The arrow keys open the next tab (Streamlit's tabs select on focus), one key
+        # at a time, each waited for: a tab's rerun disables it for a moment (Streamlit),
+        # and a key pressed then is lost, as it would be for anyone.
+        for key, name, content in (
+            ("ArrowRight", "Table", "stDataFrame"),
+            ("ArrowRight", "Sources", "stCaptionContainer"),
+            ("ArrowRight", "Download", "stDownloadButton"),
+        ):
+            page.keyboard.press(key)
+            # the tab's content, which only the block's rerun draws: the tab is marked
+            # selected at once, before the rerun has even started
+            wait_until(
+                lambda name=name, content=content: _open_tab_shows(page, name, content),
+                what=f"the {name} tab's content",
+            )
             wait_rendered(page)
+            # Streamlit disables a tab while its rerun redraws it, and the browser drops
+            # the focus to the page; the app gives it back (sidebar._KEEP_TAB_FOCUS)
+            try:
+                wait_until(lambda name=name: _focused(page)["label"] == name, what="focus")
+            except AssertionError:
+                raise AssertionError(
+                    f"the keyboard focus is not on the {name} tab after {key}: "
+                    f"it is on {_focused(page)}"
+                ) from None
         # a download button in the chosen tab, reached and shown focused
         _tab_to(
             page,
