@@ -307,20 +307,54 @@ def figure_image(
 KALEIDO_OPTIONS = {"mathjax": False}
 
 
+# kaleido bounds the drawing (90 s) but not its browser's start and close: once in CI
+# (2026-12-03, under load) that waited forever. A render is given this long, then once
+# more with a new browser, then the user is told.
+RENDER_TIMEOUT_S = 120.0
+
+
 def _render(figure: dict, fmt: str) -> bytes:
-    import kaleido
     from kaleido.errors import JavascriptError
 
-    opts = {"format": fmt, "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT, "scale": 1}
     try:
-        return kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
+        return _render_bounded(figure, fmt)
     except JavascriptError as exc:
         # kaleido 1.x can read the JavaScript context of the blank tab instead of its
         # page when Chromium is slow to navigate ("kaleido_scopes is not defined"): a
         # race in kaleido's start-up, not in the figure. A new kaleido starts over.
         if "kaleido_scopes is not defined" not in str(exc):
             raise
-        return kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
+    except TimeoutError:
+        pass  # a browser that never started or never closed: a new one starts over
+    return _render_bounded(figure, fmt)
+
+
+def _render_bounded(figure: dict, fmt: str) -> bytes:
+    """kaleido's render in a thread of its own (its own event loop), waited for at most
+    RENDER_TIMEOUT_S: a hung browser costs a daemon thread, never a hung page."""
+    import asyncio
+    import threading
+
+    import kaleido
+
+    opts = {"format": fmt, "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT, "scale": 1}
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            made = kaleido.calc_fig(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
+            outcome["image"] = asyncio.run(asyncio.wait_for(made, RENDER_TIMEOUT_S))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="kaleido-render", daemon=True)
+    worker.start()
+    worker.join(RENDER_TIMEOUT_S + 30)  # the wait above, and the browser's close
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    if "image" not in outcome:
+        raise TimeoutError(f"no image from the local Chromium in {RENDER_TIMEOUT_S:.0f} s")
+    return outcome["image"]  # type: ignore[return-value]
 
 
 def csv_zip(tables: dict[str, pd.DataFrame], readme: str) -> bytes:

@@ -201,7 +201,9 @@ SKELETONS = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]'
 def wait_rendered(page, timeout: float = 60_000) -> None:
     """Wait until the script has run and every element has drawn: Streamlit shows a
     grey skeleton while an element's code (maps, tables, charts) is still loading."""
-    # something drawn first: before the first run the app also reads as "notRunning"
+    # something drawn first: before the first run the app also reads as "notRunning".
+    # After a click the last run's elements are there at once: a caller waits for what
+    # only the new run draws (the state may read "notRunning" before the rerun starts).
     page.locator(DRAWN).first.wait_for(state="attached", timeout=timeout)
     wait_idle(page, timeout)
     page.wait_for_function(

@@ -177,7 +177,12 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
             # Streamlit disables a tab while its rerun redraws it, and the browser drops
             # the focus to the page; the app gives it back (sidebar._KEEP_TAB_FOCUS)
             try:
-                wait_until(lambda name=name: _focused(page)["label"] == name, what="focus")
+                wait_until(
+                    lambda name=name: (
+                        _focused(page)["label"] == name and _focused(page)["marked"]
+                    ),  # its ring shown, given back by a script
+                    what="focus",
+                )
             except AssertionError:
                 raise AssertionError(
                     f"the keyboard focus is not on the {name} tab after {key}: "

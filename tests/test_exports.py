@@ -344,3 +344,26 @@ def test_a_download_built_on_click_must_say_how_many_rows_it_has():
 
     with pytest.raises(TypeError, match="rows"):
         blocks.downloads(lambda: [HOSTILE_FRAME], title="Projects", key="k")
+
+
+def test_a_browser_that_never_answers_is_a_message_not_a_hung_page(monkeypatch):
+    """kaleido bounds its drawing but not its browser's start or close (a CI run hung
+    600 s there): each attempt is cut off, a second one made, then the user told."""
+    import asyncio
+
+    import kaleido
+
+    attempts = []
+
+    async def never(*_args, **_kwargs):
+        attempts.append(1)
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(exports, "image_export_problem", lambda: None)
+    monkeypatch.setattr(kaleido, "calc_fig", never)
+    monkeypatch.setattr(exports, "RENDER_TIMEOUT_S", 0.3)
+    with pytest.raises(exports.ImageExportUnavailable) as raised:
+        exports.figure_image(go.Figure(go.Bar(x=["a"], y=[3])), "png", title="t")
+    assert len(attempts) == 2
+    assert "could not draw the image" in str(raised.value)
+    assert "TimeoutError" in str(raised.value)

@@ -298,8 +298,9 @@ def language_chooser() -> str:
             )
         # The page's language for screen readers and hyphenation (WCAG 3.1.1): Streamlit
         # serves <html lang="en">. `chosen` is one of LANGUAGES' codes, never user text.
+        # With it, the tabs' focus kept across reruns (_KEEP_TAB_FOCUS): one element.
         st.html(
-            f"<script>document.documentElement.lang = '{chosen}';</script>",
+            f"<script>document.documentElement.lang = '{chosen}';{_KEEP_TAB_FOCUS}</script>",
             unsafe_allow_javascript=True,
         )
     if chosen != browser_language():
@@ -313,18 +314,19 @@ def language_chooser() -> str:
 # --- focus --------------------------------------------------------------------------------
 
 # A visible keyboard focus on everything that takes it (WCAG 2.4.7): Streamlit marks some
-# widgets only by a faint colour change (page links, tabs, download buttons), and
-# Chromium lets Tab stop on the main scroll area itself at times (CI). Dark blue,
+# widgets only by a faint colour change (page links, tabs, download buttons). Dark blue,
 # 3:1 or more against white and the pale backgrounds; for :focus-visible only, so a
 # mouse click draws no ring.
 _FOCUS_CSS = """
 <style>
   a:focus-visible, button:focus-visible, [role="tab"]:focus-visible,
   [role="switch"]:focus-visible, input:focus-visible, summary:focus-visible,
-  [tabindex]:focus-visible, [data-testid="stMain"]:focus-visible {
+  [tabindex]:focus-visible {
     outline: 3px solid #1B4F9C !important;
     outline-offset: 2px !important;
   }
+  /* the skip link's target fills the window: its ring drawn inside, not clipped */
+  [data-testid="stMain"]:focus-visible { outline-offset: -3px !important; }
 </style>
 """
 
@@ -332,35 +334,39 @@ _FOCUS_CSS = """
 # A chart block's tab keeps the keyboard focus across its rerun. Streamlit (1.67) marks a
 # tab disabled while its content is being redrawn, and the browser then drops the focus
 # to the page: a keyboard user who opened "Table" found the arrow keys dead until they
-# tabbed back (seen in CI under load). When a focused tab loses the focus to nowhere,
-# it gets it back as soon as it is enabled again, unless the user has moved on.
-_KEEP_TAB_FOCUS = """<script>
+# tabbed back (seen in CI under load). A focused tab dropped this way gets the focus back
+# once it is enabled again, unless the user has moved on (focus, click) meanwhile; the
+# latest dropped tab wins. Sent with the language script (`language_chooser`): a
+# <script> in st.html takes an element's room on the page.
+_KEEP_TAB_FOCUS = """
 if (!window.atlasKeepTabFocus) {
   window.atlasKeepTabFocus = true;
+  let pending = null;
+  const cancel = () => { if (pending) { pending.disconnect(); pending = null; } };
+  document.addEventListener('pointerdown', cancel, true);
+  document.addEventListener('focusin', cancel, true);
   document.addEventListener('focusout', (event) => {
     const tab = event.target;
     if (event.relatedTarget || !tab.matches || !tab.matches('[role="tab"]')) return;
     const disabled = () => tab.getAttribute('aria-disabled') === 'true';
-    const watch = new MutationObserver(() => {
-      const focus = document.activeElement;
-      if (focus && focus !== document.body) watch.disconnect();  // the user moved on
-      else if (tab.isConnected && !disabled()) { watch.disconnect(); tab.focus(); }
-    });
     setTimeout(() => {  // a click elsewhere also blurs a tab: only a disabled one waits
       if (!disabled()) return;
+      cancel();
+      const watch = new MutationObserver(() => {
+        if (tab.isConnected && !disabled()) { cancel(); tab.focus({preventScroll: true}); }
+      });
       watch.observe(tab, {attributes: true, attributeFilter: ['aria-disabled']});
-      setTimeout(() => watch.disconnect(), 30000);
+      pending = watch;
+      setTimeout(() => { if (pending === watch) cancel(); }, 30000);
     }, 0);
   }, true);
 }
-</script>"""
+"""
 
 
 def focus_styles() -> None:
-    """The app-wide focus ring and the tabs' focus kept across reruns (a style and a
-    script: neither takes room on the page)."""
+    """The app-wide focus ring (a style only: it takes no room on the page)."""
     st.html(_FOCUS_CSS)
-    st.html(_KEEP_TAB_FOCUS, unsafe_allow_javascript=True)
 
 
 # --- presentation mode ------------------------------------------------------------------
