@@ -161,12 +161,12 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
         # The arrow keys open the next tab (Streamlit's tabs select on focus), one key
         # at a time, each waited for: a tab's rerun disables it for a moment (Streamlit),
         # and a key pressed then is lost, as it would be for anyone.
-        for key, name, content in (
-            ("ArrowRight", "Table", "stDataFrame"),
-            ("ArrowRight", "Sources", "stCaptionContainer"),
-            ("ArrowRight", "Download", "stDownloadButton"),
+        for name, content in (
+            ("Table", "stDataFrame"),
+            ("Sources", "stCaptionContainer"),
+            ("Download", "stDownloadButton"),
         ):
-            page.keyboard.press(key)
+            page.keyboard.press("ArrowRight")
             # the tab's content, which only the block's rerun draws: the tab is marked
             # selected at once, before the rerun has even started
             wait_until(
@@ -175,17 +175,16 @@ def test_the_atlas_works_with_the_keyboard_alone(app_url, browser):
             )
             wait_rendered(page)
             # Streamlit disables a tab while its rerun redraws it, and the browser drops
-            # the focus to the page; the app gives it back (sidebar._KEEP_TAB_FOCUS)
+            # the focus to the page; the app gives it back (sidebar._KEEP_TAB_FOCUS),
+            # its ring shown
             try:
                 wait_until(
-                    lambda name=name: (
-                        _focused(page)["label"] == name and _focused(page)["marked"]
-                    ),  # its ring shown, given back by a script
+                    lambda name=name: (now := _focused(page))["label"] == name and now["marked"],
                     what="focus",
                 )
             except AssertionError:
                 raise AssertionError(
-                    f"the keyboard focus is not on the {name} tab after {key}: "
+                    f"the keyboard focus is not on the {name} tab after ArrowRight: "
                     f"it is on {_focused(page)}"
                 ) from None
         # a download button in the chosen tab, reached and shown focused

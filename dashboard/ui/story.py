@@ -167,7 +167,7 @@ def story_player() -> None:
     with st.container(border=True, key="story_player"):
         st.markdown(
             _("**{story}** · step {n} of {total}").format(
-                story=inert.markdown(story.title or _("My story")),  # a cleared title: "****"
+                story=inert.markdown(story.title or _("My story")),  # empty, "**" "**" showed
                 n=index + 1,
                 total=len(story.steps),
             )
