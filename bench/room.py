@@ -80,6 +80,7 @@ class Rerun:
     page: str
     seconds: float
     finished: bool
+    step: int = 0  # the session's n-th click (0: arriving with the others)
 
 
 @dataclass
@@ -106,7 +107,7 @@ async def one_session(
                 if step == 0 and link is not None:  # the link the presenter shared
                     page, query = link
                 result = await session.run(query=query, page=page, timeout=180)
-                log.reruns.append(Rerun(page, result.seconds, result.finished))
+                log.reruns.append(Rerun(page, result.seconds, result.finished, step))
                 log.exceptions += result.exceptions
                 if not result.finished:
                     log.errors.append(f"/{page}: the rerun did not finish")
@@ -169,9 +170,11 @@ async def room(
     await sampler
     times = [r.seconds for log in logs for r in log.reruns if r.finished]
     by_page: dict[str, list[float]] = {}
+    by_step: dict[int, list[float]] = {}
     for log in logs:
         for r in log.reruns:
             by_page.setdefault(r.page, []).append(r.seconds)
+            by_step.setdefault(r.step, []).append(r.seconds)
     return {
         "sessions": sessions,
         "reruns": len(times),
@@ -186,6 +189,7 @@ async def room(
         "rss_peak_mb": peak[0],
         "per_session_mb": (peak[0] - idle) / sessions,
         "by_page": by_page,
+        "by_step": by_step,
         "build_failures": build_failures,
     }
 
@@ -200,6 +204,9 @@ def main() -> None:
     parser.add_argument("--rebuilds", type=int, default=0, help="rebuilds during the run")
     parser.add_argument("--pages", nargs="*", default=PAGES, help="page names ('' = Overview)")
     parser.add_argument("--by-page", action="store_true", help="also print each page's times")
+    parser.add_argument(
+        "--by-step", action="store_true", help="also print the times of each session's n-th click"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--think",
@@ -260,6 +267,12 @@ def main() -> None:
             print(
                 f"  /{page}: {len(times)} reruns, p50 {percentile(times, 0.5):.3f} s, "
                 f"p95 {percentile(times, 0.95):.3f} s"
+            )
+    if args.by_step:
+        for step, times in sorted(result["by_step"].items()):
+            print(
+                f"  click {step + 1}: {len(times)} reruns, p50 {percentile(times, 0.5):.3f} s, "
+                f"p95 {percentile(times, 0.95):.3f} s, max {max(times):.3f} s"
             )
     for problem in (result["errors"] + result["exceptions"])[:10]:
         print("  -", problem[:300])

@@ -17,7 +17,9 @@ the copy is made of (its arrays, axes, names and attrs, by identity): while the 
 still holds exactly those, it has the original's content, whose digest is computed once
 and reused. Any change to the copy (a new column, a cell set, the index renamed) replaces
 one of them — pandas' copy-on-write copies an array before writing to it — and the copy
-is hashed again, as any other frame is.
+is hashed again, as any other frame is. A frame `built` returns is keyed the same way,
+by the key of the build that made it: a page's built table handed to another builder
+(its summary, its column widths) is not pickled again on every run.
 
 What `built` returns is shared between sessions: callers must not change it in place
 (the figure helpers copy: `figures.for_presentation`, `figures.standalone`,
@@ -191,12 +193,36 @@ _built = _Store(lambda: MAX_ENTRIES)
 _results = _Store(lambda: MAX_RESULTS)
 
 
+def _keyed_by_build(made: R, key: tuple) -> R:
+    """Remember the frames `built` made (the result, or the items of a tuple or list it
+    returns) as content known by their build's key: handing one to another builder
+    (a page's table to `tables.fitted`, a chart's table to its summary) then keys it
+    without pickling it. The same key always makes the same content (builders are
+    pure), and a frame changed since (callers must not: it is shared) is hashed as any
+    other."""
+    items = made if isinstance(made, tuple | list) else (made,)
+    for position, item in enumerate(items):
+        if isinstance(item, pd.DataFrame | pd.Series):
+            try:
+                named = pickle.dumps((key, position))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                return made  # a key holding a function: its frames are hashed when keyed
+            content = _Content()
+            content.digest = hashlib.blake2b(named, digest_size=20).digest()
+            ident = id(item)
+            ref = weakref.ref(item, lambda r, i=ident: _forget(_copies, i, r))
+            # A shallow copy kept with it shares its arrays: pandas' copy-on-write then
+            # copies an array before a write to either, so a change shows in its parts.
+            _copies[ident] = (ref, _parts(item), content, item.copy(deep=False))
+    return made
+
+
 def built(make: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """`make(*args, **kwargs)`, built once per distinct input and language and shared
     (see the module's docstring). `make` must be a pure function of its arguments and
     the language."""
     key = (make.__module__, make.__qualname__, i18n.language(), key_of(args), key_of(kwargs))
-    return _built.get(key, lambda: make(*args, **kwargs))
+    return _built.get(key, lambda: _keyed_by_build(make(*args, **kwargs), key))
 
 
 def result(make: Callable[P, R], *args: P.args) -> R:

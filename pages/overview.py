@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import inert, queries, scale, theme, ui
 from dashboard.figures import summaries
 from dashboard.figures.overview import (
+    counts_table,
     overview_sentence,
     qualified,
     readable_comparison,
@@ -85,7 +86,7 @@ if hidden:
 
 st.divider()
 reported = ui.load(queries.reported_figures)
-st.markdown(overview_sentence(reported, headline["projects"], filters.is_default()))
+st.markdown(ui.built(overview_sentence, reported, headline["projects"], filters.is_default()))
 if not reported.empty:  # a generated warehouse has none: nothing to compare
     documented = ui.load(queries.documented_counts, filters, tuple(reported["dimension"]))
     figure, table = ui.built(reported_vs_documented, reported, documented)
@@ -118,19 +119,7 @@ else:
                 "narrow the filters to see the others."
             ).format(shown=number(len(counts)), total=number(stated))
         )
-    count = _("Count")
-    ui.table(
-        counts.drop(columns=["project_id"]).rename(
-            columns={
-                "title": _("Project"),
-                "label": _("What is counted"),
-                "value": count,
-                "qualifier": _("As stated"),
-                "is_beneficiary_group": _("Beneficiary group"),
-            }
-        ),
-        ui.count_columns(count),
-    )
+    ui.table(ui.built(counts_table, counts), ui.count_columns(_("Count")))
 
 st.subheader(_("Figures the publication reports"))
 cities = reported[reported["unit"] == "cities"]

@@ -238,3 +238,41 @@ def test_query_results_are_kept_apart_from_built_figures():
     memo.clear_results()
     memo.result(count_rows, frame)
     assert len(calls) == 2
+
+
+def _share_table(frame: pd.DataFrame, scale: int) -> tuple[pd.DataFrame, str]:
+    shown = frame.assign(share=frame["share"] * scale)
+    return shown, f"{len(shown)} rows"
+
+
+def test_a_built_frame_handed_on_is_keyed_without_hashing_it(monkeypatch):
+    """A page hands a built table to another builder (its summary, `tables.fitted`): its
+    key comes from the build that made it, not from pickling it every run."""
+    digests = []
+    real_digest = memo._digest
+    monkeypatch.setattr(memo, "_digest", lambda value: digests.append(1) or real_digest(value))
+    table, _text = memo.built(_share_table, memo.shared_copy(_result_frame()), 100)
+    digests.clear()
+    keys = {memo.key_of(table) for _ in range(5)}  # five runs handing it on
+    assert digests == [] and len(keys) == 1
+    other, _text = memo.built(_share_table, memo.shared_copy(_result_frame()), 10)
+    assert memo.key_of(other) != memo.key_of(table)  # another build, another key
+    again, _text = memo.built(_share_table, memo.shared_copy(_result_frame()), 100)
+    assert again is table  # the same build: the same shared frame, the same key
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # pandas 3.1: deprecated, possible
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(CHANGES), min_size=1, max_size=2))
+def test_a_built_frame_changed_in_place_is_keyed_by_what_it_holds_now(changes):
+    """Callers must not change what `built` returns; one that does gets a key from the
+    content it holds now, never the build's (no stale entry for a changed table)."""
+    memo.clear()  # each example builds anew (the fixture clears once per test)
+    table, _text = memo.built(_share_table, _result_frame(), 100)
+    build_key = memo.key_of(table)
+    for change in changes:
+        change(table)
+    assert memo.key_of(table) == ("DataFrame", memo._digest(table))
+    fresh, _text = _share_table(_result_frame(), 100)
+    if not table.equals(fresh) or list(table.columns) != list(fresh.columns):
+        assert memo.key_of(table) != build_key

@@ -218,6 +218,19 @@ def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool)
     return f"{first} {why}"
 
 
+def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The counts each project's source states, as the Overview's table shows them."""
+    return counts.drop(columns=["project_id"]).rename(
+        columns={
+            "title": _("Project"),
+            "label": _("What is counted"),
+            "value": _("Count"),
+            "qualifier": _("As stated"),
+            "is_beneficiary_group": _("Beneficiary group"),
+        }
+    )
+
+
 def reported_table(reported: pd.DataFrame) -> pd.DataFrame:
     """The reported figures as a reader reads them: 'over 70 projects', not raw keys."""
     rows = []
