@@ -37,6 +37,18 @@ def open_tab(at: AppTest, tab: str, key: str | None = None) -> AppTest:
     return at
 
 
+def open_story_panel(at: AppTest) -> AppTest:
+    """Open the sidebar's Story panel as a reader's click does: its widgets are built
+    only while it is open (dashboard/ui/story.py)."""
+    from dashboard.ui.story import PANEL_KEY
+
+    if not (PANEL_KEY in at.session_state and at.session_state[PANEL_KEY]):
+        at.session_state[PANEL_KEY] = True
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def chart(at: AppTest, key: str) -> dict:
     """The Plotly JSON of the chart_block with this key."""
     (element,) = [c for c in at.get("plotly_chart") if c.key == f"{key}_chart"]

@@ -269,3 +269,10 @@ def click_with_time_held(page, x: float, y: float) -> None:
         page.mouse.up()
     finally:
         page.evaluate("() => { Date.now = window.__realNow; }")
+
+
+def open_story_panel(sidebar) -> None:
+    """Open the sidebar's Story panel (dashboard/ui/story.py: built when opened) and wait
+    for its fields."""
+    sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Story").click()
+    sidebar.get_by_role("button", name="Add this view to the story").wait_for(timeout=30_000)

@@ -13,6 +13,7 @@ from browser_support import (
     browser_page,
     click_with_time_held,
     next_frames,
+    open_story_panel,
     screenshot,
     to_screen,
     wait_rendered,
@@ -158,16 +159,18 @@ def test_a_project_in_the_list_opens_in_the_same_session(app_url, browser):
     with browser_page(browser, height=TALL) as (page, log):
         open_map(page, app_url, "?region=africa")
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Story · 0 steps").click()
+        open_story_panel(sidebar)
         sidebar.get_by_role("button", name="Add this view to the story").click()
-        wait_until(lambda: sidebar.get_by_text("Story · 1 step").count() == 1, what="added")
+        play = sidebar.get_by_role("button", name="Play the story")  # a story with steps
+        wait_until(lambda: play.count() == 1, what="added")
         wait_rendered(page)
         listed = page.locator('[data-testid="stPageLink"] a[href*="project="]').first
         listed.click()
         wait_until(lambda: "/projects?" in page.evaluate("location.href"), what="Projects")
         assert "region=africa" in page.evaluate("location.href")  # the filters stay
         wait_rendered(page)
-        assert sidebar.get_by_text("Story · 1 step").count() == 1  # the session stayed
+        # the session stayed (its story), and the Story panel stayed open
+        assert play.count() == 1
         log.assert_clean()
 
 

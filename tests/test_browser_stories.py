@@ -6,7 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from browser_support import browser_page, screenshot, wait_rendered, wait_until
+from browser_support import (
+    browser_page,
+    open_story_panel,
+    screenshot,
+    wait_rendered,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +54,7 @@ def test_a_story_plays_with_the_arrow_keys_and_downloads_as_slides(app_url, brow
         sidebar = page.locator('[data-testid="stSidebar"]')
         if not sidebar.is_visible():
             page.locator('[data-testid="stExpandSidebarButton"]').click()
-        sidebar.get_by_text("Story · 5 steps").click()
+        open_story_panel(sidebar)
         with page.expect_download(timeout=180_000) as download:
             sidebar.get_by_role("button", name="Slides (PPTX)").click()
         deck = download.value
@@ -74,11 +80,12 @@ def test_a_story_built_in_the_browser_is_shared_by_its_link(app_url, browser):
         page.goto(f"{app_url}/timeline?region=africa", wait_until="domcontentloaded")
         wait_rendered(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Story · 0 steps").click()
+        open_story_panel(sidebar)
         sidebar.get_by_label("Step title").fill("Africa, year by year")
         sidebar.get_by_label("Caption").fill("Projects starting each year.")
         sidebar.get_by_role("button", name="Add this view to the story").click()
-        wait_until(lambda: sidebar.get_by_text("Story · 1 step").count() == 1, what="added")
+        play = sidebar.get_by_role("button", name="Play the story")  # a story with steps
+        wait_until(lambda: play.count() == 1, what="added")
         wait_rendered(page)
         assert sidebar.get_by_label("Step title").is_visible()  # the panel stays open
         code = sidebar.locator('[data-testid="stCode"] code')
@@ -107,3 +114,42 @@ def _open_shared_link(context, link: str) -> None:
         assert not other.locator('[data-testid="stSidebar"]').is_visible()  # presented
         screenshot(other, "story_opened_from_link")
         other_log.assert_clean()
+
+
+def test_the_story_panel_opens_and_closes_on_every_click_and_keeps_what_was_typed(app_url, browser):
+    """The panel is built only while open (issue 13). QA found an earlier version losing
+    every other click (its label counted the steps, and Streamlit keys an expander's
+    state by its label) and dropping half-typed text when closed."""
+    with browser_page(browser, width=1400, height=900) as (page, log):
+        page.goto(f"{app_url}/timeline", wait_until="domcontentloaded")
+        wait_rendered(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        summary = sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Story")
+        caption = sidebar.get_by_label("Caption")
+        open_story_panel(sidebar)
+        caption.fill("Half a thought")
+        caption.press("Tab")  # committed, as leaving the field does
+        wait_rendered(page)
+        for _ in range(3):  # each click closes, the next opens
+            summary.click()
+            wait_until(lambda: caption.count() == 0, what="closed")
+            wait_rendered(page)
+            summary.click()
+            wait_until(lambda: caption.count() == 1, what="open again")
+            wait_rendered(page)
+        assert caption.input_value() == "Half a thought"
+        sidebar.get_by_role("button", name="Add this view to the story").click()
+        play = sidebar.get_by_role("button", name="Play the story")
+        wait_until(lambda: play.count() == 1, what="added")
+        wait_rendered(page)
+        step_title = sidebar.get_by_label("Step title")
+        step_title.fill("The next view")
+        step_title.press("Tab")
+        wait_rendered(page)
+        sidebar.locator('[data-testid="stPageLink"] a', has_text="Pillars").click()
+        wait_until(lambda: "/pillars" in page.evaluate("location.href"), what="Pillars")
+        wait_rendered(page)
+        assert play.count() == 1  # still open on the next page, with its step
+        assert step_title.input_value() == "The next view"  # and what was being typed
+        screenshot(page, "story_panel_on_next_page")
+        log.assert_clean()

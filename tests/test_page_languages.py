@@ -15,7 +15,7 @@ import json
 import re
 
 import pytest
-from apptest_support import open_page, open_tab
+from apptest_support import open_page, open_story_panel, open_tab
 from conftest import sql_rows
 
 from dashboard import i18n, stories
@@ -175,9 +175,13 @@ def _links(sql) -> list[tuple[str, dict]]:
 def test_every_page_is_fully_translated(monkeypatch, atlas_warehouse, sql, content, code):
     same = _same_in(code)
     escaped: dict[str, list[str]] = {}
-    for page, params in _links(sql):
-        english = shown_texts(open_page(monkeypatch, atlas_warehouse, page, lang="en", **params))
-        other = shown_texts(open_page(monkeypatch, atlas_warehouse, page, lang=code, **params))
+    for i, (page, params) in enumerate(_links(sql)):
+        pages = [
+            open_page(monkeypatch, atlas_warehouse, page, lang=c, **params) for c in ("en", code)
+        ]
+        if i == 0:  # the sidebar's Story panel, built when opened, on the first page
+            pages = [open_story_panel(at) for at in pages]
+        english, other = map(shown_texts, pages)
         where = f"{page} {params or ''}".strip()
         for (kind, before), (_, after) in _aligned(english, other):
             if before == after and escaped_english(before, content, same):

@@ -16,7 +16,7 @@ import re
 import streamlit as st
 
 from dashboard import i18n, inert, slides, stories
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import _
 from dashboard.links import parse, unknown_params
 from dashboard.pages import PAGES, PRESENT, STEP, STORY, STORY_DATA, PageSpec, by_path
 from dashboard.ui.data import options, session_inventory, version
@@ -25,6 +25,10 @@ from dashboard.ui.sidebar import apply_filters, base_url, raw_params
 STORY_KEY = "story"  # the story being built or played (stories.Story)
 NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
 PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
+PANEL_KEY = "story_panel"  # the sidebar's Story expander (True while open)
+_OPEN_ON_KEY = "_story_panel_open_on"  # the page it was last open on (a page change
+# drops the expander's own state), None while closed
+_TYPED = ("story_title", "story_step_title", "story_step_caption")  # the panel's fields
 _GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
 _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
 
@@ -276,18 +280,34 @@ def _open_example() -> None:
 
 
 def story_panel(page: PageSpec | None) -> None:
-    """The sidebar's Story section: add this view, the steps, play, files and slides."""
+    """The sidebar's Story section: add this view, the steps, play, files and slides.
+
+    Built only while open (issue 13: its dozen widgets were ~8% of every run's server
+    time). Streamlit keys an expander's open state by its label and arguments too, so
+    the label stays the same whatever the story holds (one that counted the steps made a
+    new expander at each step, and clicks on it were lost: QA); the steps are listed
+    inside. It stays open from page to page, and while it is closed what was typed in
+    its fields is kept (Streamlit drops the state of a widget a run does not draw, or
+    drew on another page, unless the run sets it again)."""
     story = current_story()
-    with (
-        st.sidebar,
-        st.expander(
-            ngettext("Story · {n} step", "Story · {n} steps", len(story.steps)).format(
-                n=len(story.steps)
-            ),
-            icon=":material/slideshow:",
-            key="story_panel",  # stays open while its label counts the steps
-        ),
-    ):
+    open_on = st.session_state.get(_OPEN_ON_KEY)  # the page whose last run drew it open
+    if PANEL_KEY not in st.session_state and open_on is not None:
+        st.session_state[PANEL_KEY] = True  # open on the page before: a page change drops it
+    with st.sidebar:
+        panel = st.expander(
+            _("Story"), icon=":material/slideshow:", key=PANEL_KEY, on_change="rerun"
+        )
+    here = page.path if page else ""
+    st.session_state[_OPEN_ON_KEY] = here if panel.open else None
+    if not panel.open or open_on != here:
+        # Set again: kept while unseen, and sent to the browser's new fields when drawn
+        # anew (a widget drawn from its state alone shows empty in the browser).
+        for key in _TYPED:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    if not panel.open:
+        return
+    with panel:
         problem = st.session_state.pop("story_problem", None)
         if problem:
             st.error(problem)
