@@ -160,3 +160,12 @@ def test_the_story_panel_is_built_when_opened_and_keeps_what_was_typed(
     assert at.text_area(key="story_step_caption").value == "Half a thought"
     assert at.text_input(key="story_title").value == "My forum talk"
     assert [s.title for s in at.session_state[STORY_KEY].steps] == ["First", "Second"]
+
+
+def test_the_open_story_panel_stays_open_in_another_language(monkeypatch, atlas_warehouse):
+    """Review: its label is translated, which makes a new expander; it must not close."""
+    at = open_page(monkeypatch, atlas_warehouse, "pages/pillars.py")
+    open_story_panel(at)
+    at.selectbox(key="language").set_value("fr").run()
+    assert not at.exception
+    assert at.button(key="story_add").label == "Ajouter cette vue au récit"

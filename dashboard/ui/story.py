@@ -26,8 +26,9 @@ STORY_KEY = "story"  # the story being built or played (stories.Story)
 NAME_KEY = "story_name"  # its file stem when it is one of data/stories/ (links name it)
 PLAYING_KEY = "story_playing"  # the index of the step on screen, while playing
 PANEL_KEY = "story_panel"  # the sidebar's Story expander (True while open)
-_OPEN_ON_KEY = "_story_panel_open_on"  # the page it was last open on (a page change
-# drops the expander's own state), None while closed
+# (page, language) the panel was last drawn open for, None while closed: a page change
+# drops the expander's own state, and a language change makes a new expander (its label)
+_OPEN_ON_KEY = "_story_panel_open_on"
 _TYPED = ("story_title", "story_step_title", "story_step_caption")  # the panel's fields
 _GOTO_KEY = "_story_goto"  # (page file, query params) for follow_story()
 _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own choosers
@@ -290,14 +291,14 @@ def story_panel(page: PageSpec | None) -> None:
     its fields is kept (Streamlit drops the state of a widget a run does not draw, or
     drew on another page, unless the run sets it again)."""
     story = current_story()
-    open_on = st.session_state.get(_OPEN_ON_KEY)  # the page whose last run drew it open
-    if PANEL_KEY not in st.session_state and open_on is not None:
-        st.session_state[PANEL_KEY] = True  # open on the page before: a page change drops it
+    open_on = st.session_state.get(_OPEN_ON_KEY)
+    here = (page.path if page else "", i18n.language())
+    if open_on is not None and open_on != here:
+        st.session_state[PANEL_KEY] = True  # open before another page or language: reopen
     with st.sidebar:
         panel = st.expander(
             _("Story"), icon=":material/slideshow:", key=PANEL_KEY, on_change="rerun"
         )
-    here = page.path if page else ""
     st.session_state[_OPEN_ON_KEY] = here if panel.open else None
     if not panel.open or open_on != here:
         # Set again: kept while unseen, and sent to the browser's new fields when drawn
