@@ -80,7 +80,7 @@ class Rerun:
     page: str
     seconds: float
     finished: bool
-    step: int = 0  # the session's n-th click (0: arriving with the others)
+    step: int  # the session's n-th click (0: arriving with the others)
 
 
 @dataclass

@@ -53,17 +53,18 @@ MAX_RESULTS = 1024  # query results: a page runs up to ~10 queries per filter se
 
 
 class _Content:
-    """The content digest of a frame nobody changes (a cached query result), computed
-    the first time a copy of it is keyed."""
+    """The content digest of a frame nobody changes: a cached query result's, computed
+    the first time a copy of it is keyed, or a built frame's, its build's key."""
 
     __slots__ = ("digest",)
 
     def __init__(self) -> None:
-        self.digest: bytes | None = None
+        self.digest: object = None  # its pickle's hash, or the key of the build that made it
 
 
 _originals: dict[int, tuple[weakref.ref, _Content]] = {}  # id(original) → its content
-_copies: dict[int, tuple[weakref.ref, tuple, _Content, object]] = {}  # id(copy) → parts…
+# id(frame) → (ref, parts, content, what shares its arrays: the original, or a copy)
+_copies: dict[int, tuple[weakref.ref, tuple, _Content, object]] = {}
 
 
 def _parts(frame: pd.DataFrame | pd.Series) -> tuple:
@@ -123,7 +124,7 @@ def _digest(value: pd.DataFrame | pd.Series | np.ndarray) -> bytes:
     return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=20).digest()
 
 
-def content_key(value: pd.DataFrame | pd.Series | np.ndarray) -> tuple[str, bytes]:
+def content_key(value: pd.DataFrame | pd.Series | np.ndarray) -> tuple[str, object]:
     """A frame's or array's key by content: its digest, computed once for an unchanged
     `shared_copy`."""
     tracked = _copies.get(id(value))
@@ -203,12 +204,8 @@ def _keyed_by_build(made: R, key: tuple) -> R:
     items = made if isinstance(made, tuple | list) else (made,)
     for position, item in enumerate(items):
         if isinstance(item, pd.DataFrame | pd.Series):
-            try:
-                named = pickle.dumps((key, position))
-            except (pickle.PicklingError, TypeError, AttributeError):
-                return made  # a key holding a function: its frames are hashed when keyed
             content = _Content()
-            content.digest = hashlib.blake2b(named, digest_size=20).digest()
+            content.digest = ("built", key, position)  # equal exactly when the LRU's keys are
             ident = id(item)
             ref = weakref.ref(item, lambda r, i=ident: _forget(_copies, i, r))
             # A shallow copy kept with it shares its arrays: pandas' copy-on-write then

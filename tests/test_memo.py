@@ -273,6 +273,4 @@ def test_a_built_frame_changed_in_place_is_keyed_by_what_it_holds_now(changes):
     for change in changes:
         change(table)
     assert memo.key_of(table) == ("DataFrame", memo._digest(table))
-    fresh, _text = _share_table(_result_frame(), 100)
-    if not table.equals(fresh) or list(table.columns) != list(fresh.columns):
-        assert memo.key_of(table) != build_key
+    assert memo.key_of(table) != build_key  # never the build's key once changed
