@@ -17,6 +17,7 @@ from typing import TypeVar
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from dashboard import exports, i18n, queries, theme
 from dashboard.figures import for_presentation
@@ -316,9 +317,36 @@ def _chart(block: _Block) -> None:
     elif isinstance(block.figure, go.Figure):
         figure = block.figure
         shown = for_presentation(figure) if presentation_mode_requested() else figure
-        st.plotly_chart(shown, config=PLOTLY_CONFIG, key=f"{block.key}_chart")
+        st.plotly_chart(written_once(shown), config=PLOTLY_CONFIG, key=f"{block.key}_chart")
     if block.summary:  # the chart's text alternative (dashboard/figures/summaries.py)
         st.caption(block.summary)
+
+
+class _WrittenFigure(BaseFigure):
+    """What st.plotly_chart reads of a figure: its dict, written once (`written_once`).
+
+    st.plotly_chart asks a Plotly figure for `to_dict()`, a deep copy of the whole figure
+    (~4% of the server's time under fifty sessions, py-spy), on every run of every
+    session showing it. This shell answers with the dict its figure wrote the first
+    time; it is never drawn, changed or shown as a Plotly object (no `__init__`)."""
+
+    def __init__(self) -> None:  # noqa: D107 - see written_once
+        raise TypeError("made by written_once()")
+
+    def to_dict(self) -> dict:
+        return self._written
+
+
+def written_once(figure: go.Figure) -> BaseFigure:
+    """`figure` as st.plotly_chart reads it, its dict written on the first call and kept
+    with it. For a figure that no longer changes: one shared between sessions
+    (dashboard/memo.py), or one drawn once."""
+    shell = getattr(figure, "_atlas_written", None)
+    if shell is None:
+        shell = object.__new__(_WrittenFigure)
+        shell.__dict__["_written"] = figure.to_dict()
+        figure._atlas_written = shell
+    return shell
 
 
 def _sources(sources: str | None) -> None:
