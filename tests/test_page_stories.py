@@ -169,3 +169,25 @@ def test_the_open_story_panel_stays_open_in_another_language(monkeypatch, atlas_
     at.selectbox(key="language").set_value("fr").run()
     assert not at.exception
     assert at.button(key="story_add").label == "Ajouter cette vue au récit"
+
+
+def test_the_closed_story_panel_says_how_many_steps_the_story_has(monkeypatch, atlas_warehouse):
+    from dashboard.ui.story import PANEL_KEY
+
+    def said(at) -> list[str]:
+        return [
+            c.value for c in at.sidebar.caption if c.value.startswith(("The story", "Le récit"))
+        ]
+
+    at = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py")
+    assert said(at) == []  # no story yet: nothing to say
+    _add(at, "Africa")
+    assert said(at) == []  # open: the steps are listed inside
+    at.session_state[PANEL_KEY] = False
+    at.run()
+    assert said(at) == ["The story has 1 step."]
+    _add(at, "Again")
+    at.session_state[PANEL_KEY] = False  # closed by a click: a run of its own
+    at.run()
+    at.selectbox(key="language").set_value("fr").run()
+    assert said(at) == ["Le récit compte 2 étapes."]

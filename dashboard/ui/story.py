@@ -16,7 +16,7 @@ import re
 import streamlit as st
 
 from dashboard import i18n, inert, slides, stories
-from dashboard.i18n import _
+from dashboard.i18n import _, ngettext
 from dashboard.links import parse, unknown_params
 from dashboard.pages import PAGES, PRESENT, STEP, STORY, STORY_DATA, PageSpec, by_path
 from dashboard.ui.data import options, session_inventory, version
@@ -307,6 +307,12 @@ def story_panel(page: PageSpec | None) -> None:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
     if not panel.open:
+        if story.steps:  # what the label no longer says: the story is there, and its size
+            st.sidebar.caption(
+                ngettext(
+                    "The story has {n} step.", "The story has {n} steps.", len(story.steps)
+                ).format(n=len(story.steps))
+            )
         return
     with panel:
         problem = st.session_state.pop("story_problem", None)
