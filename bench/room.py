@@ -173,8 +173,9 @@ async def room(
     by_step: dict[int, list[float]] = {}
     for log in logs:
         for r in log.reruns:
-            by_page.setdefault(r.page, []).append(r.seconds)
-            by_step.setdefault(r.step, []).append(r.seconds)
+            if r.finished:  # as `times`: a rerun that timed out is an error, not a time
+                by_page.setdefault(r.page, []).append(r.seconds)
+                by_step.setdefault(r.step, []).append(r.seconds)
     return {
         "sessions": sessions,
         "reruns": len(times),
@@ -271,7 +272,8 @@ def main() -> None:
     if args.by_step:
         for step, times in sorted(result["by_step"].items()):
             print(
-                f"  click {step + 1}: {len(times)} reruns, p50 {percentile(times, 0.5):.3f} s, "
+                f"  click {step + 1}{' (arrival)' if step == 0 else ''}: {len(times)} reruns, "
+                f"p50 {percentile(times, 0.5):.3f} s, "
                 f"p95 {percentile(times, 0.95):.3f} s, max {max(times):.3f} s"
             )
     for problem in (result["errors"] + result["exceptions"])[:10]:

@@ -17,7 +17,9 @@ the copy is made of (its arrays, axes, names and attrs, by identity): while the 
 still holds exactly those, it has the original's content, whose digest is computed once
 and reused. Any change to the copy (a new column, a cell set, the index renamed) replaces
 one of them — pandas' copy-on-write copies an array before writing to it — and the copy
-is hashed again, as any other frame is. A frame `built` returns is keyed the same way,
+is hashed again, as any other frame is. (Writes that bypass copy-on-write — into
+`frame.values`, `Series.array` or a NumPy view of them — are not seen: callers must not
+make them; the memo's own code never does.) A frame `built` returns is keyed the same way,
 by the key of the build that made it: a page's built table handed to another builder
 (its summary, its column widths) is not pickled again on every run.
 

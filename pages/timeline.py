@@ -102,7 +102,7 @@ else:
             "Ongoing projects are counted as active through {year}, the year the publication "
             "describes."
         ).format(year=as_of_year),
-        tl.reported_note(reported, comparable=comparable),
+        ui.built(tl.reported_note, reported, comparable=comparable),
         _(
             "Hatched: years after a phase whose end the source does not give, up to the next "
             "phase; counted neither as active nor as inactive."

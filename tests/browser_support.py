@@ -274,5 +274,7 @@ def click_with_time_held(page, x: float, y: float) -> None:
 def open_story_panel(sidebar) -> None:
     """Open the sidebar's Story panel (dashboard/ui/story.py: built when opened) and wait
     for its fields."""
-    sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Story").click()
-    sidebar.get_by_role("button", name="Add this view to the story").wait_for(timeout=30_000)
+    add = sidebar.get_by_role("button", name="Add this view to the story")
+    if not add.is_visible():  # a click on an open panel would close it
+        sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="Story").click()
+    add.wait_for(timeout=30_000)

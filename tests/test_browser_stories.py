@@ -148,8 +148,12 @@ def test_the_story_panel_opens_and_closes_on_every_click_and_keeps_what_was_type
         wait_rendered(page)
         sidebar.locator('[data-testid="stPageLink"] a', has_text="Pillars").click()
         wait_until(lambda: "/pillars" in page.evaluate("location.href"), what="Pillars")
+        page.locator("h1", has_text="Pillars, topics").wait_for(timeout=30_000)  # new page drawn
         wait_rendered(page)
         assert play.count() == 1  # still open on the next page, with its step
         assert step_title.input_value() == "The next view"  # and what was being typed
         screenshot(page, "story_panel_on_next_page")
+        summary.click()  # closed, it still says the story is there
+        said = sidebar.get_by_text("The story has 1 step.")
+        wait_until(lambda: said.count() == 1, what="the closed panel's step count")
         log.assert_clean()

@@ -66,3 +66,56 @@ def test_a_styled_table_is_measured_by_its_data():
     frame = pd.DataFrame({"Project": ["word " * 300], "n": [1]})
     config, rows = fitted(frame.style.format({"n": "{:,}"}))
     assert config["Project"]["width"] <= FULL_WIDTH_PX and rows
+
+
+def _same_table_twice() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.ui.tables import count_columns, table
+
+    frame = pd.DataFrame(
+        {
+            "Project": ["Villes <b>durables</b>", "", None, "Ciudad 🌆"],
+            "Projects": [1, 1_000_000, 0, 42],
+            "Share": [0.5, None, 1.0, 0.25],
+            "Years": ["2010–2014", "not reported", "2012", ""],
+            "mixed": [1, "two", 3.0, None],  # Streamlit turns mixed columns into text
+        },
+        index=[10, 11, 12, 13],  # not a range: pandas keeps it as a column
+    )
+    config = count_columns("Projects")
+    table(frame, config, key="ours")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key="pandas")
+
+
+def test_a_table_converted_once_reaches_the_browser_as_streamlit_converts_it():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_same_table_twice).run()
+    assert not at.exception
+    ours, theirs = (e.proto for e in at.dataframe)
+    assert ours.arrow_data.data == theirs.arrow_data.data
+    assert len(ours.arrow_data.data) > 500  # the rows, not an empty table
+    assert '"hidden":true' in ours.columns.replace(" ", "")  # the index stays hidden
+
+
+def test_a_shown_table_is_converted_once_not_on_every_run(monkeypatch):
+    import streamlit.dataframe_util as dataframe_util
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import memo
+
+    memo.clear()
+    conversions = []
+    convert = dataframe_util.convert_pandas_df_to_arrow_table
+    monkeypatch.setattr(
+        dataframe_util,
+        "convert_pandas_df_to_arrow_table",
+        lambda frame, **kw: conversions.append(len(frame)) or convert(frame, **kw),
+    )
+    at = AppTest.from_function(_same_table_twice).run()
+    at.run()
+    assert not at.exception
+    # st.dataframe converts its own table on each of the two runs; the atlas's table once
+    assert len(conversions) == 3
