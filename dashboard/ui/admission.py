@@ -40,11 +40,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from dashboard.i18n import _
+from dashboard.pages import PAGES
 
 RUN_SLOTS_ENV = "ATLAS_RUN_SLOTS"
 RUN_SLOTS = 2  # best measured on the 2-core machine (1: about the same; 4 or none: worse)
 SLOT_WAIT_S = 10.0  # past this, a run goes ahead without a turn (a stuck run never stalls all)
-SETTLE_AFTER_RUNS = 20  # the warm-up (tools/warm.py) runs each page once
+# The warm-up (tools/warm.py) runs each page once: the heap is settled as it ends, not
+# amid the first visitors (a full collection is 150-250 ms with every session waiting).
+SETTLE_AFTER_RUNS = len(PAGES)
 MAX_SESSIONS_ENV = "ATLAS_MAX_SESSIONS"
 MAX_SESSIONS = 60  # a room of 50 fits; all clicking at once wait up to ~9 s (bench/RESULTS.md)
 RETRY_S = 5
