@@ -374,7 +374,11 @@ def focus_styles() -> None:
 _PRESENTATION_CSS = """
 <style>
   html { font-size: 19px; }
-  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
+  /* No app chrome, but the header keeps the sidebar's arrow: the only way back to the
+     filters and out of presentation mode (QA: hiding the header left none). */
+  [data-testid="stHeader"] { background: transparent; }
+  [data-testid="stDecoration"], [data-testid="stMainMenu"],
+  [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"] {
     display: none;
   }
   .block-container { padding-top: 1.5rem; }
