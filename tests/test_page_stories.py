@@ -191,3 +191,25 @@ def test_the_closed_story_panel_says_how_many_steps_the_story_has(monkeypatch, a
     at.run()
     at.selectbox(key="language").set_value("fr").run()
     assert said(at) == ["Le récit compte 2 étapes."]
+
+
+def test_the_default_story_title_follows_the_language_and_a_typed_one_stays(
+    monkeypatch, atlas_warehouse
+):
+    """QA: a story begun in French kept "Mon récit" after switching to English."""
+    at = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", lang="fr")
+    open_story_panel(at)
+    assert at.text_input(key="story_title").value == "Mon récit"
+    at.selectbox(key="language").set_value("en").run()
+    assert not at.exception
+    assert at.text_input(key="story_title").value == "My story"  # no step yet
+    at.selectbox(key="language").set_value("fr").run()
+    _add(at, "Afrique")
+    assert at.session_state[STORY_KEY].title == "Mon récit"
+    at.selectbox(key="language").set_value("en").run()
+    assert at.text_input(key="story_title").value == "My story"
+    assert at.session_state[STORY_KEY].title == "My story"  # the player and the files too
+    at.text_input(key="story_title").input("Mon récit de Lyon").run()
+    at.selectbox(key="language").set_value("es").run()
+    assert at.text_input(key="story_title").value == "Mon récit de Lyon"  # typed: kept
+    assert at.session_state[STORY_KEY].title == "Mon récit de Lyon"

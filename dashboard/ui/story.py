@@ -11,6 +11,7 @@ app.py calls before drawing anything: it switches to that page with that URL.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import streamlit as st
@@ -36,6 +37,28 @@ _PAGE_WIDGETS = {p.key for spec in PAGES for p in spec.params}  # the pages' own
 
 def current_story() -> stories.Story:
     return st.session_state.get(STORY_KEY) or stories.Story(_("My story"))
+
+
+@functools.cache
+def _default_titles() -> frozenset[str]:
+    """ "My story" in every language of the interface."""
+    titles = set()
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            titles.add(_("My story"))
+    return frozenset(titles)
+
+
+def _default_title_follows_language() -> None:
+    """A title the reader never typed ("Mon récit", the default when the story began in
+    French) reads in the language chosen since (QA: it stayed French); a typed one stays."""
+    here = _("My story")
+    typed = st.session_state.get("story_title")
+    if typed is not None and typed != here and typed in _default_titles():
+        st.session_state["story_title"] = here
+    story = st.session_state.get(STORY_KEY)
+    if story is not None and story.title != here and story.title in _default_titles():
+        st.session_state[STORY_KEY] = story.renamed(here)
 
 
 def _set_story(story: stories.Story, name: str | None = None) -> None:
@@ -290,6 +313,7 @@ def story_panel(page: PageSpec | None) -> None:
     inside. It stays open from page to page, and while it is closed what was typed in
     its fields is kept (Streamlit drops the state of a widget a run does not draw, or
     drew on another page, unless the run sets it again)."""
+    _default_title_follows_language()
     story = current_story()
     open_on = st.session_state.get(_OPEN_ON_KEY)
     here = (page.path if page else "", i18n.language())
