@@ -213,3 +213,20 @@ def test_the_default_story_title_follows_the_language_and_a_typed_one_stays(
     at.selectbox(key="language").set_value("es").run()
     assert at.text_input(key="story_title").value == "Mon récit de Lyon"  # typed: kept
     assert at.session_state[STORY_KEY].title == "Mon récit de Lyon"
+
+
+def test_an_example_story_plays_stops_and_its_chooser_is_ready_for_another(
+    monkeypatch, atlas_warehouse
+):
+    from dashboard.ui.story import PLAYING_KEY
+
+    at = open_page(monkeypatch, atlas_warehouse, "pages/pillars.py")
+    open_story_panel(at)
+    at.selectbox(key="story_example").set_value("from-3-to-18").run()
+    assert not at.exception
+    assert at.session_state[PLAYING_KEY] == 0 and at.query_params["story"] == "from-3-to-18"
+    assert at.selectbox(key="story_example").value is None  # ready for another choice
+    at.button(key="story_stop").click().run()
+    assert PLAYING_KEY not in at.session_state and "story" not in at.query_params
+    at.selectbox(key="story_example").set_value("from-3-to-18").run()  # the same one again
+    assert at.session_state[PLAYING_KEY] == 0

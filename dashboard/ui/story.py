@@ -297,7 +297,10 @@ def _open_upload() -> None:
 
 
 def _open_example() -> None:
+    """Play the example chosen; the chooser is emptied again (an action, not a state:
+    QA saw a choice it kept start the story again in the run Stop made, on another page)."""
     name = st.session_state.get("story_example")
+    st.session_state["story_example"] = None
     if name:
         _set_story(stories.shipped()[name], name)
         go_to_step(0)
