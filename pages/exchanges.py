@@ -57,22 +57,9 @@ else:
         st.info(note, icon=":material/filter_alt:")
 
     # --- the network map ------------------------------------------------------------------
-    network_table = participants[
-        ["title", "host_city", "year", "status", "country", "city", "role", "exchange_id"]
-    ].assign(
-        status=lambda d: d["status"].map(formatting.exchange_status_label),
-        role=lambda d: d["role"].map(formatting.role_label),
-    )
-
-    # the Table tab names countries in the reader's language (the download: the warehouse's)
-    network_shown = network_table
-    if i18n.language() != i18n.DEFAULT_LANGUAGE:  # a few hundred rows at most
-        network_shown = network_table.assign(
-            country=[
-                i18n.country_name(iso3, country) if isinstance(iso3, str) else country
-                for iso3, country in zip(participants["iso3"], participants["country"], strict=True)
-            ]
-        )
+    # the download's table (the warehouse's names) and the Table tab's (countries named
+    # in the reader's language)
+    network_table, network_shown = ui.built(fx.network_tables, participants)
 
     def _network_map() -> None:
         try:

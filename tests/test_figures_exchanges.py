@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import theme
+from dashboard import i18n, theme
 from dashboard.figures import exchanges as fx
 
 
@@ -225,3 +225,26 @@ def test_a_wide_matrix_leaves_its_cells_unlabelled():
     assert fig.data[0].customdata[0][0] == "Participant"
     few, _ = fx.participation_matrix(participants.iloc[:4], many.iloc[:4])
     assert few.data[0].texttemplate == "%{text}"
+
+
+def test_network_tables_name_countries_in_the_readers_language_and_downloads_keep_the_source():
+    participants = pd.DataFrame(
+        [
+            {"exchange_id": "maputo-2012", "title": "Maputo", "host_city": "Maputo",
+             "year": 2012, "status": "held", "iso3": iso3, "country": country, "city": None,
+             "role": role}
+            for iso3, country, role in (
+                ("MOZ", "Mozambique", "host"), ("DEU", "Germany", "peer"),
+                (None, "Somewhere", "peer"),
+            )
+        ]
+    )  # fmt: skip
+    table, shown = fx.network_tables(participants)
+    assert shown is table  # English: one table
+    assert list(table["status"]) == ["Held"] * 3
+    assert "iso3" not in table.columns
+    with i18n.using("fr"):
+        table, shown = fx.network_tables(participants)
+    assert list(table["country"]) == ["Mozambique", "Germany", "Somewhere"]  # the source's
+    assert list(shown["country"]) == ["Mozambique", "Allemagne", "Somewhere"]  # the reader's
+    assert list(shown["role"]) == list(table["role"])

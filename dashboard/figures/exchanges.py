@@ -459,6 +459,27 @@ def participation_matrix(
     ), table
 
 
+def network_tables(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The network's hosts and participants as a download has them (status and role as
+    words, countries as the warehouse names them) and as the Table tab shows them
+    (countries in the reader's language; a few hundred rows at most)."""
+    table = participants[
+        ["title", "host_city", "year", "status", "country", "city", "role", "exchange_id"]
+    ].assign(
+        status=lambda d: d["status"].map(formatting.exchange_status_label),
+        role=lambda d: d["role"].map(formatting.role_label),
+    )
+    if i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return table, table
+    shown = table.assign(
+        country=[
+            i18n.country_name(iso3, country) if isinstance(iso3, str) else country
+            for iso3, country in zip(participants["iso3"], participants["country"], strict=True)
+        ]
+    )
+    return table, shown
+
+
 def network_figure(participants: pd.DataFrame) -> go.Figure:
     """The City-to-City network in plain lon/lat axes (for PNG/SVG export): arcs from
     each host city to its participants, by role, over plain country shapes."""
