@@ -12,8 +12,8 @@ from dashboard.figures import summaries
 from dashboard.figures.overview import (
     counts_table,
     overview_sentence,
-    qualified,
     readable_comparison,
+    reported_cities,
     reported_table,
     reported_vs_documented,
 )
@@ -122,15 +122,15 @@ else:
     ui.table(ui.built(counts_table, counts), ui.count_columns(_("Count")))
 
 st.subheader(_("Figures the publication reports"))
-cities = reported[reported["unit"] == "cities"]
-if not cities.empty:
+cities = ui.built(reported_cities, reported)
+if cities:
     st.markdown(
         _(
             "Cities in ILO–UCLG exchanges: {reported} reported; this catalogue names "
             "**{named}** (host and participating cities the text names; many participants "
             "are named only by country)."
         ).format(
-            reported=qualified(cities.iloc[0]),
+            reported=cities,
             named=number(ui.load(queries.documented_cities, filters)),
         )
     )

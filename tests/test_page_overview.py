@@ -68,6 +68,15 @@ def test_reported_beside_documented(monkeypatch, atlas_warehouse, sql):
         )[0][0]
     )
     assert "Why they differ" in markdown_text(at)
+    named = sql(
+        "select count(*) from (select distinct lower(city), iso3 from ("
+        "select host_city as city, host_iso3 as iso3 from exchanges union all "
+        "select city, iso3 from exchange_participants where city is not null))"
+    )[0][0]
+    assert (
+        f"Cities in ILO–UCLG exchanges: **over 30 cities** reported; this catalogue names "
+        f"**{named}**" in markdown_text(at)
+    )
 
 
 def test_no_match_says_so_and_clear_all_filters_starts_again(monkeypatch, atlas_warehouse, sql):

@@ -171,6 +171,13 @@ def qualified(figure: pd.Series) -> str:
     return f"**{inert.markdown(qualified_text(figure))}**"
 
 
+def reported_cities(reported: pd.DataFrame) -> str | None:
+    """The publication's count of cities in the exchanges, qualified and in bold; None
+    when the warehouse has none."""
+    cities = reported[reported["unit"] == "cities"]
+    return None if cities.empty else qualified(cities.iloc[0])
+
+
 def overview_sentence(reported: pd.DataFrame, documented: int, unfiltered: bool) -> str:
     """One plain sentence on reported vs documented, and why they differ — or, for a
     warehouse without the publication's figures (a generated one), that there are none."""
