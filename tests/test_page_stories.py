@@ -230,3 +230,26 @@ def test_an_example_story_plays_stops_and_its_chooser_is_ready_for_another(
     assert PLAYING_KEY not in at.session_state and "story" not in at.query_params
     at.selectbox(key="story_example").set_value("from-3-to-18").run()  # the same one again
     assert at.session_state[PLAYING_KEY] == 0
+
+
+def test_a_story_with_the_default_french_title_plays_from_its_link_in_english(
+    monkeypatch, atlas_warehouse
+):
+    """Its title is not renamed while it plays: the link carries the story itself, and
+    a renamed story would no longer be the link's (it would start again)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    at = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", lang="fr")
+    _add(at, "Un")
+    at.switch_page("pages/pillars.py").run()
+    _add(at, "Deux")
+    (link,) = [c.value for c in at.code if "story_data=" in c.value]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    query["lang"] = "en"
+    other = open_page(monkeypatch, atlas_warehouse, "pages/timeline.py", **query)
+    assert not other.exception
+    assert "step 1 of 2" in _player(other) and "Mon récit" in _player(other)
+    other.button(key="story_next").click().run()
+    other.run()
+    assert "step 2 of 2" in _player(other)
+    assert other.query_params["step"] == "2"

@@ -41,7 +41,7 @@ def current_story() -> stories.Story:
 
 @functools.cache
 def _default_titles() -> frozenset[str]:
-    """ "My story" in every language of the interface."""
+    """The default title, "My story", in every language of the interface."""
     titles = set()
     for code in i18n.LANGUAGES:
         with i18n.using(code):
@@ -51,7 +51,13 @@ def _default_titles() -> frozenset[str]:
 
 def _default_title_follows_language() -> None:
     """A title the reader never typed ("Mon récit", the default when the story began in
-    French) reads in the language chosen since (QA: it stayed French); a typed one stays."""
+    French) reads in the language chosen since (QA: it stayed French); a typed one stays.
+    Not while a story plays or a link carries one: the link holds the story itself, and
+    renamed it would no longer be the link's (it would start again)."""
+    if PLAYING_KEY in st.session_state or STORY.key in st.query_params:
+        return
+    if STORY_DATA.key in st.query_params:
+        return
     here = _("My story")
     typed = st.session_state.get("story_title")
     if typed is not None and typed != here and typed in _default_titles():
