@@ -113,26 +113,30 @@ def test_presentation_mode_shows_large_headline_figures(app_url, browser):
 def test_presentation_mode_switched_on_by_hand_can_be_switched_off_again(app_url, browser):
     """QA: switching presentation mode on hid Streamlit's header, and with it the
     sidebar's arrow, so there was no way back to the filters or out of the mode but
-    editing the URL. The arrow stays; the rest of the chrome goes."""
+    editing the URL. Then, once the reader had reopened the sidebar, Streamlit kept it
+    open in that browser and the mode no longer closed it (a rehearsal broke the talk).
+    Every switch on closes the sidebar, the arrow stays, and every switch off opens it."""
     with browser_page(browser, width=1400, height=900) as (page, log):
         page.goto(f"{app_url}/timeline", wait_until="domcontentloaded")
         wait_rendered(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         toggle = sidebar.get_by_role("switch", name="Presentation mode")
         label = sidebar.get_by_text("Presentation mode")  # its label takes the click
-        label.click()
-        page.wait_for_function("location.href.includes('present=true')")
-        wait_rendered(page)
         arrow = page.locator('[data-testid="stExpandSidebarButton"]')
-        if sidebar.is_visible():  # the mode collapses the sidebar on load; by hand it may not
-            page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-        arrow.wait_for(state="visible", timeout=30_000)
-        assert not page.locator('[data-testid="stDecoration"]').is_visible()  # chrome gone
-        screenshot(page, "presenting_by_hand_arrow")
-        arrow.click()
-        label.wait_for(state="visible", timeout=30_000)
-        label.click()
-        page.wait_for_function("!location.href.includes('present=true')")
-        wait_rendered(page)
-        assert not toggle.is_checked()
+        collapsed = '[data-testid="stSidebar"][data-collapsed="{}"]'
+        for attempt in range(2):  # the second time, after the reader reopened it by hand
+            label.click()
+            page.wait_for_function("location.href.includes('present=true')")
+            page.locator(collapsed.format("true")).wait_for(state="attached", timeout=30_000)
+            wait_rendered(page)
+            arrow.wait_for(state="visible", timeout=30_000)
+            assert not page.locator('[data-testid="stDecoration"]').is_visible()  # chrome gone
+            screenshot(page, f"presenting_by_hand_arrow_{attempt}")
+            arrow.click()  # the reader opens the sidebar again, and switches the mode off
+            label.wait_for(state="visible", timeout=30_000)
+            label.click()
+            page.wait_for_function("!location.href.includes('present=true')")
+            wait_rendered(page)
+            assert not toggle.is_checked()
+            page.locator(collapsed.format("false")).wait_for(state="attached", timeout=30_000)
         log.assert_clean()

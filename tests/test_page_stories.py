@@ -253,3 +253,25 @@ def test_a_story_with_the_default_french_title_plays_from_its_link_in_english(
     other.run()
     assert "step 2 of 2" in _player(other)
     assert other.query_params["step"] == "2"
+
+
+def test_a_story_step_on_a_record_keeps_its_player_in_view(monkeypatch, atlas_warehouse):
+    """QA: a City-to-City step scrolled the page 3,800 px down to its exchange, out of
+    sight of the player the room reads and the presenter's Next and Stop. The same
+    record opened from a plain link still lands the reader at it."""
+    from dashboard.ui.pickers import RECORD_ANCHOR
+
+    def scrolls(at) -> bool:
+        return any(RECORD_ANCHOR in h.proto.body and "<script>" in h.proto.body
+                   for h in at.get("html"))  # fmt: skip
+
+    at = open_page(monkeypatch, atlas_warehouse, story="city-to-city", step="2")
+    assert "step 2 of 5" in _player(at)
+    assert at.query_params.get("exchange")
+    assert not scrolls(at)
+    at.button(key="story_next").click().run()
+    assert "step 3 of 5" in _player(at) and not scrolls(at)
+    plain = open_page(
+        monkeypatch, atlas_warehouse, "pages/exchanges.py", exchange=at.query_params["exchange"]
+    )
+    assert scrolls(plain)

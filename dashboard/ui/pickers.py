@@ -15,6 +15,7 @@ from dashboard.pages import PageSpec
 from dashboard.ui import data
 from dashboard.ui.shell import arrived
 from dashboard.ui.sidebar import raw_params, resend_when_relabelled
+from dashboard.ui.story import PLAYING_KEY
 
 # What a record picker says, for each kind of record (`what`): whole sentences.
 RECORD_TEXTS: dict[str, dict[str, str]] = {
@@ -145,9 +146,12 @@ _SCROLL_TO_RECORD = """<script>
 def record_heading(title: str, record_id: str) -> None:
     """The chosen record's heading. When the page was opened from this record's link (a
     permalink, the Map's list, a follow-up), the page scrolls to it: the reader lands
-    at the record, not above a table or a map."""
+    at the record, not above a table or a map. (A story's step does not scroll.)"""
     st.header(title, anchor=RECORD_ANCHOR)
-    if st.session_state.pop(LAND_KEY, None) == record_id:
+    landing = st.session_state.pop(LAND_KEY, None) == record_id
+    # Not while a story plays: its player, at the top, is what the room reads, and the
+    # presenter's Next and Stop (QA: a City-to-City step scrolled it 3,800 px away).
+    if landing and PLAYING_KEY not in st.session_state:
         st.html(_SCROLL_TO_RECORD, unsafe_allow_javascript=True)
 
 

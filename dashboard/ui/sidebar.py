@@ -387,6 +387,37 @@ _PRESENTATION_CSS = """
 """
 
 
+_WAS_PRESENTING = "_was_presenting"  # presentation mode on the session's previous run
+
+# Collapses (WANTED = true) or expands the sidebar with Streamlit's own button, as the
+# reader's click would, once its button is there (at most two seconds). Streamlit then
+# remembers that click in the browser as the reader's preference; it is forgotten again
+# (the stSidebarCollapsed* keys), so the atlas opened later starts as its pages say.
+_SIDEBAR_SCRIPT = """<script>
+(() => {
+  const wanted = WANTED, started = performance.now();
+  const forget = () => Object.keys(localStorage)
+    .filter((key) => key.startsWith("stSidebarCollapsed"))
+    .forEach((key) => localStorage.removeItem(key));
+  const step = () => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const collapsed = sidebar && sidebar.getAttribute("data-collapsed") === "true";
+    if (sidebar && collapsed === wanted) return;
+    const button = document.querySelector(wanted
+      ? '[data-testid="stSidebarCollapseButton"] button'
+      : '[data-testid="stExpandSidebarButton"]');
+    if (button) {
+      button.click();
+      [0, 300, 1000].forEach((ms) => setTimeout(forget, ms));
+      return;
+    }
+    if (performance.now() - started < 2000) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})();
+</script>"""
+
+
 def presentation_mode_requested() -> bool:
     """True when the URL asks for presentation mode, or a story plays in it (read before
     the page config: a story's next step opens with the sidebar closed too)."""
@@ -413,6 +444,14 @@ def presentation_toggle() -> None:
         )
     if on:
         st.html(_PRESENTATION_CSS)
+    # Streamlit keeps a sidebar the reader opened or closed by hand that way in this
+    # browser, whatever the page config says (QA: once reopened during a rehearsal, it
+    # no longer closed for the talk). So the switch itself closes it, and opens it again.
+    if on != st.session_state.get(_WAS_PRESENTING, False):  # switched (a link, a story)
+        wanted = "true" if on else "false"
+        with st.sidebar:  # not above the page's title (an element takes a line)
+            st.html(_SIDEBAR_SCRIPT.replace("WANTED", wanted), unsafe_allow_javascript=True)
+    st.session_state[_WAS_PRESENTING] = on
 
 
 def base_url() -> str:
