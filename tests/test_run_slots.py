@@ -215,3 +215,13 @@ def test_long_work_takes_its_turn_back_at_the_front(turns):
     other_leave.set()
     other.join(10)
     assert queue.free == 1
+
+
+def test_the_heap_settles_as_the_warm_up_ends():
+    """The warm-up (tools/warm.py) opens each page of bench/sessions.PAGES once; the heap
+    is settled after that many runs, not amid the first visitors."""
+    from bench.sessions import PAGES as WARMED
+    from dashboard.pages import PAGES
+
+    assert sorted(WARMED) == sorted(page.path for page in PAGES)
+    assert len(WARMED) == admission.SETTLE_AFTER_RUNS

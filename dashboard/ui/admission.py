@@ -20,7 +20,7 @@ one slow run never stalls the room.
 Once a served process has run its first pages (the warm-up), what it keeps for good —
 modules, Plotly's validators, the shapes: ~200,000 objects — is moved out of the garbage
 collector's full passes (`gc.freeze`), and full passes come ten times rarer. Each one
-scanned everything again: 100-190 ms with every session waiting, six times in a 50-
+scanned everything again: 100-250 ms with every session waiting, six times in a 50-
 session minute.
 """
 
@@ -46,7 +46,7 @@ RUN_SLOTS_ENV = "ATLAS_RUN_SLOTS"
 RUN_SLOTS = 2  # best measured on the 2-core machine (1: about the same; 4 or none: worse)
 SLOT_WAIT_S = 10.0  # past this, a run goes ahead without a turn (a stuck run never stalls all)
 # The warm-up (tools/warm.py) runs each page once: the heap is settled as it ends, not
-# amid the first visitors (a full collection is 150-250 ms with every session waiting).
+# amid the first visitors (a full collection is 100-250 ms with every session waiting).
 SETTLE_AFTER_RUNS = len(PAGES)
 MAX_SESSIONS_ENV = "ATLAS_MAX_SESSIONS"
 MAX_SESSIONS = 60  # a room of 50 fits; all clicking at once wait up to ~9 s (bench/RESULTS.md)

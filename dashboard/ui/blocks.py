@@ -330,7 +330,7 @@ class _WrittenFigure(BaseFigure):
     session showing it. This shell answers with the dict its figure wrote the first
     time; it is never drawn, changed or shown as a Plotly object (no `__init__`)."""
 
-    def __init__(self) -> None:  # noqa: D107 - see written_once
+    def __init__(self) -> None:  # made by written_once only
         raise TypeError("made by written_once()")
 
     def to_dict(self) -> dict:

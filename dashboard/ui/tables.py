@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,9 @@ from pandas.io.formats.style import Styler
 
 from dashboard import i18n
 from dashboard.memo import built
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def count_columns(*names: str, labels: Mapping[str, str] | None = None) -> dict:
@@ -112,11 +115,11 @@ def fitted(
     return config, max(68, 10 + _LINE_PX * min(lines, MAX_LINES))
 
 
-def as_arrow(frame: pd.DataFrame):
+def as_arrow(frame: pd.DataFrame) -> pa.Table:
     """`frame` as the Arrow table st.dataframe would convert it to on every run (~4% of
     the server's time under fifty sessions, py-spy): converted once per table and shared
     (memo.built), with Streamlit's own conversion, so the browser gets the same bytes."""
-    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table  # late: tests patch it
 
     return convert_pandas_df_to_arrow_table(frame)
 
