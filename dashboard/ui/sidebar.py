@@ -392,7 +392,8 @@ _WAS_PRESENTING = "_was_presenting"  # presentation mode on the session's previo
 # Collapses (WANTED = true) or expands the sidebar with Streamlit's own button, as the
 # reader's click would, once its button is there (at most two seconds). Streamlit then
 # remembers that click in the browser as the reader's preference; it is forgotten again
-# (the stSidebarCollapsed* keys), so the atlas opened later starts as its pages say.
+# (the stSidebarCollapsed* keys), as is one left by a hand's click before the switch, so
+# the atlas opened later starts as its pages say.
 _SIDEBAR_SCRIPT = """<script>
 (() => {
   const wanted = WANTED, started = performance.now();
@@ -402,7 +403,7 @@ _SIDEBAR_SCRIPT = """<script>
   const step = () => {
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     const collapsed = sidebar && sidebar.getAttribute("data-collapsed") === "true";
-    if (sidebar && collapsed === wanted) return;
+    if (sidebar && collapsed === wanted) { forget(); return; }  // a hand's click too
     const button = document.querySelector(wanted
       ? '[data-testid="stSidebarCollapseButton"] button'
       : '[data-testid="stExpandSidebarButton"]');
