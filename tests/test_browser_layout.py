@@ -132,6 +132,8 @@ def test_presentation_mode_switched_on_by_hand_can_be_switched_off_again(app_url
             arrow.wait_for(state="visible", timeout=30_000)
             header = page.locator('[data-testid="stHeader"]')  # no bar: the arrow alone
             assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+            under = "() => !!document.elementFromPoint(400, 40).closest('[data-testid=stHeader]')"
+            assert not page.evaluate(under)  # the page under it takes clicks, not the header
             screenshot(page, f"presenting_by_hand_arrow_{attempt}")
             arrow.click()  # the reader opens the sidebar again, and switches the mode off
             label.wait_for(state="visible", timeout=30_000)

@@ -377,6 +377,8 @@ _PRESENTATION_CSS = """
   /* No app chrome, but the header keeps the sidebar's arrow: the only way back to the
      filters and out of presentation mode (QA: hiding the header left none). */
   [data-testid="stHeader"] { background: transparent; }
+  [data-testid="stHeader"], [data-testid="stToolbar"] { pointer-events: none; }
+  [data-testid="stExpandSidebarButton"] { pointer-events: auto; }  /* only it takes clicks */
   [data-testid="stDecoration"], [data-testid="stMainMenu"],
   [data-testid="stToolbarActions"], [data-testid="stAppDeployButton"] {
     display: none;
