@@ -676,6 +676,28 @@ def with_separators(frame: pd.DataFrame) -> Styler:
     return frame.style.format(shown, subset=counts, na_rep=_(NOT_REPORTED)).hide(axis="index")
 
 
+def markdown_table(frame: pd.DataFrame) -> str:
+    """`frame` as a static Markdown table: one st.markdown element, its headers wrapping
+    as st.table's do. Text cells are inert (`md`), whole numbers read in the language's
+    marks (10,000 · 10 000) and sit right-aligned, an empty cell is "not reported".
+    st.table of `with_separators` rendered its Styler again on every run: a third of
+    the Pillars page's time (issue 13); this text is built once (ui.built)."""
+    counts = {c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
+
+    def cell(value: Any, is_count: bool) -> str:
+        if is_count and not is_missing(value):
+            return i18n.number(int(value))
+        return md(" ".join(text(value).split()))  # on one line: a line is a row
+
+    header = [md(" ".join(str(c).split())) for c in frame.columns]
+    align = ["---:" if c in counts else ":---" for c in frame.columns]
+    rows = [
+        [cell(v, c in counts) for c, v in zip(frame.columns, values, strict=True)]
+        for values in frame.itertuples(index=False, name=None)
+    ]
+    return "\n".join("| " + " | ".join(line) + " |" for line in [header, align, *rows])
+
+
 def as_of_md(meta: Mapping[str, Any]) -> str:
     """The warehouse's as-of year for markdown, with the catalogue's note on it when it
     has one ('2015 — the year the publication describes'); a generated warehouse has

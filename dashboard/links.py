@@ -226,6 +226,17 @@ def page_param_value(page: PageSpec, key: str, params: Params, options: FilterOp
 
 
 @dataclass(frozen=True)
+class ProjectLink:
+    """A project's link, given its id: a value, not a closure, so a table built with it
+    is keyed by the link's text and built once (dashboard/memo.py)."""
+
+    prefix: str  # the Projects page's URL with the filters, up to "project="
+
+    def __call__(self, project_id: str) -> str:
+        return self.prefix + quote_plus(str(project_id))
+
+
+@dataclass(frozen=True)
 class Urls:
     """The one link builder (cf. Datasette's `Urls`): a page's URL with the current
     filters (or none) and that page's own parameters — which it must declare."""
@@ -253,12 +264,11 @@ class Urls:
     def project(self, project_id: str, *, with_filters: bool = True) -> str:
         return self.page(pages.PROJECTS, with_filters=with_filters, project=project_id)
 
-    def project_link(self, *, with_filters: bool = True) -> Callable[[str], str]:
+    def project_link(self, *, with_filters: bool = True) -> ProjectLink:
         """`project` as a function, the filters encoded once: a link for each of a
         million rows of a download (`page` encodes them again for every link)."""
         listing = self.page(pages.PROJECTS, with_filters=with_filters)
-        prefix = listing + ("&" if "?" in listing else "?") + "project="
-        return lambda project_id: prefix + quote_plus(str(project_id))
+        return ProjectLink(listing + ("&" if "?" in listing else "?") + "project=")
 
     def exchange(self, exchange_id: str, *, with_filters: bool = True) -> str:
         return self.page(pages.EXCHANGES, with_filters=with_filters, exchange=exchange_id)

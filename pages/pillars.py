@@ -50,7 +50,7 @@ st.caption(
 )
 st.markdown(_("**Cross-tab: pillar × region**"))
 # A static table: it wraps its headers, so the Total column fits a laptop's width.
-st.table(formatting.with_separators(crosstab_shown))
+st.markdown(ui.built(formatting.markdown_table, crosstab_shown))
 
 # --- topics and beneficiary groups ----------------------------------------------------
 # The value columns' names, in English (the downloads'); shown translated.

@@ -69,7 +69,7 @@ rows = ui.load(queries.project_page, filters, sort, first, PAGE_ROWS)
 link = ui.urls().project_link()
 
 if total:
-    table = formatting.projects_table(rows, link=link)
+    table = ui.built(formatting.projects_table, rows, link=link)
     if total > PAGE_ROWS:
         st.caption(
             _(

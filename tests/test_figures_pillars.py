@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import formatting, theme
+from dashboard import formatting, i18n, theme
 from dashboard.figures import pillars as pf
 
 LABEL = theme.PILLAR_LABELS
@@ -226,3 +228,33 @@ def test_count_tables_show_thousands_separators_and_keep_numbers():
     assert styled.data["Total"].tolist() == table["Total"].tolist()  # still numbers
     small = formatting.with_separators(pf.crosstab(PILLAR_REGION)).to_html()
     assert ">12<" in small  # small counts read as before
+
+
+def test_the_static_crosstab_reads_counts_with_separators_right_aligned():
+    shown = formatting.markdown_table(pf.readable_crosstab(pf.crosstab(BIG)))
+    header, align, *rows = shown.splitlines()
+    assert header.startswith("| Pillar |") and header.endswith("| Total |")
+    assert align.startswith("| :--- | ---:")  # labels left, counts right
+    assert "192,479" in shown and "241,439" in shown
+    with i18n.using("fr"):
+        assert "192\u202f479" in formatting.markdown_table(pf.readable_crosstab(pf.crosstab(BIG)))
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=30)), min_size=1, max_size=6),
+    st.lists(st.integers(0, 10**7), min_size=1, max_size=6),
+)
+def test_catalogue_text_in_a_static_table_keeps_every_row_on_its_line(labels, counts):
+    """A pipe or a newline in a label never adds a cell or a row; a missing label reads
+    "not reported"."""
+    n = min(len(labels), len(counts))
+    frame = pd.DataFrame({"Partner": labels[:n], "Projects": pd.array(counts[:n], "int64")})
+    lines = formatting.markdown_table(frame).splitlines()
+    assert len(lines) == n + 2
+    assert all(len(_UNESCAPED_PIPE.findall(line)) == 3 for line in lines)
+    for line, label in zip(lines[2:], labels[:n], strict=True):
+        if label is None or not label.strip():
+            assert line.startswith("| not reported |")

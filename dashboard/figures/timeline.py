@@ -739,29 +739,36 @@ def exchange_markers(
         f"{city}, {country}" if country else str(city)
         for city, country in zip(dated["host_city"], countries, strict=True)
     )
-    groups = (
-        dated.groupby(["city", "status", "x0", "x1"], sort=False)
-        .agg(
-            titles=("title", list),
-            when=("when", "first"),
-            n=("title", "size"),
-        )
-        .reset_index()
-    )
-    groups["x"] = (groups["x0"] + groups["x1"]) / 2
-    groups["half"] = (groups["x1"] - groups["x0"]) / 2
+    # Exchanges at one city, status and period share a marker. Plain Python, not a
+    # pandas groupby: a page has tens of exchanges, and the groupby's own overhead was a
+    # tenth of a busy server's time (issue 13, py-spy).
+    groups: dict[tuple, tuple] = {}  # (city, status, x0, x1) → (titles, when), in order
+    for city, status, x0, x1, title, when in zip(
+        dated["city"],
+        dated["status"],
+        dated["x0"],
+        dated["x1"],
+        dated["title"],
+        dated["when"],
+        strict=True,
+    ):
+        groups.setdefault((city, status, x0, x1), ([], when))[0].append(title)
     cities = list(dict.fromkeys(dated.sort_values("start_date")["city"]))
 
     traces = []
     for status in ("held", "planned"):
-        part = groups[groups["status"] == status]
-        if part.empty:
+        part = [  # (city, x0, x1, titles, when)
+            (city, x0, x1, titles, when)
+            for (city, of_status, x0, x1), (titles, when) in groups.items()
+            if of_status == status
+        ]
+        if not part:
             continue
         name = status_name(status)
         hover = [
             "<br>".join(f"<b>{inert.plotly(t)}</b>" for t in titles)
             + f"<br>{city}<br>{inert.plotly(when)}<br>{name}"
-            for titles, city, when in zip(part["titles"], part["city"], part["when"], strict=True)
+            for city, _x0, _x1, titles, when in part
         ]
         marker = status_marker(status, size=15)
         colour = marker["color"]
@@ -769,19 +776,22 @@ def exchange_markers(
             {
                 "type": "scatter",
                 "name": name,
-                "x": part["x"].to_list(),
-                "y": part["city"].to_list(),
+                "x": [(x0 + x1) / 2 for _city, x0, x1, *_ in part],
+                "y": [city for city, *_ in part],
                 "mode": "markers+text",
                 "marker": marker,
                 "error_x": {
                     "type": "data",
-                    "array": part["half"].to_list(),
+                    "array": [(x1 - x0) / 2 for _city, x0, x1, *_ in part],
                     "symmetric": True,
                     "color": colour,
                     "thickness": 2,
                     "width": 5,
                 },
-                "text": [f"×{number(n)}" if n > 1 else "" for n in part["n"]],
+                "text": [
+                    f"×{number(len(titles))}" if len(titles) > 1 else ""
+                    for *_, titles, _when in part
+                ],
                 "textposition": "middle right",
                 "textfont": {"size": 13, "color": colour},
                 "hovertext": hover,
