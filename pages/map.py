@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import formatting, i18n, inert, pages, queries, scale, theme, ui
+from dashboard import formatting, i18n, inert, pages, queries, scale, ui
 from dashboard.figures import summaries
 from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import decks, export, layers
@@ -63,12 +62,7 @@ with_projects = {
 }
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
 # The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
-names = {
-    **layers.country_names(),
-    **{
-        iso3: i18n.country_name(iso3, name) for iso3, name in ui.options().labels["country"].items()
-    },
-}
+names = ui.built(layers.reader_country_names, ui.options().labels["country"])  # shared: read only
 choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 
@@ -313,14 +307,4 @@ if missing_n:
             )
             + first
         )
-        levels = layers.admin_level_labels()
-        table = pd.DataFrame(
-            {
-                _("Locality"): missing["name"],
-                _("Country"): missing["iso3"].map(names).fillna(missing["iso3"]),
-                _("Level"): missing["admin_level"].map(lambda c: levels.get(c, c)),
-                _("Project"): missing["title"],
-                _("Location"): _(theme.NOT_REPORTED),
-            }
-        )
-        ui.table(table)
+        ui.table(ui.built(layers.unlocated_table, missing, ui.options().labels["country"]))
