@@ -81,6 +81,7 @@ class Rerun:
     seconds: float
     finished: bool
     step: int  # the session's n-th click (0: arriving with the others)
+    received_bytes: int = 0  # over the websocket, after the browser's message cache
 
 
 @dataclass
@@ -107,7 +108,9 @@ async def one_session(
                 if step == 0 and link is not None:  # the link the presenter shared
                     page, query = link
                 result = await session.run(query=query, page=page, timeout=180)
-                log.reruns.append(Rerun(page, result.seconds, result.finished, step))
+                log.reruns.append(
+                    Rerun(page, result.seconds, result.finished, step, result.received_bytes)
+                )
                 log.exceptions += result.exceptions
                 if not result.finished:
                     log.errors.append(f"/{page}: the rerun did not finish")
@@ -191,6 +194,7 @@ async def room(
         "per_session_mb": (peak[0] - idle) / sessions,
         "by_page": by_page,
         "by_step": by_step,
+        "received_kb": [r.received_bytes / 1000 for log in logs for r in log.reruns],
         "build_failures": build_failures,
     }
 
@@ -259,7 +263,9 @@ def main() -> None:
         f"errors {len(result['errors'])}, exceptions shown {len(result['exceptions'])}, "
         f"server-log tracebacks {'n/a (--url)' if args.url else tracebacks}; "
         f"rerun p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
-        f"throughput {result['throughput']:.2f} reruns/s; server RSS "
+        f"throughput {result['throughput']:.2f} reruns/s; payload per rerun p50 "
+        f"{percentile(result['received_kb'], 0.5):.0f} kB, max {max(result['received_kb']):.0f} kB; "
+        "server RSS "
         f"{result['rss_idle_mb']:.0f} → {result['rss_peak_mb']:.0f} MB "
         f"({result['per_session_mb']:.1f} MB per session)"
     )

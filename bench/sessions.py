@@ -1,8 +1,9 @@
 """Many people at once: simulated browser sessions against a real app server, on loopback.
 
 Each session speaks Streamlit's own websocket protocol (what the browser's frontend
-sends: a "rerun" with the page, the URL's query string and the widget values) and reads
-what the server answers, so twenty of them cost little beside the server itself — the
+sends: a "rerun" with the page, the URL's query string, the widget values and the
+hashes of the large elements its message cache holds, which then come as references)
+and reads what the server answers, so twenty of them cost little beside the server itself — the
 numbers are the server's, not a browser's rendering.
 
 A session opens a page, then changes the shared filters several times (ILO region,
@@ -40,6 +41,7 @@ class RunResult:
     alerts: list[str] = field(default_factory=list)  # st.error / warning / info bodies
     kinds: dict[str, int] = field(default_factory=dict)  # message kinds seen (diagnostics)
     auto_reruns: list[str] = field(default_factory=list)  # fragments the page reruns on a timer
+    received_bytes: int = 0  # what came over the websocket (after the browser's message cache)
 
 
 @dataclass
@@ -59,6 +61,14 @@ class Session:
         self.page = page
         self.ws = None
         self.widget_values: dict[str, WidgetState] = {}
+        # The browser's message cache (Streamlit's frontend ForwardMessageCache): a large
+        # element it already holds comes again as a reference to its hash, when the rerun
+        # request lists the hashes it holds. hash → (the message, the run count when last
+        # used); kept until unused for more than `max_cache_age` finished runs (the server
+        # says how many).
+        self.cached: dict[str, tuple[ForwardMsg, int]] = {}
+        self.finished_runs = 0
+        self.max_cache_age = 2
 
     async def __aenter__(self) -> Session:
         import websockets
@@ -95,6 +105,7 @@ class Session:
             state.fragment_id = fragment_id
             state.is_auto_rerun = True
         state.widget_states.widgets.extend(self.widget_values.values())
+        state.cached_message_hashes.extend(self.cached)
         started = time.monotonic()
         await self.ws.send(message.SerializeToString())
         exceptions: list[str] = []
@@ -103,13 +114,24 @@ class Session:
         alerts: list[str] = []
         kinds: dict[str, int] = {}
         auto_reruns: list[str] = []
+        received = 0
         finished = False
         deadline = started + timeout
         while time.monotonic() < deadline:
             raw = await asyncio.wait_for(self.ws.recv(), timeout=deadline - time.monotonic())
+            received += len(raw)
             forward = ForwardMsg()
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
+            if kind == "ref_hash":  # an element the cache holds: read as the browser does
+                kinds["ref_hash"] = kinds.get("ref_hash", 0) + 1
+                forward = self.cached[forward.ref_hash][0]
+                kind = forward.WhichOneof("type")
+                self.cached[forward.hash] = (forward, self.finished_runs)
+            elif forward.metadata.cacheable:
+                self.cached[forward.hash] = (forward, self.finished_runs)
+            if kind == "new_session" and forward.new_session.config.max_cached_message_age:
+                self.max_cache_age = forward.new_session.config.max_cached_message_age
             kinds[kind] = kinds.get(kind, 0) + 1
             if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
@@ -130,6 +152,7 @@ class Session:
             elif kind == "script_finished":
                 # a rerun the app asks for itself (st.rerun) finishes and starts again
                 if forward.script_finished == forward.FINISHED_SUCCESSFULLY:
+                    self._age_cache()
                     finished = True
                     break
                 if forward.script_finished == forward.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
@@ -147,7 +170,17 @@ class Session:
             alerts,
             kinds,
             auto_reruns,
+            received,
         )
+
+    def _age_cache(self) -> None:
+        """A whole run finished: forget what went unused for more than the cache's age."""
+        self.finished_runs += 1
+        self.cached = {
+            key: (message, used)
+            for key, (message, used) in self.cached.items()
+            if self.finished_runs - used <= self.max_cache_age
+        }
 
     def choose(self, widget, labels: list[str]) -> None:
         """Set a multiselect as a user does (the frontend sends the shown labels)."""

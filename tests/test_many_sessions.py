@@ -136,3 +136,22 @@ def test_a_waiting_page_opens_by_itself_when_someone_leaves(atlas_warehouse):
         busy, opened = pool.submit(asyncio.run, wait(base)).result()
     assert not busy.metrics and len(busy.auto_reruns) == 1
     assert sessions.PROJECT_METRIC in opened.metrics
+
+
+def test_a_rerun_sends_the_large_elements_a_browser_holds_as_references(atlas_warehouse):
+    """Issue 13 "keep payloads small": the map's shapes (~0.3 MB) reach a browser once;
+    a click that redraws the same map sends its hash, which the browser's message cache
+    resolves (the session here keeps the cache as Streamlit's frontend does). The page
+    reads the same: its metrics and no exception."""
+
+    async def map_twice():
+        async with sessions.Session(base, "map") as session:
+            return await session.run(page="map"), await session.run(page="map")
+
+    with running_app_process(atlas_warehouse) as (base, _pid), ThreadPoolExecutor(1) as pool:
+        first, again = pool.submit(asyncio.run, map_twice()).result()
+    assert first.finished and again.finished
+    assert first.kinds.get("deck_gl_json_chart") == again.kinds.get("deck_gl_json_chart") == 1
+    assert again.kinds.get("ref_hash", 0) >= 1  # the map came as a reference
+    assert again.received_bytes < first.received_bytes / 4, (first.received_bytes, again)
+    assert again.metrics == first.metrics and not first.exceptions + again.exceptions
