@@ -587,9 +587,12 @@ def exchanges(v: WarehouseVersion, f: Filters, limit: int | None = None) -> pd.D
     return run_query(
         v,
         f"""
-        select e.*, (select count(distinct ep.iso3) from exchange_participants ep
-                     where ep.exchange_id = e.exchange_id) as countries
-        from exchanges e where {where}
+        select e.*, coalesce(c.countries, 0) as countries
+        from exchanges e left join (  -- a join, not a subquery per row: half the time
+            select exchange_id, count(distinct iso3) as countries
+            from exchange_participants group by exchange_id
+        ) c using (exchange_id)
+        where {where}
         order by e.start_date nulls last, e.exchange_id
         """,
         tuple(params),
