@@ -47,8 +47,9 @@ x_range = ui.built(
 )
 
 # --- projects per year --------------------------------------------------------------------
-left, right, _spare = st.columns([2, 2, 3])
-with left:
+# side by side while they fit, one under the other on a narrow screen (not cut off)
+choices = st.container(horizontal=True, gap="large")
+with choices:
     measure, _dropped = ui.code_picker(
         _("Count projects"),
         page=pages.TIMELINE,
@@ -59,7 +60,7 @@ with left:
         required=True,
         help=_("Active: every year a project runs. Starting: the year it begins."),
     )
-with right:
+with choices:
     stack, _dropped = ui.code_picker(
         _("Colour by"),
         page=pages.TIMELINE,

@@ -43,6 +43,20 @@ CUT = """() => {
       cut.push(`placeholder "${input.placeholder}" is cut`);
     }
   }
+  // a choice of a segmented control or pills, hidden by a too narrow column around it
+  for (const button of document.querySelectorAll('[data-testid="stButtonGroup"] button')) {
+    if (!shown(button)) continue;
+    const right = button.getBoundingClientRect().right;
+    let seen = right;
+    for (let up = button.parentElement; up; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') {
+        seen = Math.min(seen, up.getBoundingClientRect().right);
+      }
+    }
+    if (seen < right - 1) {
+      cut.push(`choice "${button.innerText.trim()}" shows ${Math.round(seen - right)} px`);
+    }
+  }
   for (const grid of document.querySelectorAll('.dvn-scroller')) {
     if (shown(grid) && grid.scrollWidth > grid.clientWidth + 1) {
       const table = grid.closest('[data-testid="stDataFrame"]');
@@ -74,6 +88,21 @@ def test_nothing_on_any_page_is_cut(app_url, browser, width):
         if cut:
             found[name or "overview"] = cut
     assert not found, found
+
+
+def test_the_timeline_choices_wrap_on_a_narrow_screen(app_url, browser):
+    """At 800 px with the sidebar open (a small projector), "Count projects" and "Colour
+    by" go one under the other rather than cutting "Starting" and "Region" (they sat
+    in fixed-width columns)."""
+    with browser_page(browser, width=800, height=768) as (page, log):
+        page.goto(f"{app_url}/timeline", wait_until="domcontentloaded")
+        wait_rendered(page, timeout=90_000)
+        for choice in ("Active", "Starting", "Pillar", "Region"):
+            group = page.locator('[data-testid="stButtonGroup"] button')
+            group.filter(has_text=choice).first.wait_for()
+        screenshot(page, "layout_timeline_800")
+        assert page.evaluate(CUT) == []
+        log.assert_clean()
 
 
 CHART_TEXT_SIZES = """() => [...document.querySelectorAll(
