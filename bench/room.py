@@ -194,7 +194,7 @@ async def room(
         "per_session_mb": (peak[0] - idle) / sessions,
         "by_page": by_page,
         "by_step": by_step,
-        "received_kb": [r.received_bytes / 1000 for log in logs for r in log.reruns],
+        "received_kb": [r.received_bytes / 1000 for log in logs for r in log.reruns if r.finished],
         "build_failures": build_failures,
     }
 
@@ -265,7 +265,7 @@ def main() -> None:
         f"rerun p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
         f"throughput {result['throughput']:.2f} reruns/s; payload per rerun p50 "
         f"{percentile(result['received_kb'], 0.5):.0f} kB, "
-        f"max {max(result['received_kb']):.0f} kB; "
+        f"max {max(result['received_kb'], default=float('nan')):.0f} kB; "
         "server RSS "
         f"{result['rss_idle_mb']:.0f} → {result['rss_peak_mb']:.0f} MB "
         f"({result['per_session_mb']:.1f} MB per session)"

@@ -64,9 +64,9 @@ class Session:
         # The browser's message cache (Streamlit's frontend ForwardMessageCache): a large
         # element it already holds comes again as a reference to its hash, when the rerun
         # request lists the hashes it holds. hash → (the message, the run count when last
-        # used); kept until unused for more than `max_cache_age` finished runs (the server
-        # says how many).
-        self.cached: dict[str, tuple[ForwardMsg, int]] = {}
+        # used, its fragment); kept until unused for more than `max_cache_age` finished
+        # runs (the server says how many).
+        self.cached: dict[str, tuple[ForwardMsg, int, str]] = {}
         self.finished_runs = 0
         self.max_cache_age = 2
 
@@ -125,11 +125,11 @@ class Session:
             kind = forward.WhichOneof("type")
             if kind == "ref_hash":  # an element the cache holds: read as the browser does
                 kinds["ref_hash"] = kinds.get("ref_hash", 0) + 1
-                forward = self.cached[forward.ref_hash][0]
+                forward = self._resolved(forward)
                 kind = forward.WhichOneof("type")
-                self.cached[forward.hash] = (forward, self.finished_runs)
             elif forward.metadata.cacheable:
-                self.cached[forward.hash] = (forward, self.finished_runs)
+                fragment = forward.delta.fragment_id if kind == "delta" else ""
+                self.cached[forward.hash] = (forward, self.finished_runs, fragment)
             if kind == "new_session" and forward.new_session.config.max_cached_message_age:
                 self.max_cache_age = forward.new_session.config.max_cached_message_age
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -150,9 +150,10 @@ class Session:
             elif kind == "auto_rerun":
                 auto_reruns.append(forward.auto_rerun.fragment_id)
             elif kind == "script_finished":
+                if forward.script_finished != forward.FINISHED_EARLY_FOR_RERUN:
+                    self._age_cache(fragment_id)  # as the frontend does after a run
                 # a rerun the app asks for itself (st.rerun) finishes and starts again
                 if forward.script_finished == forward.FINISHED_SUCCESSFULLY:
-                    self._age_cache()
                     finished = True
                     break
                 if forward.script_finished == forward.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
@@ -173,13 +174,31 @@ class Session:
             received,
         )
 
-    def _age_cache(self) -> None:
-        """A whole run finished: forget what went unused for more than the cache's age."""
+    def _resolved(self, reference: ForwardMsg) -> ForwardMsg:
+        """The element a reference names, from the cache, with the reference's metadata
+        (its place on the page), as the frontend's ForwardMessageCache resolves it."""
+        try:
+            stored, _used, fragment = self.cached[reference.ref_hash]
+        except KeyError:
+            raise RuntimeError(
+                f"the server referred to a message this session does not hold "
+                f"(hash {reference.ref_hash}): the cache is out of step with the server's"
+            ) from None
+        resolved = ForwardMsg()
+        resolved.CopyFrom(stored)
+        resolved.metadata.CopyFrom(reference.metadata)
+        self.cached[reference.ref_hash] = (stored, self.finished_runs, fragment)
+        return resolved
+
+    def _age_cache(self, fragment_id: str | None) -> None:
+        """A run finished: forget what went unused for more than the cache's age (after
+        a fragment's run, only that fragment's elements), as the frontend does."""
         self.finished_runs += 1
         self.cached = {
-            key: (message, used)
-            for key, (message, used) in self.cached.items()
+            key: (message, used, fragment)
+            for key, (message, used, fragment) in self.cached.items()
             if self.finished_runs - used <= self.max_cache_age
+            or (fragment_id and fragment != fragment_id)
         }
 
     def choose(self, widget, labels: list[str]) -> None:

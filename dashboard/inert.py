@@ -28,8 +28,9 @@ TOOLTIP_LIMIT = 300
 # '&' so that "&amp;" reads as typed, not as "&".
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~$[]<>|#!:@&"})
 _WWW = re.compile(r"(?i)\b(www)\.")
-# A line starting with "- ", "+ ", "=", "1." would become a list item or a heading.
-_LINE_START = re.compile(r"(?m)^(\s*)([-+=]|\d+(?=[.)]))")
+# A line starting with "- ", "+ ", "=", "1." would become a list item or a heading. The
+# mark is escaped: \- and 1\. (a backslash before a digit is no escape: it would show).
+_LINE_START = re.compile(r"(?m)^(\s*)(\d*)([-+=.)])")
 
 
 def _text(value: Any) -> str:
@@ -54,7 +55,14 @@ def markdown(value: Any) -> str:
     """Text for st.markdown: markdown, HTML and LaTeX characters backslash-escaped, so
     '[x](javascript:…)', '![](http://…)', '<img …>' and 'R$300 (~US$83)' read as typed."""
     text = _WWW.sub(r"\1\\.", _text(value).translate(_MARKDOWN_SPECIAL))
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _LINE_START.sub(_escaped_line_start, text)
+
+
+def _escaped_line_start(match: re.Match) -> str:
+    spaces, digits, mark = match.groups()
+    if digits and mark in "-+=" or not digits and mark in ".)":
+        return match.group(0)  # "2-3", ".5": no list, no heading
+    return f"{spaces}{digits}\\{mark}"
 
 
 def plotly(value: Any) -> str:

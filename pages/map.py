@@ -62,7 +62,7 @@ with_projects = {
 }
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
 # The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
-names = ui.built(layers.reader_country_names, ui.options().labels["country"])  # shared: read only
+names = layers.reader_country_names(ui.options().labels["country"])
 choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
 
 

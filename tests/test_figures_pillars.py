@@ -249,7 +249,7 @@ _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 )
 def test_catalogue_text_in_a_static_table_keeps_every_row_on_its_line(labels, counts):
     """A pipe or a newline in a label never adds a cell or a row; a missing label reads
-    "not reported"."""
+    "not reported"; markdown and HTML read as typed (escaped, as `formatting.md`)."""
     n = min(len(labels), len(counts))
     frame = pd.DataFrame({"Partner": labels[:n], "Projects": pd.array(counts[:n], "int64")})
     lines = formatting.markdown_table(frame).splitlines()
@@ -258,3 +258,16 @@ def test_catalogue_text_in_a_static_table_keeps_every_row_on_its_line(labels, co
     for line, label in zip(lines[2:], labels[:n], strict=True):
         if label is None or not label.strip():
             assert line.startswith("| not reported |")
+        else:
+            assert line.startswith("| " + formatting.md(" ".join(label.split())) + " |")
+
+
+def test_a_static_table_escapes_hostile_headers_and_cells():
+    frame = pd.DataFrame(
+        {"<b>x</b> | [y](javascript:1)": ["**bold** <img src=x>", "1. item"], "n": [1, 2]}
+    )
+    shown = formatting.markdown_table(frame)
+    header, _align, first, second = shown.splitlines()
+    assert header == "| \\<b\\>x\\</b\\> \\| \\[y\\](javascript\\:1) | n |"
+    assert first == "| \\*\\*bold\\*\\* \\<img src=x\\> | 1 |"
+    assert second == "| 1\\. item | 2 |"

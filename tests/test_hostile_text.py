@@ -62,7 +62,8 @@ def test_plotly_text_reads_back_as_typed(value):
 
 def test_markdown_text_keeps_entities_and_line_starts_as_typed():
     assert inert.markdown("&amp; x") == "\\&amp; x"
-    assert inert.markdown("- a\n1. b\n= c") == "\\- a\n\\1. b\n\\= c"
+    assert inert.markdown("- a\n1. b\n= c\n2) d") == "\\- a\n1\\. b\n\\= c\n2\\) d"
+    assert inert.markdown("1.5 million\n2-3 cities") == "1\\.5 million\n2-3 cities"
 
 
 @given(st.text())

@@ -310,3 +310,16 @@ def test_unknown_parameters_are_named_for_removal():
     params = {"colour": ["red"], "region": ["africa"], "measure": ["active"], "present": ["true"]}
     assert links.unknown_params(params, pages.TIMELINE) == ["colour"]
     assert links.unknown_params(params, pages.MAP) == ["colour", "measure"]
+
+
+def test_a_project_link_is_a_value_so_a_table_made_with_it_is_built_once():
+    """Two runs make equal links (a lambda would differ each run, and the Projects
+    table keyed by it would be built again on every run: dashboard/memo.py)."""
+    from dashboard import memo
+
+    africa = Filters(region=("Africa",))
+    first = links.Urls("http://h:8501", africa, OPTIONS).project_link()
+    second = links.Urls("http://h:8501", africa, OPTIONS).project_link()
+    assert first == second and memo.key_of(first) == memo.key_of(second)
+    assert first("p 1").endswith("project=p+1")
+    assert first != links.Urls("http://h:8501", Filters(), OPTIONS).project_link()

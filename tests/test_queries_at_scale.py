@@ -323,6 +323,19 @@ def test_partner_titles_and_rows_are_cut(atlas):
             assert pd.isna(row.titles)
 
 
+def test_an_exchange_counts_its_participant_countries_and_zero_without_any(mini):
+    """The City-to-City lists' "countries" column: distinct participant countries, and 0
+    (never missing) for an exchange the source lists no participant for."""
+    shown = queries.exchanges(mini, Filters()).set_index("exchange_id")["countries"]
+    expected = run_query(
+        mini,
+        "select e.exchange_id, count(distinct p.iso3) as n from exchanges e "
+        "left join exchange_participants p using (exchange_id) group by all",
+    ).set_index("exchange_id")["n"]
+    assert shown.to_dict() == expected.to_dict()
+    assert 0 in shown.to_list() and shown.max() > 1  # both kinds are in the mini catalogue
+
+
 def test_exchanges_most_recent_first_cut_and_counted(atlas, sql):
     newest = sql(
         "select exchange_id from exchanges order by start_date desc nulls last, "

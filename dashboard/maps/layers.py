@@ -264,7 +264,8 @@ def country_names(*frames: pd.DataFrame | None) -> dict[str, str]:
 def reader_country_names(warehouse_labels: Mapping[str, str]) -> dict[str, str]:
     """iso3 → the name a reader sees: the warehouse's ("Türkiye", from its filter
     options' labels), Natural Earth's only for a country it does not name; in the
-    interface's language. Built once per language (ui.built): ~250 lookups."""
+    interface's language. Cheap enough to make on each run (~0.1 ms: keying a memo by
+    the labels would cost more)."""
     return {
         **country_names(),
         **{iso3: i18n.country_name(iso3, name) for iso3, name in warehouse_labels.items()},
