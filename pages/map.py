@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import formatting, i18n, inert, pages, queries, scale, ui
 from dashboard.figures import summaries
+from dashboard.filters import fold
 from dashboard.i18n import N_, _, ngettext
 from dashboard.maps import decks, export, layers
 
@@ -63,7 +64,8 @@ with_projects = {
 country_projects = dict(zip(counts["iso3"], counts["projects"].astype(int), strict=True))
 # The warehouse's names ("Türkiye"); Natural Earth's only for a country it does not name.
 names = layers.reader_country_names(ui.options().labels["country"])
-choices = [ALL, *sorted(with_projects, key=lambda iso3: with_projects[iso3])]
+# alphabetical in the interface's language, as the sidebar's lists ("Égypte" after E)
+choices = [ALL, *sorted(with_projects, key=lambda iso3: fold(with_projects[iso3]))]
 
 
 def focus_label(value: str) -> str:

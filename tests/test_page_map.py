@@ -239,6 +239,17 @@ def test_mini_warehouse_renders(monkeypatch, mini_warehouse):
     assert metrics(at)["Localities without coordinates"] == "1"
 
 
+def test_the_focus_chooser_is_alphabetical_in_french(monkeypatch, atlas_warehouse):
+    """QA: "Égypte" came after "Yémen" (a plain sort puts accented letters last); the
+    chooser sorts as the sidebar's lists do."""
+    from dashboard.filters import fold
+
+    at = open_page(monkeypatch, atlas_warehouse, lang="fr")
+    options = at.selectbox(key="country_focus").options[1:]  # after "Tous les pays"
+    assert any(o.startswith("Égypte") for o in options)
+    assert options == sorted(options, key=lambda label: fold(label.rsplit(" (", 1)[0]))
+
+
 def test_a_filter_that_removes_the_focus_country_says_so(monkeypatch, atlas_warehouse):
     at = open_page(monkeypatch, atlas_warehouse, country_focus="BRA")
     at.multiselect(key="region").set_value(["Africa"]).run()
