@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import exports, formatting, theme
+from dashboard import exports, formatting, i18n, theme
 from dashboard.figures import (
     SHORT_TITLE_LIMIT,
     STANDALONE,
@@ -616,3 +616,24 @@ def test_the_reported_counts_note_speaks_only_of_markers_the_chart_can_draw():
     none = REPORTED.iloc[0:0]
     assert tl.reported_note(none, comparable=True) is None
     assert tl.reported_note(none, comparable=False) is None
+
+
+def test_the_exchanges_table_tab_reads_dates_and_statuses_in_the_language():
+    """QA: the Timeline's exchanges Table tab showed "2013-06-01 00:00:00" and "held" in
+    French; the download keeps its typed English values."""
+    table = pd.DataFrame(
+        {
+            "title": ["A", "B"],
+            "host_city": ["Maputo", "Durban"],
+            "date_text": ["June 2013", None],
+            "start_date": [pd.Timestamp("2013-06-01"), pd.NaT],
+            "end_date": [pd.Timestamp("2013-06-30"), pd.NaT],
+            "status": ["held", "planned"],
+        }
+    )
+    with i18n.using("fr"):
+        shown = tl.readable_exchanges(table)
+    assert shown["date_début"].tolist() == ["2013-06-01", "non communiqué"]
+    assert shown["statut"].tolist() == ["Tenu", "Prévu"]
+    assert shown["date (source)"].tolist() == ["June 2013", "non communiqué"]
+    assert table["status"].tolist() == ["held", "planned"]  # the download's, unchanged

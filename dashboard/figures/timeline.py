@@ -229,8 +229,20 @@ def readable_gantt(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def readable_exchanges(table: pd.DataFrame) -> pd.DataFrame:
-    """exchange_markers' table (English: its download) as the Table tab shows it."""
-    return readable(table, headers=EXCHANGE_COLUMNS)
+    """exchange_markers' table (English: its download) as the Table tab shows it: the
+    headers and statuses in the interface's language, dates as dates (QA: the tab
+    showed "2013-06-01 00:00:00" and "held" in French)."""
+    shown = table.copy()
+    for column in ("start_date", "end_date"):
+        shown[column] = [
+            formatting.text(None)
+            if formatting.is_missing(v)
+            else pd.Timestamp(v).date().isoformat()
+            for v in shown[column]
+        ]
+    shown["date_text"] = [formatting.text(value) for value in shown["date_text"]]
+    shown["status"] = [formatting.exchange_status_label(value) for value in shown["status"]]
+    return readable(shown, headers=EXCHANGE_COLUMNS)
 
 
 # --- projects per year ------------------------------------------------------------------
