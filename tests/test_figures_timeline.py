@@ -523,6 +523,40 @@ def test_exchanges_at_one_place_and_time_share_a_marker_listing_both():
     assert "June 2013" in held.hovertext[durban]
 
 
+MAPUTO = pd.DataFrame(
+    {
+        "exchange_id": ["m-aug", "m-sep"],
+        "title": ["Technical visit to Maputo", "Maputo workshop"],
+        "host_city": ["Maputo", "Maputo"],
+        "host_country": ["Mozambique", "Mozambique"],
+        "start_date": pd.to_datetime(["2013-08-01", "2013-09-01"]),
+        "end_date": pd.to_datetime(["2013-08-31", "2013-09-30"]),
+        "date_precision": ["month", "month"],
+        "date_text": ["2013-08", "2013-09"],
+        "year": [2013, 2013],
+        "status": ["held", "held"],
+    }
+)
+
+
+def test_exchanges_a_month_apart_share_a_marker_on_a_long_axis_and_not_on_a_short_one():
+    """QA: two Maputo exchanges a month apart drew 2 px apart on the page's 20-year axis,
+    and the hover reached only one: one marker now lists both, each with its dates.
+    On an axis of two years they are far apart, and keep a marker each."""
+    fig, table = tl.exchange_markers(MAPUTO, x_range=(1996.0, 2016.0))
+    (held,) = fig.data
+    assert list(held.y) == ["Maputo, Mozambique"] and list(held.text) == ["×2"]
+    hover = held.hovertext[0]
+    assert "<b>Technical visit to Maputo</b> — August 2013" in hover
+    assert "<b>Maputo workshop</b> — September 2013" in hover
+    # the whisker spans both months: 1 August to 30 September
+    assert held.x[0] - held.error_x.array[0] == pytest.approx(2013 - 0.5 + 212 / 365, abs=0.01)
+    assert held.x[0] + held.error_x.array[0] == pytest.approx(2013 - 0.5 + 273 / 365, abs=0.01)
+    assert len(table) == 2  # the table and its download still list each exchange
+    (apart,) = tl.exchange_markers(MAPUTO, x_range=(2012.5, 2014.5))[0].data
+    assert len(apart.x) == 2 and list(apart.text) == ["", ""]
+
+
 def test_no_exchange_says_why():
     fig, table = tl.exchange_markers(EXCHANGES.iloc[0:0])
     assert "No City-to-City exchange" in fig.layout.annotations[0].text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -701,6 +702,69 @@ def undated_note(undated: int, listed: int) -> str | None:
 # --- exchanges on the same axis ---------------------------------------------------------
 
 
+# Markers of one city closer than this share of the time axis would overlap (a 15 px
+# marker on a ~640 px plot): they become one, whose hover lists each exchange.
+MARKER_SHARE_OF_AXIS = 0.025
+
+
+@dataclass
+class _ExchangeMarker:
+    city: str
+    status: str
+    x0: float
+    x1: float
+    items: list[tuple[str, str]]  # (title, when), in date order
+    last_centre: float
+
+    def hover(self, status_label: str) -> str:
+        """Each exchange in bold; its dates under it when the marker's exchanges differ
+        in dates, else once after the city."""
+        whens = {when for _title, when in self.items}
+        if len(whens) == 1:
+            titles = "<br>".join(f"<b>{inert.plotly(t)}</b>" for t, _when in self.items)
+            return f"{titles}<br>{self.city}<br>{inert.plotly(whens.pop())}<br>{status_label}"
+        lines = "<br>".join(
+            f"<b>{inert.plotly(t)}</b> — {inert.plotly(when)}" for t, when in self.items
+        )
+        return f"{lines}<br>{self.city}<br>{status_label}"
+
+
+def _exchange_groups(
+    dated: pd.DataFrame, x_range: tuple[float, float] | None
+) -> list[_ExchangeMarker]:
+    """The markers of the dated exchanges: one per city and status for exchanges whose
+    markers would touch (the same period, or centres closer than
+    MARKER_SHARE_OF_AXIS of the axis: QA found a Maputo exchange hidden 2 px under the
+    next). Plain Python, not a pandas groupby: a page has tens of exchanges, and the
+    groupby's own overhead was a tenth of a busy server's time (issue 13, py-spy)."""
+    low, high = x_range or (dated["x0"].min(), dated["x1"].max())
+    near = MARKER_SHARE_OF_AXIS * max(high - low, 1.0)
+    by_city: dict[tuple[str, str], list[tuple]] = {}  # first seen first
+    for city, status, x0, x1, title, when in zip(
+        dated["city"],
+        dated["status"],
+        dated["x0"],
+        dated["x1"],
+        dated["title"],
+        dated["when"],
+        strict=True,
+    ):
+        by_city.setdefault((city, status), []).append((x0, x1, title, when))
+    markers: list[_ExchangeMarker] = []
+    for (city, status), rows in by_city.items():
+        current = None
+        for x0, x1, title, when in sorted(rows, key=lambda r: (r[0] + r[1]) / 2):
+            centre = (x0 + x1) / 2
+            if current is not None and centre - current.last_centre < near:
+                current.x0, current.x1 = min(current.x0, x0), max(current.x1, x1)
+                current.items.append((title, when))
+                current.last_centre = centre
+            else:
+                current = _ExchangeMarker(city, status, x0, x1, [(title, when)], centre)
+                markers.append(current)
+    return markers
+
+
 def exchange_markers(
     exchanges: pd.DataFrame, *, x_range: tuple[float, float] | None = None
 ) -> tuple[go.Figure, pd.DataFrame]:
@@ -709,7 +773,7 @@ def exchange_markers(
     A marker sits in the middle of the dated period; a whisker shows the period when
     the source gives only a month or a year. Each status has its marker
     (figures.status_marker), as on the City-to-City page. Exchanges at the same city
-    and period share one marker whose hover lists them all.
+    whose markers would overlap share one, "×n", whose hover lists them all.
     """
     columns = ["title", "host_city", "date_text", "start_date", "end_date", "status"]
     if exchanges.empty:
@@ -751,59 +815,35 @@ def exchange_markers(
         f"{city}, {country}" if country else str(city)
         for city, country in zip(dated["host_city"], countries, strict=True)
     )
-    # Exchanges at one city, status and period share a marker. Plain Python, not a
-    # pandas groupby: a page has tens of exchanges, and the groupby's own overhead was a
-    # tenth of a busy server's time (issue 13, py-spy).
-    groups: dict[tuple, tuple] = {}  # (city, status, x0, x1) → (titles, when), in order
-    for city, status, x0, x1, title, when in zip(
-        dated["city"],
-        dated["status"],
-        dated["x0"],
-        dated["x1"],
-        dated["title"],
-        dated["when"],
-        strict=True,
-    ):
-        groups.setdefault((city, status, x0, x1), ([], when))[0].append(title)
+    markers = _exchange_groups(dated, x_range)
     cities = list(dict.fromkeys(dated.sort_values("start_date")["city"]))
 
     traces = []
     for status in ("held", "planned"):
-        part = [  # (city, x0, x1, titles, when)
-            (city, x0, x1, titles, when)
-            for (city, of_status, x0, x1), (titles, when) in groups.items()
-            if of_status == status
-        ]
+        part = [m for m in markers if m.status == status]
         if not part:
             continue
         name = status_name(status)
-        hover = [
-            "<br>".join(f"<b>{inert.plotly(t)}</b>" for t in titles)
-            + f"<br>{city}<br>{inert.plotly(when)}<br>{name}"
-            for city, _x0, _x1, titles, when in part
-        ]
+        hover = [m.hover(name) for m in part]
         marker = status_marker(status, size=15)
         colour = marker["color"]
         traces.append(
             {
                 "type": "scatter",
                 "name": name,
-                "x": [(x0 + x1) / 2 for _city, x0, x1, *_ in part],
-                "y": [city for city, *_ in part],
+                "x": [(m.x0 + m.x1) / 2 for m in part],
+                "y": [m.city for m in part],
                 "mode": "markers+text",
                 "marker": marker,
                 "error_x": {
                     "type": "data",
-                    "array": [(x1 - x0) / 2 for _city, x0, x1, *_ in part],
+                    "array": [(m.x1 - m.x0) / 2 for m in part],
                     "symmetric": True,
                     "color": colour,
                     "thickness": 2,
                     "width": 5,
                 },
-                "text": [
-                    f"×{number(len(titles))}" if len(titles) > 1 else ""
-                    for *_, titles, _when in part
-                ],
+                "text": [f"×{number(len(m.items))}" if len(m.items) > 1 else "" for m in part],
                 "textposition": "middle right",
                 "textfont": {"size": 13, "color": colour},
                 "hovertext": hover,
