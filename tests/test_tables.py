@@ -119,3 +119,20 @@ def test_a_shown_table_is_converted_once_not_on_every_run(monkeypatch):
     assert not at.exception
     # st.dataframe converts its own table on each of the two runs; the atlas's table once
     assert len(conversions) == 3
+
+
+def test_a_table_with_wrapped_rows_is_tall_enough_for_every_row(monkeypatch):
+    """QA: a 5-row cross-tab whose long pillar names wrap showed 3-4 rows and hid its
+    Total row behind a scroll (Streamlit's own height counts 35 px rows)."""
+    import dashboard.ui.tables as tables
+
+    shown = {}
+    monkeypatch.setattr(tables.st, "dataframe", lambda data, **kw: shown.update(kw))
+    long = "Employment creation and sustainable enterprises"
+    frame = pd.DataFrame({"Pillar": [long] * 4 + ["Total"], "Africa": range(5), "Total": 1})
+    tables.table(frame, half=True)
+    assert shown["row_height"] > 64  # its text wraps
+    assert shown["height"] >= 38 + 5 * shown["row_height"]
+    shown.clear()
+    tables.table(pd.DataFrame({"Pillar": [long] * 40, "n": 1}), half=True)
+    assert shown["height"] == 600  # a long table scrolls, from a page's height

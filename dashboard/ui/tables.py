@@ -41,6 +41,7 @@ _PADDING_PX = 26
 _HEADER_ICONS_PX = 24  # a header's help and sort icons
 _LINE_PX = 21
 MAX_LINES = 6
+SHORT_TABLE_ROWS = 6  # a table this short is shown whole, however tall its rows
 
 
 def _texts(values: pd.Series) -> list[str]:
@@ -145,6 +146,12 @@ def table(
     )
     if row_height and isinstance(height, int):  # taller rows: keep the rows it showed
         height = min(600, 38 + (height - 38) * row_height // 35)
+    elif row_height and height == "auto":
+        # Streamlit's own height counts 35 px rows: taller rows hid a 5-row table's Total
+        # row behind a scroll (QA). A short table shows every row; a long one scrolls.
+        rows = len(frame.data if isinstance(frame, Styler) else frame)
+        whole = 38 + rows * row_height + 2
+        height = whole if rows <= SHORT_TABLE_ROWS else min(600, whole)
     st.dataframe(
         frame if isinstance(frame, Styler) else built(as_arrow, frame),
         hide_index=True,
