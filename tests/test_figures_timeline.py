@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -555,6 +557,34 @@ def test_exchanges_a_month_apart_share_a_marker_on_a_long_axis_and_not_on_a_shor
     assert len(table) == 2  # the table and its download still list each exchange
     (apart,) = tl.exchange_markers(MAPUTO, x_range=(2012.5, 2014.5))[0].data
     assert len(apart.x) == 2 and list(apart.text) == ["", ""]
+
+
+def test_exchanges_months_apart_in_a_row_never_chain_into_one_long_marker():
+    """Review: ten exchanges five months apart merged pairwise into one "×10" marker at
+    a date none took place, its whisker reading as years of uncertainty. A marker takes
+    only the exchanges near its first one, and lists them by start date."""
+    starts = pd.date_range("2010-01-01", periods=10, freq="5MS")
+    chain = pd.DataFrame(
+        {
+            "exchange_id": [f"m{i}" for i in range(10)],
+            "title": [f"Exchange {i}" for i in range(10)],
+            "host_city": "Maputo",
+            "host_country": "Mozambique",
+            "start_date": starts,
+            "end_date": starts + pd.offsets.MonthEnd(0),
+            "date_precision": "month",
+            "date_text": None,
+            "year": starts.year,
+            "status": "held",
+        }
+    )
+    (held,) = tl.exchange_markers(chain, x_range=(1996.0, 2016.0))[0].data
+    assert sum(int(t[1:]) if t else 1 for t in held.text) == 10  # every exchange, once
+    assert max(held.error_x.array) < 0.6  # no marker spans years
+    assert len(held.x) >= 4
+    for hover in held.hovertext:  # listed by start date
+        numbers = [int(n) for n in re.findall(r"Exchange (\d+)", hover)]
+        assert numbers == sorted(numbers)
 
 
 def test_no_exchange_says_why():

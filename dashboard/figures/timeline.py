@@ -713,18 +713,19 @@ class _ExchangeMarker:
     status: str
     x0: float
     x1: float
-    items: list[tuple[str, str]]  # (title, when), in date order
-    last_centre: float
+    items: list[tuple[float, str, str]]  # (start, title, when)
+    first_centre: float
 
     def hover(self, status_label: str) -> str:
         """Each exchange in bold; its dates under it when the marker's exchanges differ
         in dates, else once after the city."""
-        whens = {when for _title, when in self.items}
+        items = sorted(self.items, key=lambda item: item[0])  # by start date
+        whens = {when for _start, _title, when in items}
         if len(whens) == 1:
-            titles = "<br>".join(f"<b>{inert.plotly(t)}</b>" for t, _when in self.items)
+            titles = "<br>".join(f"<b>{inert.plotly(t)}</b>" for _start, t, _when in items)
             return f"{titles}<br>{self.city}<br>{inert.plotly(whens.pop())}<br>{status_label}"
         lines = "<br>".join(
-            f"<b>{inert.plotly(t)}</b> — {inert.plotly(when)}" for t, when in self.items
+            f"<b>{inert.plotly(t)}</b> — {inert.plotly(when)}" for _start, t, when in items
         )
         return f"{lines}<br>{self.city}<br>{status_label}"
 
@@ -755,12 +756,13 @@ def _exchange_groups(
         current = None
         for x0, x1, title, when in sorted(rows, key=lambda r: (r[0] + r[1]) / 2):
             centre = (x0 + x1) / 2
-            if current is not None and centre - current.last_centre < near:
+            # within `near` of the marker's first exchange: no chain of exchanges a few
+            # months apart grows into one long whisker (review)
+            if current is not None and centre - current.first_centre < near:
                 current.x0, current.x1 = min(current.x0, x0), max(current.x1, x1)
-                current.items.append((title, when))
-                current.last_centre = centre
+                current.items.append((x0, title, when))
             else:
-                current = _ExchangeMarker(city, status, x0, x1, [(title, when)], centre)
+                current = _ExchangeMarker(city, status, x0, x1, [(x0, title, when)], centre)
                 markers.append(current)
     return markers
 
