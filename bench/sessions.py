@@ -3,8 +3,8 @@
 Each session speaks Streamlit's own websocket protocol (what the browser's frontend
 sends: a "rerun" with the page, the URL's query string, the widget values and the
 hashes of the large elements its message cache holds, which then come as references)
-and reads what the server answers, so twenty of them cost little beside the server itself — the
-numbers are the server's, not a browser's rendering.
+and reads what the server answers, so twenty of them cost little beside the server
+itself — the numbers are the server's, not a browser's rendering.
 
 A session opens a page, then changes the shared filters several times (ILO region,
 pillar, clearing them), timing each rerun (request → `script_finished`) and collecting

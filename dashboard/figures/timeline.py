@@ -235,10 +235,10 @@ def readable_exchanges(table: pd.DataFrame) -> pd.DataFrame:
     showed "2013-06-01 00:00:00" and "held" in French)."""
     shown = table.copy()
     for column in ("start_date", "end_date"):
-        shown[column] = [
-            formatting.text(None)
-            if formatting.is_missing(v)
-            else pd.Timestamp(v).date().isoformat()
+        shown[column] = [  # "not reported" when missing
+            formatting.text(
+                None if formatting.is_missing(v) else pd.Timestamp(v).date().isoformat()
+            )
             for v in shown[column]
         ]
     shown["date_text"] = [formatting.text(value) for value in shown["date_text"]]

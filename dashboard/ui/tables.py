@@ -135,10 +135,11 @@ def table(
     key: str | None = None,
 ) -> None:
     """A read-only table that shows every column (see `fitted`), without the index."""
+    data = frame.data if isinstance(frame, Styler) else frame
     config, row_height = copy.deepcopy(  # fitted once per table and shared (memo.built)
         built(
             fitted,
-            frame.data if isinstance(frame, Styler) else frame,
+            data,
             column_config,
             width_px=HALF_WIDTH_PX if half else FULL_WIDTH_PX,
             column_order=column_order,
@@ -149,11 +150,10 @@ def table(
     elif row_height and height == "auto":
         # Streamlit's own height counts 35 px rows: taller rows hid a 5-row table's Total
         # row behind a scroll (QA). A short table shows every row; a long one scrolls.
-        rows = len(frame.data if isinstance(frame, Styler) else frame)
-        whole = 38 + rows * row_height + 2
-        height = whole if rows <= SHORT_TABLE_ROWS else min(600, whole)
+        whole = 38 + len(data) * row_height + 2
+        height = whole if len(data) <= SHORT_TABLE_ROWS else min(600, whole)
     st.dataframe(
-        frame if isinstance(frame, Styler) else built(as_arrow, frame),
+        frame if isinstance(frame, Styler) else built(as_arrow, data),
         hide_index=True,
         width="stretch",
         height=height,
