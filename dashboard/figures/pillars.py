@@ -7,6 +7,8 @@ a pillar has the same colour and place on every chart.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -68,26 +70,43 @@ def crosstab(frame: pd.DataFrame) -> pd.DataFrame:
     """Pillar rows × region columns of project counts, with a Total column and row.
 
     `frame` has one row per (pillar, region) with `projects`. Rows and columns follow
-    the theme's order; only regions and pillars present appear.
+    the theme's order; only regions and pillars present appear (a row without a pillar
+    or a region is counted in neither).
     """
-    regions_present = set(frame["region"].dropna())
-    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
-        regions_present - set(theme.REGION_ORDER)
-    )
+    regions = _regions_in(frame["region"])
     pillars = _pillars_in(frame["pillar"])
-    table = (
-        frame.pivot_table(
-            index="pillar", columns="region", values="projects", aggfunc="sum", fill_value=0
-        )
-        .reindex(index=pillars, columns=regions, fill_value=0)
-        .astype(int)
+    cells = _sums(frame["pillar"], frame["region"], frame["projects"])
+    rows = [[cells.get((p, r), 0) for r in regions] for p in pillars]
+    rows.append([sum(column) for column in zip(*rows, strict=True)] if rows else [0] * len(regions))
+    names = [english_pillar(p) for p in pillars] + [TOTAL]
+    return pd.DataFrame(
+        {
+            PILLAR: pd.Series(names, dtype="str"),
+            **{
+                r: pd.Series([row[i] for row in rows], dtype="int64") for i, r in enumerate(regions)
+            },
+            TOTAL: pd.Series([sum(row) for row in rows], dtype="int64"),
+        }
     )
-    table[TOTAL] = table.sum(axis=1)
-    table.loc[TOTAL] = table.sum(axis=0)
-    table.index = [english_pillar(p) if p != TOTAL else TOTAL for p in table.index]
-    table.index.name = PILLAR
-    table.columns.name = None
-    return table.reset_index()
+
+
+def _regions_in(codes) -> list[str]:
+    """The regions among `codes`, in the theme's order, then any other alphabetically."""
+    present = {c for c in codes if isinstance(c, str)}
+    return [r for r in theme.REGION_ORDER if r in present] + sorted(
+        present - set(theme.REGION_ORDER)
+    )
+
+
+def _sums(first, second, projects) -> dict[tuple[str, str], int]:
+    """Projects summed per (first, second) pair of labels; a row missing either counts
+    nowhere. Plain Python: these tables have a few dozen rows, and a pandas pivot per
+    filter set was most of a builder's time under a room's load (issue 13)."""
+    sums: dict[tuple[str, str], int] = {}
+    for a, b, n in zip(first.to_list(), second.to_list(), projects.to_list(), strict=True):
+        if isinstance(a, str) and isinstance(b, str):
+            sums[(a, b)] = sums.get((a, b), 0) + (0 if _missing(n) else int(n))
+    return sums
 
 
 def readable_crosstab(table: pd.DataFrame) -> pd.DataFrame:
@@ -100,48 +119,60 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
     """Horizontal bars of projects per region, stacked by pillar (pillar colours).
 
     The table has one row per region and pillar (region, pillar, projects), in
-    English (a download's stable values).
+    English (a download's stable values), in the theme's region then pillar order.
     """
-    table = frame[["region", "pillar", "projects"]].copy()
-    table["pillar"] = [english_pillar(p) for p in table["pillar"]]
     region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
     pillar_rank = {english_pillar(p): i for i, p in enumerate(theme.PILLAR_ORDER)}
-    table = table.sort_values(
-        ["region", "pillar"],
-        key=lambda s: s.map(region_rank if s.name == "region" else pillar_rank).fillna(99),
-    ).reset_index(drop=True)
+    rows = sorted(
+        zip(
+            frame["region"].to_list(),
+            [english_pillar(p) for p in frame["pillar"]],
+            frame["projects"].to_list(),
+            strict=True,
+        ),
+        key=lambda row: (region_rank.get(row[0], 99), pillar_rank.get(row[1], 99)),
+    )  # stable: regions and pillars outside the theme keep their order
+    table = pd.DataFrame(
+        {
+            "region": pd.Series([row[0] for row in rows], dtype=frame["region"].dtype),
+            "pillar": pd.Series([row[1] for row in rows], dtype="str"),
+            "projects": pd.Series([row[2] for row in rows], dtype=frame["projects"].dtype),
+        }
+    )
     if table.empty:
         return empty_figure(_("No project matches the filters.")), table
-    regions_present = set(frame["region"].dropna())
-    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
-        regions_present - set(theme.REGION_ORDER)
-    )
+    regions = _regions_in(frame["region"])
+    cells = _sums(frame["pillar"], frame["region"], frame["projects"])
     bars = []
     for pillar in _pillars_in(frame["pillar"]):
-        part = frame[frame["pillar"] == pillar].groupby("region")["projects"].sum()
-        part = part.reindex(regions).dropna()
+        drawn = [r for r in regions if (pillar, r) in cells]
         name = theme.pillar_label(pillar)
         bars.append(
             {
                 "type": "bar",
                 "name": name,
                 "orientation": "h",
-                "y": plain(theme.region_label(r) for r in part.index),
-                "x": part.astype(int).to_list(),
+                "y": plain(theme.region_label(r) for r in drawn),
+                "x": [cells[(pillar, r)] for r in drawn],
                 "marker": _bar_marker(pillar),
-                "text": [number(n) for n in part.astype(int)],
+                "text": [number(cells[(pillar, r)]) for r in drawn],
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"size": 15},
                 "hovertemplate": _projects_hover("%{y}", name, "%{x:,}"),
             }
         )
-    totals = frame.groupby("region")["projects"].sum().reindex(regions)
+    totals = {r: 0 for r in regions}
+    for region, projects in zip(
+        frame["region"].to_list(), frame["projects"].to_list(), strict=True
+    ):
+        if isinstance(region, str):
+            totals[region] += 0 if _missing(projects) else int(projects)
     labels = [
         {
             "x": total,
             "y": inert.plotly(theme.region_label(region)),
-            "text": f"<b>{number(int(total))}</b>",
+            "text": f"<b>{number(total)}</b>",
             "xanchor": "left",
             "xshift": 6,
             "showarrow": False,
@@ -149,7 +180,8 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         }
         for region, total in totals.items()
     ]
-    layout = _stacked_layout(plain(theme.region_label(r) for r in regions), totals.max(), labels)
+    most = max(totals.values(), default=math.nan)  # no region: no whole-number step
+    layout = _stacked_layout(plain(theme.region_label(r) for r in regions), most, labels)
     return figure(bars, layout, look(height=max(280, 130 + 48 * len(regions)))), table
 
 
@@ -200,69 +232,75 @@ def facet_bars(
     keeps only the largest values in the chart (the table keeps all, and the chart says
     so). Long names are shortened on the axis and given in full on hover.
     """
-    data = frame.copy()
-    data["value"] = [
-        (labels or {}).get(v, v) if isinstance(v, str) else theme.NOT_REPORTED
-        for v in data["value"]
-    ]
-    pillars = _pillars_in(data["pillar"])
-    wide = (
-        data.groupby(["value", "pillar"])["projects"]  # (pivot_table: 3x slower)
-        .sum()
-        .unstack("pillar", fill_value=0)
-        .reindex(columns=pillars, fill_value=0)
-        if not data.empty
-        else pd.DataFrame(columns=pillars)
+    labels = labels or {}
+    # Plain Python, not pandas: a few dozen rows, built per filter set under a room's
+    # load (a groupby/unstack/sort was ~8 ms of this builder's ~9).
+    counts: dict[str, dict[str, int]] = {}
+    for value, pillar, projects in zip(
+        frame["value"].to_list(),
+        frame["pillar"].to_list(),
+        frame["projects"].to_list(),
+        strict=True,
+    ):
+        if not isinstance(pillar, str):  # a row without a pillar counts nowhere
+            continue
+        name = labels.get(value, value) if isinstance(value, str) else theme.NOT_REPORTED
+        row = counts.setdefault(name, {})
+        row[pillar] = row.get(pillar, 0) + (0 if _missing(projects) else int(projects))
+    pillars = _pillars_in(p for row in counts.values() for p in row)
+    totals = {value: sum(row.values()) for value, row in counts.items()}
+    values = sorted(counts, key=lambda v: (-totals[v], v))  # largest first, then A-Z
+    table = pd.DataFrame(
+        {
+            what: pd.Series(values, dtype="str"),
+            **{
+                english_pillar(p): pd.Series([counts[v].get(p, 0) for v in values], dtype="int64")
+                for p in pillars
+            },
+            TOTAL: pd.Series([totals[v] for v in values], dtype="int64"),
+        }
     )
-    wide.columns.name = None
-    wide[TOTAL] = wide.sum(axis=1)
-    wide = wide.reset_index().rename(columns={"value": what, "index": what})
-    wide = wide.sort_values([TOTAL, what], ascending=[False, True], kind="stable")
-    wide = wide.reset_index(drop=True)
-    for column in [*pillars, TOTAL]:
-        wide[column] = wide[column].astype(int)
-    table = wide.rename(columns={p: english_pillar(p) for p in pillars})
-    if wide.empty:
+    if not values:
         return empty_figure(_(NOTHING_RECORDED.get(what, NOTHING_RECORDED_ELSE))), table
-    shown = (wide.head(top) if top else wide).copy()
-    worded = {*(labels or {}).values(), theme.NOT_REPORTED}  # labels, not catalogue text
-    shown["name"] = [_(v) if v in worded else v for v in shown[what]]
-    shown["axis"] = plain(unique_labels(shown["name"], LABEL_LIMIT))
+    shown = values[:top] if top else values
+    worded = {*labels.values(), theme.NOT_REPORTED}  # labels, not catalogue text
+    names = [_(v) if v in worded else v for v in shown]
+    axis = plain(unique_labels(names, LABEL_LIMIT))
     bars = []
     for pillar in pillars:
         name = theme.pillar_label(pillar)
-        keep = shown[shown[pillar] > 0]
+        kept = [i for i, v in enumerate(shown) if counts[v].get(pillar, 0) > 0]
         bars.append(
             {
                 "type": "bar",
                 "name": name,
                 "orientation": "h",
-                "y": keep["axis"].to_list(),
-                "x": keep[pillar].to_list(),
+                "y": [axis[i] for i in kept],
+                "x": [counts[shown[i]][pillar] for i in kept],
                 "marker": _bar_marker(pillar),
-                "customdata": [[text] for text in plain(keep["name"])],
+                "customdata": [[text] for text in plain(names[i] for i in kept)],
                 "hovertemplate": _projects_hover("%{customdata[0]}", name, "%{x:,}"),
             }
         )
-    labels = [
+    annotations = [
         {
-            "x": total,
+            "x": totals[value],
             "y": label,
-            "text": number(int(total)),
+            "text": number(totals[value]),
             "xanchor": "left",
             "xshift": 5,
             "showarrow": False,
             "font": {"size": 14, "color": INK},
         }
-        for label, total in zip(shown["axis"], shown[TOTAL], strict=True)
+        for label, value in zip(axis, shown, strict=True)
     ]
-    cut = len(shown) < len(wide)
+    cut = len(shown) < len(values)
     if cut:
-        labels.append(
+        annotations.append(
             {
                 "text": _(
                     "The {shown} most frequent of {total} — all of them in the Table tab"
-                ).format(shown=number(len(shown)), total=number(len(wide))),
+                ).format(shown=number(len(shown)), total=number(len(values))),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -274,9 +312,13 @@ def facet_bars(
                 "font": {"size": 13, "color": "#555555"},
             }
         )
-    layout = _stacked_layout(shown["axis"].to_list(), shown[TOTAL].max(), labels)
+    layout = _stacked_layout(axis, max(totals[v] for v in shown), annotations)
     height = max(240, 150 + ROW_PX * len(shown))
     return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def readable_facets(table: pd.DataFrame, what: str) -> pd.DataFrame:

@@ -1,0 +1,207 @@
+"""The figure builders as they were in pandas before issue 13's plain-Python rewrite
+(cheaper cold runs under a room's load), kept as test oracles: tests/test_figures_plain.py
+requires the same figure and the same table from both on random inputs. Do not use it
+in the product.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import inert, theme
+from dashboard.figures import INK, empty_figure, figure, look, plain, unique_labels
+from dashboard.figures.pillars import (
+    LABEL_LIMIT,
+    NOTHING_RECORDED,
+    NOTHING_RECORDED_ELSE,
+    PILLAR,
+    ROW_PX,
+    TOTAL,
+    _bar_marker,
+    _pillars_in,
+    _projects_hover,
+    _stacked_layout,
+    english_pillar,
+)
+from dashboard.i18n import _, number
+
+
+def facet_bars(
+    frame: pd.DataFrame,
+    *,
+    what: str,
+    labels: dict[str, str] | None = None,
+    top: int | None = None,
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Horizontal bars of projects per value (topic, group, partner…), stacked by pillar,
+    sorted by count (largest first, then alphabetically).
+
+    `frame` has one row per (value, pillar) with `projects` (distinct projects). A
+    project has one pillar, so a value's stacked total is its number of projects. The
+    table has one row per value: a column per pillar and the total, in English (a
+    download's stable names; `what`, English, names the value's column: see
+    `readable_facets`). `labels` maps codes to English labels, shown translated. `top`
+    keeps only the largest values in the chart (the table keeps all, and the chart says
+    so). Long names are shortened on the axis and given in full on hover.
+    """
+    data = frame.copy()
+    data["value"] = [
+        (labels or {}).get(v, v) if isinstance(v, str) else theme.NOT_REPORTED
+        for v in data["value"]
+    ]
+    pillars = _pillars_in(data["pillar"])
+    wide = (
+        data.groupby(["value", "pillar"])["projects"]  # (pivot_table: 3x slower)
+        .sum()
+        .unstack("pillar", fill_value=0)
+        .reindex(columns=pillars, fill_value=0)
+        if not data.empty
+        else pd.DataFrame(columns=pillars)
+    )
+    wide.columns.name = None
+    wide[TOTAL] = wide.sum(axis=1)
+    wide = wide.reset_index().rename(columns={"value": what, "index": what})
+    wide = wide.sort_values([TOTAL, what], ascending=[False, True], kind="stable")
+    wide = wide.reset_index(drop=True)
+    for column in [*pillars, TOTAL]:
+        wide[column] = wide[column].astype(int)
+    table = wide.rename(columns={p: english_pillar(p) for p in pillars})
+    if wide.empty:
+        return empty_figure(_(NOTHING_RECORDED.get(what, NOTHING_RECORDED_ELSE))), table
+    shown = (wide.head(top) if top else wide).copy()
+    worded = {*(labels or {}).values(), theme.NOT_REPORTED}  # labels, not catalogue text
+    shown["name"] = [_(v) if v in worded else v for v in shown[what]]
+    shown["axis"] = plain(unique_labels(shown["name"], LABEL_LIMIT))
+    bars = []
+    for pillar in pillars:
+        name = theme.pillar_label(pillar)
+        keep = shown[shown[pillar] > 0]
+        bars.append(
+            {
+                "type": "bar",
+                "name": name,
+                "orientation": "h",
+                "y": keep["axis"].to_list(),
+                "x": keep[pillar].to_list(),
+                "marker": _bar_marker(pillar),
+                "customdata": [[text] for text in plain(keep["name"])],
+                "hovertemplate": _projects_hover("%{customdata[0]}", name, "%{x:,}"),
+            }
+        )
+    labels = [
+        {
+            "x": total,
+            "y": label,
+            "text": number(int(total)),
+            "xanchor": "left",
+            "xshift": 5,
+            "showarrow": False,
+            "font": {"size": 14, "color": INK},
+        }
+        for label, total in zip(shown["axis"], shown[TOTAL], strict=True)
+    ]
+    cut = len(shown) < len(wide)
+    if cut:
+        labels.append(
+            {
+                "text": _(
+                    "The {shown} most frequent of {total} — all of them in the Table tab"
+                ).format(shown=number(len(shown)), total=number(len(wide))),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -58,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 13, "color": "#555555"},
+            }
+        )
+    layout = _stacked_layout(shown["axis"].to_list(), shown[TOTAL].max(), labels)
+    height = max(240, 150 + ROW_PX * len(shown))
+    return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
+
+
+def crosstab(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pillar rows × region columns of project counts, with a Total column and row.
+
+    `frame` has one row per (pillar, region) with `projects`. Rows and columns follow
+    the theme's order; only regions and pillars present appear.
+    """
+    regions_present = set(frame["region"].dropna())
+    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
+        regions_present - set(theme.REGION_ORDER)
+    )
+    pillars = _pillars_in(frame["pillar"])
+    table = (
+        frame.pivot_table(
+            index="pillar", columns="region", values="projects", aggfunc="sum", fill_value=0
+        )
+        .reindex(index=pillars, columns=regions, fill_value=0)
+        .astype(int)
+    )
+    table[TOTAL] = table.sum(axis=1)
+    table.loc[TOTAL] = table.sum(axis=0)
+    table.index = [english_pillar(p) if p != TOTAL else TOTAL for p in table.index]
+    table.index.name = PILLAR
+    table.columns.name = None
+    return table.reset_index()
+
+
+def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
+    """Horizontal bars of projects per region, stacked by pillar (pillar colours).
+
+    The table has one row per region and pillar (region, pillar, projects), in
+    English (a download's stable values).
+    """
+    table = frame[["region", "pillar", "projects"]].copy()
+    table["pillar"] = [english_pillar(p) for p in table["pillar"]]
+    region_rank = {r: i for i, r in enumerate(theme.REGION_ORDER)}
+    pillar_rank = {english_pillar(p): i for i, p in enumerate(theme.PILLAR_ORDER)}
+    table = table.sort_values(
+        ["region", "pillar"],
+        key=lambda s: s.map(region_rank if s.name == "region" else pillar_rank).fillna(99),
+    ).reset_index(drop=True)
+    if table.empty:
+        return empty_figure(_("No project matches the filters.")), table
+    regions_present = set(frame["region"].dropna())
+    regions = [r for r in theme.REGION_ORDER if r in regions_present] + sorted(
+        regions_present - set(theme.REGION_ORDER)
+    )
+    bars = []
+    for pillar in _pillars_in(frame["pillar"]):
+        part = frame[frame["pillar"] == pillar].groupby("region")["projects"].sum()
+        part = part.reindex(regions).dropna()
+        name = theme.pillar_label(pillar)
+        bars.append(
+            {
+                "type": "bar",
+                "name": name,
+                "orientation": "h",
+                "y": plain(theme.region_label(r) for r in part.index),
+                "x": part.astype(int).to_list(),
+                "marker": _bar_marker(pillar),
+                "text": [number(n) for n in part.astype(int)],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"size": 15},
+                "hovertemplate": _projects_hover("%{y}", name, "%{x:,}"),
+            }
+        )
+    totals = frame.groupby("region")["projects"].sum().reindex(regions)
+    labels = [
+        {
+            "x": total,
+            "y": inert.plotly(theme.region_label(region)),
+            "text": f"<b>{number(int(total))}</b>",
+            "xanchor": "left",
+            "xshift": 6,
+            "showarrow": False,
+            "font": {"size": 15, "color": INK},
+        }
+        for region, total in totals.items()
+    ]
+    layout = _stacked_layout(plain(theme.region_label(r) for r in regions), totals.max(), labels)
+    return figure(bars, layout, look(height=max(280, 130 + 48 * len(regions)))), table
