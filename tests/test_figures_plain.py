@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dashboard import i18n, theme
 from dashboard.figures import pillars as pf
+from dashboard.figures import timeline as tl
 
 PILLARS = st.sampled_from([*theme.PILLAR_ORDER, "unknown_pillar", None])
 REGIONS = st.sampled_from([*theme.REGION_ORDER, "Elsewhere", None])
@@ -75,3 +76,50 @@ def test_pillar_region_and_crosstab_draw_what_the_pandas_versions_drew(rows, lan
     pd.testing.assert_frame_equal(
         new_crosstab, old_crosstab, check_dtype=frame.notna().all(axis=1).any()
     )
+
+
+@st.composite
+def spans_frames(draw) -> pd.DataFrame:
+    """Spans as queries.spans returns them: one row per phase, projects in any order,
+    some without years, some ongoing, some with no end."""
+    rows = []
+    for number_ in range(draw(st.integers(0, 6))):
+        title = draw(st.sampled_from(["Decent work in cities", "Youth jobs", "<i>LED</i>", ""]))
+        pillar, region = draw(PILLARS), draw(REGIONS)
+        for phase_no in range(1, draw(st.integers(1, 3)) + 1):
+            start = draw(st.one_of(st.none(), st.integers(1995, 2014)))
+            end = draw(st.one_of(st.none(), st.integers(start or 1995, 2016)))
+            ongoing = draw(st.booleans())
+            rows.append(
+                {
+                    "project_id": f"P{number_}",
+                    "title": title,
+                    "pillar": pillar,
+                    "region": region,
+                    "record_type": "project",
+                    "phase_no": phase_no,
+                    "phase": draw(st.sampled_from([None, "", "Phase I", "<b>II</b>"])),
+                    "start_year": start,
+                    "end_year": end,
+                    "ongoing": ongoing,
+                    "drawn_to_year": 2014 if ongoing else (end or start or 2014),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=[*oracle.SPAN_COLUMNS])
+    frame = frame.iloc[draw(st.permutations(range(len(frame))))] if len(frame) else frame
+    return frame.astype(
+        {"project_id": "str", "title": "str", "pillar": "str", "region": "str",
+         "record_type": "str", "phase_no": "int64", "phase": "str", "start_year": "Int64",
+         "end_year": "Int64", "ongoing": "bool", "drawn_to_year": "int64"}
+    ).reset_index(drop=True)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(spans=spans_frames(), language=LANGUAGES)
+def test_gantt_draws_what_the_pandas_version_drew(spans, language):
+    with i18n.using(language):
+        new_fig, new_table, new_missing = tl.gantt(spans, x_range=(1994.5, 2016.5))
+        old_fig, old_table, old_missing = oracle.gantt(spans, x_range=(1994.5, 2016.5))
+    assert drawn(new_fig) == drawn(old_fig)
+    assert_same_table(new_table, old_table)
+    assert_same_table(new_missing, old_missing)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -510,152 +511,199 @@ def gantt(
     third value, for a "years not reported" list (pillar and region in the interface's
     language). The table has one row per bar, in English (a download's stable names).
     """
-    frame = spans.copy()
-    frame["start_year"] = pd.to_numeric(frame["start_year"], errors="coerce")
-    frame["end_year"] = pd.to_numeric(frame["end_year"], errors="coerce")
-    frame["ongoing"] = frame["ongoing"].fillna(False).astype(bool)
-    dated_ids = set(frame.loc[frame["start_year"].notna(), "project_id"])
-    missing = (
-        frame[~frame["project_id"].isin(dated_ids)]
-        .drop_duplicates("project_id")[["project_id", "title", "pillar", "region"]]
-        .reset_index(drop=True)
-    )
-    missing["pillar"] = [theme.pillar_label(p) for p in missing["pillar"]]
-    missing["region"] = [theme.region_label(r) for r in missing["region"]]
-    bars = frame[frame["start_year"].notna()].copy()
-    columns = [
-        "project",
-        "phase",
-        "start_year",
-        "end_year",
-        "ongoing",
-        "drawn_to",
-        "pillar",
-        "region",
-        "project_id",
+    # Plain Python over the rows, not pandas: a page of spans per filter set under a
+    # room's load, where each pandas mask, groupby and sort cost more than the rows.
+    spans = spans.reset_index(drop=True)
+    starts = pd.to_numeric(spans["start_year"], errors="coerce").to_list()
+    ends = pd.to_numeric(spans["end_year"], errors="coerce").to_list()
+    rows = [
+        _Span(
+            *fields, start, None if _missing(end) else end, not _missing(ongoing) and bool(ongoing)
+        )
+        for fields, start, end, ongoing in zip(
+            zip(*(spans[c].to_list() for c in _Span.READ), strict=True),
+            starts,
+            ends,
+            spans["ongoing"].to_list(),
+            strict=True,
+        )
     ]
-    if bars.empty:
+    dated_ids = {r.project_id for r in rows if not _missing(r.start_year)}
+    first_rows: dict[str, _Span] = {}  # each undated project's first row, in order
+    for r in rows:
+        if r.project_id not in dated_ids:
+            first_rows.setdefault(r.project_id, r)
+    undated = list(first_rows.values())
+    missing = pd.DataFrame(
+        {
+            "project_id": pd.Series(
+                [r.project_id for r in undated], dtype=spans["project_id"].dtype
+            ),
+            "title": pd.Series([r.title for r in undated], dtype=spans["title"].dtype),
+            "pillar": pd.Series([theme.pillar_label(r.pillar) for r in undated], dtype="str"),
+            "region": pd.Series([theme.region_label(r.region) for r in undated], dtype="str"),
+        }
+    )
+    bars = [r for r in rows if not _missing(r.start_year)]
+    if not bars:
         message = (
             _("None of the matching projects reports its years.")
-            if not frame.empty
+            if rows
             else _("No project matches the filters.")
         )
-        return empty_figure(message), pd.DataFrame(columns=columns), missing
+        return empty_figure(message), pd.DataFrame(columns=list(GANTT_COLUMNS)), missing
 
-    first = bars.groupby("project_id")["start_year"].min()
-    bars["first_start"] = bars["project_id"].map(first)
-    bars = bars.sort_values(["first_start", "title", "phase_no"]).reset_index(drop=True)
-    projects = bars.drop_duplicates("project_id")
-    labels = dict(zip(projects["project_id"], plain(unique_labels(projects["title"])), strict=True))
-    bars["label"] = bars["project_id"].map(labels)
-    bars["drawn_to"] = pd.to_numeric(bars["drawn_to_year"]).astype(int)
-    n_phases = bars.groupby("project_id")["phase_no"].transform("count")
+    first: dict[str, float] = {}
+    for r in bars:
+        first[r.project_id] = min(first.get(r.project_id, r.start_year), r.start_year)
+    bars.sort(key=lambda r: (first[r.project_id], _missing(r.title), r.title, r.phase_no))
+    projects = list(dict.fromkeys(r.project_id for r in bars))
+    titles = {r.project_id: r.title for r in reversed(bars)}  # each project's first row's
+    labels = dict(zip(projects, plain(unique_labels(titles[p] for p in projects)), strict=True))
+    phases: dict[str, int] = {}
+    for r in bars:
+        phases[r.project_id] = phases.get(r.project_id, 0) + 1
 
     drawn_to = _("{years} (drawn to {year}, the year the source describes)")
-
-    def years_text(row) -> str:
-        shown = formatting.years_text(row.start_year, row.end_year, row.ongoing)
-        if row.ongoing:
-            shown = drawn_to.format(years=shown, year=row.drawn_to)
-        return shown
-
     hover = []
-    for row, phases in zip(bars.itertuples(), n_phases, strict=True):
-        phase = row.phase if isinstance(row.phase, str) and row.phase else None
-        phase_line = f"<br>{inert.plotly(phase)}" if phase and phases > 1 else ""
+    for r in bars:
+        shown = formatting.years_text(r.start_year, r.end_year, r.ongoing)
+        if r.ongoing:
+            shown = drawn_to.format(years=shown, year=r.drawn_to)
+        phase = r.phase if isinstance(r.phase, str) and r.phase else None
+        phase_line = f"<br>{inert.plotly(phase)}" if phase and phases[r.project_id] > 1 else ""
         hover.append(
-            f"<b>{inert.plotly(row.title)}</b>{phase_line}<br>{years_text(row)}"
-            f"<br>{inert.plotly(theme.pillar_label(row.pillar))}"
-            f" · {inert.plotly(theme.region_label(row.region))}"
+            f"<b>{inert.plotly(r.title)}</b>{phase_line}<br>{shown}"
+            f"<br>{inert.plotly(theme.pillar_label(r.pillar))}"
+            f" · {inert.plotly(theme.region_label(r.region))}"
         )
-    bars["hover"] = hover
 
     traces = []
-    order = list(theme.PILLAR_ORDER) + sorted(
-        set(bars["pillar"].dropna()) - set(theme.PILLAR_ORDER)
-    )
-    for pillar in order:
-        part = bars[bars["pillar"] == pillar]
-        if part.empty:
+    present = {r.pillar for r in bars if isinstance(r.pillar, str)}
+    for pillar in list(theme.PILLAR_ORDER) + sorted(present - set(theme.PILLAR_ORDER)):
+        part = [i for i, r in enumerate(bars) if r.pillar == pillar]
+        if not part:
             continue
         traces.append(
             {
                 "type": "bar",
                 "name": theme.pillar_label(pillar),
                 "orientation": "h",
-                "y": part["label"].to_list(),
-                "base": (part["start_year"] - 0.5).to_list(),
-                "x": (part["drawn_to"] - part["start_year"] + 1).to_list(),
+                "y": [labels[bars[i].project_id] for i in part],
+                "base": [bars[i].start_year - 0.5 for i in part],
+                "x": [bars[i].drawn_to - bars[i].start_year + 1 for i in part],
                 "marker": {
                     "color": theme.PILLAR_COLOURS.get(pillar, "#BBBBBB"),
                     "line": {"width": 1, "color": "white"},
                 },
-                "customdata": [[project_id] for project_id in part["project_id"]],
-                "hovertext": part["hover"].to_list(),
+                "customdata": [[bars[i].project_id] for i in part],
+                "hovertext": [hover[i] for i in part],
                 "hovertemplate": "%{hovertext}<extra></extra>",
                 "width": 0.62,
             }
         )
-    ongoing = bars[bars["ongoing"]]
-    if not ongoing.empty:
+    ongoing = [i for i, r in enumerate(bars) if r.ongoing]
+    if ongoing:
         traces.append(
             {
                 "type": "scatter",
                 "name": _(ONGOING_NAME),
-                "x": (ongoing["drawn_to"] + 0.5).to_list(),
-                "y": ongoing["label"].to_list(),
+                "x": [bars[i].drawn_to + 0.5 for i in ongoing],
+                "y": [labels[bars[i].project_id] for i in ongoing],
                 "mode": "markers",
                 "marker": {
                     "symbol": "triangle-right",
                     "size": 15,
-                    "color": [theme.PILLAR_COLOURS.get(p, "#BBBBBB") for p in ongoing["pillar"]],
+                    "color": [theme.PILLAR_COLOURS.get(bars[i].pillar, "#BBBBBB") for i in ongoing],
                     "line": {"width": 1.5, "color": "#333333"},
                 },
-                "hovertext": [f"{h}<br><i>{_('ongoing')}</i>" for h in ongoing["hover"]],
+                "hovertext": [f"{hover[i]}<br><i>{_('ongoing')}</i>" for i in ongoing],
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
-    traces += _ends_not_stated(bars)
-    rows = list(dict.fromkeys(bars["label"]))
+    traces += _ends_not_stated(bars, [labels[r.project_id] for r in bars], hover)
+    shown_rows = [labels[p] for p in projects]
     fig = figure(
         traces,
-        _rows_axis(rows, showgrid=False),
+        _rows_axis(shown_rows, showgrid=False),
         {"barmode": "overlay", "showlegend": True},
-        *_on_time_axis(height=max(260, 110 + GANTT_ROW_PX * len(rows)), x_range=x_range),
+        *_on_time_axis(height=max(260, 110 + GANTT_ROW_PX * len(shown_rows)), x_range=x_range),
     )
-    table = bars.assign(
-        project=bars["title"],
-        phase=bars["phase"],
-        end_year=bars["end_year"].astype("Int64"),
-        start_year=bars["start_year"].astype("Int64"),
-        pillar=[english_stack_label("pillar", p) for p in bars["pillar"]],
-    )[columns]
-    return fig, table.reset_index(drop=True), missing
+    table = pd.DataFrame(
+        {
+            "project": pd.Series([r.title for r in bars], dtype=spans["title"].dtype),
+            "phase": pd.Series([r.phase for r in bars], dtype=spans["phase"].dtype),
+            "start_year": pd.array([int(r.start_year) for r in bars], dtype="Int64"),
+            "end_year": pd.array(
+                [None if r.end_year is None else int(r.end_year) for r in bars], dtype="Int64"
+            ),
+            "ongoing": pd.Series([r.ongoing for r in bars], dtype=bool),
+            "drawn_to": pd.Series([r.drawn_to for r in bars], dtype="int64"),
+            "pillar": pd.Series(
+                [english_stack_label("pillar", r.pillar) for r in bars], dtype="str"
+            ),
+            "region": pd.Series([r.region for r in bars], dtype=spans["region"].dtype),
+            "project_id": pd.Series([r.project_id for r in bars], dtype=spans["project_id"].dtype),
+        }
+    )
+    return fig, table, missing
 
 
-def _ends_not_stated(bars: pd.DataFrame) -> list[dict]:
+GANTT_COLUMNS = (
+    "project", "phase", "start_year", "end_year", "ongoing", "drawn_to", "pillar", "region",
+    "project_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """One phase of a project, as gantt reads it."""
+
+    READ: ClassVar[tuple[str, ...]] = (
+        "project_id", "title", "pillar", "region", "phase_no", "phase", "drawn_to_year",
+    )  # fmt: skip
+    project_id: str
+    title: str
+    pillar: str | None
+    region: str | None
+    phase_no: int
+    phase: str | None
+    drawn_to_year: int
+    start_year: float
+    end_year: float | None
+    ongoing: bool
+
+    @property
+    def drawn_to(self) -> int:
+        return int(self.drawn_to_year)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _ends_not_stated(bars: list[_Span], labels: list[str], hover: list[str]) -> list[dict]:
     """A dotted line after each span whose end the source does not give (a phase
     `2000-?`, or a start year alone): up to the project's next phase, or a short stub
     after its last (the axis ends 0.8 after the last year). The bar
-    itself covers only its stated start year."""
-    open_end = bars["end_year"].isna() & ~bars["ongoing"]
-    if not open_end.any():
-        return []
-    next_start = bars.groupby("project_id")["start_year"].shift(-1)
+    itself covers only its stated start year. `bars` are in the chart's order."""
     x: list[float | None] = []
     y: list[str | None] = []
-    hover: list[str | None] = []
-    for index in bars.index[open_end]:
-        start = bars.at[index, "drawn_to"] + 0.5
-        following = next_start.at[index]
-        end = following - 0.5 if pd.notna(following) else start + 0.3  # inside the axis
+    texts: list[str | None] = []
+    for index, span in enumerate(bars):
+        if span.end_year is not None or span.ongoing:
+            continue
+        start = span.drawn_to + 0.5
+        following = next(
+            (b.start_year for b in bars[index + 1 :] if b.project_id == span.project_id), None
+        )
+        end = following - 0.5 if following is not None else start + 0.3  # inside the axis
         if end <= start:
             continue
-        label = bars.at[index, "label"]
-        text = bars.at[index, "hover"] + "<br><i>" + _("end not stated") + "</i>"
+        text = hover[index] + "<br><i>" + _("end not stated") + "</i>"
         x += [start, end, None]
-        y += [label, label, None]
-        hover += [text, text, None]
+        y += [labels[index], labels[index], None]
+        texts += [text, text, None]
     if not x:
         return []
     return [
@@ -666,7 +714,7 @@ def _ends_not_stated(bars: pd.DataFrame) -> list[dict]:
             "y": y,
             "mode": "lines",
             "line": {"dash": "dot", "width": 3, "color": UNSTATED_COLOUR},
-            "hovertext": hover,
+            "hovertext": texts,
             "hovertemplate": "%{hovertext}<extra></extra>",
             "connectgaps": False,
         }
