@@ -40,6 +40,7 @@ from browser_support import running_app_process  # noqa: E402
 from sessions import (  # noqa: E402
     Session,
     catalogue_variant,
+    cpu_seconds,
     percentile,
     rebuild_warehouse,
     rss_mb,
@@ -160,7 +161,7 @@ async def room(
     rebuilding = (
         asyncio.create_task(rebuild_loop(*rebuild, stop=done)) if rebuild is not None else None
     )
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), sum(cpu_seconds(pid) for pid in pids)
     logs = await asyncio.gather(
         *[
             one_session(base, queries, pages, reruns, random.Random(rng.random()), think, link)
@@ -168,6 +169,7 @@ async def room(
         ]
     )
     wall = time.monotonic() - started
+    server_cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     build_failures = await rebuilding if rebuilding is not None else []
     done.set()
     await sampler
@@ -189,6 +191,7 @@ async def room(
         "max": max(times, default=float("nan")),
         "errors": [e for log in logs for e in log.errors],
         "exceptions": [e for log in logs for e in log.exceptions],
+        "server_cpu_ms": 1000 * server_cpu / len(times) if times and pids else float("nan"),
         "rss_idle_mb": idle,
         "rss_peak_mb": peak[0],
         "per_session_mb": (peak[0] - idle) / sessions,
@@ -263,7 +266,8 @@ def main() -> None:
         f"errors {len(result['errors'])}, exceptions shown {len(result['exceptions'])}, "
         f"server-log tracebacks {'n/a (--url)' if args.url else tracebacks}; "
         f"rerun p50 {result['p50']:.2f} s, p95 {result['p95']:.2f} s, max {result['max']:.2f} s; "
-        f"throughput {result['throughput']:.2f} reruns/s; payload per rerun p50 "
+        f"throughput {result['throughput']:.2f} reruns/s; "
+        f"server CPU per rerun {result['server_cpu_ms']:.1f} ms; payload per rerun p50 "
         f"{percentile(result['received_kb'], 0.5):.0f} kB, "
         f"max {max(result['received_kb'], default=float('nan')):.0f} kB; "
         "server RSS "

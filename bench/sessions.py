@@ -278,6 +278,20 @@ def summary(reports: list[SessionReport]) -> dict[str, float]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system, all its threads, finished ones
+    included), from /proc; 0 when it is gone. A rerun's server CPU is steadier than its
+    latency when the machine's speed drifts (bench/RESULTS.md)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children (MB), from /proc."""
     import os

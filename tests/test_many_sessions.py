@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from browser_support import running_app_process
@@ -155,3 +156,13 @@ def test_a_rerun_sends_the_large_elements_a_browser_holds_as_references(atlas_wa
     assert again.kinds.get("ref_hash", 0) >= 1  # the map came as a reference
     assert again.received_bytes < first.received_bytes / 4, (first.received_bytes, again)
     assert again.metrics == first.metrics and not first.exceptions + again.exceptions
+
+
+def test_the_server_sends_on_uvloop(atlas_warehouse):
+    """Issue 13: a run's ~100 messages cost 14% less server CPU per rerun to send on
+    uvloop's event loop than on asyncio's (bench/RESULTS.md). Streamlit picks uvloop
+    when it is installed: the served process must have it loaded, or a fresh machine
+    silently serves a room slower."""
+    with running_app_process(atlas_warehouse) as (_base, pid):
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    assert "/uvloop/" in maps, "the server runs without uvloop (pip install -e .)"
