@@ -638,3 +638,19 @@ def test_no_map_zooms_with_the_wheel_but_each_can_be_dragged_and_zoomed(deck):
     controller = view["controller"]
     assert controller["scrollZoom"] is False  # the wheel scrolls the page
     assert controller["dragPan"] and controller["doubleClickZoom"] and controller["keyboard"]
+
+
+def test_a_deck_written_by_orjson_says_what_pydecks_json_says(world):
+    """CompactDeck writes with orjson (issue 13: 9x faster for a world map's shapes);
+    the map it describes is the one the standard library would have written, keys,
+    numbers and non-ASCII text alike."""
+    from pydeck.bindings.json_tools import default_serialize
+
+    deck = decks.world_deck(
+        counts_frame(BRA=3, KEN=1, PHL=4), LOCALITIES.assign(name="Zürich <b>«ç»</b> 北京"),
+        PARTICIPANTS,
+    )  # fmt: skip
+    for each in (world, deck):
+        standard = json.dumps(each, default=default_serialize, sort_keys=True, allow_nan=False)
+        assert json.loads(each.to_json()) == json.loads(standard)
+    assert "Zürich <b>«ç»</b> 北京" in json.dumps(json.loads(deck.to_json()), ensure_ascii=False)
