@@ -262,10 +262,10 @@ with map_col:
     if clusters is not None:
         st.caption(layers.cluster_caption(clusters, summary["located"]))
 
-    min_count, max_count = layers.count_range(counts)
+    min_count, max_count = ui.built(layers.count_range, counts)
     legend = layers.legend_html(max_count, layers.cluster_cell(clusters), min_count)
     st.markdown(legend, unsafe_allow_html=True)
-    missing_shapes = layers.countries_without_shape(counts)
+    missing_shapes = ui.built(layers.countries_without_shape, counts)
     if missing_shapes:
         st.caption(
             _("Too small to draw at this scale (counted, not shaded): {countries}.").format(
