@@ -27,9 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,11 +48,13 @@ from sessions import (  # noqa: E402
     rss_mb,
 )
 
+T = TypeVar("T")
 
-def run_loop(main):
+
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
     """Run the sessions on uvloop when installed (as the server does): the load test
-    shares the machine's cores with the server it measures, so its own event loop
-    should cost as little as it can (issue 13: ~0.3 of a core at 30 reruns/s)."""
+    shares the machine's two cores with the server it measures, so its own event loop
+    should cost as little as it can (~0.1 of a core while a room runs)."""
     try:
         import uvloop
     except ModuleNotFoundError:

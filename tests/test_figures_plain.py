@@ -32,14 +32,16 @@ def drawn(fig) -> dict:
 
 
 def assert_same_table(new: pd.DataFrame, old: pd.DataFrame) -> None:
-    # A column with no value (an empty table, or only missing pillars) had whatever dtype
-    # pandas inferred from nothing (int64, float64): no cell a reader or a download sees
-    # differs; the values and the columns must still be the same.
-    typed = not old.empty and not old.isna().all().any()
-    pd.testing.assert_frame_equal(new, old, check_dtype=typed, check_index_type=False)
+    """Same columns, values and dtypes; a column with no value at all (an empty table,
+    only missing phases) may differ in dtype: pandas inferred one from nothing (int64,
+    float64, object), and no cell a reader or a download sees differs."""
+    pd.testing.assert_frame_equal(new, old, check_dtype=False, check_index_type=False)
+    for column in old.columns:
+        if old[column].notna().any():
+            assert new[column].dtype == old[column].dtype, (column, new.dtypes, old.dtypes)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     rows=st.lists(st.tuples(VALUES, PILLARS, COUNTS), max_size=25),
     what=st.sampled_from([*pf.NOTHING_RECORDED, "Something else"]),
@@ -58,7 +60,7 @@ def test_facet_bars_draws_what_the_pandas_version_drew(rows, what, labelled, top
     assert_same_table(new_table, old_table)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(rows=st.lists(st.tuples(PILLARS, REGIONS, COUNTS), max_size=25), language=LANGUAGES)
 def test_pillar_region_and_crosstab_draw_what_the_pandas_versions_drew(rows, language):
     frame = pd.DataFrame(rows, columns=["pillar", "region", "projects"])
@@ -84,7 +86,9 @@ def spans_frames(draw) -> pd.DataFrame:
     some without years, some ongoing, some with no end."""
     rows = []
     for number_ in range(draw(st.integers(0, 6))):
-        title = draw(st.sampled_from(["Decent work in cities", "Youth jobs", "<i>LED</i>", ""]))
+        title = draw(
+            st.sampled_from(["Decent work in cities", "Youth jobs", "<i>LED</i>", "", None])
+        )
         pillar, region = draw(PILLARS), draw(REGIONS)
         for phase_no in range(1, draw(st.integers(1, 3)) + 1):
             start = draw(st.one_of(st.none(), st.integers(1995, 2014)))
@@ -102,19 +106,21 @@ def spans_frames(draw) -> pd.DataFrame:
                     "start_year": start,
                     "end_year": end,
                     "ongoing": ongoing,
-                    "drawn_to_year": 2014 if ongoing else (end or start or 2014),
+                    # the ETL leaves it empty for a phase without years
+                    "drawn_to_year": None if start is None else (2014 if ongoing else end or start),
                 }
             )
     frame = pd.DataFrame(rows, columns=[*oracle.SPAN_COLUMNS])
     frame = frame.iloc[draw(st.permutations(range(len(frame))))] if len(frame) else frame
     return frame.astype(
         {"project_id": "str", "title": "str", "pillar": "str", "region": "str",
-         "record_type": "str", "phase_no": "int64", "phase": "str", "start_year": "Int64",
-         "end_year": "Int64", "ongoing": "bool", "drawn_to_year": "int64"}
+         "record_type": "str", "phase_no": "int64", "phase": "str",
+         "start_year": draw(st.sampled_from(["Int64", "float64"])), "end_year": "Int64",
+         "ongoing": "bool", "drawn_to_year": "Int64"}
     ).reset_index(drop=True)  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(spans=spans_frames(), language=LANGUAGES)
 def test_gantt_draws_what_the_pandas_version_drew(spans, language):
     with i18n.using(language):

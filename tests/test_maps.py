@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import pytest
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import theme
 from dashboard.maps import decks, export, layers
@@ -96,7 +97,12 @@ def countries_frame(*iso3s: str) -> pd.DataFrame:
 
 
 def spec_of(deck) -> dict:
-    return json.loads(deck.to_json())
+    """The deck as the browser reads it; written as the json module writes it too, which
+    refuses a NaN (orjson, which writes the app's decks, would write null)."""
+    spec = json.loads(deck.to_json())
+    strict = json.dumps(deck, default=default_serialize, sort_keys=True, allow_nan=False)
+    assert spec == json.loads(strict), "orjson and the json module write different decks"
+    return spec
 
 
 def layer(spec: dict, layer_id: str) -> dict:
@@ -110,7 +116,7 @@ def tooltip_fields(deck) -> set[str]:
 
 def assert_offline(deck) -> None:
     text = deck.to_json()
-    spec = json.loads(text)
+    spec = spec_of(deck)
     assert spec.get("mapProvider") is None
     # pydeck's sentinel: Streamlit drops it and draws no basemap (None would mean Carto)
     assert spec.get("mapStyle") == "__MAP_STYLE__"
@@ -644,8 +650,6 @@ def test_a_deck_written_by_orjson_says_what_pydecks_json_says(world):
     """CompactDeck writes with orjson (issue 13: 9x faster for a world map's shapes);
     the map it describes is the one the standard library would have written, keys,
     numbers and non-ASCII text alike."""
-    from pydeck.bindings.json_tools import default_serialize
-
     deck = decks.world_deck(
         counts_frame(BRA=3, KEN=1, PHL=4), LOCALITIES.assign(name="Zürich <b>«ç»</b> 北京"),
         PARTICIPANTS,

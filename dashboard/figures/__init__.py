@@ -16,6 +16,7 @@ dropped silently by the browser.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -150,6 +151,12 @@ def for_presentation(fig: go.Figure, least: int = PRESENTATION_MIN_FONT) -> go.F
         layout.setdefault(axis, {}).setdefault("tickfont", {})["size"] = least
     layout["height"] = round((layout.get("height") or 420) * PRESENTATION_HEIGHT)
     return go.Figure(spec, _validate=False)
+
+
+def is_na(value: object) -> bool:
+    """A missing cell: None, NaN or pandas' NA (blank text is text here, unlike
+    formatting.is_missing: a builder sorts and counts it as the catalogue has it)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def figure(data: list[dict], *layouts: dict | None) -> go.Figure:

@@ -8,12 +8,22 @@ a pillar has the same colour and place on every chart.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, inert, scale, theme
-from dashboard.figures import INK, empty_figure, figure, look, plain, readable, unique_labels
+from dashboard.figures import (
+    INK,
+    empty_figure,
+    figure,
+    is_na,
+    look,
+    plain,
+    readable,
+    unique_labels,
+)
 from dashboard.i18n import N_, _, number
 
 # The tables' own names, in English (a download's stable names): shown as _(name).
@@ -90,7 +100,7 @@ def crosstab(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _regions_in(codes) -> list[str]:
+def _regions_in(codes: Iterable[object]) -> list[str]:
     """The regions among `codes`, in the theme's order, then any other alphabetically."""
     present = {c for c in codes if isinstance(c, str)}
     return [r for r in theme.REGION_ORDER if r in present] + sorted(
@@ -98,14 +108,14 @@ def _regions_in(codes) -> list[str]:
     )
 
 
-def _sums(first, second, projects) -> dict[tuple[str, str], int]:
+def _sums(first: pd.Series, second: pd.Series, projects: pd.Series) -> dict[tuple[str, str], int]:
     """Projects summed per (first, second) pair of labels; a row missing either counts
     nowhere. Plain Python: these tables have a few dozen rows, and a pandas pivot per
     filter set was most of a builder's time under a room's load (issue 13)."""
     sums: dict[tuple[str, str], int] = {}
     for a, b, n in zip(first.to_list(), second.to_list(), projects.to_list(), strict=True):
         if isinstance(a, str) and isinstance(b, str):
-            sums[(a, b)] = sums.get((a, b), 0) + (0 if _missing(n) else int(n))
+            sums[(a, b)] = sums.get((a, b), 0) + (0 if is_na(n) else int(n))
     return sums
 
 
@@ -167,7 +177,7 @@ def pillar_region(frame: pd.DataFrame) -> tuple[go.Figure, pd.DataFrame]:
         frame["region"].to_list(), frame["projects"].to_list(), strict=True
     ):
         if isinstance(region, str):
-            totals[region] += 0 if _missing(projects) else int(projects)
+            totals[region] += 0 if is_na(projects) else int(projects)
     labels = [
         {
             "x": total,
@@ -246,7 +256,7 @@ def facet_bars(
             continue
         name = labels.get(value, value) if isinstance(value, str) else theme.NOT_REPORTED
         row = counts.setdefault(name, {})
-        row[pillar] = row.get(pillar, 0) + (0 if _missing(projects) else int(projects))
+        row[pillar] = row.get(pillar, 0) + (0 if is_na(projects) else int(projects))
     pillars = _pillars_in(p for row in counts.values() for p in row)
     totals = {value: sum(row.values()) for value, row in counts.items()}
     values = sorted(counts, key=lambda v: (-totals[v], v))  # largest first, then A-Z
@@ -315,10 +325,6 @@ def facet_bars(
     layout = _stacked_layout(axis, max(totals[v] for v in shown), annotations)
     height = max(240, 150 + ROW_PX * len(shown))
     return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def readable_facets(table: pd.DataFrame, what: str) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from dashboard.figures import (
     STANDALONE,
     empty_figure,
     figure,
+    is_na,
     look,
     plain,
     readable,
@@ -517,9 +518,7 @@ def gantt(
     starts = pd.to_numeric(spans["start_year"], errors="coerce").to_list()
     ends = pd.to_numeric(spans["end_year"], errors="coerce").to_list()
     rows = [
-        _Span(
-            *fields, start, None if _missing(end) else end, not _missing(ongoing) and bool(ongoing)
-        )
+        _Span(*fields, start, None if is_na(end) else end, not is_na(ongoing) and bool(ongoing))
         for fields, start, end, ongoing in zip(
             zip(*(spans[c].to_list() for c in _Span.READ), strict=True),
             starts,
@@ -528,7 +527,7 @@ def gantt(
             strict=True,
         )
     ]
-    dated_ids = {r.project_id for r in rows if not _missing(r.start_year)}
+    dated_ids = {r.project_id for r in rows if not is_na(r.start_year)}
     first_rows: dict[str, _Span] = {}  # each undated project's first row, in order
     for r in rows:
         if r.project_id not in dated_ids:
@@ -544,7 +543,7 @@ def gantt(
             "region": pd.Series([theme.region_label(r.region) for r in undated], dtype="str"),
         }
     )
-    bars = [r for r in rows if not _missing(r.start_year)]
+    bars = [r for r in rows if not is_na(r.start_year)]
     if not bars:
         message = (
             _("None of the matching projects reports its years.")
@@ -556,7 +555,7 @@ def gantt(
     first: dict[str, float] = {}
     for r in bars:
         first[r.project_id] = min(first.get(r.project_id, r.start_year), r.start_year)
-    bars.sort(key=lambda r: (first[r.project_id], _missing(r.title), r.title, r.phase_no))
+    bars.sort(key=lambda r: (first[r.project_id], is_na(r.title), r.title, r.phase_no))
     projects = list(dict.fromkeys(r.project_id for r in bars))
     titles = {r.project_id: r.title for r in reversed(bars)}  # each project's first row's
     labels = dict(zip(projects, plain(unique_labels(titles[p] for p in projects)), strict=True))
@@ -649,37 +648,28 @@ def gantt(
     return fig, table, missing
 
 
-GANTT_COLUMNS = (
-    "project", "phase", "start_year", "end_year", "ongoing", "drawn_to", "pillar", "region",
-    "project_id",
-)  # fmt: skip
-
-
 @dataclass(frozen=True, slots=True)
 class _Span:
-    """One phase of a project, as gantt reads it."""
+    """One phase of a project, as gantt reads it. A missing cell is kept as the frame
+    holds it (None, NaN or NA: `is_na`); `end_year` is None when the source gives none."""
 
     READ: ClassVar[tuple[str, ...]] = (
         "project_id", "title", "pillar", "region", "phase_no", "phase", "drawn_to_year",
     )  # fmt: skip
     project_id: str
-    title: str
-    pillar: str | None
-    region: str | None
+    title: object  # text, or missing
+    pillar: object
+    region: object
     phase_no: int
-    phase: str | None
-    drawn_to_year: int
-    start_year: float
-    end_year: float | None
+    phase: object
+    drawn_to_year: int | None  # set by the ETL for every dated phase
+    start_year: int | float  # a year, or missing (NaN / NA): not drawn
+    end_year: int | float | None
     ongoing: bool
 
     @property
     def drawn_to(self) -> int:
         return int(self.drawn_to_year)
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _ends_not_stated(bars: list[_Span], labels: list[str], hover: list[str]) -> list[dict]:

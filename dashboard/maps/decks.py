@@ -206,13 +206,14 @@ def _arcs_layer(rows: list[dict], *, width: float = 2.5) -> pdk.Layer:
 class CompactDeck(pdk.Deck):
     """A pydeck Deck whose JSON has no indentation (a third of the size on the wire),
     written in one pass by orjson with pydeck's own encoder for its objects: a world
-    map's ~0.3 MB of shapes in 0.8 ms, not the standard library's 7 ms (issue 13: every
-    new filter set writes its maps again). Keys sorted as pydeck sorts them; a NaN
-    (never meant to be there) is written as null, which deck.gl skips, not as invalid
-    JSON."""
+    map's ~0.3 MB of shapes in 1-2 ms, not the json module's 7-9 ms (issue 13: every new
+    filter set writes its maps again). Keys sorted as pydeck sorts them; NumPy numbers
+    as numbers. orjson writes a NaN as null where the json module (allow_nan=False)
+    refused it: the layers never hold one (`layers.coords` drops a place without
+    coordinates), and tests/test_maps.py writes every deck it builds both ways."""
 
     def to_json(self) -> str:
-        options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+        options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
         return orjson.dumps(self, default=default_serialize, option=options).decode()
 
 
