@@ -146,7 +146,8 @@ def test_facet_bars_top_keeps_the_largest_and_says_so():
     fig, table = pf.facet_bars(TOPICS, what="Topic", top=2)
     assert len(table) == 4  # the table keeps every value
     assert set(stacked(fig)) == {"social dialogue", "child labour"}
-    assert any("2 most frequent of 4" in a.text for a in fig.layout.annotations)
+    (note,) = [a.text for a in fig.layout.annotations if "2 most frequent of 4" in a.text]
+    assert "<br>" in note  # two lines: one ran off a half-width chart's edge
 
 
 def test_facet_bars_shorten_long_names_on_the_axis_only():

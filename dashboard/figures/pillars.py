@@ -308,14 +308,15 @@ def facet_bars(
     if cut:
         annotations.append(
             {
-                "text": _(
-                    "The {shown} most frequent of {total} — all of them in the Table tab"
-                ).format(shown=number(len(shown)), total=number(len(values))),
+                # on two lines: one ran off a half-width chart's right edge (QA)
+                "text": _("The {shown} most frequent of {total} — all of them in the Table tab")
+                .replace(" — ", " —<br>", 1)
+                .format(shown=number(len(shown)), total=number(len(values))),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
-                "yshift": -58,
+                "yshift": -54,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,
@@ -324,7 +325,7 @@ def facet_bars(
         )
     layout = _stacked_layout(axis, max(totals[v] for v in shown), annotations)
     height = max(240, 150 + ROW_PX * len(shown))
-    return figure(bars, layout, look(height=height), {"margin": {"b": 80 if cut else 40}}), table
+    return figure(bars, layout, look(height=height), {"margin": {"b": 96 if cut else 40}}), table
 
 
 def readable_facets(table: pd.DataFrame, what: str) -> pd.DataFrame:
