@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -514,7 +515,6 @@ def gantt(
     """
     # Plain Python over the rows, not pandas: a page of spans per filter set under a
     # room's load, where each pandas mask, groupby and sort cost more than the rows.
-    spans = spans.reset_index(drop=True)
     starts = pd.to_numeric(spans["start_year"], errors="coerce").to_list()
     ends = pd.to_numeric(spans["end_year"], errors="coerce").to_list()
     rows = [
@@ -556,12 +556,14 @@ def gantt(
     for r in bars:
         first[r.project_id] = min(first.get(r.project_id, r.start_year), r.start_year)
     bars.sort(key=lambda r: (first[r.project_id], is_na(r.title), r.title, r.phase_no))
-    projects = list(dict.fromkeys(r.project_id for r in bars))
-    titles = {r.project_id: r.title for r in reversed(bars)}  # each project's first row's
-    labels = dict(zip(projects, plain(unique_labels(titles[p] for p in projects)), strict=True))
-    phases: dict[str, int] = {}
+    leading: dict[str, _Span] = {}  # each project's first bar, in the chart's order
     for r in bars:
-        phases[r.project_id] = phases.get(r.project_id, 0) + 1
+        leading.setdefault(r.project_id, r)
+    projects = list(leading)
+    labels = dict(
+        zip(projects, plain(unique_labels(r.title for r in leading.values())), strict=True)
+    )
+    phases = Counter(r.project_id for r in bars)
 
     drawn_to = _("{years} (drawn to {year}, the year the source describes)")
     hover = []
